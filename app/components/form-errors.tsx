@@ -1,0 +1,50 @@
+import { ErrorSummary } from "nhsuk-react-components";
+import { useEffect, useRef } from "react";
+
+import type { FormFailure } from "~/utils/forms";
+
+/** Field id convention: the input's id is its name, so the summary can link to it. */
+export function FormErrorSummary({ failure, labels }: { failure: FormFailure | undefined | null; labels?: Record<string, string> }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const entries = failure ? Object.entries(failure.fieldErrors) : [];
+  useEffect(() => {
+    // After a client-side submission the summary takes focus, as it does on a full page load.
+    if (failure && ref.current) ref.current.focus();
+  }, [failure]);
+  if (!failure || (!entries.length && !failure.formError)) return null;
+  return (
+    <ErrorSummary ref={ref}>
+      <ErrorSummary.Title>There is a problem</ErrorSummary.Title>
+      <ErrorSummary.List>
+        {failure.formError ? <ErrorSummary.ListItem href="#maincontent">{failure.formError}</ErrorSummary.ListItem> : null}
+        {entries.map(([field, message]) => (
+          <ErrorSummary.ListItem key={field} href={`#${field}`} title={labels?.[field]}>
+            {message}
+          </ErrorSummary.ListItem>
+        ))}
+      </ErrorSummary.List>
+    </ErrorSummary>
+  );
+}
+
+export function fieldError(failure: FormFailure | undefined | null, name: string): string | undefined {
+  return failure?.fieldErrors[name];
+}
+
+/** The value the user typed, kept after a refusal, else the stored one. */
+export function keptValue(failure: FormFailure | undefined | null, name: string, fallback = ""): string {
+  const v = failure?.values[name];
+  if (Array.isArray(v)) return v[0] ?? fallback;
+  return v ?? fallback;
+}
+
+export function keptValues(failure: FormFailure | undefined | null, name: string, fallback: string[] = []): string[] {
+  if (!failure) return fallback;
+  const v = failure.values[name];
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+export function pageTitle(title: string, failure?: FormFailure | null): string {
+  return `${failure ? "Error: " : ""}${title} – Invitational`;
+}

@@ -1,0 +1,65 @@
+import { useLocation } from "@remix-run/react";
+import { Header } from "nhsuk-react-components";
+
+import type { Role } from "~/models/domain";
+
+export interface HeaderUser {
+  name: string;
+  role: Role;
+}
+
+interface NavItem {
+  href: string;
+  text: string;
+}
+
+export function navigationFor(user: HeaderUser | null): NavItem[] {
+  if (!user) {
+    return [
+      { href: "/", text: "About" },
+      { href: "/sign-in", text: "Sign in" },
+      { href: "/register", text: "Create a trainee account" },
+    ];
+  }
+  switch (user.role) {
+    case "trainee":
+      return [{ href: "/trainee", text: "Your placements" }];
+    case "trust_lead":
+      return [{ href: "/trust", text: "Your trust" }];
+    case "dme":
+      return [{ href: "/dme", text: "Trainees at your trust" }];
+    case "admin":
+      return [
+        { href: "/admin", text: "Overview" },
+        { href: "/admin/trusts", text: "Trusts" },
+        { href: "/admin/users", text: "Users" },
+      ];
+  }
+}
+
+export function SiteHeader({ user }: { user: HeaderUser | null }) {
+  const { pathname } = useLocation();
+  const items = navigationFor(user);
+  const current = items
+    .filter((i) => pathname === i.href || (i.href !== "/" && pathname.startsWith(i.href + "/")))
+    .sort((a, b) => b.href.length - a.href.length)[0];
+  return (
+    <Header service={{ text: "Invitational", href: "/" }}>
+      {user ? (
+        <Header.Account aria-label="Your account">
+          <Header.AccountItem icon>{user.name}</Header.AccountItem>
+          <Header.AccountItem formProps={{ action: "/sign-out", method: "post" }} type="submit">
+            Sign out
+          </Header.AccountItem>
+        </Header.Account>
+      ) : null}
+      <Header.Navigation aria-label="Menu">
+        {items.map((item) => (
+          <Header.NavigationItem key={item.href} href={item.href} current={item === current ? true : undefined}>
+            {item.text}
+          </Header.NavigationItem>
+        ))}
+      </Header.Navigation>
+    </Header>
+  );
+}

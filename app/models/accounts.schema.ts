@@ -1,0 +1,87 @@
+import * as v from "valibot";
+
+import { EmailSchema, requiredText } from "~/utils/forms";
+
+import { GRADES, REGIONS, ROLES } from "./domain";
+import { isCommonPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./passwords";
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const NewPasswordSchema = v.pipe(
+  v.string("Enter a password"),
+  v.nonEmpty("Enter a password"),
+  v.minLength(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`),
+  v.maxLength(MAX_PASSWORD_LENGTH, `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`),
+  v.check((p) => !isCommonPassword(p), "This password is too common. Choose one that is harder to guess"),
+);
+
+export const GmcNumberSchema = v.pipe(
+  v.string("Enter your GMC number"),
+  v.trim(),
+  v.nonEmpty("Enter your GMC number"),
+  v.regex(/^\d{7}$/, "GMC number must be 7 digits, like 1234567"),
+);
+
+export const GradeSchema = v.picklist(GRADES, "Select your grade");
+
+export const SignInSchema = v.object({
+  email: EmailSchema,
+  password: v.pipe(v.string("Enter your password"), v.nonEmpty("Enter your password"), v.maxLength(MAX_PASSWORD_LENGTH, "Enter your password")),
+  redirectTo: v.optional(v.string(), ""),
+});
+
+export const RegisterTraineeSchema = v.object({
+  name: requiredText("Enter your full name", 120, "Full name must be 120 characters or fewer"),
+  email: EmailSchema,
+  gmcNumber: GmcNumberSchema,
+  grade: GradeSchema,
+  password: NewPasswordSchema,
+});
+export type RegisterTraineeInput = v.InferOutput<typeof RegisterTraineeSchema>;
+
+export const InviteStaffSchema = v.pipe(
+  v.object({
+    name: requiredText("Enter the person's full name", 120, "Full name must be 120 characters or fewer"),
+    email: EmailSchema,
+    role: v.picklist(
+      ROLES.filter((r) => r !== "trainee") as ["trust_lead", "dme", "admin"],
+      "Select a role",
+    ),
+    trustId: v.optional(v.string(), ""),
+  }),
+  v.forward(
+    v.check((input) => input.role === "admin" || UUID.test(input.trustId), "Select the trust this person works for"),
+    ["trustId"],
+  ),
+);
+export type InviteStaffInput = v.InferOutput<typeof InviteStaffSchema>;
+
+export const AcceptInvitationSchema = v.object({
+  name: requiredText("Enter your full name", 120, "Full name must be 120 characters or fewer"),
+  password: NewPasswordSchema,
+});
+
+export const TrustSchema = v.object({
+  odsCode: v.pipe(
+    v.string("Enter the ODS code"),
+    v.trim(),
+    v.toUpperCase(),
+    v.nonEmpty("Enter the ODS code"),
+    v.regex(/^[A-Z0-9]{3}$/, "ODS code must be 3 letters or numbers, like RRK"),
+  ),
+  name: requiredText("Enter the trust's name", 200, "Name must be 200 characters or fewer"),
+  region: v.picklist(REGIONS, "Select the NHS England region"),
+  integratedCareSystem: requiredText("Enter the integrated care system", 200, "Integrated care system must be 200 characters or fewer"),
+  sites: v.pipe(
+    v.optional(v.string(), ""),
+    v.transform((s) =>
+      s
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean),
+    ),
+    v.check((list) => list.every((s) => s.length <= 200), "Each site name must be 200 characters or fewer"),
+    v.check((list) => new Set(list.map((s) => s.toLowerCase())).size === list.length, "Each site must be listed once"),
+  ),
+});
+export type TrustInput = v.InferOutput<typeof TrustSchema>;

@@ -1,0 +1,173 @@
+// What each role sees first after signing in.
+import { aliasedTable, and, asc, count, eq, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
+
+import type { Db } from "@db/client";
+import { invitations, placements, sites, traineeProfiles, trusts, users } from "@db/schema";
+
+import { addDaysIso } from "~/utils/dates";
+
+import { stageOf } from "./domain";
+
+const IN_POST = ["In Post", "In Post - Extension"] as const;
+
+const placementColumns = {
+  id: placements.id,
+  startsOn: placements.startsOn,
+  endsOn: placements.endsOn,
+  specialty: placements.specialty,
+  grade: placements.grade,
+  wte: placements.wte,
+  placementType: placements.placementType,
+  source: placements.source,
+  siteName: sql<string>`coalesce(${sites.name}, ${placements.siteName})`,
+  trustId: trusts.id,
+  trustName: trusts.name,
+  trustOds: trusts.odsCode,
+  integratedCareSystem: trusts.integratedCareSystem,
+};
+
+export async function listTraineePlacements(db: Db, traineeId: string) {
+  return db
+    .select(placementColumns)
+    .from(placements)
+    .innerJoin(trusts, eq(trusts.id, placements.trustId))
+    .leftJoin(sites, eq(sites.id, placements.siteId))
+    .where(eq(placements.traineeId, traineeId))
+    .orderBy(asc(placements.startsOn));
+}
+
+export type PlacementSummary = Awaited<ReturnType<typeof listTraineePlacements>>[number];
+
+/** The placement covering today, and the first one starting after it. */
+export function currentAndNext(list: PlacementSummary[], today: string) {
+  const current = list.find((p) => p.startsOn <= today && p.endsOn >= today) ?? null;
+  const next = list.find((p) => p.startsOn > today) ?? null;
+  return { current, next };
+}
+
+export async function getTraineeHome(db: Db, userId: string, today: string) {
+  const [profile] = await db
+    .select({
+      name: users.name,
+      email: users.email,
+      gmcNumber: traineeProfiles.gmcNumber,
+      grade: traineeProfiles.grade,
+      specialty: traineeProfiles.specialty,
+      programme: traineeProfiles.programme,
+      region: traineeProfiles.region,
+      ltft: traineeProfiles.ltft,
+    })
+    .from(users)
+    .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
+    .where(eq(users.id, userId));
+  if (!profile) return null;
+  const list = await listTraineePlacements(db, userId);
+  return { profile: { ...profile, stage: stageOf(profile.grade) }, ...currentAndNext(list, today), placements: list };
+}
+
+export async function getTrustHome(db: Db, trustId: string) {
+  const trust = await db.query.trusts.findFirst({
+    where: eq(trusts.id, trustId),
+    columns: { id: true, name: true, odsCode: true, region: true, integratedCareSystem: true },
+    with: { sites: { columns: { id: true, name: true }, orderBy: [asc(sites.name)] } },
+  });
+  if (!trust) return null;
+  const staff = await db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.trustId, trustId))
+    .orderBy(asc(users.role), asc(users.name));
+  const [placed] = await db
+    .select({ n: count() })
+    .from(placements)
+    .where(and(eq(placements.trustId, trustId), inArray(placements.placementType, [...IN_POST])));
+  return { trust, staff, placementsOnRecord: placed?.n ?? 0 };
+}
+
+/** How far ahead "starting next" looks: one rotation. */
+export const STARTING_SOON_DAYS = 183;
+
+export async function getDmeHome(db: Db, trustId: string, today: string) {
+  const trust = await db.query.trusts.findFirst({
+    where: eq(trusts.id, trustId),
+    columns: { id: true, name: true, odsCode: true },
+  });
+  if (!trust) return null;
+  const prior = aliasedTable(placements, "prior");
+  const priorTrust = aliasedTable(trusts, "prior_trust");
+  const traineeColumns = {
+    placementId: placements.id,
+    traineeId: users.id,
+    name: users.name,
+    grade: placements.grade,
+    specialty: placements.specialty,
+    ltft: traineeProfiles.ltft,
+    wte: placements.wte,
+    siteName: sql<string>`coalesce(${sites.name}, ${placements.siteName})`,
+    startsOn: placements.startsOn,
+    endsOn: placements.endsOn,
+  };
+  const base = () =>
+    db
+      .select(traineeColumns)
+      .from(placements)
+      .innerJoin(users, eq(users.id, placements.traineeId))
+      .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
+      .leftJoin(sites, eq(sites.id, placements.siteId));
+  const placedNow = await base()
+    .where(
+      and(
+        eq(placements.trustId, trustId),
+        inArray(placements.placementType, [...IN_POST]),
+        lte(placements.startsOn, today),
+        gte(placements.endsOn, today),
+        isNull(traineeProfiles.anonymisedAt),
+      ),
+    )
+    .orderBy(asc(users.name));
+  const startingNext = await db
+    .select({
+      ...traineeColumns,
+      // Where the trainee is placed now, so the DME knows whom to contact before they arrive.
+      comingFrom: sql<string | null>`(
+        select ${priorTrust.name} from ${prior}
+        join ${priorTrust} on ${priorTrust.id} = ${prior.trustId}
+        where ${prior.traineeId} = ${placements.traineeId}
+          and ${prior.startsOn} <= ${today} and ${prior.endsOn} >= ${today}
+        order by ${prior.startsOn} desc limit 1)`,
+    })
+    .from(placements)
+    .innerJoin(users, eq(users.id, placements.traineeId))
+    .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
+    .leftJoin(sites, eq(sites.id, placements.siteId))
+    .where(
+      and(
+        eq(placements.trustId, trustId),
+        inArray(placements.placementType, [...IN_POST]),
+        gt(placements.startsOn, today),
+        lte(placements.startsOn, addDaysIso(today, STARTING_SOON_DAYS)),
+        isNull(traineeProfiles.anonymisedAt),
+      ),
+    )
+    .orderBy(asc(placements.startsOn), asc(users.name));
+  return { trust, placedNow, startingNext };
+}
+
+export async function getAdminOverview(db: Db, now: Date = new Date()) {
+  const [counts] = await db
+    .select({
+      trusts: sql<number>`(select count(*) from ${trusts})`.mapWith(Number),
+      trainees: sql<number>`(select count(*) from ${users} where ${users.role} = 'trainee')`.mapWith(Number),
+      staff: sql<number>`(select count(*) from ${users} where ${users.role} in ('trust_lead', 'dme'))`.mapWith(Number),
+      admins: sql<number>`(select count(*) from ${users} where ${users.role} = 'admin')`.mapWith(Number),
+      disabled: sql<number>`(select count(*) from ${users} where ${users.disabledAt} is not null)`.mapWith(Number),
+      pendingInvitations: sql<number>`(select count(*) from ${invitations} where ${invitations.usedAt} is null and ${invitations.expiresAt} > ${now})`.mapWith(Number),
+    })
+    .from(sql`(select 1) as one`);
+  const trustsWithoutStaff = await db
+    .select({ id: trusts.id, name: trusts.name, odsCode: trusts.odsCode })
+    .from(trusts)
+    .where(sql`not exists (select 1 from ${users} where ${users.trustId} = ${trusts.id} and ${users.disabledAt} is null)`)
+    .orderBy(asc(trusts.name));
+  return { counts: counts!, trustsWithoutStaff };
+}

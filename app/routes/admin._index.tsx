@@ -1,0 +1,68 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Card } from "nhsuk-react-components";
+
+import { requireUser } from "~/auth.server";
+import { pageTitle } from "~/components/form-errors";
+import { getDb } from "~/db.server";
+import { getAdminOverview } from "~/models/homes.server";
+
+export const meta: MetaFunction = () => [{ title: pageTitle("Regional overview") }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, { role: "admin" });
+  return json(await getAdminOverview(await getDb()));
+}
+
+export default function AdminHome() {
+  const { counts, trustsWithoutStaff } = useLoaderData<typeof loader>();
+  const figures = [
+    { label: "Trusts", value: counts.trusts, href: "/admin/trusts" },
+    { label: "Trainees", value: counts.trainees, href: "/admin/users?role=trainee" },
+    { label: "Trust staff", value: counts.staff, href: "/admin/users?role=trust_lead" },
+    { label: "Invitations waiting", value: counts.pendingInvitations, href: "/admin/users" },
+  ];
+  return (
+    <>
+      <h1>
+        <span className="nhsuk-caption-l">Regional administrator</span>
+        Overview
+      </h1>
+      <Card.Group>
+        {figures.map((f) => (
+          <Card.GroupItem width="one-quarter" key={f.label}>
+            <Card clickable>
+              <Card.Heading headingLevel="h2" className="nhsuk-heading-s">
+                <Card.Link href={f.href}>{f.label}</Card.Link>
+              </Card.Heading>
+              <Card.Description>
+                <span className="app-count">{f.value}</span>
+              </Card.Description>
+            </Card>
+          </Card.GroupItem>
+        ))}
+      </Card.Group>
+      <p>
+        <Link to="/admin/users/invite" className="nhsuk-button">
+          Invite a member of staff
+        </Link>
+      </p>
+      <h2>Trusts with no one to manage them</h2>
+      {trustsWithoutStaff.length ? (
+        <>
+          <p>These trusts have no active trust lead or director of medical education yet.</p>
+          <ul>
+            {trustsWithoutStaff.map((t) => (
+              <li key={t.id}>
+                <Link to={`/admin/trusts/${t.id}`}>{t.name}</Link> ({t.odsCode})
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p>Every trust has at least one active member of staff.</p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Table } from "nhsuk-react-components";
+
+import { requireUser } from "~/auth.server";
+import { pageTitle } from "~/components/form-errors";
+import { getDb } from "~/db.server";
+import { listTrusts } from "~/models/trusts.server";
+
+export const meta: MetaFunction = () => [{ title: pageTitle("Trusts") }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, { role: "admin" });
+  return json({ trusts: await listTrusts(await getDb()) });
+}
+
+export default function AdminTrusts() {
+  const { trusts } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Trusts</h1>
+      <p>
+        <Link to="/admin/trusts/new" className="nhsuk-button">
+          Add a trust
+        </Link>
+      </p>
+      <Table responsive caption={`${trusts.length} trusts, by region`}>
+        <Table.Head>
+          <Table.Row>
+            <Table.Cell>Trust</Table.Cell>
+            <Table.Cell>ODS code</Table.Cell>
+            <Table.Cell>Region</Table.Cell>
+            <Table.Cell>Integrated care system</Table.Cell>
+            <Table.Cell format="numeric">Sites</Table.Cell>
+            <Table.Cell format="numeric">Staff</Table.Cell>
+          </Table.Row>
+        </Table.Head>
+        <Table.Body>
+          {trusts.map((t) => (
+            <Table.Row key={t.id}>
+              <Table.Cell>
+                <Link to={`/admin/trusts/${t.id}`}>{t.name}</Link>
+              </Table.Cell>
+              <Table.Cell>{t.odsCode}</Table.Cell>
+              <Table.Cell>{t.region}</Table.Cell>
+              <Table.Cell>{t.integratedCareSystem}</Table.Cell>
+              <Table.Cell format="numeric">{t.sites}</Table.Cell>
+              <Table.Cell format="numeric">{t.staff}</Table.Cell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table>
+    </>
+  );
+}

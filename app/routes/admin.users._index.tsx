@@ -1,0 +1,175 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Button, Select, Table, Tag, TextInput } from "nhsuk-react-components";
+import * as v from "valibot";
+
+import { requireUser } from "~/auth.server";
+import { pageTitle } from "~/components/form-errors";
+import { getDb } from "~/db.server";
+import { UUID } from "~/models/accounts.schema";
+import { ROLE_LABELS, ROLES } from "~/models/domain";
+import { listTrustOptions } from "~/models/trusts.server";
+import { listPendingInvitations, listUsers } from "~/models/users.server";
+import { formatDateTime } from "~/utils/dates";
+
+export const meta: MetaFunction = () => [{ title: pageTitle("Users") }];
+
+// Unknown filter values are ignored rather than refused: the query string is the user's to edit.
+const FilterSchema = v.object({
+  q: v.fallback(v.pipe(v.string(), v.trim(), v.maxLength(100)), ""),
+  role: v.fallback(v.optional(v.picklist(ROLES)), undefined),
+  trustId: v.fallback(v.optional(v.pipe(v.string(), v.regex(UUID))), undefined),
+  page: v.fallback(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(10000)), 1),
+});
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, { role: "admin" });
+  const params = Object.fromEntries(new URL(args.request.url).searchParams);
+  const filter = v.parse(FilterSchema, { ...params, page: params.page ?? "1" });
+  const db = await getDb();
+  const [result, trusts, invitations] = await Promise.all([
+    listUsers(db, filter),
+    listTrustOptions(db),
+    listPendingInvitations(db),
+  ]);
+  return json({ ...result, trusts, invitations, filter });
+}
+
+export default function AdminUsers() {
+  const { users, total, page, pageSize, trusts, invitations, filter } = useLoaderData<typeof loader>();
+  const lastPage = Math.max(1, Math.ceil(total / pageSize));
+  const pageLink = (p: number) => {
+    const q = new URLSearchParams();
+    if (filter.q) q.set("q", filter.q);
+    if (filter.role) q.set("role", filter.role);
+    if (filter.trustId) q.set("trustId", filter.trustId);
+    q.set("page", String(p));
+    return `?${q}`;
+  };
+  return (
+    <>
+      <h1>Users</h1>
+      <p>
+        <Link to="/admin/users/invite" className="nhsuk-button">
+          Invite a member of staff
+        </Link>
+      </p>
+      <Form method="get" className="nhsuk-u-margin-bottom-5">
+        <div className="nhsuk-grid-row">
+          <div className="nhsuk-grid-column-one-third">
+            <TextInput id="q" name="q" label="Name or email address" defaultValue={filter.q} />
+          </div>
+          <div className="nhsuk-grid-column-one-third">
+            <Select id="role" name="role" label="Role" defaultValue={filter.role ?? ""}>
+              <Select.Option value="">All roles</Select.Option>
+              {ROLES.map((r) => (
+                <Select.Option key={r} value={r}>
+                  {ROLE_LABELS[r]}
+                </Select.Option>
+              ))}
+            </Select>
+          </div>
+          <div className="nhsuk-grid-column-one-third">
+            <Select id="trustId" name="trustId" label="Trust" defaultValue={filter.trustId ?? ""}>
+              <Select.Option value="">All trusts</Select.Option>
+              {trusts.map((t) => (
+                <Select.Option key={t.id} value={t.id}>
+                  {t.name}
+                </Select.Option>
+              ))}
+            </Select>
+          </div>
+        </div>
+        <Button type="submit" secondary>
+          Filter users
+        </Button>
+      </Form>
+
+      <Table responsive caption={`${total} ${total === 1 ? "user" : "users"}`}>
+        <Table.Head>
+          <Table.Row>
+            <Table.Cell>Name</Table.Cell>
+            <Table.Cell>Email address</Table.Cell>
+            <Table.Cell>Role</Table.Cell>
+            <Table.Cell>Trust</Table.Cell>
+            <Table.Cell>Status</Table.Cell>
+          </Table.Row>
+        </Table.Head>
+        <Table.Body>
+          {users.map((u) => (
+            <Table.Row key={u.id}>
+              <Table.Cell>
+                <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
+              </Table.Cell>
+              <Table.Cell>{u.email}</Table.Cell>
+              <Table.Cell>{ROLE_LABELS[u.role]}</Table.Cell>
+              <Table.Cell>{u.trustName ?? "–"}</Table.Cell>
+              <Table.Cell>
+                {u.disabledAt ? (
+                  <Tag modifier="grey">Disabled</Tag>
+                ) : u.hasPassword ? (
+                  <Tag modifier="green">Active</Tag>
+                ) : (
+                  <Tag modifier="yellow">Invited</Tag>
+                )}
+              </Table.Cell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table>
+      {lastPage > 1 ? (
+        <nav className="nhsuk-pagination" role="navigation" aria-label="Pagination">
+          <ul className="nhsuk-list nhsuk-pagination__list">
+            {page > 1 ? (
+              <li className="nhsuk-pagination-item--previous">
+                <Link className="nhsuk-pagination__link nhsuk-pagination__link--prev" to={pageLink(page - 1)}>
+                  <span className="nhsuk-pagination__title">Previous</span>
+                  <span className="nhsuk-u-visually-hidden">:</span>
+                  <span className="nhsuk-pagination__page">Page {page - 1}</span>
+                </Link>
+              </li>
+            ) : null}
+            {page < lastPage ? (
+              <li className="nhsuk-pagination-item--next">
+                <Link className="nhsuk-pagination__link nhsuk-pagination__link--next" to={pageLink(page + 1)}>
+                  <span className="nhsuk-pagination__title">Next</span>
+                  <span className="nhsuk-u-visually-hidden">:</span>
+                  <span className="nhsuk-pagination__page">Page {page + 1}</span>
+                </Link>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+      ) : null}
+
+      <h2>Invitations waiting to be accepted</h2>
+      {invitations.length ? (
+        <Table responsive>
+          <Table.Head>
+            <Table.Row>
+              <Table.Cell>Name</Table.Cell>
+              <Table.Cell>Email address</Table.Cell>
+              <Table.Cell>Role</Table.Cell>
+              <Table.Cell>Trust</Table.Cell>
+              <Table.Cell>Expires</Table.Cell>
+            </Table.Row>
+          </Table.Head>
+          <Table.Body>
+            {invitations.map((i) => (
+              <Table.Row key={i.id}>
+                <Table.Cell>{i.name}</Table.Cell>
+                <Table.Cell>{i.email}</Table.Cell>
+                <Table.Cell>{ROLE_LABELS[i.role]}</Table.Cell>
+                <Table.Cell>{i.trustName ?? "–"}</Table.Cell>
+                <Table.Cell>{formatDateTime(i.expiresAt)}</Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      ) : (
+        <p>No invitations are waiting.</p>
+      )}
+    </>
+  );
+}

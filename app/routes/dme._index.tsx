@@ -1,0 +1,104 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Table, Tag } from "nhsuk-react-components";
+
+import { requireStaff } from "~/auth.server";
+import { pageTitle } from "~/components/form-errors";
+import { getDb } from "~/db.server";
+import { getDmeHome } from "~/models/homes.server";
+import { formatDate, todayInLondon } from "~/utils/dates";
+import { notFound } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: pageTitle("Trainees at your trust") }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireStaff(args, "dme");
+  const home = await getDmeHome(await getDb(), user.trustId, todayInLondon());
+  if (!home) throw notFound();
+  return json(home);
+}
+
+function Pattern({ wte }: { wte: string }) {
+  return Number(wte) < 1 ? <Tag modifier="aqua-green">LTFT {Number(wte).toFixed(1)}</Tag> : <>Full time</>;
+}
+
+export default function DmeHome() {
+  const { trust, placedNow, startingNext } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>
+        <span className="nhsuk-caption-l">Director of medical education, {trust.name}</span>
+        Trainees at your trust
+      </h1>
+
+      <h2>
+        Placed here now <span className="nhsuk-caption-m">{placedNow.length} trainees</span>
+      </h2>
+      {placedNow.length ? (
+        <Table responsive>
+          <Table.Head>
+            <Table.Row>
+              <Table.Cell>Trainee</Table.Cell>
+              <Table.Cell>Grade</Table.Cell>
+              <Table.Cell>Specialty</Table.Cell>
+              <Table.Cell>Site</Table.Cell>
+              <Table.Cell>Until</Table.Cell>
+              <Table.Cell>Working pattern</Table.Cell>
+            </Table.Row>
+          </Table.Head>
+          <Table.Body>
+            {placedNow.map((t) => (
+              <Table.Row key={t.placementId}>
+                <Table.Cell>{t.name}</Table.Cell>
+                <Table.Cell>{t.grade}</Table.Cell>
+                <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
+                <Table.Cell>{t.siteName || "Not recorded"}</Table.Cell>
+                <Table.Cell className="app-nowrap">{formatDate(t.endsOn)}</Table.Cell>
+                <Table.Cell>
+                  <Pattern wte={t.wte} />
+                </Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      ) : (
+        <p>No trainees are placed at {trust.name} today.</p>
+      )}
+
+      <h2>
+        Starting in the next rotation <span className="nhsuk-caption-m">{startingNext.length} trainees</span>
+      </h2>
+      {startingNext.length ? (
+        <Table responsive>
+          <Table.Head>
+            <Table.Row>
+              <Table.Cell>Trainee</Table.Cell>
+              <Table.Cell>Grade</Table.Cell>
+              <Table.Cell>Specialty</Table.Cell>
+              <Table.Cell>Starts</Table.Cell>
+              <Table.Cell>Placed now at</Table.Cell>
+              <Table.Cell>Working pattern</Table.Cell>
+            </Table.Row>
+          </Table.Head>
+          <Table.Body>
+            {startingNext.map((t) => (
+              <Table.Row key={t.placementId}>
+                <Table.Cell>{t.name}</Table.Cell>
+                <Table.Cell>{t.grade}</Table.Cell>
+                <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
+                <Table.Cell className="app-nowrap">{formatDate(t.startsOn)}</Table.Cell>
+                <Table.Cell>{t.comingFrom ?? "Not placed"}</Table.Cell>
+                <Table.Cell>
+                  <Pattern wte={t.wte} />
+                </Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      ) : (
+        <p>No trainees are due to start at {trust.name} in the next six months.</p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Button, InsetText, TextInput } from "nhsuk-react-components";
+
+import { createUserSession, homePathFor } from "~/auth.server";
+import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
+import { getDb } from "~/db.server";
+import { AcceptInvitationSchema } from "~/models/accounts.schema";
+import { ROLE_LABELS } from "~/models/domain";
+import { MIN_PASSWORD_LENGTH } from "~/models/passwords";
+import { acceptInvitation, findInvitation, INVITATION_MESSAGES } from "~/models/users.server";
+import { failure, parseForm } from "~/utils/forms";
+import { invalid } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: pageTitle("Accept your invitation") }];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const lookup = await findInvitation(await getDb(), params.token ?? "");
+  if (!lookup.ok) {
+    const status = lookup.reason === "unknown" ? 404 : lookup.reason === "expired" ? 410 : 409;
+    return json({ invitation: null, problem: INVITATION_MESSAGES[lookup.reason] }, { status });
+  }
+  const { email, name, role, trustName } = lookup.invitation;
+  return json({ invitation: { email, name, roleLabel: ROLE_LABELS[role], trustName }, problem: null });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const parsed = parseForm(AcceptInvitationSchema, formData);
+  if (!parsed.ok) return invalid(parsed);
+  const db = await getDb();
+  const result = await acceptInvitation(db, params.token ?? "", parsed.data);
+  if (!result.ok) {
+    return json(failure(formData, {}, result.message), { status: result.status });
+  }
+  const cookie = await createUserSession(db, result.userId);
+  return redirect(homePathFor(result.role), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function AcceptInvitation() {
+  const { invitation, problem } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  if (!invitation) {
+    return (
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-two-thirds">
+          <h1>You cannot use this invitation</h1>
+          <p>{problem}</p>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <FormErrorSummary failure={actionData} />
+        <h1>Set up your Invitational account</h1>
+        <InsetText>
+          <p>
+            You have been invited as {invitation.roleLabel.toLowerCase()}
+            {invitation.trustName ? ` at ${invitation.trustName}` : ""}. You will sign in with{" "}
+            <strong>{invitation.email}</strong>.
+          </p>
+        </InsetText>
+        <Form method="post" noValidate>
+          <TextInput
+            id="name"
+            name="name"
+            label="Full name"
+            autoComplete="name"
+            defaultValue={keptValue(actionData, "name", invitation.name)}
+            error={fieldError(actionData, "name")}
+          />
+          <TextInput
+            id="password"
+            name="password"
+            type="password"
+            label="Create a password"
+            hint={`At least ${MIN_PASSWORD_LENGTH} characters`}
+            autoComplete="new-password"
+            error={fieldError(actionData, "password")}
+          />
+          <Button type="submit">Create account</Button>
+        </Form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Button, TextInput } from "nhsuk-react-components";
+
+import { createUserSession, homePathFor, safeRedirect, signIn } from "~/auth.server";
+import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
+import { getDb } from "~/db.server";
+import { SignInSchema } from "~/models/accounts.schema";
+import { failure, parseForm } from "~/utils/forms";
+import { invalid } from "~/utils/http.server";
+
+export const meta: MetaFunction<typeof loader, Record<string, unknown>> = () => [{ title: pageTitle("Sign in") }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const redirectTo = new URL(request.url).searchParams.get("redirectTo") ?? "";
+  if (context.user) throw redirect(safeRedirect(redirectTo, homePathFor(context.user.role)));
+  return json({ redirectTo });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const parsed = parseForm(SignInSchema, formData);
+  if (!parsed.ok) return invalid(parsed);
+  const db = await getDb();
+  const result = await signIn(db, { email: parsed.data.email, password: parsed.data.password, ip: context.clientIp });
+  if (!result.ok) {
+    // One message for unknown e-mail and wrong password: the form does not reveal who has an account.
+    return invalid(failure(formData, { email: result.message }), result.status);
+  }
+  const cookie = await createUserSession(db, result.userId);
+  return redirect(safeRedirect(parsed.data.redirectTo, homePathFor(result.role)), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function SignIn() {
+  const { redirectTo } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <FormErrorSummary failure={actionData} />
+        <h1>Sign in to Invitational</h1>
+        <Form method="post" noValidate>
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <TextInput
+            id="email"
+            name="email"
+            type="email"
+            label="Email address"
+            autoComplete="email"
+            spellCheck={false}
+            defaultValue={keptValue(actionData, "email")}
+            error={fieldError(actionData, "email")}
+          />
+          <TextInput
+            id="password"
+            name="password"
+            type="password"
+            label="Password"
+            autoComplete="current-password"
+            error={fieldError(actionData, "password")}
+          />
+          <Button type="submit">Sign in</Button>
+        </Form>
+        <h2 className="nhsuk-heading-m">If you do not have an account</h2>
+        <p>
+          Doctors in postgraduate training can <Link to="/register">create a trainee account</Link>.
+        </p>
+        <p>
+          Trust leads, directors of medical education and regional teams join through an invitation from their regional
+          administrator.
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { SummaryList, Table, Tag } from "nhsuk-react-components";
+
+import { requireStaff } from "~/auth.server";
+import { pageTitle } from "~/components/form-errors";
+import { getDb } from "~/db.server";
+import { ROLE_LABELS } from "~/models/domain";
+import { getTrustHome } from "~/models/homes.server";
+import { notFound } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: pageTitle("Your trust") }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireStaff(args, "trust_lead");
+  const home = await getTrustHome(await getDb(), user.trustId);
+  if (!home) throw notFound();
+  return json(home);
+}
+
+export default function TrustHome() {
+  const { trust, staff, placementsOnRecord } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>
+        <span className="nhsuk-caption-l">Trust lead</span>
+        {trust.name}
+      </h1>
+      <SummaryList>
+        <SummaryList.Row>
+          <SummaryList.Key>ODS code</SummaryList.Key>
+          <SummaryList.Value>{trust.odsCode}</SummaryList.Value>
+        </SummaryList.Row>
+        <SummaryList.Row>
+          <SummaryList.Key>NHS England region</SummaryList.Key>
+          <SummaryList.Value>{trust.region}</SummaryList.Value>
+        </SummaryList.Row>
+        <SummaryList.Row>
+          <SummaryList.Key>Integrated care system</SummaryList.Key>
+          <SummaryList.Value>{trust.integratedCareSystem}</SummaryList.Value>
+        </SummaryList.Row>
+        <SummaryList.Row>
+          <SummaryList.Key>Trainee placements on record</SummaryList.Key>
+          <SummaryList.Value>{placementsOnRecord}</SummaryList.Value>
+        </SummaryList.Row>
+      </SummaryList>
+
+      <h2>Sites</h2>
+      {trust.sites.length ? (
+        <ul>
+          {trust.sites.map((s) => (
+            <li key={s.id}>{s.name}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>No sites are recorded for this trust. Ask your regional administrator to add them.</p>
+      )}
+
+      <h2>Staff using Invitational</h2>
+      <Table responsive>
+        <Table.Head>
+          <Table.Row>
+            <Table.Cell>Name</Table.Cell>
+            <Table.Cell>Role</Table.Cell>
+            <Table.Cell>Email address</Table.Cell>
+          </Table.Row>
+        </Table.Head>
+        <Table.Body>
+          {staff.map((s) => (
+            <Table.Row key={s.id}>
+              <Table.Cell>
+                {s.name} {s.disabledAt ? <Tag modifier="grey">Disabled</Tag> : null}
+              </Table.Cell>
+              <Table.Cell>{ROLE_LABELS[s.role]}</Table.Cell>
+              <Table.Cell>{s.email}</Table.Cell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table>
+    </>
+  );
+}

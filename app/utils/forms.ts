@@ -1,0 +1,83 @@
+import * as v from "valibot";
+
+export type FieldErrors = Record<string, string>;
+
+/** The shape every action returns on refusal: the page shows a summary and each field's message. */
+export interface FormFailure {
+  ok: false;
+  fieldErrors: FieldErrors;
+  formError?: string;
+  values: Record<string, string | string[]>;
+}
+
+export type FormResult<T> = { ok: true; data: T } | FormFailure;
+
+// Never echo secrets back into the page.
+const SECRET_FIELDS = new Set(["password", "confirmPassword", "currentPassword", "newPassword"]);
+
+export function formValues(formData: FormData): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = {};
+  for (const key of new Set(formData.keys())) {
+    if (SECRET_FIELDS.has(key)) continue;
+    const all = formData.getAll(key).filter((x): x is string => typeof x === "string");
+    values[key] = all.length > 1 ? all : (all[0] ?? "");
+  }
+  return values;
+}
+
+/** Plain object from a form: repeated names (checkboxes) become arrays when the schema wants them. */
+export function formObject(formData: FormData, arrayFields: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(formData.keys())) {
+    const all = formData.getAll(key).filter((x): x is string => typeof x === "string");
+    out[key] = arrayFields.includes(key) ? all : (all[0] ?? "");
+  }
+  for (const key of arrayFields) if (!(key in out)) out[key] = [];
+  return out;
+}
+
+export function parseForm<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  formData: FormData,
+  options: { arrayFields?: readonly string[] } = {},
+): FormResult<v.InferOutput<TSchema>> {
+  const result = v.safeParse(schema, formObject(formData, options.arrayFields));
+  if (result.success) return { ok: true, data: result.output };
+  return { ok: false, fieldErrors: issuesToFieldErrors(result.issues), values: formValues(formData) };
+}
+
+export function issuesToFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldErrors {
+  const fieldErrors: FieldErrors = {};
+  for (const issue of issues) {
+    const key = v.getDotPath(issue) ?? "form";
+    if (!(key in fieldErrors)) fieldErrors[key] = issue.message;
+  }
+  return fieldErrors;
+}
+
+export function failure(
+  formData: FormData,
+  fieldErrors: FieldErrors,
+  formError?: string,
+): FormFailure {
+  return { ok: false, fieldErrors, formError, values: formValues(formData) };
+}
+
+/** A trimmed, required text field with a human message. */
+export function requiredText(message: string, max = 200, maxMessage?: string) {
+  return v.pipe(
+    v.string(message),
+    v.trim(),
+    v.nonEmpty(message),
+    v.maxLength(max, maxMessage ?? `Must be ${max} characters or fewer`),
+  );
+}
+
+export const EmailSchema = v.pipe(
+  v.string("Enter an email address"),
+  v.trim(),
+  v.toLowerCase(),
+  v.nonEmpty("Enter an email address"),
+  v.maxLength(254, "Email address must be 254 characters or fewer"),
+  v.email("Enter an email address in the correct format, like name@example.nhs.uk"),
+);

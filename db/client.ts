@@ -1,0 +1,118 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { PGlite } from "@electric-sql/pglite";
+import { sql, type SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+
+import * as schema from "./schema";
+
+/** One type for both drivers: the rest of the code does not know which is behind it. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle passed to domain functions is used exactly like the db. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  db: Db;
+  driver: "pglite" | "postgres";
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { url: string; poolSize?: number }
+  | { dataDir: string }
+  | { pglite: PGlite };
+
+// Resolved from this file, not the working directory; only unbundled callers (server.ts,
+// scripts and tests) migrate, so import.meta.url points into db/ here.
+export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if ("url" in options) {
+    const client = postgres(options.url, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      connection: { TimeZone: "UTC" },
+    });
+    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    return {
+      db,
+      driver: "postgres",
+      migrate: () => migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder: MIGRATIONS_DIR }),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  let client: PGlite;
+  if ("pglite" in options) {
+    client = options.pglite;
+  } else {
+    mkdirSync(options.dataDir, { recursive: true });
+    client = new PGlite(options.dataDir);
+  }
+  await client.waitReady;
+  const pg = drizzlePglite(client, { schema });
+  return {
+    db: pg as unknown as Db,
+    driver: "pglite",
+    migrate: () => migratePglite(pg, { migrationsFolder: MIGRATIONS_DIR }),
+    close: () => client.close(),
+  };
+}
+
+/** The process's database, from DATABASE_URL or the embedded PGlite under .data/. */
+export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
+  if (env.DATABASE_URL) {
+    return { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : 10 };
+  }
+  return { dataDir: path.resolve(env.PGLITE_DATA_DIR ?? ".data/pglite") };
+}
+
+const GLOBAL_KEY = Symbol.for("invitational.database");
+type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: Promise<Database> };
+
+/**
+ * The shared handle. Kept on globalThis because the server entry (run by tsx) and the
+ * Remix server bundle each have their own copy of this module, and PGlite allows only
+ * one handle per data directory. A rejected start is not cached, so the next request retries.
+ */
+export function getDatabase(): Promise<Database> {
+  const g = globalThis as GlobalWithDb;
+  if (!g[GLOBAL_KEY]) {
+    const opening = openDatabase(databaseOptionsFromEnv());
+    g[GLOBAL_KEY] = opening;
+    opening.catch(() => {
+      if (g[GLOBAL_KEY] === opening) delete g[GLOBAL_KEY];
+    });
+  }
+  return g[GLOBAL_KEY];
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+/** Install a database as the process's shared handle (tests and scripts). */
+export function setDatabase(database: Database): void {
+  (globalThis as GlobalWithDb)[GLOBAL_KEY] = Promise.resolve(database);
+}
+
+/** Raw SQL rows, the same shape for both drivers (PGlite returns { rows }, postgres.js an array). */
+export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function pingDatabase(db: Db): Promise<void> {
+  await queryRows(db, sql`select 1 as ok`);
+}
+
+export { schema };

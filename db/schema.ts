@@ -1,0 +1,526 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  time,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+
+import {
+  APPLICATION_STATUSES,
+  FOCUSES,
+  GRADES,
+  HLM_DIMENSIONS,
+  OPPORTUNITY_STATUSES,
+  OPPORTUNITY_TYPES,
+  PLACEMENT_TYPES,
+  REGIONS,
+  ROLES,
+} from "../app/models/domain";
+
+// Constrained values live in app/models/domain.ts so the browser bundle and the
+// database agree on one list.
+export const roleEnum = pgEnum("role", ROLES);
+export const regionEnum = pgEnum("region", REGIONS);
+export const gradeEnum = pgEnum("grade", GRADES);
+export const opportunityTypeEnum = pgEnum("opportunity_type", OPPORTUNITY_TYPES);
+export const opportunityStatusEnum = pgEnum("opportunity_status", OPPORTUNITY_STATUSES);
+export const focusEnum = pgEnum("focus", FOCUSES);
+export const hlmDimensionEnum = pgEnum("hlm_dimension", HLM_DIMENSIONS);
+export const applicationStatusEnum = pgEnum("application_status", APPLICATION_STATUSES);
+export const placementTypeEnum = pgEnum("placement_type", PLACEMENT_TYPES);
+export const placementSourceEnum = pgEnum("placement_source", ["manual", "import"]);
+export const outboxStatusEnum = pgEnum("outbox_status", ["pending", "sent", "failed"]);
+export const completionOutcomeEnum = pgEnum("completion_outcome", ["completed", "not_completed"]);
+export const roundStatusEnum = pgEnum("round_status", ["open", "closed", "allocated"]);
+
+const id = () => uuid("id").primaryKey().defaultRandom();
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const trusts = pgTable(
+  "trusts",
+  {
+    id: id(),
+    odsCode: varchar("ods_code", { length: 3 }).notNull(),
+    name: text("name").notNull(),
+    region: regionEnum("region").notNull(),
+    integratedCareSystem: text("integrated_care_system").notNull(),
+    kind: text("kind").notNull().default("acute"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("trusts_ods_code_key").on(t.odsCode),
+    uniqueIndex("trusts_name_key").on(t.name),
+    index("trusts_region_ics_idx").on(t.region, t.integratedCareSystem),
+    check("trusts_ods_code_format", sql`${t.odsCode} ~ '^[A-Z0-9]{3}$'`),
+  ],
+);
+
+export const sites = pgTable(
+  "sites",
+  {
+    id: id(),
+    trustId: uuid("trust_id").notNull().references(() => trusts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("sites_trust_name_key").on(t.trustId, t.name)],
+);
+
+export const objectives = pgTable(
+  "objectives",
+  {
+    id: id(),
+    trustId: uuid("trust_id").notNull().references(() => trusts.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    retiredAt: tstz("retired_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("objectives_trust_idx").on(t.trustId, t.retiredAt)],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: roleEnum("role").notNull(),
+    trustId: uuid("trust_id").references(() => trusts.id),
+    // Null for trainees created by a rotation import until they accept their invitation.
+    passwordHash: text("password_hash"),
+    passwordChangedAt: tstz("password_changed_at"),
+    disabledAt: tstz("disabled_at"),
+    calendarToken: text("calendar_token"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    uniqueIndex("users_calendar_token_key").on(t.calendarToken),
+    index("users_trust_role_idx").on(t.trustId, t.role),
+    check("users_email_lowercase", sql`${t.email} = lower(${t.email})`),
+    // Staff belong to exactly one trust; trainees and admins to none.
+    check(
+      "users_trust_scope",
+      sql`(${t.role} in ('trust_lead', 'dme')) = (${t.trustId} is not null)`,
+    ),
+  ],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: tstz("expires_at").notNull(),
+    // lucia has no absolute lifetime: the creation time lets us end every session at 7 days.
+    createdAt: createdAt(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const traineeProfiles = pgTable(
+  "trainee_profiles",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // Null only once the trainee has closed the account and the profile is anonymised.
+    gmcNumber: varchar("gmc_number", { length: 7 }),
+    grade: gradeEnum("grade").notNull(),
+    specialty: text("specialty").notNull().default(""),
+    programme: text("programme").notNull().default(""),
+    region: regionEnum("region"),
+    ltft: boolean("ltft").notNull().default(false),
+    anonymisedAt: tstz("anonymised_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("trainee_profiles_gmc_number_key").on(t.gmcNumber),
+    index("trainee_profiles_grade_idx").on(t.grade),
+    check("trainee_profiles_gmc_format", sql`${t.gmcNumber} is null or ${t.gmcNumber} ~ '^[0-9]{7}$'`),
+    check("trainee_profiles_gmc_unless_anonymised", sql`${t.gmcNumber} is not null or ${t.anonymisedAt} is not null`),
+  ],
+);
+
+export const placementImports = pgTable(
+  "placement_imports",
+  {
+    id: id(),
+    importedBy: text("imported_by").references(() => users.id, { onDelete: "set null" }),
+    // Null for an admin's import across all trusts; a DME's import is scoped to the trust.
+    trustId: uuid("trust_id").references(() => trusts.id),
+    fileName: text("file_name").notNull(),
+    newTrainees: integer("new_trainees").notNull().default(0),
+    updatedTrainees: integer("updated_trainees").notNull().default(0),
+    newPlacements: integer("new_placements").notNull().default(0),
+    unchangedRows: integer("unchanged_rows").notNull().default(0),
+    invalidRows: integer("invalid_rows").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("placement_imports_created_idx").on(t.createdAt)],
+);
+
+export const placements = pgTable(
+  "placements",
+  {
+    id: id(),
+    traineeId: text("trainee_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    trustId: uuid("trust_id")
+      .notNull()
+      .references(() => trusts.id),
+    siteId: uuid("site_id").references(() => sites.id, { onDelete: "set null" }),
+    siteName: text("site_name").notNull().default(""),
+    specialty: text("specialty").notNull().default(""),
+    grade: gradeEnum("grade").notNull(),
+    startsOn: date("starts_on", { mode: "string" }).notNull(),
+    endsOn: date("ends_on", { mode: "string" }).notNull(),
+    wte: numeric("wte", { precision: 3, scale: 2 }).notNull().default("1.00"),
+    placementType: placementTypeEnum("placement_type").notNull().default("In Post"),
+    source: placementSourceEnum("source").notNull().default("manual"),
+    importId: uuid("import_id").references(() => placementImports.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // The import matches on GMC number (trainee), trust and Date From.
+    uniqueIndex("placements_trainee_trust_start_key").on(t.traineeId, t.trustId, t.startsOn),
+    index("placements_trainee_dates_idx").on(t.traineeId, t.startsOn, t.endsOn),
+    index("placements_trust_dates_idx").on(t.trustId, t.startsOn, t.endsOn),
+    check("placements_dates_in_order", sql`${t.endsOn} >= ${t.startsOn}`),
+    check("placements_wte_range", sql`${t.wte} >= 0.1 and ${t.wte} <= 1.0`),
+  ],
+);
+
+export const opportunities = pgTable(
+  "opportunities",
+  {
+    id: id(),
+    trustId: uuid("trust_id")
+      .notNull()
+      .references(() => trusts.id),
+    siteId: uuid("site_id").references(() => sites.id, { onDelete: "set null" }),
+    type: opportunityTypeEnum("type").notNull(),
+    title: text("title").notNull(),
+    summary: text("summary").notNull(),
+    description: text("description").notNull(),
+    objectiveId: uuid("objective_id").references(() => objectives.id),
+    sponsorName: text("sponsor_name").notNull(),
+    sponsorRole: text("sponsor_role").notNull(),
+    startsOn: date("starts_on", { mode: "string" }).notNull(),
+    endsOn: date("ends_on", { mode: "string" }).notNull(),
+    totalHours: numeric("total_hours", { precision: 6, scale: 1 }).notNull(),
+    hoursPerWeek: numeric("hours_per_week", { precision: 4, scale: 1 }).notNull(),
+    seats: integer("seats").notNull(),
+    applicationDeadline: date("application_deadline", { mode: "string" }).notNull(),
+    eligibleGrades: gradeEnum("eligible_grades").array().notNull(),
+    specialties: text("specialties").array().notNull().default(sql`'{}'::text[]`),
+    ltftFriendly: boolean("ltft_friendly").notNull().default(false),
+    multiprofessional: boolean("multiprofessional").notNull().default(false),
+    tier: smallint("tier").notNull(),
+    focus: focusEnum("focus").notNull(),
+    hlmDimensions: hlmDimensionEnum("hlm_dimensions").array().notNull(),
+    learningOutcomes: text("learning_outcomes").array().notNull(),
+    status: opportunityStatusEnum("status").notNull().default("draft"),
+    publishedAt: tstz("published_at"),
+    closedAt: tstz("closed_at"),
+    archivedAt: tstz("archived_at"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("opportunities_trust_status_idx").on(t.trustId, t.status),
+    index("opportunities_status_deadline_idx").on(t.status, t.applicationDeadline),
+    index("opportunities_status_dates_idx").on(t.status, t.startsOn, t.endsOn),
+    index("opportunities_eligible_grades_idx").using("gin", t.eligibleGrades),
+    check("opportunities_seats_range", sql`${t.seats} between 1 and 50`),
+    check("opportunities_dates_in_order", sql`${t.endsOn} >= ${t.startsOn}`),
+    check("opportunities_deadline_before_start", sql`${t.applicationDeadline} <= ${t.startsOn}`),
+    check("opportunities_tier_range", sql`${t.tier} between 1 and 3`),
+    check("opportunities_hours_positive", sql`${t.totalHours} > 0 and ${t.hoursPerWeek} > 0`),
+    check("opportunities_has_grades", sql`cardinality(${t.eligibleGrades}) >= 1`),
+    check("opportunities_has_dimensions", sql`cardinality(${t.hlmDimensions}) >= 1`),
+    check("opportunities_has_outcomes", sql`cardinality(${t.learningOutcomes}) >= 1`),
+    check("opportunities_qi_has_objective", sql`${t.type} <> 'qi_project' or ${t.objectiveId} is not null`),
+    check("opportunities_chief_resident_tier", sql`${t.type} <> 'chief_resident' or ${t.tier} = 3`),
+  ],
+);
+
+export const opportunitySessions = pgTable(
+  "opportunity_sessions",
+  {
+    id: id(),
+    opportunityId: uuid("opportunity_id")
+      .notNull()
+      .references(() => opportunities.id, { onDelete: "cascade" }),
+    date: date("date", { mode: "string" }).notNull(),
+    startsAt: time("starts_at").notNull(),
+    endsAt: time("ends_at").notNull(),
+    location: text("location").notNull(),
+  },
+  (t) => [
+    index("opportunity_sessions_opportunity_idx").on(t.opportunityId, t.date),
+    check("opportunity_sessions_times_in_order", sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+export const allocationRounds = pgTable(
+  "allocation_rounds",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    closesAt: tstz("closes_at").notNull(),
+    // Recorded so that any allocation can be reproduced and audited.
+    seed: text("seed").notNull(),
+    status: roundStatusEnum("status").notNull().default("open"),
+    allocatedAt: tstz("allocated_at"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("allocation_rounds_status_idx").on(t.status, t.closesAt)],
+);
+
+export const roundOpportunities = pgTable(
+  "round_opportunities",
+  {
+    roundId: uuid("round_id")
+      .notNull()
+      .references(() => allocationRounds.id, { onDelete: "cascade" }),
+    opportunityId: uuid("opportunity_id")
+      .notNull()
+      .references(() => opportunities.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roundId, t.opportunityId] }),
+    index("round_opportunities_opportunity_idx").on(t.opportunityId),
+  ],
+);
+
+export const roundPreferences = pgTable(
+  "round_preferences",
+  {
+    roundId: uuid("round_id")
+      .notNull()
+      .references(() => allocationRounds.id, { onDelete: "cascade" }),
+    traineeId: text("trainee_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    opportunityId: uuid("opportunity_id")
+      .notNull()
+      .references(() => opportunities.id, { onDelete: "cascade" }),
+    rank: smallint("rank").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roundId, t.traineeId, t.opportunityId] }),
+    uniqueIndex("round_preferences_rank_key").on(t.roundId, t.traineeId, t.rank),
+    check("round_preferences_rank_positive", sql`${t.rank} >= 1`),
+  ],
+);
+
+export const applications = pgTable(
+  "applications",
+  {
+    id: id(),
+    opportunityId: uuid("opportunity_id")
+      .notNull()
+      .references(() => opportunities.id),
+    traineeId: text("trainee_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    statement: text("statement").notNull(),
+    status: applicationStatusEnum("status").notNull().default("submitted"),
+    confidentialityAcceptedAt: tstz("confidentiality_accepted_at"),
+    roundId: uuid("round_id").references(() => allocationRounds.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // One active application per trainee per opportunity; a withdrawn one may be followed by a new one.
+    uniqueIndex("applications_one_active_key")
+      .on(t.opportunityId, t.traineeId)
+      .where(sql`${t.status} <> 'withdrawn'`),
+    index("applications_opportunity_status_idx").on(t.opportunityId, t.status),
+    index("applications_trainee_status_idx").on(t.traineeId, t.status),
+    index("applications_status_updated_idx").on(t.status, t.updatedAt),
+  ],
+);
+
+export const applicationEvents = pgTable(
+  "application_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    applicationId: uuid("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    // Null when the service itself acted (e.g. promotion from the waitlist).
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    fromStatus: applicationStatusEnum("from_status"),
+    toStatus: applicationStatusEnum("to_status").notNull(),
+    reason: text("reason"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("application_events_application_idx").on(t.applicationId, t.createdAt)],
+);
+
+export const reflections = pgTable(
+  "reflections",
+  {
+    id: id(),
+    applicationId: uuid("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    whatIDid: text("what_i_did").notNull(),
+    whatILearned: text("what_i_learned").notNull(),
+    whatNext: text("what_next").notNull().default(""),
+    hlmDimensions: hlmDimensionEnum("hlm_dimensions").array().notNull().default(sql`'{}'::hlm_dimension[]`),
+    rating: smallint("rating").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("reflections_application_key").on(t.applicationId),
+    check("reflections_rating_range", sql`${t.rating} between 1 and 5`),
+  ],
+);
+
+export const completionSignoffs = pgTable(
+  "completion_signoffs",
+  {
+    applicationId: uuid("application_id")
+      .primaryKey()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    outcome: completionOutcomeEnum("outcome").notNull(),
+    sponsorFeedback: text("sponsor_feedback").notNull().default(""),
+    signedOffBy: text("signed_off_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    applicationId: uuid("application_id").references(() => applications.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    link: text("link"),
+    readAt: tstz("read_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt)],
+);
+
+export const emailOutbox = pgTable(
+  "email_outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    status: outboxStatusEnum("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+    sentAt: tstz("sent_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("email_outbox_pending_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: id(),
+    email: text("email").notNull(),
+    name: text("name").notNull().default(""),
+    role: roleEnum("role").notNull(),
+    trustId: uuid("trust_id").references(() => trusts.id),
+    // Only a SHA-256 of the token is kept: a database leak does not hand out accounts.
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    // Set when the invitation is for an existing account without a password (rotation import).
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: tstz("expires_at").notNull(),
+    usedAt: tstz("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_hash_key").on(t.tokenHash),
+    index("invitations_email_idx").on(t.email),
+    check("invitations_expiry_after_creation", sql`${t.expiresAt} > ${t.createdAt}`),
+    check("invitations_trust_scope", sql`(${t.role} in ('trust_lead', 'dme')) = (${t.trustId} is not null)`),
+  ],
+);
+
+export const loginAttempts = pgTable(
+  "login_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    email: text("email").notNull(),
+    ip: text("ip").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("login_attempts_email_idx").on(t.email, t.createdAt),
+    index("login_attempts_ip_idx").on(t.ip, t.createdAt),
+  ],
+);
+
+export const trustsRelations = relations(trusts, ({ many }) => ({
+  sites: many(sites),
+  objectives: many(objectives),
+  staff: many(users),
+}));
+export const sitesRelations = relations(sites, ({ one }) => ({
+  trust: one(trusts, { fields: [sites.trustId], references: [trusts.id] }),
+}));
+export const objectivesRelations = relations(objectives, ({ one }) => ({
+  trust: one(trusts, { fields: [objectives.trustId], references: [trusts.id] }),
+}));
+export const usersRelations = relations(users, ({ one, many }) => ({
+  trust: one(trusts, { fields: [users.trustId], references: [trusts.id] }),
+  traineeProfile: one(traineeProfiles, { fields: [users.id], references: [traineeProfiles.userId] }),
+  placements: many(placements),
+}));
+export const traineeProfilesRelations = relations(traineeProfiles, ({ one }) => ({
+  user: one(users, { fields: [traineeProfiles.userId], references: [users.id] }),
+}));
+export const placementsRelations = relations(placements, ({ one }) => ({
+  trainee: one(users, { fields: [placements.traineeId], references: [users.id] }),
+  trust: one(trusts, { fields: [placements.trustId], references: [trusts.id] }),
+  site: one(sites, { fields: [placements.siteId], references: [sites.id] }),
+}));
