@@ -161,7 +161,7 @@ export async function getAdminOverview(db: Db, now: Date = new Date()) {
       staff: sql<number>`(select count(*) from ${users} where ${users.role} in ('trust_lead', 'dme'))`.mapWith(Number),
       admins: sql<number>`(select count(*) from ${users} where ${users.role} = 'admin')`.mapWith(Number),
       disabled: sql<number>`(select count(*) from ${users} where ${users.disabledAt} is not null)`.mapWith(Number),
-      pendingInvitations: sql<number>`(select count(*) from ${invitations} where ${invitations.usedAt} is null and ${invitations.expiresAt} > ${now})`.mapWith(Number),
+      pendingInvitations: sql<number>`(select count(*) from ${invitations} where ${invitations.usedAt} is null and ${invitations.expiresAt} > ${now.toISOString()}::timestamptz)`.mapWith(Number),
     })
     .from(sql`(select 1) as one`);
   const trustsWithoutStaff = await db

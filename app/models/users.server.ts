@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 
-import { and, asc, count, desc, eq, ilike, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, ilike, isNull, or, sql } from "drizzle-orm";
 
 import type { Db } from "@db/client";
 import { invitations, traineeProfiles, trusts, users } from "@db/schema";
@@ -182,7 +182,7 @@ export async function acceptInvitation(
         and(
           eq(invitations.tokenHash, hashToken(token)),
           isNull(invitations.usedAt),
-          sql`${invitations.expiresAt} > ${now}`,
+          gt(invitations.expiresAt, now),
         ),
       )
       .returning();
@@ -315,7 +315,7 @@ export async function listPendingInvitations(db: Db, now: Date = new Date()) {
     })
     .from(invitations)
     .leftJoin(trusts, eq(trusts.id, invitations.trustId))
-    .where(and(isNull(invitations.usedAt), sql`${invitations.expiresAt} > ${now}`, isNull(invitations.userId)))
+    .where(and(isNull(invitations.usedAt), gt(invitations.expiresAt, now), isNull(invitations.userId)))
     .orderBy(desc(invitations.createdAt))
     .limit(50);
 }

@@ -1,0 +1,62 @@
+// Test data builders on top of the seed's factories: unique values by default, any field overridable.
+import { createPlacement, createTrainee, createTrust, createUser, type PlacementInput, type TraineeInput, type TrustInput, type UserInput } from "../../db/seed/factories";
+import type { DbOrTx } from "../../db/client";
+import { hashPassword } from "../../app/passwords.server";
+
+export { createPlacement };
+
+export const TEST_PASSWORD = "correct-horse-battery-staple";
+let passwordHash: Promise<string> | undefined;
+export function testPasswordHash(): Promise<string> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  return passwordHash;
+}
+
+let sequence = 0;
+const next = () => ++sequence;
+
+function odsFor(n: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  return `Z${alphabet[Math.floor(n / 36) % 36]}${alphabet[n % 36]}`;
+}
+
+export async function makeTrust(db: DbOrTx, overrides: Partial<TrustInput> = {}) {
+  const n = next();
+  return createTrust(db, {
+    odsCode: odsFor(n),
+    name: `Test Hospitals NHS Trust ${n}`,
+    region: "Midlands",
+    integratedCareSystem: "Birmingham and Solihull",
+    siteNames: [`Test General Hospital ${n}`, `Test Community Hospital ${n}`],
+    ...overrides,
+  });
+}
+
+export async function makeUser(db: DbOrTx, overrides: Partial<UserInput> & Pick<UserInput, "role">) {
+  const n = next();
+  return createUser(db, {
+    email: `user${n}@example.nhs.uk`,
+    name: `Test User ${n}`,
+    passwordHash: await testPasswordHash(),
+    ...overrides,
+  });
+}
+
+export async function makeTrainee(db: DbOrTx, overrides: Partial<TraineeInput> = {}) {
+  const n = next();
+  return createTrainee(db, {
+    email: `trainee${n}@example.nhs.uk`,
+    name: `Dr Test Trainee ${n}`,
+    passwordHash: await testPasswordHash(),
+    gmcNumber: String(6000000 + n),
+    grade: "FY2",
+    specialty: "Foundation",
+    programme: "Midlands Foundation Programme",
+    region: "Midlands",
+    ...overrides,
+  });
+}
+
+export async function makePlacement(db: DbOrTx, input: PlacementInput) {
+  return createPlacement(db, input);
+}

@@ -1,0 +1,106 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { describe, expect, it } from "vitest";
+
+import { homePathFor, requireStaff, requireUser, safeRedirect, type SessionUser } from "~/auth.server";
+import { contentSecurityPolicy, isSameOriginRequest, securityHeaders } from "~/security.server";
+
+const ORIGIN = "http://localhost:3000";
+
+describe("same-origin guard", () => {
+  it("lets safe methods through whatever their origin", () => {
+    expect(isSameOriginRequest("GET", { origin: "https://evil.example" }, ORIGIN)).toBe(true);
+    expect(isSameOriginRequest("HEAD", {}, ORIGIN)).toBe(true);
+  });
+
+  it("accepts a POST from the app's own origin", () => {
+    expect(isSameOriginRequest("POST", { origin: ORIGIN }, ORIGIN)).toBe(true);
+  });
+
+  it("refuses a POST from another origin, even one that only looks alike", () => {
+    expect(isSameOriginRequest("POST", { origin: "https://evil.example" }, ORIGIN)).toBe(false);
+    expect(isSameOriginRequest("POST", { origin: "http://localhost:3000.evil.example" }, ORIGIN)).toBe(false);
+    expect(isSameOriginRequest("POST", { origin: "http://localhost:3001" }, ORIGIN)).toBe(false);
+  });
+
+  it("falls back to Referer without an Origin, and refuses when both are missing", () => {
+    expect(isSameOriginRequest("POST", { referer: `${ORIGIN}/sign-in` }, ORIGIN)).toBe(true);
+    expect(isSameOriginRequest("POST", { referer: "https://evil.example/page" }, ORIGIN)).toBe(false);
+    expect(isSameOriginRequest("POST", { origin: "null" }, ORIGIN)).toBe(false);
+    expect(isSameOriginRequest("POST", {}, ORIGIN)).toBe(false);
+    expect(isSameOriginRequest("DELETE", { referer: "not a url" }, ORIGIN)).toBe(false);
+  });
+});
+
+describe("security headers", () => {
+  it("allows scripts only by nonce and forbids framing", () => {
+    const csp = contentSecurityPolicy("abc123");
+    expect(csp).toContain("script-src 'self' 'nonce-abc123'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it("adds HSTS only in production", () => {
+    expect(securityHeaders({ nonce: "n", production: true })["Strict-Transport-Security"]).toMatch(/max-age=\d+/);
+    expect(securityHeaders({ nonce: "n", production: false })["Strict-Transport-Security"]).toBeUndefined();
+    expect(securityHeaders({ nonce: "n", production: false })["X-Content-Type-Options"]).toBe("nosniff");
+  });
+});
+
+describe("safe redirects after sign-in", () => {
+  it.each([
+    ["/admin/users", "/admin/users"],
+    ["https://evil.example", "/home"],
+    ["//evil.example", "/home"],
+    ["/\\evil.example", "/home"],
+    [undefined, "/home"],
+  ])("%j goes to %j", (to, expected) => {
+    expect(safeRedirect(to, "/home")).toBe(expected);
+  });
+});
+
+function args(user: SessionUser | null, url = "http://localhost:3000/admin") {
+  const context = { nonce: "", clientIp: "127.0.0.1", user, sessionId: user ? "s" : null } as AppLoadContext;
+  return { request: new Request(url), context };
+}
+
+async function thrown(fn: () => unknown): Promise<Response> {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof Response) return e;
+    throw e;
+  }
+  throw new Error("expected a thrown Response");
+}
+
+describe("role guard", () => {
+  const admin: SessionUser = { id: "a", email: "a@x", name: "A", role: "admin", trustId: null };
+  const lead: SessionUser = { id: "l", email: "l@x", name: "L", role: "trust_lead", trustId: "t1" };
+
+  it("sends a signed-out visitor to sign in, remembering where they were going", async () => {
+    const response = await thrown(() => requireUser(args(null, "http://localhost:3000/admin/users?role=dme")));
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe("/sign-in?redirectTo=%2Fadmin%2Fusers%3Frole%3Ddme");
+  });
+
+  it("answers 403 to the wrong role", async () => {
+    const response = await thrown(() => requireUser(args(lead), { role: "admin" }));
+    expect(response.status).toBe(403);
+  });
+
+  it("returns the user for an allowed role", () => {
+    expect(requireUser(args(admin), { role: ["admin", "dme"] }).id).toBe("a");
+  });
+
+  it("gives staff their trust scope and refuses other roles", async () => {
+    expect(requireStaff(args(lead), "trust_lead").trustId).toBe("t1");
+    expect((await thrown(() => requireStaff(args(admin), ["trust_lead", "dme"]))).status).toBe(403);
+  });
+
+  it("sends each role to its own home", () => {
+    expect(homePathFor("trainee")).toBe("/trainee");
+    expect(homePathFor("trust_lead")).toBe("/trust");
+    expect(homePathFor("dme")).toBe("/dme");
+    expect(homePathFor("admin")).toBe("/admin");
+  });
+});
