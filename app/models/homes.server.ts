@@ -1,5 +1,5 @@
 // What each role sees first after signing in.
-import { aliasedTable, and, asc, count, eq, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 
 import type { Db } from "@db/client";
 import { invitations, placements, sites, traineeProfiles, trusts, users } from "@db/schema";
@@ -93,8 +93,6 @@ export async function getDmeHome(db: Db, trustId: string, today: string) {
     columns: { id: true, name: true, odsCode: true },
   });
   if (!trust) return null;
-  const prior = aliasedTable(placements, "prior");
-  const priorTrust = aliasedTable(trusts, "prior_trust");
   const traineeColumns = {
     placementId: placements.id,
     traineeId: users.id,
@@ -130,11 +128,11 @@ export async function getDmeHome(db: Db, trustId: string, today: string) {
       ...traineeColumns,
       // Where the trainee is placed now, so the DME knows whom to contact before they arrive.
       comingFrom: sql<string | null>`(
-        select ${priorTrust.name} from ${prior}
-        join ${priorTrust} on ${priorTrust.id} = ${prior.trustId}
-        where ${prior.traineeId} = ${placements.traineeId}
-          and ${prior.startsOn} <= ${today} and ${prior.endsOn} >= ${today}
-        order by ${prior.startsOn} desc limit 1)`,
+        select prior_trust.name from placements prior
+        join trusts prior_trust on prior_trust.id = prior.trust_id
+        where prior.trainee_id = ${placements.traineeId}
+          and prior.starts_on <= ${today} and prior.ends_on >= ${today}
+        order by prior.starts_on desc limit 1)`,
     })
     .from(placements)
     .innerJoin(users, eq(users.id, placements.traineeId))
