@@ -9,6 +9,7 @@ import { loginAttempts, sessions, users } from "@db/schema";
 
 import type { Role } from "./models/domain";
 import { dummyPasswordHash, verifyPassword } from "./passwords.server";
+import { isProduction } from "./utils/env.server";
 import { forbidden } from "./utils/http.server";
 
 export const SESSION_IDLE = new TimeSpan(12, "h");
@@ -16,16 +17,17 @@ export const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 export const MAX_FAILED_SIGN_INS = 10;
 export const FAILED_SIGN_IN_WINDOW_MINUTES = 15;
 
-const isProduction = process.env.NODE_ENV === "production";
-export const SESSION_COOKIE_NAME = isProduction ? "__Host-invitational_session" : "invitational_session";
+export function sessionCookieName(): string {
+  return isProduction() ? "__Host-invitational_session" : "invitational_session";
+}
 
 function createLucia(db: Db) {
   return new Lucia(new DrizzlePostgreSQLAdapter(db, sessions, users), {
     sessionExpiresIn: SESSION_IDLE,
     sessionCookie: {
-      name: SESSION_COOKIE_NAME,
+      name: sessionCookieName(),
       // __Host- requires Secure, path=/ and no Domain: all three hold in production.
-      attributes: { secure: isProduction, sameSite: "lax" },
+      attributes: { secure: isProduction(), sameSite: "lax" },
     },
     getSessionAttributes: (attributes) => ({ createdAt: attributes.createdAt }),
     getUserAttributes: (attributes) => ({

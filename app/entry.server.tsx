@@ -7,6 +7,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 import { NonceProvider } from "./components/nonce";
+import { isProduction } from "./utils/env.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -53,5 +54,5 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   const message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
   console.error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}: ${message}`);
-  if (process.env.NODE_ENV !== "production" && error instanceof Error && error.stack) console.error(error.stack);
+  if (!isProduction() && error instanceof Error && error.stack) console.error(error.stack);
 }

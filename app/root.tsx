@@ -14,7 +14,7 @@ import {
 } from "@remix-run/react";
 import nhsukStyles from "nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css";
 import { SkipLink } from "nhsuk-react-components";
-import { useEffect, type ReactNode } from "react";
+import type { ReactNode } from "react";
 
 import { useNonce } from "./components/nonce";
 import { SiteFooter } from "./components/site-footer";
@@ -24,8 +24,8 @@ import appStyles from "./styles/app.css";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: nhsukStyles },
   { rel: "stylesheet", href: appStyles },
-  { rel: "icon", href: "/assets/favicons/favicon.ico", sizes: "48x48" },
-  { rel: "icon", href: "/assets/favicons/favicon.svg", type: "image/svg+xml" },
+  { rel: "icon", href: "/assets/images/favicon.ico", sizes: "48x48" },
+  { rel: "icon", href: "/assets/images/favicon.svg", type: "image/svg+xml" },
 ];
 
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -49,7 +49,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         <Links />
       </head>
-      <body>
+      {/* The support script adds classes to <body> before hydration: React must leave them. */}
+      <body suppressHydrationWarning>
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: SUPPORT_SCRIPT }} suppressHydrationWarning />
         <SkipLink href="#maincontent">Skip to main content</SkipLink>
         <SiteHeader user={data?.user ?? null} />
@@ -66,11 +67,9 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
+// nhsuk-react-components start nhsuk-frontend's behaviours (header menu, error summary
+// focus) themselves when they mount: calling initAll as well would initialise them twice.
 export default function App() {
-  useEffect(() => {
-    // nhsuk-frontend's behaviours (header menu, error summary focus) on top of working HTML.
-    void import("nhsuk-frontend").then(({ initAll }) => initAll());
-  }, []);
   return <Outlet />;
 }
 

@@ -48,3 +48,15 @@ export function keptValues(failure: FormFailure | undefined | null, name: string
 export function pageTitle(title: string, failure?: FormFailure | null): string {
   return `${failure ? "Error: " : ""}${title} – Invitational`;
 }
+
+/**
+ * A password field is never filled back in after a refusal. Without JavaScript the page is
+ * new anyway; after a client-side submission this empties the field the same way.
+ */
+export function usePasswordReset(failure: unknown) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (failure && ref.current) ref.current.value = "";
+  }, [failure]);
+  return ref;
+}

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Button, InsetText, TextInput } from "nhsuk-react-components";
 
 import { createUserSession, homePathFor } from "~/auth.server";
-import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
+import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { AcceptInvitationSchema } from "~/models/accounts.schema";
 import { ROLE_LABELS } from "~/models/domain";
@@ -41,6 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function AcceptInvitation() {
   const { invitation, problem } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const passwordRef = usePasswordReset(actionData);
   if (!invitation) {
     return (
       <div className="nhsuk-grid-row">
@@ -79,6 +80,7 @@ export default function AcceptInvitation() {
             label="Create a password"
             hint={`At least ${MIN_PASSWORD_LENGTH} characters`}
             autoComplete="new-password"
+            ref={passwordRef}
             error={fieldError(actionData, "password")}
           />
           <Button type="submit">Create account</Button>

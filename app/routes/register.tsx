@@ -4,7 +4,7 @@ import { Form, Link, useActionData } from "@remix-run/react";
 import { Button, Select, TextInput } from "nhsuk-react-components";
 
 import { createUserSession, homePathFor } from "~/auth.server";
-import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
+import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { RegisterTraineeSchema } from "~/models/accounts.schema";
 import { GRADES } from "~/models/domain";
@@ -34,6 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Register() {
   const actionData = useActionData<typeof action>();
+  const passwordRef = usePasswordReset(actionData);
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
@@ -96,6 +97,7 @@ export default function Register() {
             label="Create a password"
             hint={`At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words together are easy to remember and hard to guess`}
             autoComplete="new-password"
+            ref={passwordRef}
             error={fieldError(actionData, "password")}
           />
           <Button type="submit">Create account</Button>

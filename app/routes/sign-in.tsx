@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Button, TextInput } from "nhsuk-react-components";
 
 import { createUserSession, homePathFor, safeRedirect, signIn } from "~/auth.server";
-import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
+import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { SignInSchema } from "~/models/accounts.schema";
 import { failure, parseForm } from "~/utils/forms";
@@ -35,6 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function SignIn() {
   const { redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const passwordRef = usePasswordReset(actionData);
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
@@ -58,6 +59,7 @@ export default function SignIn() {
             type="password"
             label="Password"
             autoComplete="current-password"
+            ref={passwordRef}
             error={fieldError(actionData, "password")}
           />
           <Button type="submit">Sign in</Button>

@@ -1,0 +1,61 @@
+import { existsSync } from "node:fs";
+
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is needed for the browser tests at ${CHROMIUM}. Install it with: sudo apt-get install -y chromium`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
+
+/** A context that reaches only the app under test: every other host is blocked. */
+export async function newContext(browser: Browser, baseURL: string, options: { javaScriptEnabled?: boolean; mobile?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL,
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: options.mobile ? { width: 375, height: 740 } : { width: 1280, height: 900 },
+  });
+  const allowed = new URL(baseURL).host;
+  await context.route("**/*", (route) => {
+    const host = new URL(route.request().url()).host;
+    return host === allowed ? route.continue() : route.abort();
+  });
+  return context;
+}
+
+export async function signInThroughForm(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The text of the first element matching, once it is visible (playwright-core has no expect of its own). */
+export async function textOf(page: Page, selector: string): Promise<string> {
+  const locator = page.locator(selector).first();
+  await locator.waitFor({ state: "visible" });
+  return locator.innerText();
+}
+
+export async function h1(page: Page): Promise<string> {
+  return textOf(page, "h1");
+}
+
+export async function isFocused(page: Page, selector: string): Promise<boolean> {
+  return page.locator(selector).first().evaluate((el) => el === document.activeElement);
+}
