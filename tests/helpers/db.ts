@@ -76,6 +76,9 @@ export function useTestDatabase(options: { poolSize?: number } = {}) {
     get db(): Db {
       return holder.current.db;
     },
+    get database(): Database {
+      return holder.current.database;
+    },
     get url(): string | null {
       return holder.current.url;
     },
