@@ -11,7 +11,8 @@ export function contentSecurityPolicy(nonce: string): string {
     // React and the NHS.UK components set a few style attributes; scripts stay nonce-only.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    "font-src 'self'",
+    // nhsuk-frontend's stylesheet loads the Frutiger web font from the NHS's own asset host.
+    "font-src 'self' https://assets.nhs.uk",
     "connect-src 'self'",
     "form-action 'self'",
     "base-uri 'self'",

@@ -1,6 +1,7 @@
 import { relations, sql } from "drizzle-orm";
 import {
   bigserial,
+  customType,
   boolean,
   check,
   date,
@@ -46,6 +47,13 @@ export const placementSourceEnum = pgEnum("placement_source", ["manual", "import
 export const outboxStatusEnum = pgEnum("outbox_status", ["pending", "sent", "failed"]);
 export const completionOutcomeEnum = pgEnum("completion_outcome", ["completed", "not_completed"]);
 export const roundStatusEnum = pgEnum("round_status", ["open", "closed", "allocated"]);
+
+/** Full-text search document, written by the opportunities model (it includes the objective's title). */
+const tsvector = customType<{ data: string }>({
+  dataType() {
+    return "tsvector";
+  },
+});
 
 const id = () => uuid("id").primaryKey().defaultRandom();
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
@@ -250,10 +258,12 @@ export const opportunities = pgTable(
     closedAt: tstz("closed_at"),
     archivedAt: tstz("archived_at"),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    searchVector: tsvector("search_vector").notNull().default(sql`''::tsvector`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    index("opportunities_search_idx").using("gin", t.searchVector),
     index("opportunities_trust_status_idx").on(t.trustId, t.status),
     index("opportunities_status_deadline_idx").on(t.status, t.applicationDeadline),
     index("opportunities_status_dates_idx").on(t.status, t.startsOn, t.endsOn),
@@ -502,6 +512,7 @@ export const loginAttempts = pgTable(
 
 export const trustsRelations = relations(trusts, ({ many }) => ({
   sites: many(sites),
+  opportunities: many(opportunities),
   objectives: many(objectives),
   staff: many(users),
 }));
@@ -518,6 +529,15 @@ export const usersRelations = relations(users, ({ one, many }) => ({
 }));
 export const traineeProfilesRelations = relations(traineeProfiles, ({ one }) => ({
   user: one(users, { fields: [traineeProfiles.userId], references: [users.id] }),
+}));
+export const opportunitiesRelations = relations(opportunities, ({ one, many }) => ({
+  trust: one(trusts, { fields: [opportunities.trustId], references: [trusts.id] }),
+  site: one(sites, { fields: [opportunities.siteId], references: [sites.id] }),
+  objective: one(objectives, { fields: [opportunities.objectiveId], references: [objectives.id] }),
+  sessions: many(opportunitySessions),
+}));
+export const opportunitySessionsRelations = relations(opportunitySessions, ({ one }) => ({
+  opportunity: one(opportunities, { fields: [opportunitySessions.opportunityId], references: [opportunities.id] }),
 }));
 export const placementsRelations = relations(placements, ({ one }) => ({
   trainee: one(users, { fields: [placements.traineeId], references: [users.id] }),

@@ -16,18 +16,28 @@ interface NavItem {
 export function navigationFor(user: HeaderUser | null): NavItem[] {
   if (!user) {
     return [
-      { href: "/", text: "About" },
+      { href: "/opportunities", text: "Find opportunities" },
       { href: "/sign-in", text: "Sign in" },
       { href: "/register", text: "Create a trainee account" },
     ];
   }
   switch (user.role) {
     case "trainee":
-      return [{ href: "/trainee", text: "Your placements" }];
+      return [
+        { href: "/trainee", text: "Your placements" },
+        { href: "/opportunities", text: "Find opportunities" },
+      ];
     case "trust_lead":
-      return [{ href: "/trust", text: "Your trust" }];
+      return [
+        { href: "/trust", text: "Your trust" },
+        { href: "/trust/opportunities", text: "Opportunities" },
+        { href: "/trust/objectives", text: "Objectives" },
+      ];
     case "dme":
-      return [{ href: "/dme", text: "Trainees at your trust" }];
+      return [
+        { href: "/dme", text: "Trainees at your trust" },
+        { href: "/opportunities", text: "Find opportunities" },
+      ];
     case "admin":
       return [
         { href: "/admin", text: "Overview" },

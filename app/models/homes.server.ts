@@ -145,6 +145,9 @@ export async function getDmeHome(db: Db, trustId: string, today: string) {
         gt(placements.startsOn, today),
         lte(placements.startsOn, addDaysIso(today, STARTING_SOON_DAYS)),
         isNull(traineeProfiles.anonymisedAt),
+        // A trainee already placed here who simply starts a new post is not arriving.
+        sql`not exists (select 1 from placements here where here.trainee_id = ${placements.traineeId}
+          and here.trust_id = ${trustId} and here.starts_on <= ${today} and here.ends_on >= ${today})`,
       ),
     )
     .orderBy(asc(placements.startsOn), asc(users.name));
@@ -168,4 +171,12 @@ export async function getAdminOverview(db: Db, now: Date = new Date()) {
     .where(sql`not exists (select 1 from ${users} where ${users.trustId} = ${trusts.id} and ${users.disabledAt} is null)`)
     .orderBy(asc(trusts.name));
   return { counts: counts!, trustsWithoutStaff };
+}
+
+export async function getTraineeGradeAndSpecialty(db: Db, userId: string) {
+  const [row] = await db
+    .select({ grade: traineeProfiles.grade, specialty: traineeProfiles.specialty })
+    .from(traineeProfiles)
+    .where(eq(traineeProfiles.userId, userId));
+  return row ?? null;
 }

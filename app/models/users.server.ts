@@ -91,6 +91,17 @@ export async function inviteStaff(
     if (existing) {
       return { ok: false as const, status: 409 as const, fieldErrors: { email: "A user with this email address already exists" } };
     }
+    const [pending] = await tx
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(and(eq(invitations.email, input.email), isNull(invitations.usedAt), gt(invitations.expiresAt, now)));
+    if (pending) {
+      return {
+        ok: false as const,
+        status: 409 as const,
+        fieldErrors: { email: "An invitation to this email address is already waiting to be accepted" },
+      };
+    }
     let trustName = "";
     if (trustId) {
       const [trust] = await tx.select({ name: trusts.name }).from(trusts).where(eq(trusts.id, trustId));
@@ -213,6 +224,11 @@ export async function acceptInvitation(
       passwordHash,
       passwordChangedAt: now,
     });
+    // Any older invitation to the same address is spent too: the account now exists.
+    await tx
+      .update(invitations)
+      .set({ usedAt: now })
+      .where(and(eq(invitations.email, claimed.email), isNull(invitations.usedAt)));
     return { ok: true as const, userId: id, role: claimed.role };
   });
 }

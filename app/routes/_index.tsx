@@ -1,5 +1,8 @@
-import type { MetaFunction } from "@remix-run/node";
-import { Link } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+
+import { homePathFor } from "~/auth.server";
 import { ActionLink, Card, InsetText } from "nhsuk-react-components";
 
 import { pageTitle } from "~/components/form-errors";
@@ -13,8 +16,13 @@ export const meta: MetaFunction = () => [
   },
 ];
 
-// A static page on purpose: it is also the benchmark's baseline for the framework's own render cost.
+// A near-static page on purpose: it is also the benchmark's baseline for the framework's own render cost.
+export async function loader({ context }: LoaderFunctionArgs) {
+  return json({ home: context.user ? homePathFor(context.user.role) : null });
+}
+
 export default function Index() {
+  const { home } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="nhsuk-grid-row">
@@ -30,9 +38,18 @@ export default function Index() {
               trainee should get a floor, not a ceiling.
             </p>
           </InsetText>
-          <ActionLink href="/register">Create a trainee account</ActionLink>
+          {home ? (
+            <ActionLink href={home}>Go to your home page</ActionLink>
+          ) : (
+            <>
+              <ActionLink href="/register">Create a trainee account</ActionLink>
+              <p>
+                Already have an account? <Link to="/sign-in">Sign in</Link>
+              </p>
+            </>
+          )}
           <p>
-            Already have an account? <Link to="/sign-in">Sign in</Link>
+            <Link to="/opportunities">Browse open opportunities</Link> without an account.
           </p>
         </div>
       </div>

@@ -45,9 +45,9 @@ export default function InviteStaff() {
     return (
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
-          <SuccessBanner>
-            {actionData.name} has been invited
-          </SuccessBanner>
+          <title>Invitation sent – Invitational</title>
+          <h1>Invitation sent</h1>
+          <SuccessBanner>{actionData.name} has been invited</SuccessBanner>
           <p>
             We have sent an email to <strong>{actionData.email}</strong> with a link to set a password. The link works
             once and expires in 7 days.
@@ -86,7 +86,7 @@ export default function InviteStaff() {
             defaultValue={keptValue(failed, "email")}
             error={fieldError(failed, "email")}
           />
-          <Radios id="role" name="role" legend="Role" error={fieldError(failed, "role")}>
+          <Radios name="role" legend="Role" error={fieldError(failed, "role")}>
             {STAFF_ROLES.map((r) => (
               <Radios.Item key={r} id={r === "trust_lead" ? "role" : `role-${r}`} value={r} defaultChecked={keptValue(failed, "role") === r}>
                 {ROLE_LABELS[r]}

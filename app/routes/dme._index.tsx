@@ -20,7 +20,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 function Pattern({ wte }: { wte: string }) {
-  return Number(wte) < 1 ? <Tag modifier="aqua-green">LTFT {Number(wte).toFixed(1)}</Tag> : <>Full time</>;
+  return Number(wte) < 1 ? <Tag modifier="aqua-green">Less than full time ({Math.round(Number(wte) * 100)}%)</Tag> : <>Full time</>;
 }
 
 export default function DmeHome() {

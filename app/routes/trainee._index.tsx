@@ -1,13 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { SummaryList, Table } from "nhsuk-react-components";
 
 import { requireUser } from "~/auth.server";
 import { pageTitle } from "~/components/form-errors";
 import { PlacementCard } from "~/components/placement-card";
 import { getDb } from "~/db.server";
+import { RotationSections } from "~/components/rotation-sections";
 import { getTraineeHome } from "~/models/homes.server";
+import { rotationSections } from "~/models/search.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 
@@ -15,15 +17,17 @@ export const meta: MetaFunction = () => [{ title: pageTitle("Your placements") }
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
-  const home = await getTraineeHome(await getDb(), user.id, todayInLondon());
+  const db = await getDb();
+  const today = todayInLondon();
+  const [home, sections] = await Promise.all([getTraineeHome(db, user.id, today), rotationSections(db, user.id, today)]);
   if (!home) throw notFound();
-  return json(home);
+  return json({ ...home, sections });
 }
 
 const STAGE_LABELS = { foundation: "Foundation", core: "Core training", higher: "Higher specialty training" } as const;
 
 export default function TraineeHome() {
-  const { profile, current, next, placements } = useLoaderData<typeof loader>();
+  const { profile, current, next, placements, sections } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>
@@ -46,6 +50,13 @@ export default function TraineeHome() {
           />
         </div>
       </div>
+
+      <RotationSections sections={sections} />
+      <p>
+        <Link to="/opportunities" className="nhsuk-button">
+          Find more opportunities
+        </Link>
+      </p>
 
       <h2>Your profile</h2>
       <SummaryList>

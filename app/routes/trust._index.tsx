@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { SummaryList, Table, Tag } from "nhsuk-react-components";
 
 import { requireStaff } from "~/auth.server";
@@ -45,6 +45,19 @@ export default function TrustHome() {
           <SummaryList.Value>{placementsOnRecord}</SummaryList.Value>
         </SummaryList.Row>
       </SummaryList>
+
+      <ul className="nhsuk-list app-facts nhsuk-u-margin-bottom-6">
+        <li>
+          <Link to="/trust/opportunities" className="nhsuk-button nhsuk-u-margin-bottom-0">
+            Manage opportunities
+          </Link>
+        </li>
+        <li>
+          <Link to="/trust/objectives" className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0">
+            Organisational objectives
+          </Link>
+        </li>
+      </ul>
 
       <h2>Sites</h2>
       {trust.sites.length ? (

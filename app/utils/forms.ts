@@ -36,12 +36,24 @@ export function formObject(formData: FormData, arrayFields: readonly string[] = 
   return out;
 }
 
+/** The keys of an object schema, also when it is wrapped in a pipe of cross-field checks. */
+function schemaKeys(schema: v.GenericSchema): string[] {
+  const s = schema as unknown as { entries?: Record<string, unknown>; pipe?: v.GenericSchema[] };
+  if (s.entries) return Object.keys(s.entries);
+  if (s.pipe?.[0] && s.pipe[0] !== schema) return schemaKeys(s.pipe[0]);
+  return [];
+}
+
 export function parseForm<TSchema extends v.GenericSchema>(
   schema: TSchema,
   formData: FormData,
   options: { arrayFields?: readonly string[] } = {},
 ): FormResult<v.InferOutput<TSchema>> {
-  const result = v.safeParse(schema, formObject(formData, options.arrayFields));
+  const input = formObject(formData, options.arrayFields);
+  // An unticked radio or checkbox sends nothing: treat it as an empty answer, so the
+  // schema's own "Select a role" message shows rather than a message about a missing key.
+  for (const key of schemaKeys(schema)) if (!(key in input)) input[key] = "";
+  const result = v.safeParse(schema, input);
   if (result.success) return { ok: true, data: result.output };
   return { ok: false, fieldErrors: issuesToFieldErrors(result.issues), values: formValues(formData) };
 }

@@ -1,0 +1,147 @@
+// Finding opportunities: full-text search with filters, and the rotation-aware sections
+// a trainee sees first.
+import { and, arrayContains, asc, count, desc, eq, gte, lte, ne, sql, type SQL } from "drizzle-orm";
+
+import type { Db } from "@db/client";
+import { opportunities, sites, trusts } from "@db/schema";
+
+import type { Grade } from "./domain";
+import { currentAndNext, listTraineePlacements } from "./homes.server";
+import { seatsTaken } from "./opportunities.server";
+import type { SearchFilters } from "./search.schema";
+
+export const PAGE_SIZE = 20;
+
+const listColumns = {
+  id: opportunities.id,
+  title: opportunities.title,
+  summary: opportunities.summary,
+  type: opportunities.type,
+  tier: opportunities.tier,
+  focus: opportunities.focus,
+  startsOn: opportunities.startsOn,
+  endsOn: opportunities.endsOn,
+  applicationDeadline: opportunities.applicationDeadline,
+  hoursPerWeek: opportunities.hoursPerWeek,
+  seats: opportunities.seats,
+  seatsTaken,
+  ltftFriendly: opportunities.ltftFriendly,
+  trustName: trusts.name,
+  trustOds: trusts.odsCode,
+  siteName: sites.name,
+};
+
+/** Open to trainees: published, and the deadline not passed. */
+function openCondition(today: string): SQL {
+  return and(eq(opportunities.status, "published"), gte(opportunities.applicationDeadline, today))!;
+}
+
+export async function searchOpportunities(
+  db: Db,
+  filters: SearchFilters,
+  options: { today: string; viewerGrade?: Grade | null },
+) {
+  const tsquery = filters.q ? sql`websearch_to_tsquery('english', ${filters.q})` : null;
+  const conditions: (SQL | undefined)[] = [openCondition(options.today)];
+  if (tsquery) conditions.push(sql`${opportunities.searchVector} @@ ${tsquery}`);
+  if (filters.type) conditions.push(eq(opportunities.type, filters.type));
+  if (filters.region) conditions.push(eq(trusts.region, filters.region));
+  if (filters.ics) conditions.push(eq(trusts.integratedCareSystem, filters.ics));
+  if (filters.trust) conditions.push(eq(trusts.odsCode, filters.trust));
+  if (filters.tier) conditions.push(eq(opportunities.tier, filters.tier));
+  if (filters.focus) conditions.push(eq(opportunities.focus, filters.focus));
+  if (filters.hlm) conditions.push(arrayContains(opportunities.hlmDimensions, [filters.hlm]));
+  if (filters.eligible === "mine" && options.viewerGrade) conditions.push(arrayContains(opportunities.eligibleGrades, [options.viewerGrade]));
+  if (filters.ltft === "yes") conditions.push(eq(opportunities.ltftFriendly, true));
+  if (filters.maxHours !== undefined) conditions.push(lte(opportunities.hoursPerWeek, String(filters.maxHours)));
+  if (filters.startFrom) conditions.push(gte(opportunities.startsOn, filters.startFrom));
+  if (filters.startTo) conditions.push(lte(opportunities.startsOn, filters.startTo));
+  if (filters.seatsLeft === "yes") conditions.push(sql`${opportunities.seats} > ${seatsTaken}`);
+  const where = and(...conditions);
+
+  const order =
+    filters.sort === "newest"
+      ? [desc(opportunities.publishedAt), asc(opportunities.id)]
+      : filters.sort === "deadline" || !tsquery
+        ? [asc(opportunities.applicationDeadline), asc(opportunities.id)]
+        : [desc(sql`ts_rank_cd(${opportunities.searchVector}, ${tsquery})`), asc(opportunities.applicationDeadline), asc(opportunities.id)];
+
+  const [rows, [total]] = await Promise.all([
+    db
+      .select(listColumns)
+      .from(opportunities)
+      .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+      .leftJoin(sites, eq(sites.id, opportunities.siteId))
+      .where(where)
+      .orderBy(...order)
+      .limit(PAGE_SIZE)
+      .offset((filters.page - 1) * PAGE_SIZE),
+    db
+      .select({ n: count() })
+      .from(opportunities)
+      .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+      .where(where),
+  ]);
+  return { results: rows.map(withSeatsLeft), total: total?.n ?? 0, page: filters.page, pageSize: PAGE_SIZE };
+}
+
+function withSeatsLeft<T extends { seats: number; seatsTaken: number }>(row: T) {
+  return { ...row, seatsLeft: Math.max(0, row.seats - row.seatsTaken) };
+}
+
+export type OpportunitySummary = Awaited<ReturnType<typeof searchOpportunities>>["results"][number];
+
+/** Values for the filter menus: the systems and trusts that exist. */
+export async function searchFacets(db: Db) {
+  const trustRows = await db
+    .select({ odsCode: trusts.odsCode, name: trusts.name, region: trusts.region, ics: trusts.integratedCareSystem })
+    .from(trusts)
+    .orderBy(asc(trusts.name));
+  const systems = [...new Set(trustRows.map((t) => t.ics))].sort();
+  return { trusts: trustRows, systems };
+}
+
+const SECTION_SIZE = 4;
+
+async function sectionQuery(db: Db, where: SQL, today: string) {
+  const rows = await db
+    .select(listColumns)
+    .from(opportunities)
+    .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+    .leftJoin(sites, eq(sites.id, opportunities.siteId))
+    .where(and(openCondition(today), where))
+    .orderBy(asc(opportunities.applicationDeadline), asc(opportunities.id))
+    .limit(SECTION_SIZE);
+  return rows.map(withSeatsLeft);
+}
+
+/**
+ * "At your trust now", "At your next trust" and "Across your system": opportunities whose
+ * dates overlap the trainee's current and next placements, and others in the same
+ * integrated care system.
+ */
+export async function rotationSections(db: Db, traineeId: string, today: string) {
+  const { current, next } = currentAndNext(await listTraineePlacements(db, traineeId), today);
+  const overlaps = (p: { trustId: string; startsOn: string; endsOn: string }) =>
+    and(eq(opportunities.trustId, p.trustId), lte(opportunities.startsOn, p.endsOn), gte(opportunities.endsOn, p.startsOn))!;
+  const [here, there, system] = await Promise.all([
+    current ? sectionQuery(db, overlaps(current), today) : Promise.resolve([]),
+    next ? sectionQuery(db, overlaps(next), today) : Promise.resolve([]),
+    current
+      ? sectionQuery(
+          db,
+          and(
+            eq(trusts.integratedCareSystem, current.integratedCareSystem),
+            ne(opportunities.trustId, current.trustId),
+            next ? ne(opportunities.trustId, next.trustId) : undefined,
+          )!,
+          today,
+        )
+      : Promise.resolve([]),
+  ]);
+  return {
+    current: current ? { trustName: current.trustName, trustOds: current.trustOds, startsOn: current.startsOn, endsOn: current.endsOn, integratedCareSystem: current.integratedCareSystem, opportunities: here } : null,
+    next: next ? { trustName: next.trustName, trustOds: next.trustOds, startsOn: next.startsOn, endsOn: next.endsOn, opportunities: there } : null,
+    system: current ? { name: current.integratedCareSystem, opportunities: system } : null,
+  };
+}

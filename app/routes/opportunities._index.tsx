@@ -1,0 +1,180 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Button, Checkboxes, Select, TextInput } from "nhsuk-react-components";
+
+import { getDb } from "~/db.server";
+import { pageTitle } from "~/components/form-errors";
+import { OpportunityList } from "~/components/opportunity-card";
+import { RotationSections } from "~/components/rotation-sections";
+import { FOCUSES, HLM_DIMENSIONS, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, OPPORTUNITY_TYPES, REGIONS } from "~/models/domain";
+import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
+import { parseSearchParams, searchHref } from "~/models/search.schema";
+import { rotationSections, searchFacets, searchOpportunities } from "~/models/search.server";
+import { todayInLondon } from "~/utils/dates";
+
+export const meta: MetaFunction = () => [{ title: pageTitle("Find leadership opportunities") }];
+
+// Browsing is open to everyone; the trainee's own grade and rotation add to it.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const filters = parseSearchParams(new URL(request.url).searchParams);
+  const db = await getDb();
+  const today = todayInLondon();
+  const trainee = context.user?.role === "trainee" ? context.user : null;
+  const profile = trainee ? await getTraineeGradeAndSpecialty(db, trainee.id) : null;
+  const unfiltered = new URL(request.url).search === "";
+  const [search, facets, sections] = await Promise.all([
+    searchOpportunities(db, filters, { today, viewerGrade: profile?.grade ?? null }),
+    searchFacets(db),
+    trainee && unfiltered ? rotationSections(db, trainee.id, today) : Promise.resolve(null),
+  ]);
+  return json({ ...search, filters, facets, sections, grade: profile?.grade ?? null });
+}
+
+const FOCUS_WORDS = { self: "Self", team: "Team", organisation: "Organisation", system: "System" } as const;
+
+export default function FindOpportunities() {
+  const { results, total, page, pageSize, filters, facets, sections, grade } = useLoaderData<typeof loader>();
+  const lastPage = Math.max(1, Math.ceil(total / pageSize));
+  const from = total ? (page - 1) * pageSize + 1 : 0;
+  const to = Math.min(total, page * pageSize);
+  return (
+    <>
+      <h1>Find leadership opportunities</h1>
+      {sections ? <RotationSections sections={sections} /> : null}
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-one-third">
+          <Form method="get" className="app-filters" aria-labelledby="filters-heading">
+            <h2 className="nhsuk-heading-s" id="filters-heading">
+              Filter opportunities
+            </h2>
+            <TextInput id="q" name="q" label="Search" hint="Words from the title, description, objective or sponsor" defaultValue={filters.q} />
+            <Select id="type" name="type" label="Type" defaultValue={filters.type ?? ""}>
+              <Select.Option value="">Any type</Select.Option>
+              {OPPORTUNITY_TYPES.map((t) => (
+                <Select.Option key={t} value={t}>
+                  {OPPORTUNITY_TYPE_LABELS[t]}
+                </Select.Option>
+              ))}
+            </Select>
+            <Select id="region" name="region" label="Region" defaultValue={filters.region ?? ""}>
+              <Select.Option value="">Any region</Select.Option>
+              {REGIONS.map((r) => (
+                <Select.Option key={r} value={r}>
+                  {r}
+                </Select.Option>
+              ))}
+            </Select>
+            <Select id="ics" name="ics" label="Integrated care system" defaultValue={filters.ics}>
+              <Select.Option value="">Any system</Select.Option>
+              {facets.systems.map((s) => (
+                <Select.Option key={s} value={s}>
+                  {s}
+                </Select.Option>
+              ))}
+            </Select>
+            <Select id="trust" name="trust" label="Trust" defaultValue={filters.trust ?? ""}>
+              <Select.Option value="">Any trust</Select.Option>
+              {facets.trusts.map((t) => (
+                <Select.Option key={t.odsCode} value={t.odsCode}>
+                  {t.name}
+                </Select.Option>
+              ))}
+            </Select>
+            <Select id="tier" name="tier" label="Tier" defaultValue={filters.tier ? String(filters.tier) : ""}>
+              <Select.Option value="">Any tier</Select.Option>
+              <Select.Option value="1">Tier 1: leadership literacy</Select.Option>
+              <Select.Option value="2">Tier 2: change and improvement</Select.Option>
+              <Select.Option value="3">Tier 3: sustained track</Select.Option>
+            </Select>
+            <Select id="focus" name="focus" label="Focus" defaultValue={filters.focus ?? ""}>
+              <Select.Option value="">Any focus</Select.Option>
+              {FOCUSES.map((f) => (
+                <Select.Option key={f} value={f}>
+                  {FOCUS_WORDS[f]}
+                </Select.Option>
+              ))}
+            </Select>
+            <Select id="hlm" name="hlm" label="Leadership dimension" defaultValue={filters.hlm ?? ""}>
+              <Select.Option value="">Any dimension</Select.Option>
+              {HLM_DIMENSIONS.map((d) => (
+                <Select.Option key={d} value={d}>
+                  {HLM_LABELS[d]}
+                </Select.Option>
+              ))}
+            </Select>
+            <TextInput id="maxHours" name="maxHours" label="At most this many hours a week" inputMode="decimal" width={3} defaultValue={filters.maxHours !== undefined ? String(filters.maxHours) : ""} />
+            <TextInput id="startFrom" name="startFrom" type="date" label="Starting on or after" defaultValue={filters.startFrom ?? ""} />
+            <TextInput id="startTo" name="startTo" type="date" label="Starting on or before" defaultValue={filters.startTo ?? ""} />
+            <Checkboxes legend="Only show" small>
+              {grade ? (
+                <Checkboxes.Item id="eligible" name="eligible" value="mine" defaultChecked={filters.eligible === "mine"}>
+                  Open to my grade ({grade})
+                </Checkboxes.Item>
+              ) : null}
+              <Checkboxes.Item id="ltft" name="ltft" value="yes" defaultChecked={filters.ltft === "yes"}>
+                Suits less than full time
+              </Checkboxes.Item>
+              <Checkboxes.Item id="seatsLeft" name="seatsLeft" value="yes" defaultChecked={filters.seatsLeft === "yes"}>
+                With seats left
+              </Checkboxes.Item>
+            </Checkboxes>
+            <Select id="sort" name="sort" label="Sort by" defaultValue={filters.sort}>
+              <Select.Option value="relevance">Relevance</Select.Option>
+              <Select.Option value="deadline">Soonest deadline</Select.Option>
+              <Select.Option value="newest">Newest</Select.Option>
+            </Select>
+            <Button type="submit">Search opportunities</Button>
+            <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+              <Link to="/opportunities">Clear filters</Link>
+            </p>
+          </Form>
+        </div>
+        <div className="nhsuk-grid-column-two-thirds">
+          <h2 className="nhsuk-heading-m" id="results" aria-live="polite">
+            {total === 0 ? "No opportunities found" : `${total} ${total === 1 ? "opportunity" : "opportunities"}`}
+            {total > pageSize ? <span className="nhsuk-caption-m">Showing {from} to {to}</span> : null}
+          </h2>
+          {total === 0 ? (
+            <>
+              <p>No open opportunity matches your search.</p>
+              <ul>
+                <li>check your spelling or use fewer words</li>
+                <li>remove some filters</li>
+                <li>
+                  <Link to="/opportunities">see every open opportunity</Link>
+                </li>
+              </ul>
+            </>
+          ) : (
+            <OpportunityList items={results} headingLevel="h3" />
+          )}
+          {lastPage > 1 ? (
+            <nav className="nhsuk-pagination" role="navigation" aria-label="Pagination">
+              <ul className="nhsuk-list nhsuk-pagination__list">
+                {page > 1 ? (
+                  <li className="nhsuk-pagination-item--previous">
+                    <Link className="nhsuk-pagination__link nhsuk-pagination__link--prev" to={searchHref(filters, { page: page - 1 })}>
+                      <span className="nhsuk-pagination__title">Previous</span>
+                      <span className="nhsuk-u-visually-hidden">:</span>
+                      <span className="nhsuk-pagination__page">Page {page - 1} of {lastPage}</span>
+                    </Link>
+                  </li>
+                ) : null}
+                {page < lastPage ? (
+                  <li className="nhsuk-pagination-item--next">
+                    <Link className="nhsuk-pagination__link nhsuk-pagination__link--next" to={searchHref(filters, { page: page + 1 })}>
+                      <span className="nhsuk-pagination__title">Next</span>
+                      <span className="nhsuk-u-visually-hidden">:</span>
+                      <span className="nhsuk-pagination__page">Page {page + 1} of {lastPage}</span>
+                    </Link>
+                  </li>
+                ) : null}
+              </ul>
+            </nav>
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}

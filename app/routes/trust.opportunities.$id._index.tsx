@@ -1,0 +1,119 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { BackLink, Button, ErrorSummary, InsetText } from "nhsuk-react-components";
+
+import { requireStaff } from "~/auth.server";
+import { getDb } from "~/db.server";
+import { pageTitle } from "~/components/form-errors";
+import { OpportunityDetails } from "~/components/opportunity-details";
+import { StatusTag } from "~/components/status-tag";
+import { SuccessBanner } from "~/components/success-banner";
+import { allowedActions, changeOpportunityStatus, duplicateOpportunity, getTrustOpportunity, type StatusAction } from "~/models/opportunities.server";
+import { todayInLondon } from "~/utils/dates";
+import { notFound } from "~/utils/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.opportunity.title ?? "Opportunity") }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireStaff(args, "trust_lead");
+  const opportunity = await getTrustOpportunity(await getDb(), user.trustId, args.params.id ?? "");
+  if (!opportunity) throw notFound();
+  return json({ opportunity, actions: allowedActions(opportunity.status) });
+}
+
+const ACTIONS: StatusAction[] = ["publish", "close", "reopen", "archive"];
+const DONE: Record<string, string> = {
+  publish: "The opportunity is published: trainees can find it and apply.",
+  close: "The opportunity is closed to new applications.",
+  reopen: "The opportunity is open to applications again.",
+  archive: "The opportunity is archived.",
+  duplicate: "This is a copy, saved as a draft. Change the dates before you publish it.",
+  saved: "Your changes are saved.",
+};
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireStaff(args, "trust_lead");
+  const id = args.params.id ?? "";
+  const db = await getDb();
+  if (!(await getTrustOpportunity(db, user.trustId, id))) throw notFound();
+  const intent = String((await args.request.formData()).get("intent") ?? "");
+  if (intent === "duplicate") {
+    const copy = await duplicateOpportunity(db, { trustId: user.trustId, userId: user.id }, id);
+    if (!copy) throw notFound();
+    return redirect(`/trust/opportunities/${copy}?done=duplicate`);
+  }
+  if (!ACTIONS.includes(intent as StatusAction)) return json({ message: "Choose what to do with the opportunity" }, { status: 400 });
+  const result = await changeOpportunityStatus(db, user.trustId, id, intent as StatusAction, todayInLondon());
+  if (!result.ok) {
+    if (result.status === 404) throw notFound();
+    return json({ message: result.message }, { status: 409 });
+  }
+  return redirect(`/trust/opportunities/${id}?done=${intent}`);
+}
+
+const BUTTONS: Record<StatusAction, string> = {
+  publish: "Publish opportunity",
+  close: "Close to applications",
+  reopen: "Reopen to applications",
+  archive: "Archive opportunity",
+};
+
+export default function ManageOpportunity() {
+  const { opportunity: o, actions } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const done = params.get("done") ?? (params.get("saved") ? "saved" : null);
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <BackLink href="/trust/opportunities">Back to opportunities</BackLink>
+        {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
+        {actionData ? (
+          <ErrorSummary>
+            <ErrorSummary.Title>There is a problem</ErrorSummary.Title>
+            <ErrorSummary.List>
+              <ErrorSummary.ListItem href="#manage">{actionData.message}</ErrorSummary.ListItem>
+            </ErrorSummary.List>
+          </ErrorSummary>
+        ) : null}
+        <h1>
+          <span className="nhsuk-caption-l">
+            <StatusTag status={o.status} /> {o.trustName}
+          </span>
+          {o.title}
+        </h1>
+        {o.status === "draft" ? (
+          <InsetText>
+            <p>This is a preview: trainees will see the opportunity like this once you publish it.</p>
+          </InsetText>
+        ) : null}
+        <div className="app-actions" id="manage">
+          {o.status !== "archived" ? (
+            <Link to={`/trust/opportunities/${o.id}/edit`} className="nhsuk-button nhsuk-button--secondary">
+              Edit opportunity
+            </Link>
+          ) : null}{" "}
+          {actions.map((a) => (
+            <Form method="post" key={a}>
+              <Button type="submit" name="intent" value={a} secondary={a !== "publish"}>
+                {BUTTONS[a]}
+              </Button>
+            </Form>
+          ))}
+          <Form method="post">
+            <Button type="submit" name="intent" value="duplicate" secondary>
+              Duplicate opportunity
+            </Button>
+          </Form>
+        </div>
+        <OpportunityDetails o={o} />
+        {o.status === "published" || o.status === "closed" ? (
+          <p>
+            <Link to={`/opportunities/${o.id}`}>See the page trainees see</Link>
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "opportunities" ADD COLUMN "search_vector" "tsvector" DEFAULT ''::tsvector NOT NULL;--> statement-breakpoint
+CREATE INDEX "opportunities_search_idx" ON "opportunities" USING gin ("search_vector");
