@@ -48,7 +48,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function saveOpportunity(
   db: Db,
-  scope: { trustId: string; userId: string },
+  scope: { trustId: string; userId: string | null },
   input: OpportunityInput,
   id?: string,
 ): Promise<SaveResult> {

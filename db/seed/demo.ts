@@ -13,6 +13,7 @@ import { hashPassword } from "../../app/passwords.server";
 import type { Db } from "../client";
 import { trusts, users } from "../schema";
 import { createPlacement, createTrainee, createTrust, createUser } from "./factories";
+import { seedDemoOpportunities } from "./opportunities";
 import { TRUST_SITES } from "./sites";
 
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -153,7 +154,7 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
     if (!rrk || !rkb) throw new Error("The reference trusts must include RRK and RKB");
 
     await createUser(tx, { email: `admin${DEMO_DOMAIN}`, name: "Alex Morgan", role: "admin", passwordHash });
-    await createUser(tx, { email: `lead${DEMO_DOMAIN}`, name: "Sam Okafor", role: "trust_lead", trustId: rrk.id, passwordHash });
+    const lead = await createUser(tx, { email: `lead${DEMO_DOMAIN}`, name: "Sam Okafor", role: "trust_lead", trustId: rrk.id, passwordHash });
     await createUser(tx, { email: `dme${DEMO_DOMAIN}`, name: "Dr Helen Shah", role: "dme", trustId: rrk.id, passwordHash });
 
     const demoTrainee = await createTrainee(tx, {
@@ -216,6 +217,8 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
         });
       }
     }
+    // Savepoints inside this transaction: a refused demo opportunity leaves no half-seeded database.
+    await seedDemoOpportunities(tx as unknown as Db, today, { id: lead.id, trustId: rrk.id });
   });
   return true;
 }
