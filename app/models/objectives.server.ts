@@ -13,7 +13,7 @@ export async function listObjectives(db: Db, trustId: string, options: { include
       title: objectives.title,
       description: objectives.description,
       retiredAt: objectives.retiredAt,
-      opportunities: sql<number>`(select count(*) from ${opportunities} where ${opportunities.objectiveId} = ${objectives.id})`.mapWith(Number),
+      opportunities: sql<number>`(select count(*) from opportunities aligned where aligned.objective_id = "objectives"."id")`.mapWith(Number),
     })
     .from(objectives)
     .where(and(eq(objectives.trustId, trustId), options.includeRetired ? undefined : isNull(objectives.retiredAt)))

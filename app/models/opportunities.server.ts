@@ -1,7 +1,7 @@
 import { and, asc, count, eq, sql, type SQL } from "drizzle-orm";
 
 import type { Db, DbOrTx } from "@db/client";
-import { applications, objectives, opportunities, opportunitySessions, sites, trusts } from "@db/schema";
+import { objectives, opportunities, opportunitySessions, sites, trusts } from "@db/schema";
 
 import type { FieldErrors } from "~/utils/forms";
 
@@ -11,12 +11,14 @@ import type { OpportunityInput } from "./opportunities.schema";
 /** Applications that hold a seat. */
 export const SEAT_HOLDING = ["offered", "approved", "completed"] as const;
 
-export const seatsTaken = sql<number>`(select count(*) from ${applications}
-  where ${applications.opportunityId} = ${opportunities.id}
-    and ${applications.status} in ('offered', 'approved', 'completed'))`.mapWith(Number);
+// Correlated subqueries name the outer row in full: drizzle leaves columns unqualified in a
+// single-table select, where a bare "id" would resolve to the inner table's own column.
+export const seatsTaken = sql<number>`(select count(*) from applications seat
+  where seat.opportunity_id = "opportunities"."id"
+    and seat.status in ('offered', 'approved', 'completed'))`.mapWith(Number);
 
-const applicationsWaiting = sql<number>`(select count(*) from ${applications}
-  where ${applications.opportunityId} = ${opportunities.id} and ${applications.status} = 'submitted')`.mapWith(Number);
+const applicationsWaiting = sql<number>`(select count(*) from applications waiting
+  where waiting.opportunity_id = "opportunities"."id" and waiting.status = 'submitted')`.mapWith(Number);
 
 /**
  * The search document: title first, then summary, objective and sponsor's role, then the
@@ -30,7 +32,7 @@ export async function refreshSearchVectors(tx: DbOrTx, where: SQL | undefined): 
       searchVector: sql`
         setweight(to_tsvector('english', ${opportunities.title}), 'A') ||
         setweight(to_tsvector('english', ${opportunities.summary}), 'B') ||
-        setweight(to_tsvector('english', coalesce((select ${objectives.title} from ${objectives} where ${objectives.id} = ${opportunities.objectiveId}), '')), 'B') ||
+        setweight(to_tsvector('english', coalesce((select objective.title from objectives objective where objective.id = "opportunities"."objective_id"), '')), 'B') ||
         setweight(to_tsvector('english', ${opportunities.sponsorRole}), 'B') ||
         setweight(to_tsvector('english', ${opportunities.description}), 'C')`,
     })
@@ -294,7 +296,7 @@ export async function changeOpportunityStatus(
 }
 
 /** A new draft with the same details and sessions, for running an opportunity again. */
-export async function duplicateOpportunity(db: Db, scope: { trustId: string; userId: string }, id: string): Promise<string | null> {
+export async function duplicateOpportunity(db: Db, scope: { trustId: string; userId: string | null }, id: string): Promise<string | null> {
   return db.transaction(async (tx) => {
     const [source] = await tx
       .select()

@@ -60,3 +60,25 @@ export async function makeTrainee(db: DbOrTx, overrides: Partial<TraineeInput> =
 export async function makePlacement(db: DbOrTx, input: PlacementInput) {
   return createPlacement(db, input);
 }
+
+import { eq } from "drizzle-orm";
+import { opportunities } from "../../db/schema";
+import { parseOpportunityForm } from "../../app/models/opportunities.schema";
+import { saveOpportunity } from "../../app/models/opportunities.server";
+import type { Db } from "../../db/client";
+import { opportunityForm } from "./opportunities";
+
+/** An opportunity saved through the model (so its search document is written), published unless told otherwise. */
+export async function makeOpportunity(
+  db: Db,
+  trustId: string,
+  fields: Record<string, string | string[]> = {},
+  status: "draft" | "published" | "closed" | "archived" = "published",
+) {
+  const parsed = parseOpportunityForm(opportunityForm(fields));
+  if (!parsed.ok) throw new Error(`invalid test opportunity: ${JSON.stringify(parsed.fieldErrors)}`);
+  const result = await saveOpportunity(db, { trustId, userId: null }, parsed.data);
+  if (!result.ok) throw new Error(`refused test opportunity: ${JSON.stringify(result.fieldErrors)}`);
+  if (status !== "draft") await db.update(opportunities).set({ status, publishedAt: new Date() }).where(eq(opportunities.id, result.id));
+  return result.id;
+}
