@@ -1,0 +1,120 @@
+// A trust lead posts a QI project against an objective; a trainee at that trust finds it.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DEMO_PASSWORD } from "../../db/seed/demo";
+import { addDaysIso, formatDate, todayInLondon } from "~/utils/dates";
+import { h1, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
+import { startServer } from "../helpers/server";
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+const TITLE = "Deprescribing in frail older patients";
+const today = todayInLondon();
+
+async function createAndPublish(page: Page) {
+  await signInThroughForm(page, "lead@demo.test", DEMO_PASSWORD);
+  await page.waitForURL("**/trust");
+  await page.getByRole("link", { name: "Objectives", exact: true }).click();
+  await page.getByLabel("Objective", { exact: true }).fill("Reduce harm from polypharmacy by March 2027");
+  await page.getByRole("button", { name: "Add objective" }).click();
+  await page.waitForURL(/added=1/);
+  expect(await textOf(page, ".nhsuk-notification-banner")).toContain("The objective is added");
+
+  await page.goto("/trust/opportunities/new");
+  await page.getByLabel("Quality improvement project").check();
+  await page.getByLabel("Title").fill(TITLE);
+  await page.getByLabel("Summary").fill("Help the pharmacy team review medicines for frail patients on the elderly care wards.");
+  await page.getByLabel("Description").fill("You will run structured deprescribing reviews with pharmacists.\n\n- Learn the STOPP/START criteria\n- Present results to the medicines committee\n\n<script>window.__injected = true</script>");
+  await page.getByLabel("Learning outcomes").fill("Lead a small test of change\nPresent data to a committee");
+  await page.getByLabel("Organisational objective it supports").selectOption({ label: "Reduce harm from polypharmacy by March 2027" });
+  await page.getByLabel("Site").selectOption({ label: "Heartlands Hospital" });
+  await page.getByLabel("Sponsor's name").fill("Dr Ruth Adebayo");
+  await page.getByLabel("Sponsor's role").fill("Chief Pharmacist");
+  await page.getByLabel("Start date").fill(addDaysIso(today, 20));
+  await page.getByLabel("End date").fill(addDaysIso(today, 60));
+  await page.getByLabel("Application deadline").fill(addDaysIso(today, 10));
+  await page.getByLabel("Total hours").fill("24");
+  await page.getByLabel("Hours a week").fill("4");
+  await page.getByLabel("Number of seats").fill("3");
+  await page.getByLabel("FY2", { exact: true }).check();
+  await page.getByLabel("Tier 2: workplace change and improvement").check();
+  await page.getByLabel("Team", { exact: true }).check();
+  await page.getByLabel("Evaluating information").check();
+  await page.getByRole("button", { name: "Save draft" }).click();
+
+  await page.waitForURL(/\/trust\/opportunities\/[0-9a-f-]{36}\?saved=1/);
+  expect(await h1(page)).toContain(TITLE);
+  const body = await textOf(page, "main");
+  expect(body).toContain("This is a preview");
+  expect(body).toContain("Supports the trust's objective: Reduce harm from polypharmacy by March 2027");
+  expect(body).toContain("<script>window.__injected = true</script>");
+  expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+
+  await page.getByRole("button", { name: "Publish opportunity" }).click();
+  await page.waitForURL(/done=publish/);
+  expect(await textOf(page, ".nhsuk-notification-banner")).toContain("The opportunity is published");
+}
+
+describe("posting and finding an opportunity", () => {
+  it("a lead publishes a QI project; a trainee at the trust finds it by a word and by filters", async () => {
+    const leadContext = await newContext(browser, server.url);
+    await createAndPublish(await leadContext.newPage());
+    await leadContext.close();
+
+    const traineeContext = await newContext(browser, server.url);
+    const page = await traineeContext.newPage();
+    await signInThroughForm(page, "trainee@demo.test", DEMO_PASSWORD);
+    await page.waitForURL("**/trainee");
+    await page.getByRole("link", { name: "Find opportunities" }).first().click();
+    await page.waitForURL("**/opportunities");
+    const atTrustNow = page.locator("h2", { hasText: "At your trust now" });
+    expect(await atTrustNow.isVisible()).toBe(true);
+    const nowSection = await textOf(page, "main");
+    expect(nowSection).toContain("University Hospitals Birmingham NHS Foundation Trust, while you are there until");
+
+    await page.getByLabel("Search", { exact: true }).fill("deprescribing");
+    await page.getByRole("button", { name: "Search opportunities" }).click();
+    await page.waitForURL(/q=deprescribing/);
+    expect(await textOf(page, "#results")).toBe("1 opportunity");
+    expect(await textOf(page, ".app-results")).toContain(TITLE);
+
+    await page.goto("/opportunities");
+    await page.getByLabel("Type").selectOption("qi_project");
+    await page.getByLabel("Trust").selectOption({ label: "University Hospitals Birmingham NHS Foundation Trust" });
+    await page.getByLabel("Tier").selectOption("2");
+    await page.getByRole("button", { name: "Search opportunities" }).click();
+    await page.waitForURL(/type=qi_project/);
+    expect(new URL(page.url()).searchParams.get("trust")).toBe("RRK");
+    expect(await textOf(page, ".app-results")).toContain(TITLE);
+
+    await page.getByRole("link", { name: TITLE }).click();
+    await page.waitForURL(/\/opportunities\/[0-9a-f-]{36}$/);
+    expect(await textOf(page, "#eligibility")).toContain("You are eligible");
+    expect(await textOf(page, "main")).toContain(formatDate(addDaysIso(today, 10)));
+    await traineeContext.close();
+  });
+
+  it("works without JavaScript: search by a filter in the URL", async () => {
+    const context = await newContext(browser, server.url, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto("/opportunities");
+    await page.getByLabel("Type").selectOption("board_seat");
+    await page.getByRole("button", { name: "Search opportunities" }).click();
+    await page.waitForURL(/type=board_seat/);
+    const heading = await textOf(page, "#results");
+    expect(heading).toMatch(/^\d+ opportunit(y|ies)$/);
+    await context.close();
+  });
+});
