@@ -84,6 +84,19 @@ async function main() {
     }),
   );
 
+  // A malformed address (bad percent-encoding) fails before Remix sees it: answer plainly, log no URL.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = error instanceof URIError || (error as { status?: number }).status === 400 ? 400 : 500;
+    if (status === 500) console.error("Request failed:", error instanceof Error ? error.message : "unknown error");
+    res
+      .status(status)
+      .type("html")
+      .send(
+        `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>${status === 400 ? "Page not found" : "Sorry, there is a problem with the service"} – Invitational</title></head><body><main style="font-family:Arial,sans-serif;max-width:640px;margin:40px auto;padding:0 16px"><h1>${status === 400 ? "Page not found" : "Sorry, there is a problem with the service"}</h1><p>${status === 400 ? "Check the web address is correct." : "Try again later."}</p><p><a href="/">Go to the Invitational home page</a></p></main></body></html>`,
+      );
+  });
+
   const server = app.listen(port, host, () => {
     console.log(`Invitational is serving on http://localhost:${port} (${database.driver})`);
   });

@@ -52,8 +52,10 @@ export default function EditTrust() {
         {params.get("saved") && !actionData ? <SuccessBanner>The trust's details are saved.</SuccessBanner> : null}
         <FormErrorSummary failure={actionData} />
         <h1>
-          <span className="nhsuk-caption-l">{trust.odsCode}</span>
-          {trust.name}
+          <span className="nhsuk-caption-l">
+            {trust.name} ({trust.odsCode})
+          </span>
+          Edit trust details
         </h1>
         <TrustForm
           failure={actionData}
@@ -64,7 +66,7 @@ export default function EditTrust() {
             integratedCareSystem: trust.integratedCareSystem,
             sites: trust.sites.map((s) => s.name).join("\n"),
           }}
-          submitLabel="Save trust"
+          submitLabel="Save changes"
         />
       </div>
     </div>

@@ -86,6 +86,14 @@ export default function AdminUsers() {
         </Button>
       </Form>
 
+      {total === 0 ? (
+        <>
+          <h2>No users match</h2>
+          <p>
+            Check the spelling, or <Link to="/admin/users">clear the filters</Link>.
+          </p>
+        </>
+      ) : (
       <Table responsive caption={`${total} ${total === 1 ? "user" : "users"}`}>
         <Table.Head>
           <Table.Row>
@@ -118,6 +126,7 @@ export default function AdminUsers() {
           ))}
         </Table.Body>
       </Table>
+      )}
       {lastPage > 1 ? (
         <nav className="nhsuk-pagination" role="navigation" aria-label="Pagination">
           <ul className="nhsuk-list nhsuk-pagination__list">

@@ -35,14 +35,12 @@ export default function TraineeHome() {
         {profile.name}
       </h1>
       <div className="nhsuk-grid-row">
-        <div className="nhsuk-grid-column-one-half">
+        <div className="nhsuk-grid-column-two-thirds">
           <PlacementCard
             heading="Where you are now"
             placement={current}
             empty="You have no placement recorded for today. Your placements come from your deanery's training-information system."
           />
-        </div>
-        <div className="nhsuk-grid-column-one-half">
           <PlacementCard
             heading={next ? `Your next placement, from ${formatDate(next.startsOn)}` : "Your next placement"}
             placement={next}

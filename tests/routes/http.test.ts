@@ -85,6 +85,12 @@ describe("health and errors", () => {
     expect(html).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it("answers a malformed address with a plain 400 page", async () => {
+    const res = await fetch(`${server.url}/invitations/%ZZ`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("Page not found");
+  });
+
   it("answers a trainee who opens an admin page with 403", async () => {
     const cookie = await signInCookie("trainee@demo.test");
     const res = await fetch(`${server.url}/admin/users`, { headers: { Cookie: cookie } });
