@@ -60,3 +60,16 @@ export function usePasswordReset(failure: unknown) {
   }, [failure]);
   return ref;
 }
+
+/** A single refusal that belongs to a page section rather than a field (a 409 from a button). */
+export function MessageSummary({ message, href }: { message: string | undefined; href: string }) {
+  if (!message) return null;
+  return (
+    <ErrorSummary>
+      <ErrorSummary.Title>There is a problem</ErrorSummary.Title>
+      <ErrorSummary.List>
+        <ErrorSummary.ListItem href={href}>{message}</ErrorSummary.ListItem>
+      </ErrorSummary.List>
+    </ErrorSummary>
+  );
+}

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, ErrorSummary, SummaryList, Tag } from "nhsuk-react-components";
+import { BackLink, Button, SummaryList, Tag } from "nhsuk-react-components";
 
 import { requireUser } from "~/auth.server";
-import { pageTitle } from "~/components/form-errors";
+import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
 import { UUID } from "~/models/accounts.schema";
@@ -50,14 +50,7 @@ export default function AdminUser() {
         {done && !actionData ? (
           <SuccessBanner>{done === "disable" ? "The account is disabled and signed out everywhere." : "The account is enabled."}</SuccessBanner>
         ) : null}
-        {actionData ? (
-          <ErrorSummary>
-            <ErrorSummary.Title>There is a problem</ErrorSummary.Title>
-            <ErrorSummary.List>
-              <ErrorSummary.ListItem href="#account-status">{actionData.message}</ErrorSummary.ListItem>
-            </ErrorSummary.List>
-          </ErrorSummary>
-        ) : null}
+        <MessageSummary message={actionData?.message} href="#account-status" />
         <h1>
           <span className="nhsuk-caption-l">{ROLE_LABELS[user.role]}</span>
           {user.name}

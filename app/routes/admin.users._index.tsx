@@ -6,6 +6,7 @@ import * as v from "valibot";
 
 import { requireUser } from "~/auth.server";
 import { pageTitle } from "~/components/form-errors";
+import { Pager } from "~/components/pager";
 import { getDb } from "~/db.server";
 import { UUID } from "~/models/accounts.schema";
 import { ROLE_LABELS, ROLES } from "~/models/domain";
@@ -127,30 +128,7 @@ export default function AdminUsers() {
         </Table.Body>
       </Table>
       )}
-      {lastPage > 1 ? (
-        <nav className="nhsuk-pagination" role="navigation" aria-label="Pagination">
-          <ul className="nhsuk-list nhsuk-pagination__list">
-            {page > 1 ? (
-              <li className="nhsuk-pagination-item--previous">
-                <Link className="nhsuk-pagination__link nhsuk-pagination__link--prev" to={pageLink(page - 1)}>
-                  <span className="nhsuk-pagination__title">Previous</span>
-                  <span className="nhsuk-u-visually-hidden">:</span>
-                  <span className="nhsuk-pagination__page">Page {page - 1}</span>
-                </Link>
-              </li>
-            ) : null}
-            {page < lastPage ? (
-              <li className="nhsuk-pagination-item--next">
-                <Link className="nhsuk-pagination__link nhsuk-pagination__link--next" to={pageLink(page + 1)}>
-                  <span className="nhsuk-pagination__title">Next</span>
-                  <span className="nhsuk-u-visually-hidden">:</span>
-                  <span className="nhsuk-pagination__page">Page {page + 1}</span>
-                </Link>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pager page={page} lastPage={lastPage} href={pageLink} />
 
       <h2>Invitations waiting to be accepted</h2>
       {invitations.length ? (

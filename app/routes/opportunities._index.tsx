@@ -5,6 +5,7 @@ import { Button, Checkboxes, Select, TextInput } from "nhsuk-react-components";
 
 import { getDb } from "~/db.server";
 import { pageTitle } from "~/components/form-errors";
+import { Pager } from "~/components/pager";
 import { OpportunityList } from "~/components/opportunity-card";
 import { RotationSections } from "~/components/rotation-sections";
 import { FOCUSES, HLM_DIMENSIONS, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, OPPORTUNITY_TYPES, REGIONS } from "~/models/domain";
@@ -149,30 +150,7 @@ export default function FindOpportunities() {
           ) : (
             <OpportunityList items={results} headingLevel="h3" />
           )}
-          {lastPage > 1 ? (
-            <nav className="nhsuk-pagination" role="navigation" aria-label="Pagination">
-              <ul className="nhsuk-list nhsuk-pagination__list">
-                {page > 1 ? (
-                  <li className="nhsuk-pagination-item--previous">
-                    <Link className="nhsuk-pagination__link nhsuk-pagination__link--prev" to={searchHref(filters, { page: page - 1 })}>
-                      <span className="nhsuk-pagination__title">Previous</span>
-                      <span className="nhsuk-u-visually-hidden">:</span>
-                      <span className="nhsuk-pagination__page">Page {page - 1} of {lastPage}</span>
-                    </Link>
-                  </li>
-                ) : null}
-                {page < lastPage ? (
-                  <li className="nhsuk-pagination-item--next">
-                    <Link className="nhsuk-pagination__link nhsuk-pagination__link--next" to={searchHref(filters, { page: page + 1 })}>
-                      <span className="nhsuk-pagination__title">Next</span>
-                      <span className="nhsuk-u-visually-hidden">:</span>
-                      <span className="nhsuk-pagination__page">Page {page + 1} of {lastPage}</span>
-                    </Link>
-                  </li>
-                ) : null}
-              </ul>
-            </nav>
-          ) : null}
+          <Pager page={page} lastPage={lastPage} href={(p) => searchHref(filters, { page: p })} />
         </div>
       </div>
     </>

@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, ErrorSummary, InsetText } from "nhsuk-react-components";
+import { BackLink, Button, InsetText } from "nhsuk-react-components";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
-import { pageTitle } from "~/components/form-errors";
+import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { OpportunityDetails } from "~/components/opportunity-details";
 import { StatusTag } from "~/components/status-tag";
 import { SuccessBanner } from "~/components/success-banner";
@@ -69,14 +69,7 @@ export default function ManageOpportunity() {
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/trust/opportunities">Back to opportunities</BackLink>
         {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
-        {actionData ? (
-          <ErrorSummary>
-            <ErrorSummary.Title>There is a problem</ErrorSummary.Title>
-            <ErrorSummary.List>
-              <ErrorSummary.ListItem href="#manage">{actionData.message}</ErrorSummary.ListItem>
-            </ErrorSummary.List>
-          </ErrorSummary>
-        ) : null}
+        <MessageSummary message={actionData?.message} href="#manage" />
         <h1>
           <span className="nhsuk-caption-l">
             <StatusTag status={o.status} /> {o.trustName}
