@@ -1,0 +1,57 @@
+import { and, count, desc, eq, isNull } from "drizzle-orm";
+
+import type { Db, DbOrTx } from "@db/client";
+import { notifications } from "@db/schema";
+
+export interface NewNotification {
+  userId: string;
+  title: string;
+  body: string;
+  link?: string | null;
+  applicationId?: string | null;
+}
+
+/** Written in the caller's transaction, with the change it tells people about. */
+export async function createNotifications(tx: DbOrTx, list: NewNotification[]): Promise<void> {
+  if (!list.length) return;
+  await tx.insert(notifications).values(
+    list.map((n) => ({ userId: n.userId, title: n.title, body: n.body, link: n.link ?? null, applicationId: n.applicationId ?? null })),
+  );
+}
+
+export async function countUnread(db: Db, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row?.n ?? 0;
+}
+
+export const NOTIFICATIONS_PAGE_SIZE = 50;
+
+export async function listNotifications(db: Db, userId: string, page = 1) {
+  return db
+    .select({
+      id: notifications.id,
+      title: notifications.title,
+      body: notifications.body,
+      link: notifications.link,
+      readAt: notifications.readAt,
+      createdAt: notifications.createdAt,
+    })
+    .from(notifications)
+    .where(eq(notifications.userId, userId))
+    .orderBy(desc(notifications.createdAt))
+    .limit(NOTIFICATIONS_PAGE_SIZE)
+    .offset((Math.max(1, page) - 1) * NOTIFICATIONS_PAGE_SIZE);
+}
+
+/** Only the owner's own notifications change: another user's id matches nothing. */
+export async function markNotificationsRead(db: Db, userId: string, id?: string): Promise<number> {
+  const rows = await db
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), id ? eq(notifications.id, id) : undefined))
+    .returning({ id: notifications.id });
+  return rows.length;
+}

@@ -1,0 +1,184 @@
+// `npm run bench`: the production server against PostgreSQL at PRODUCT.md's scale, loaded
+// with autocannon. Compares the search and a signed-in trainee's opportunities page with
+// the near-static landing page, and shows the search query's plan.
+//
+// BENCH_SECONDS (default 20): seconds per route. BENCH_DATABASE_URL: use this PostgreSQL
+// server (its user needs CREATEDB) instead of starting one.
+import { writeFileSync } from "node:fs";
+
+import { openDatabase } from "../../db/client";
+import { createUserSession } from "../../app/auth.server";
+import { getTraineeGradeAndSpecialty } from "../../app/models/homes.server";
+import { parseSearchParams } from "../../app/models/search.schema";
+import { rotationSections, searchFacets, searchOpportunities } from "../../app/models/search.server";
+import { todayInLondon } from "../../app/utils/dates";
+import { ensureBuild, startAppServer } from "./app-server";
+import { openExplainer, type Explained } from "./explain";
+import { measure, warmUp, type Route, type RouteResult } from "./load";
+import { freePort, openBenchDatabase } from "./postgres";
+import { seedBenchData } from "./seed";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONNECTIONS = 20;
+const RESULTS_FILE = "/tmp/invitational-bench.json";
+const SEARCH_QUERY = "q=discharge&region=Midlands&tier=2&seatsLeft=yes";
+const TARGET = { minShareOfStatic: 0.6, maxP95Ms: 60 };
+
+// Everything started is stopped in reverse order, on success, failure or Ctrl-C.
+const cleanups: (() => Promise<void>)[] = [];
+let cleaning: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        console.error("Clean-up step failed:", error);
+      }
+    }
+  })();
+  return cleaning;
+}
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping the server and the database`);
+    void cleanUp().finally(() => process.exit(code));
+  });
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
+
+async function main(): Promise<number> {
+  if (!Number.isFinite(SECONDS) || SECONDS <= 0) throw new Error(`BENCH_SECONDS must be a positive number, not ${process.env.BENCH_SECONDS}`);
+  const today = todayInLondon();
+
+  const bench = await openBenchDatabase();
+  cleanups.push(() => bench.dispose());
+  const database = await openDatabase({ url: bench.url, poolSize: 4 });
+  cleanups.push(() => database.close());
+  await database.migrate();
+
+  console.log("Seeding…");
+  const seedStart = performance.now();
+  const seeded = await seedBenchData(database.db, today);
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  console.log(Object.entries(seeded.counts).map(([k, n]) => `${n.toLocaleString("en-GB")} ${k}`).join(", "));
+  console.log(seeded.timings.map(([step, t]) => `${step} ${(t / 1000).toFixed(1)} s`).join("; "));
+  console.log(`Seeding took ${seedSeconds.toFixed(1)} s`);
+
+  // The server runs in production mode, which reads the __Host- cookie: create the session
+  // under the same mode so lucia names the cookie the same way.
+  process.env.NODE_ENV = "production";
+  const setCookie = await createUserSession(database.db, seeded.benchTraineeId);
+  const cookie = setCookie.split(";")[0]!;
+
+  const searchFilters = parseSearchParams(new URLSearchParams(SEARCH_QUERY));
+  const { total: searchTotal } = await searchOpportunities(database.db, searchFilters, { today });
+  console.log(`Search "${SEARCH_QUERY}" finds ${searchTotal} open opportunities`);
+  if (searchTotal === 0) throw new Error("The benchmarked search finds nothing: choose other filters");
+
+  ensureBuild();
+  const server = await startAppServer({ databaseUrl: bench.url, port: await freePort() });
+  cleanups.push(() => server.stop());
+  console.log(`Server ready at ${server.url}; ${CONNECTIONS} connections, ${SECONDS} s a route\n`);
+
+  const routes: Route[] = [
+    { name: "static page /", path: "/" },
+    { name: "health check", path: "/healthz" },
+    { name: "search + 3 filters", path: `/opportunities?${SEARCH_QUERY}` },
+    { name: "trainee /opportunities", path: "/opportunities", headers: { cookie }, expect: "At your trust now" },
+  ];
+  const results: RouteResult[] = [];
+  for (const route of routes) {
+    await warmUp(server.url, route);
+    const result = await measure(server.url, route, { seconds: SECONDS, connections: CONNECTIONS });
+    console.log(`  ${route.name}: ${result.requestsPerSecond.toFixed(0)} req/s`);
+    results.push(result);
+  }
+
+  const baseline = results[0]!.requestsPerSecond;
+  console.log(`\n${"route".padEnd(24)}${"req/s".padStart(8)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"vs /".padStart(8)}`);
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(24)}${r.requestsPerSecond.toFixed(0).padStart(8)}${ms(r.p50).padStart(9)}${ms(r.p95).padStart(9)}${ms(r.p99).padStart(9)}${`${((100 * r.requestsPerSecond) / baseline).toFixed(0)}%`.padStart(8)}`,
+    );
+  }
+
+  const broken = results.filter((r) => r.non2xx > 0 || r.errors > 0);
+  for (const r of broken) console.error(`FAIL ${r.name}: ${r.non2xx} non-2xx responses, ${r.errors} errors (${JSON.stringify(r.statusCodes)})`);
+
+  console.log(`\nTargets: search and trainee page each >= ${TARGET.minShareOfStatic * 100}% of the static page's req/s, and p95 <= ${TARGET.maxP95Ms} ms`);
+  const targets = results.slice(2).flatMap((r) => [
+    { check: `${r.name} req/s >= ${(TARGET.minShareOfStatic * baseline).toFixed(0)}`, pass: r.requestsPerSecond >= TARGET.minShareOfStatic * baseline },
+    { check: `${r.name} p95 ${ms(r.p95)} ms <= ${TARGET.maxP95Ms} ms`, pass: r.p95 <= TARGET.maxP95Ms },
+  ]);
+  for (const t of targets) console.log(`  ${t.pass ? "PASS" : "FAIL"} ${t.check}`);
+
+  // Plans after the load, so they show the warm state the benchmark measured.
+  const explainer = openExplainer(bench.url);
+  cleanups.push(() => explainer.close());
+  const search = await explainer.capture((db) => searchOpportunities(db, searchFilters, { today }));
+  console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the search (${search.queries.length} queries: the page of results and the count)`);
+  const searchPlans: Explained[] = [];
+  for (const query of search.queries) {
+    const explained = await explainer.explain(query);
+    searchPlans.push(explained);
+    console.log(`\n-- ${query.sql}\n-- params: ${JSON.stringify(query.params)}`);
+    for (const line of explained.plan) console.log(line);
+  }
+  const usesGin = searchPlans.every((p) => p.plan.some((line) => line.includes("opportunities_search_idx")));
+  console.log(`\nThe search plans ${usesGin ? "use" : "do NOT use"} the GIN index opportunities_search_idx`);
+
+  // The trainee page's loader, query by query, to show which dominates.
+  const trainee = await explainer.capture(async (db) => {
+    const profile = await getTraineeGradeAndSpecialty(db, seeded.benchTraineeId);
+    await searchOpportunities(db, parseSearchParams(new URLSearchParams()), { today, viewerGrade: profile?.grade ?? null });
+    await searchFacets(db);
+    await rotationSections(db, seeded.benchTraineeId, today);
+  });
+  console.log("\nThe signed-in trainee's /opportunities loader, query by query:");
+  const traineePlans: Explained[] = [];
+  for (const query of trainee.queries) {
+    const explained = await explainer.explain(query);
+    traineePlans.push(explained);
+    const seqScans = [...new Set(explained.plan.flatMap((l) => /Seq Scan on (\w+)/.exec(l)?.[1] ?? []))];
+    console.log(
+      `  ${ms(explained.executionMs).padStart(7)} ms  ${query.sql.replace(/\s+/g, " ").slice(0, 110)}…${seqScans.length ? `  [seq scan: ${seqScans.join(", ")}]` : ""}`,
+    );
+  }
+
+  writeFileSync(
+    RESULTS_FILE,
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        seedSeconds,
+        counts: seeded.counts,
+        searchQuery: SEARCH_QUERY,
+        searchTotal,
+        results: results.map((r) => ({ ...r, shareOfStatic: r.requestsPerSecond / baseline })),
+        targets,
+        searchUsesGinIndex: usesGin,
+        searchPlans,
+        traineePlans,
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(`\nResults written to ${RESULTS_FILE}`);
+  if (broken.length) return 1;
+  return targets.every((t) => t.pass) ? 0 : 1;
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  console.error("Benchmark failed:", error instanceof Error ? error.message : error);
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);
