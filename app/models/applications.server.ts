@@ -1,0 +1,440 @@
+// The application lifecycle. Every change is one transaction that locks the opportunity's
+// row (so seats are counted with nobody else changing them), writes the new status and an
+// event, and queues the notifications and e-mails it causes.
+import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql } from "drizzle-orm";
+
+import type { Db, DbOrTx } from "@db/client";
+import { applicationEvents, applications, completionSignoffs, opportunities, opportunitySessions, placements, sites, traineeProfiles, trusts, users } from "@db/schema";
+
+import type { SessionUser } from "~/auth.server";
+import { formatDate } from "~/utils/dates";
+import type { FieldErrors } from "~/utils/forms";
+
+import { actionsFor, HOLDS_SEAT, STATUS_LABELS, TRANSITIONS, type ApplicationAction } from "./applications.rules";
+import type { ApplicationStatus, Role } from "./domain";
+import { eligibilityFor } from "./eligibility";
+import { createNotifications, type NewNotification } from "./notifications.server";
+import { queueEmail } from "./outbox.server";
+import { isUniqueViolation } from "./users.server";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CONFIDENTIAL_TYPES = ["board_seat", "patient_safety"] as const;
+
+export function needsConfidentiality(type: string): boolean {
+  return (CONFIDENTIAL_TYPES as readonly string[]).includes(type);
+}
+
+interface Message {
+  title: string;
+  body: string;
+  link: string;
+}
+
+/** In-app notification and e-mail to each recipient, in the caller's transaction. */
+async function tell(tx: DbOrTx, recipients: { id: string; email: string }[], message: Message, applicationId: string) {
+  const unique = [...new Map(recipients.map((r) => [r.id, r])).values()];
+  await createNotifications(
+    tx,
+    unique.map((r): NewNotification => ({ userId: r.id, title: message.title, body: message.body, link: message.link, applicationId })),
+  );
+  for (const r of unique) {
+    await queueEmail(tx, { to: r.email, subject: `Invitational: ${message.title}`, text: `${message.body}\n\nSee it in Invitational: ${message.link}` });
+  }
+}
+
+async function trustStaff(tx: DbOrTx, trustId: string, role: "trust_lead" | "dme") {
+  return tx
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(eq(users.trustId, trustId), eq(users.role, role), isNull(users.disabledAt)));
+}
+
+async function userContact(tx: DbOrTx, userId: string) {
+  const [row] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
+  return row!;
+}
+
+export type ApplyResult = { ok: true; applicationId: string } | { ok: false; status: 400 | 404 | 409; fieldErrors: FieldErrors; formError?: string };
+
+export async function applyForOpportunity(
+  db: Db,
+  traineeId: string,
+  input: { opportunityId: string; statement: string; confidentiality: boolean },
+  today: string,
+): Promise<ApplyResult> {
+  if (!UUID.test(input.opportunityId)) return { ok: false, status: 404, fieldErrors: {} };
+  try {
+    return await db.transaction(async (tx): Promise<ApplyResult> => {
+      const [opp] = await tx
+        .select({
+          id: opportunities.id,
+          title: opportunities.title,
+          type: opportunities.type,
+          status: opportunities.status,
+          trustId: opportunities.trustId,
+          applicationDeadline: opportunities.applicationDeadline,
+          eligibleGrades: opportunities.eligibleGrades,
+          specialties: opportunities.specialties,
+        })
+        .from(opportunities)
+        .where(eq(opportunities.id, input.opportunityId))
+        .for("update");
+      if (!opp || opp.status === "draft" || opp.status === "archived") return { ok: false, status: 404, fieldErrors: {} };
+      const [profile] = await tx
+        .select({ grade: traineeProfiles.grade, specialty: traineeProfiles.specialty })
+        .from(traineeProfiles)
+        .where(eq(traineeProfiles.userId, traineeId));
+      if (!profile) return { ok: false, status: 409, fieldErrors: {}, formError: "Only trainees can apply" };
+      const verdict = eligibilityFor({ ...opp, seatsLeft: 1 }, { role: "trainee", grade: profile.grade, specialty: profile.specialty }, today);
+      if (!verdict.eligible) return { ok: false, status: 409, fieldErrors: {}, formError: verdict.reason };
+      if (needsConfidentiality(opp.type) && !input.confidentiality) {
+        return { ok: false, status: 400, fieldErrors: { confidentiality: "Confirm that you will keep what you see and hear confidential" } };
+      }
+      const [existing] = await tx
+        .select({ id: applications.id })
+        .from(applications)
+        .where(and(eq(applications.opportunityId, opp.id), eq(applications.traineeId, traineeId), ne(applications.status, "withdrawn")));
+      if (existing) return { ok: false, status: 409, fieldErrors: {}, formError: "You have already applied for this opportunity" };
+
+      const now = new Date();
+      const [created] = await tx
+        .insert(applications)
+        .values({
+          opportunityId: opp.id,
+          traineeId,
+          statement: input.statement,
+          confidentialityAcceptedAt: needsConfidentiality(opp.type) ? now : null,
+        })
+        .returning({ id: applications.id });
+      const id = created!.id;
+      await tx.insert(applicationEvents).values({ applicationId: id, actorId: traineeId, fromStatus: null, toStatus: "submitted" });
+      const trainee = await userContact(tx, traineeId);
+      await tell(tx, [trainee], { title: `Application sent: ${opp.title}`, body: `Your application for ${opp.title} has been sent to the trust.`, link: `/applications/${id}` }, id);
+      await tell(tx, await trustStaff(tx, opp.trustId, "trust_lead"), { title: `New application: ${opp.title}`, body: `${trainee.name} has applied for ${opp.title}.`, link: `/applications/${id}` }, id);
+      return { ok: true, applicationId: id };
+    });
+  } catch (error) {
+    // Two submissions of the same form at once: the unique index lets one through.
+    if (isUniqueViolation(error, "applications_one_active_key")) {
+      return { ok: false, status: 409, fieldErrors: {}, formError: "You have already applied for this opportunity" };
+    }
+    throw error;
+  }
+}
+
+export type TransitionResult =
+  | { ok: true; unchanged: boolean; status: ApplicationStatus; promoted: string | null }
+  | { ok: false; status: 400 | 403 | 404 | 409; message: string };
+
+const PAST: Record<ApplicationStatus, string> = {
+  submitted: "submitted",
+  offered: "offered",
+  approved: "approved",
+  completed: "signed off as completed",
+  declined: "declined",
+  waitlisted: "put on the waiting list",
+  rejected: "not approved",
+  withdrawn: "withdrawn",
+  not_completed: "recorded as not completed",
+};
+
+/** Whether the viewer may see the application at all: its trainee, staff of its trust, an admin. */
+function inScope(viewer: Pick<SessionUser, "id" | "role" | "trustId">, app: { traineeId: string; trustId: string }): boolean {
+  if (viewer.role === "admin") return true;
+  if (viewer.role === "trainee") return viewer.id === app.traineeId;
+  return viewer.trustId === app.trustId;
+}
+
+export async function transitionApplication(
+  db: Db,
+  actor: Pick<SessionUser, "id" | "role" | "trustId">,
+  applicationId: string,
+  action: ApplicationAction,
+  input: { reason?: string; today: string },
+): Promise<TransitionResult> {
+  if (!UUID.test(applicationId)) return { ok: false, status: 404, message: "Application not found" };
+  const rule = TRANSITIONS[action];
+  const reason = input.reason?.trim() || null;
+  if (rule.reason === "required" && !reason) return { ok: false, status: 400, message: "Give a reason: the trainee will see it" };
+
+  return db.transaction(async (tx): Promise<TransitionResult> => {
+    const [ref] = await tx
+      .select({ opportunityId: applications.opportunityId })
+      .from(applications)
+      .where(eq(applications.id, applicationId));
+    if (!ref) return { ok: false, status: 404, message: "Application not found" };
+    // Lock the opportunity first: every change to its seats queues here, one at a time.
+    const [opp] = await tx
+      .select({ id: opportunities.id, title: opportunities.title, seats: opportunities.seats, trustId: opportunities.trustId, endsOn: opportunities.endsOn })
+      .from(opportunities)
+      .where(eq(opportunities.id, ref.opportunityId))
+      .for("update");
+    const [app] = await tx
+      .select({ id: applications.id, status: applications.status, traineeId: applications.traineeId })
+      .from(applications)
+      .where(eq(applications.id, applicationId))
+      .for("update");
+    if (!opp || !app || !inScope(actor, { traineeId: app.traineeId, trustId: opp.trustId })) {
+      return { ok: false, status: 404, message: "Application not found" };
+    }
+    if (actor.role !== rule.by) return { ok: false, status: 403, message: "Your role cannot do this" };
+    // The same form sent twice: the first made the change, the second has nothing to do.
+    if (app.status === rule.to) return { ok: true, unchanged: true, status: app.status, promoted: null };
+    if (!rule.from.includes(app.status)) {
+      const [last] = await tx
+        .select({ at: applicationEvents.createdAt })
+        .from(applicationEvents)
+        .where(and(eq(applicationEvents.applicationId, app.id), eq(applicationEvents.toStatus, app.status)))
+        .orderBy(desc(applicationEvents.createdAt))
+        .limit(1);
+      const when = last ? ` on ${formatDate(last.at)}` : "";
+      return { ok: false, status: 409, message: `This application was ${PAST[app.status]}${when}, so it cannot be ${PAST[rule.to]} now` };
+    }
+    if (action === "offer") {
+      const taken = await seatsHeld(tx, opp.id);
+      if (taken >= opp.seats) {
+        return { ok: false, status: 409, message: `All ${opp.seats} ${opp.seats === 1 ? "seat is" : "seats are"} taken: add the applicant to the waiting list instead` };
+      }
+    }
+    if ((action === "complete" || action === "not_complete") && input.today < opp.endsOn) {
+      return { ok: false, status: 409, message: `You can sign off completion from ${formatDate(opp.endsOn)}, when the opportunity ends` };
+    }
+
+    const now = new Date();
+    await tx.update(applications).set({ status: rule.to, updatedAt: now }).where(eq(applications.id, app.id));
+    await tx.insert(applicationEvents).values({ applicationId: app.id, actorId: actor.id, fromStatus: app.status, toStatus: rule.to, reason });
+    if (action === "complete" || action === "not_complete") {
+      await tx.insert(completionSignoffs).values({ applicationId: app.id, outcome: rule.to as "completed" | "not_completed", sponsorFeedback: reason ?? "", signedOffBy: actor.id });
+    }
+    await notifyTransition(tx, { applicationId: app.id, traineeId: app.traineeId, trustId: opp.trustId, title: opp.title, to: rule.to, reason });
+
+    const freesSeat = HOLDS_SEAT.includes(app.status) && !HOLDS_SEAT.includes(rule.to);
+    const promoted = freesSeat ? await promoteFromWaitlist(tx, opp) : null;
+    return { ok: true, unchanged: false, status: rule.to, promoted };
+  });
+}
+
+async function seatsHeld(tx: DbOrTx, opportunityId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(applications)
+    .where(and(eq(applications.opportunityId, opportunityId), inArray(applications.status, [...HOLDS_SEAT])));
+  return row?.n ?? 0;
+}
+
+/** A trainee's leadership opportunities so far: approved or completed applications. */
+const priorOpportunities = sql<number>`(select count(*) from applications prior
+  where prior.trainee_id = "applications"."trainee_id" and prior.id <> "applications"."id"
+    and prior.status in ('approved', 'completed'))`.mapWith(Number);
+
+/** Offers a freed seat to the next on the waiting list: first-timers first, then the earliest. */
+async function promoteFromWaitlist(tx: DbOrTx, opp: { id: string; seats: number; trustId: string; title: string }): Promise<string | null> {
+  if ((await seatsHeld(tx, opp.id)) >= opp.seats) return null;
+  const [next] = await tx
+    .select({ id: applications.id, traineeId: applications.traineeId, prior: priorOpportunities })
+    .from(applications)
+    .where(and(eq(applications.opportunityId, opp.id), eq(applications.status, "waitlisted")))
+    .orderBy(sql`${priorOpportunities} = 0 desc`, asc(applications.createdAt), asc(applications.id))
+    .limit(1)
+    .for("update");
+  if (!next) return null;
+  await tx.update(applications).set({ status: "offered", updatedAt: new Date() }).where(eq(applications.id, next.id));
+  await tx.insert(applicationEvents).values({ applicationId: next.id, actorId: null, fromStatus: "waitlisted", toStatus: "offered", reason: "A seat came free" });
+  await notifyTransition(tx, { applicationId: next.id, traineeId: next.traineeId, trustId: opp.trustId, title: opp.title, to: "offered", reason: "A seat came free, so you have been offered it from the waiting list." });
+  return next.id;
+}
+
+async function notifyTransition(
+  tx: DbOrTx,
+  e: { applicationId: string; traineeId: string; trustId: string; title: string; to: ApplicationStatus; reason: string | null },
+) {
+  const link = `/applications/${e.applicationId}`;
+  const trainee = await userContact(tx, e.traineeId);
+  const withReason = (text: string) => (e.reason ? `${text} Reason: ${e.reason}` : text);
+  const traineeMessages: Partial<Record<ApplicationStatus, string>> = {
+    offered: `You have been offered a place on ${e.title}. The director of medical education will confirm it.`,
+    waitlisted: `You are on the waiting list for ${e.title}. If a seat comes free it will be offered to you.`,
+    declined: withReason(`Your application for ${e.title} was declined.`),
+    approved: `Your placement on ${e.title} is confirmed.`,
+    rejected: withReason(`Your placement on ${e.title} was not approved.`),
+    completed: `${e.title} is signed off as completed.`,
+    not_completed: withReason(`${e.title} was recorded as not completed.`),
+  };
+  const body = traineeMessages[e.to];
+  if (body) await tell(tx, [trainee], { title: `${STATUS_LABELS[e.to]}: ${e.title}`, body, link }, e.applicationId);
+  if (e.to === "offered") {
+    await tell(tx, await trustStaff(tx, e.trustId, "dme"), { title: `Placement to approve: ${e.title}`, body: `${trainee.name} has been offered a place on ${e.title}. Please approve or reject it.`, link }, e.applicationId);
+  }
+  if (e.to === "approved" || e.to === "rejected") {
+    await tell(tx, await trustStaff(tx, e.trustId, "trust_lead"), { title: `${STATUS_LABELS[e.to]}: ${e.title}`, body: withReason(`The placement of ${trainee.name} on ${e.title} was ${e.to === "approved" ? "approved" : "not approved"}.`), link }, e.applicationId);
+  }
+  if (e.to === "withdrawn") {
+    const staff = [...(await trustStaff(tx, e.trustId, "trust_lead")), ...(await trustStaff(tx, e.trustId, "dme"))];
+    await tell(tx, staff, { title: `Withdrawn: ${e.title}`, body: withReason(`${trainee.name} has withdrawn from ${e.title}.`), link }, e.applicationId);
+  }
+}
+
+/** The trainee's placements over the given dates, with the trust they are at. */
+export async function placementsDuring(db: DbOrTx, traineeId: string, startsOn: string, endsOn: string) {
+  return db
+    .select({ trustId: placements.trustId, trustName: trusts.name, siteName: sql<string>`coalesce(${sites.name}, ${placements.siteName})`, startsOn: placements.startsOn, endsOn: placements.endsOn, placementType: placements.placementType })
+    .from(placements)
+    .innerJoin(trusts, eq(trusts.id, placements.trustId))
+    .leftJoin(sites, eq(sites.id, placements.siteId))
+    .where(and(eq(placements.traineeId, traineeId), lte(placements.startsOn, endsOn), gte(placements.endsOn, startsOn)))
+    .orderBy(asc(placements.startsOn));
+}
+
+/** The DME's warning: placed at another trust, or not placed, during the opportunity. */
+export function placementWarning(list: { trustId: string; trustName: string; placementType: string }[], trustId: string, trustName: string): string | null {
+  const inPost = list.filter((p) => p.placementType === "In Post" || p.placementType === "In Post - Extension");
+  if (!inPost.length) return "The trainee has no placement recorded during these dates";
+  const elsewhere = inPost.filter((p) => p.trustId !== trustId);
+  if (elsewhere.length) return `The trainee is placed at ${[...new Set(elsewhere.map((p) => p.trustName))].join(" and ")}, not ${trustName}, for some or all of these dates`;
+  return null;
+}
+
+export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, "id" | "role" | "trustId">, id: string) {
+  if (!UUID.test(id)) return null;
+  const [row] = await db
+    .select({
+      id: applications.id,
+      status: applications.status,
+      statement: applications.statement,
+      confidentialityAcceptedAt: applications.confidentialityAcceptedAt,
+      createdAt: applications.createdAt,
+      traineeId: applications.traineeId,
+      traineeName: users.name,
+      grade: traineeProfiles.grade,
+      specialty: traineeProfiles.specialty,
+      opportunityId: opportunities.id,
+      title: opportunities.title,
+      type: opportunities.type,
+      startsOn: opportunities.startsOn,
+      endsOn: opportunities.endsOn,
+      seats: opportunities.seats,
+      trustId: opportunities.trustId,
+      trustName: trusts.name,
+      prior: priorOpportunities,
+    })
+    .from(applications)
+    .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+    .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+    .innerJoin(users, eq(users.id, applications.traineeId))
+    .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
+    .where(eq(applications.id, id));
+  if (!row || !inScope(viewer, row)) return null;
+  const [events, during] = await Promise.all([
+    db
+      .select({ id: applicationEvents.id, fromStatus: applicationEvents.fromStatus, toStatus: applicationEvents.toStatus, reason: applicationEvents.reason, createdAt: applicationEvents.createdAt, actorName: users.name, actorRole: users.role })
+      .from(applicationEvents)
+      .leftJoin(users, eq(users.id, applicationEvents.actorId))
+      .where(eq(applicationEvents.applicationId, id))
+      .orderBy(asc(applicationEvents.createdAt), asc(applicationEvents.id)),
+    viewer.role === "trainee" ? Promise.resolve([]) : placementsDuring(db, row.traineeId, row.startsOn, row.endsOn),
+  ]);
+  return {
+    ...row,
+    firstTimer: row.prior === 0,
+    events,
+    placements: during,
+    warning: viewer.role === "trainee" ? null : placementWarning(during, row.trustId, row.trustName),
+    actions: actionsFor(viewer.role as Role, row.status),
+  };
+}
+
+/** Applicants for one of the trust's opportunities: first-timers first, then by date applied. */
+export async function listApplicants(db: Db, trustId: string, opportunityId: string) {
+  if (!UUID.test(opportunityId)) return null;
+  const [opp] = await db
+    .select({ id: opportunities.id, title: opportunities.title, seats: opportunities.seats, startsOn: opportunities.startsOn, endsOn: opportunities.endsOn, trustName: trusts.name })
+    .from(opportunities)
+    .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+    .where(and(eq(opportunities.id, opportunityId), eq(opportunities.trustId, trustId)));
+  if (!opp) return null;
+  const rows = await db
+    .select({
+      id: applications.id,
+      status: applications.status,
+      statement: applications.statement,
+      createdAt: applications.createdAt,
+      traineeId: applications.traineeId,
+      name: users.name,
+      grade: traineeProfiles.grade,
+      specialty: traineeProfiles.specialty,
+      prior: priorOpportunities,
+    })
+    .from(applications)
+    .innerJoin(users, eq(users.id, applications.traineeId))
+    .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
+    .where(eq(applications.opportunityId, opp.id))
+    .orderBy(sql`${priorOpportunities} = 0 desc`, asc(applications.createdAt));
+  const applicants = await Promise.all(
+    rows.map(async (r) => {
+      const during = await placementsDuring(db, r.traineeId, opp.startsOn, opp.endsOn);
+      return { ...r, firstTimer: r.prior === 0, placements: during, actions: actionsFor("trust_lead", r.status) };
+    }),
+  );
+  const seatsTaken = applicants.filter((a) => HOLDS_SEAT.includes(a.status)).length;
+  return { opportunity: { ...opp, seatsTaken }, applicants };
+}
+
+/** The DME's queue: offered applications at the trust, oldest first, with placement warnings. */
+export async function listApprovalQueue(db: Db, trustId: string) {
+  const rows = await db
+    .select({
+      id: applications.id,
+      updatedAt: applications.updatedAt,
+      traineeId: applications.traineeId,
+      name: users.name,
+      grade: traineeProfiles.grade,
+      title: opportunities.title,
+      startsOn: opportunities.startsOn,
+      endsOn: opportunities.endsOn,
+      trustName: trusts.name,
+      prior: priorOpportunities,
+    })
+    .from(applications)
+    .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+    .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+    .innerJoin(users, eq(users.id, applications.traineeId))
+    .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
+    .where(and(eq(opportunities.trustId, trustId), eq(applications.status, "offered")))
+    .orderBy(asc(applications.updatedAt));
+  return Promise.all(
+    rows.map(async (r) => {
+      const during = await placementsDuring(db, r.traineeId, r.startsOn, r.endsOn);
+      return { ...r, firstTimer: r.prior === 0, placements: during, warning: placementWarning(during, trustId, r.trustName) };
+    }),
+  );
+}
+
+export async function listTraineeApplications(db: Db, traineeId: string) {
+  return db
+    .select({ id: applications.id, status: applications.status, updatedAt: applications.updatedAt, opportunityId: opportunities.id, title: opportunities.title, trustName: trusts.name, startsOn: opportunities.startsOn, endsOn: opportunities.endsOn })
+    .from(applications)
+    .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+    .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+    .where(eq(applications.traineeId, traineeId))
+    .orderBy(desc(applications.updatedAt));
+}
+
+/** The trainee's own active application for an opportunity, if any. */
+export async function findActiveApplication(db: Db, traineeId: string, opportunityId: string) {
+  const [row] = await db
+    .select({ id: applications.id, status: applications.status })
+    .from(applications)
+    .where(and(eq(applications.traineeId, traineeId), eq(applications.opportunityId, opportunityId), ne(applications.status, "withdrawn")));
+  return row ?? null;
+}
+
+export async function upcomingSessions(db: Db, traineeId: string, today: string) {
+  return db
+    .select({ id: opportunitySessions.id, date: opportunitySessions.date, startsAt: opportunitySessions.startsAt, endsAt: opportunitySessions.endsAt, location: opportunitySessions.location, title: opportunities.title, applicationId: applications.id })
+    .from(opportunitySessions)
+    .innerJoin(opportunities, eq(opportunities.id, opportunitySessions.opportunityId))
+    .innerJoin(applications, eq(applications.opportunityId, opportunities.id))
+    .where(and(eq(applications.traineeId, traineeId), eq(applications.status, "approved"), gte(opportunitySessions.date, today)))
+    .orderBy(asc(opportunitySessions.date), asc(opportunitySessions.startsAt))
+    .limit(10);
+}
