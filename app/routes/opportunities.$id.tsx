@@ -1,10 +1,16 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { BackLink, WarningCallout } from "nhsuk-react-components";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BackLink, Button, Checkboxes, Textarea, WarningCallout } from "nhsuk-react-components";
 
+import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
-import { pageTitle } from "~/components/form-errors";
+import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
+import { STATUS_LABELS } from "~/models/applications.rules";
+import { ApplySchema, STATEMENT_MAX, STATEMENT_MIN } from "~/models/applications.schema";
+import { applyForOpportunity, findActiveApplication, needsConfidentiality } from "~/models/applications.server";
+import { failure, parseForm } from "~/utils/forms";
+import { invalid } from "~/utils/http.server";
 import { OpportunityDetails } from "~/components/opportunity-details";
 import { eligibilityFor } from "~/models/eligibility";
 import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
@@ -30,15 +36,38 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     user ? { role: user.role, grade: profile?.grade ?? null, specialty: profile?.specialty ?? "" } : null,
     todayInLondon(),
   );
-  return json({ opportunity, eligibility, signedIn: Boolean(user) });
+  const application = user?.role === "trainee" ? await findActiveApplication(db, user.id, opportunity.id) : null;
+  return json({
+    opportunity,
+    eligibility,
+    signedIn: Boolean(user),
+    application,
+    canApply: user?.role === "trainee" && eligibility.eligible && !application,
+    confidential: needsConfidentiality(opportunity.type),
+  });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const trainee = requireUser(args, { role: "trainee" });
+  const formData = await args.request.formData();
+  const parsed = parseForm(ApplySchema, formData);
+  if (!parsed.ok) return invalid(parsed);
+  const result = await applyForOpportunity(await getDb(), trainee.id, { opportunityId: args.params.id ?? "", ...parsed.data }, todayInLondon());
+  if (!result.ok) {
+    if (result.status === 404) throw notFound();
+    return invalid(failure(formData, result.fieldErrors, result.formError), result.status);
+  }
+  return redirect(`/applications/${result.applicationId}?applied=1`);
 }
 
 export default function OpportunityPage() {
-  const { opportunity: o, eligibility, signedIn } = useLoaderData<typeof loader>();
+  const { opportunity: o, eligibility, signedIn, application, canApply, confidential } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/opportunities">Back to opportunities</BackLink>
+        <FormErrorSummary failure={actionData} />
         <h1>
           <span className="nhsuk-caption-l">{o.trustName}</span>
           {o.title}
@@ -60,7 +89,39 @@ export default function OpportunityPage() {
             ) : null}
           </WarningCallout>
         )}
+        {application ? (
+          <div className="nhsuk-inset-text">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>
+              You applied for this opportunity: {STATUS_LABELS[application.status].toLowerCase()}.{" "}
+              <Link to={`/applications/${application.id}`}>See your application</Link>
+            </p>
+          </div>
+        ) : null}
         <OpportunityDetails o={o} />
+        {canApply ? (
+          <Form method="post" noValidate className="nhsuk-u-margin-top-6" id="apply">
+            <h2>Apply for this opportunity</h2>
+            <Textarea
+              id="statement"
+              name="statement"
+              label="Why do you want this opportunity, and what do you hope to learn?"
+              hint={`Between ${STATEMENT_MIN} and ${STATEMENT_MAX.toLocaleString("en-GB")} characters. The trust lead reads this when choosing applicants`}
+              rows={8}
+              maxLength={STATEMENT_MAX}
+              defaultValue={keptValue(actionData, "statement")}
+              error={fieldError(actionData, "statement")}
+            />
+            {confidential ? (
+              <Checkboxes name="confidentiality" legend="Confidentiality" error={fieldError(actionData, "confidentiality")}>
+                <Checkboxes.Item id="confidentiality" value="yes" defaultChecked={keptValue(actionData, "confidentiality") === "yes"}>
+                  I will keep confidential what I see and hear, including information about patients and staff
+                </Checkboxes.Item>
+              </Checkboxes>
+            ) : null}
+            <Button type="submit">Apply</Button>
+          </Form>
+        ) : null}
       </div>
     </div>
   );

@@ -10,6 +10,9 @@ import { getDb } from "~/db.server";
 import { RotationSections } from "~/components/rotation-sections";
 import { getTraineeHome } from "~/models/homes.server";
 import { rotationSections } from "~/models/search.server";
+import { STATUS_LABELS, WHAT_NEXT } from "~/models/applications.rules";
+import { listTraineeApplications, upcomingSessions } from "~/models/applications.server";
+import type { ApplicationStatus } from "~/models/domain";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 
@@ -19,15 +22,28 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const db = await getDb();
   const today = todayInLondon();
-  const [home, sections] = await Promise.all([getTraineeHome(db, user.id, today), rotationSections(db, user.id, today)]);
+  const [home, sections, applications, sessions] = await Promise.all([
+    getTraineeHome(db, user.id, today),
+    rotationSections(db, user.id, today),
+    listTraineeApplications(db, user.id),
+    upcomingSessions(db, user.id, today),
+  ]);
   if (!home) throw notFound();
-  return json({ ...home, sections });
+  return json({ ...home, sections, applications, sessions });
 }
+
+const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
+  { heading: "Waiting for a decision", statuses: ["submitted", "offered", "waitlisted"] },
+  { heading: "Confirmed", statuses: ["approved"] },
+  { heading: "Finished", statuses: ["completed", "not_completed"] },
+  { heading: "Closed", statuses: ["declined", "rejected", "withdrawn"] },
+];
 
 const STAGE_LABELS = { foundation: "Foundation", core: "Core training", higher: "Higher specialty training" } as const;
 
 export default function TraineeHome() {
-  const { profile, current, next, placements, sections } = useLoaderData<typeof loader>();
+  const { profile, current, next, placements, sections, applications, sessions } = useLoaderData<typeof loader>();
+  const groups = GROUPS.map((g) => ({ ...g, items: applications.filter((a) => g.statuses.includes(a.status)) })).filter((g) => g.items.length);
   return (
     <>
       <h1>
@@ -48,6 +64,62 @@ export default function TraineeHome() {
           />
         </div>
       </div>
+
+      <h2>Your applications</h2>
+      {groups.length ? (
+        groups.map((g) => (
+          <div key={g.heading}>
+            <h3>{g.heading}</h3>
+            <ul className="app-results">
+              {g.items.map((a) => (
+                <li className="app-result" key={a.id}>
+                  <p className="nhsuk-u-margin-bottom-1">
+                    <Link to={`/applications/${a.id}`}>{a.title}</Link> – {a.trustName}
+                  </p>
+                  <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">
+                    {STATUS_LABELS[a.status]}. {WHAT_NEXT[a.status]}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))
+      ) : (
+        <p>You have not applied for anything yet.</p>
+      )}
+
+      <h2>Your upcoming sessions</h2>
+      {sessions.length ? (
+        <Table responsive>
+          <Table.Head>
+            <Table.Row>
+              <Table.Cell>Date</Table.Cell>
+              <Table.Cell>Time</Table.Cell>
+              <Table.Cell>Opportunity</Table.Cell>
+              <Table.Cell>Where</Table.Cell>
+            </Table.Row>
+          </Table.Head>
+          <Table.Body>
+            {sessions.map((s) => (
+              <Table.Row key={s.id}>
+                <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
+                <Table.Cell className="app-nowrap">
+                  {s.startsAt.slice(0, 5)} to {s.endsAt.slice(0, 5)}
+                </Table.Cell>
+                <Table.Cell>
+                  <Link to={`/applications/${s.applicationId}`}>{s.title}</Link>
+                </Table.Cell>
+                <Table.Cell>{s.location}</Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      ) : (
+        <p>No dated sessions in your approved placements are coming up.</p>
+      )}
+      <p>
+        <Link to="/trainee/calendar">Add your sessions to your calendar</Link>
+      </p>
 
       <RotationSections sections={sections} />
       <p>

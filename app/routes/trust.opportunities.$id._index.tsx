@@ -81,6 +81,13 @@ export default function ManageOpportunity() {
             <p>This is a preview: trainees will see the opportunity like this once you publish it.</p>
           </InsetText>
         ) : null}
+        {o.status !== "draft" ? (
+          <p>
+            <Link to={`/trust/opportunities/${o.id}/applicants`} className="nhsuk-button">
+              See applicants
+            </Link>
+          </p>
+        ) : null}
         <div className="app-actions" id="manage">
           {o.status !== "archived" ? (
             <Link to={`/trust/opportunities/${o.id}/edit`} className="nhsuk-button nhsuk-button--secondary">

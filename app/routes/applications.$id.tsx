@@ -1,0 +1,180 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { BackLink, Button, SummaryList, Tag, Textarea, WarningCallout } from "nhsuk-react-components";
+import * as v from "valibot";
+
+import { requireUser } from "~/auth.server";
+import { getDb } from "~/db.server";
+import { MessageSummary, pageTitle } from "~/components/form-errors";
+import { SuccessBanner } from "~/components/success-banner";
+import { APPLICATION_ACTIONS, STATUS_LABELS, TRANSITIONS, WHAT_NEXT, type ApplicationAction } from "~/models/applications.rules";
+import { ReasonSchema } from "~/models/applications.schema";
+import { getApplicationForViewer, transitionApplication } from "~/models/applications.server";
+import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
+import { notFound } from "~/utils/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `Application: ${data.application.title}` : "Application") }];
+
+// The trainee who applied, staff of the opportunity's trust and administrators see it; anyone else gets 404.
+export async function loader(args: LoaderFunctionArgs) {
+  const viewer = requireUser(args);
+  const application = await getApplicationForViewer(await getDb(), viewer, args.params.id ?? "");
+  if (!application) throw notFound();
+  return json({ application, role: viewer.role });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const viewer = requireUser(args, { role: ["trainee", "trust_lead", "dme"] });
+  const formData = await args.request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  if (!APPLICATION_ACTIONS.includes(intent as ApplicationAction)) return json({ message: "Choose what to do with the application", field: "actions" }, { status: 400 });
+  const reason = v.safeParse(ReasonSchema, formData.get("reason") ?? "");
+  if (!reason.success) return json({ message: reason.issues[0].message, field: `reason-${intent}` }, { status: 400 });
+  const result = await transitionApplication(await getDb(), viewer, args.params.id ?? "", intent as ApplicationAction, { reason: reason.output, today: todayInLondon() });
+  if (!result.ok) {
+    if (result.status === 404) throw notFound();
+    return json({ message: result.message, field: result.status === 400 ? `reason-${intent}` : "actions" }, { status: result.status });
+  }
+  return redirect(`/applications/${args.params.id}?done=${intent}`);
+}
+
+const DONE: Record<string, string> = {
+  applied: "Your application has been sent. The trust lead will be in touch through Invitational.",
+  offer: "A place is offered. The director of medical education has been asked to approve it.",
+  waitlist: "The applicant is on the waiting list. They will be offered a seat automatically if one comes free.",
+  decline: "The application is declined and the trainee has been told why.",
+  approve: "The placement is approved and confirmed.",
+  reject: "The placement is not approved. The trainee and the trust lead have been told why.",
+  withdraw: "Your application is withdrawn.",
+  complete: "The opportunity is signed off as completed.",
+  not_complete: "The opportunity is recorded as not completed.",
+};
+
+export default function ApplicationPage() {
+  const { application: a, role } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const done = params.get("done") ?? (params.get("applied") ? "applied" : null);
+  const back = role === "trainee" ? "/trainee" : role === "dme" ? "/dme/approvals" : `/trust/opportunities/${a.opportunityId}/applicants`;
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <BackLink href={back}>Back</BackLink>
+        {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
+        <MessageSummary message={actionData?.message} href={`#${actionData?.field ?? "actions"}`} />
+        <h1>
+          <span className="nhsuk-caption-l">{role === "trainee" ? "Your application" : `Application from ${a.traineeName}`}</span>
+          <Link to={`/opportunities/${a.opportunityId}`}>{a.title}</Link>
+        </h1>
+        <SummaryList>
+          <SummaryList.Row>
+            <SummaryList.Key>Status</SummaryList.Key>
+            <SummaryList.Value>
+              <Tag modifier="blue">{STATUS_LABELS[a.status]}</Tag>
+              {role === "trainee" ? <p className="nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">{WHAT_NEXT[a.status]}</p> : null}
+            </SummaryList.Value>
+          </SummaryList.Row>
+          <SummaryList.Row>
+            <SummaryList.Key>Opportunity</SummaryList.Key>
+            <SummaryList.Value>
+              {a.trustName}, {formatDate(a.startsOn)} to {formatDate(a.endsOn)}
+            </SummaryList.Value>
+          </SummaryList.Row>
+          {role !== "trainee" ? (
+            <>
+              <SummaryList.Row>
+                <SummaryList.Key>Trainee</SummaryList.Key>
+                <SummaryList.Value>
+                  {a.traineeName}, {a.grade ?? "grade not recorded"}
+                  {a.specialty ? `, ${a.specialty}` : ""}{" "}
+                  {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{a.prior} before</Tag>}
+                </SummaryList.Value>
+              </SummaryList.Row>
+              <SummaryList.Row>
+                <SummaryList.Key>Placed during these dates</SummaryList.Key>
+                <SummaryList.Value>
+                  {a.placements.length ? (
+                    <ul className="nhsuk-list">
+                      {a.placements.map((p) => (
+                        <li key={`${p.trustId}-${p.startsOn}`}>
+                          {p.trustName}
+                          {p.siteName ? `, ${p.siteName}` : ""} ({formatDate(p.startsOn)} to {formatDate(p.endsOn)})
+                          {p.placementType !== "In Post" ? ` – ${p.placementType}` : ""}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    "No placement recorded"
+                  )}
+                </SummaryList.Value>
+              </SummaryList.Row>
+            </>
+          ) : null}
+          <SummaryList.Row>
+            <SummaryList.Key>Applied</SummaryList.Key>
+            <SummaryList.Value>{formatDateTime(a.createdAt)}</SummaryList.Value>
+          </SummaryList.Row>
+          {a.confidentialityAcceptedAt ? (
+            <SummaryList.Row>
+              <SummaryList.Key>Confidentiality</SummaryList.Key>
+              <SummaryList.Value>Accepted on {formatDateTime(a.confidentialityAcceptedAt)}</SummaryList.Value>
+            </SummaryList.Row>
+          ) : null}
+        </SummaryList>
+
+        {a.warning ? (
+          <WarningCallout>
+            <WarningCallout.Heading>Check the trainee's placement</WarningCallout.Heading>
+            <p>{a.warning}.</p>
+          </WarningCallout>
+        ) : null}
+
+        <h2>Statement</h2>
+        <p className="app-preserve-lines">{a.statement}</p>
+
+        {a.actions.length ? (
+          <div id="actions">
+            <h2>What do you want to do?</h2>
+            {a.actions.map((act) => {
+              const rule = TRANSITIONS[act];
+              return (
+                <Form method="post" key={act} className="nhsuk-u-margin-bottom-4">
+                  <input type="hidden" name="intent" value={act} />
+                  {rule.reason !== "none" ? (
+                    <Textarea
+                      id={`reason-${act}`}
+                      name="reason"
+                      rows={3}
+                      label={rule.reason === "required" ? `Reason (${rule.label.toLowerCase()})` : `Note (optional, ${rule.label.toLowerCase()})`}
+                      hint={act === "withdraw" ? "The trust will see this" : "The trainee will see this"}
+                      error={actionData?.field === `reason-${act}` ? actionData.message : undefined}
+                    />
+                  ) : null}
+                  <Button type="submit" secondary={act === "waitlist" || act === "withdraw"} warning={act === "decline" || act === "reject" || act === "not_complete"}>
+                    {rule.label}
+                  </Button>
+                </Form>
+              );
+            })}
+          </div>
+        ) : null}
+
+        <h2>History</h2>
+        <ol className="app-timeline">
+          {a.events.map((e) => (
+            <li key={e.id}>
+              <p className="nhsuk-u-margin-bottom-1">
+                <strong>{STATUS_LABELS[e.toStatus]}</strong> – {formatDateTime(e.createdAt)}
+              </p>
+              <p className="nhsuk-body-s nhsuk-u-margin-bottom-1 app-secondary-text">
+                {e.actorName ? `by ${e.actorName}` : "by Invitational, automatically"}
+              </p>
+              {e.reason ? <p className="nhsuk-body-s">{e.reason}</p> : null}
+            </li>
+          ))}
+        </ol>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { BackLink, Tag } from "nhsuk-react-components";
+
+import { requireStaff } from "~/auth.server";
+import { getDb } from "~/db.server";
+import { pageTitle } from "~/components/form-errors";
+import { STATUS_LABELS } from "~/models/applications.rules";
+import { listApplicants } from "~/models/applications.server";
+import { formatDate, formatDateTime } from "~/utils/dates";
+import { notFound } from "~/utils/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `Applicants: ${data.opportunity.title}` : "Applicants") }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const lead = requireStaff(args, "trust_lead");
+  const result = await listApplicants(await getDb(), lead.trustId, args.params.id ?? "");
+  if (!result) throw notFound();
+  return json(result);
+}
+
+export default function Applicants() {
+  const { opportunity: o, applicants } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <BackLink href={`/trust/opportunities/${o.id}`}>Back to the opportunity</BackLink>
+      <h1>
+        <span className="nhsuk-caption-l">Applicants</span>
+        {o.title}
+      </h1>
+      <p>
+        {o.seatsTaken} of {o.seats} {o.seats === 1 ? "seat" : "seats"} filled. First-timers are listed first: the service aims to give everyone a first leadership
+        opportunity before anyone gets a second.
+      </p>
+      {applicants.length ? (
+        <ul className="app-results">
+          {applicants.map((a) => (
+            <li className="app-result" key={a.id}>
+              <h2 className="nhsuk-heading-s nhsuk-u-margin-bottom-1">
+                <Link to={`/applications/${a.id}`}>{a.name}</Link>{" "}
+                {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{a.prior} before</Tag>}
+              </h2>
+              <p className="nhsuk-body-s nhsuk-u-margin-bottom-2 app-secondary-text">
+                {a.grade ?? "Grade not recorded"}
+                {a.specialty ? `, ${a.specialty}` : ""} · applied {formatDateTime(a.createdAt)} · <strong>{STATUS_LABELS[a.status]}</strong>
+              </p>
+              <p className="nhsuk-body-s nhsuk-u-margin-bottom-2">
+                Placed during the opportunity:{" "}
+                {a.placements.length
+                  ? a.placements.map((p) => `${p.trustName} (${formatDate(p.startsOn)} to ${formatDate(p.endsOn)})`).join("; ")
+                  : "no placement recorded"}
+              </p>
+              <p className="app-preserve-lines nhsuk-u-margin-bottom-2">{a.statement}</p>
+              {a.actions.length ? (
+                <p className="nhsuk-u-margin-bottom-0">
+                  <Link to={`/applications/${a.id}#actions`}>Decide on {a.name}'s application</Link>
+                </p>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>Nobody has applied yet.</p>
+      )}
+    </>
+  );
+}
