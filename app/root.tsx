@@ -19,6 +19,8 @@ import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
 import { SiteFooter } from "./components/site-footer";
 import { SiteHeader } from "./components/site-header";
+import { getDb } from "./db.server";
+import { countUnread } from "./models/notifications.server";
 import appStyles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -29,7 +31,10 @@ export const links: LinksFunction = () => [
 ];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const user = context.user ? { name: context.user.name, role: context.user.role } : null;
+  // One count on notifications_user_idx (user_id, read_at), for the header on every page.
+  const user = context.user
+    ? { name: context.user.name, role: context.user.role, unread: await countUnread(await getDb(), context.user.id) }
+    : null;
   return json({ user });
 }
 

@@ -6,6 +6,8 @@ import type { Role } from "~/models/domain";
 export interface HeaderUser {
   name: string;
   role: Role;
+  /** Unread notifications; the link shows the number when there are any. */
+  unread?: number;
 }
 
 interface NavItem {
@@ -58,6 +60,16 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
       {user ? (
         <Header.Account aria-label="Your account">
           <Header.AccountItem icon>{user.name}</Header.AccountItem>
+          <Header.AccountItem href="/notifications" aria-current={pathname === "/notifications" ? "page" : undefined}>
+            {user.unread ? (
+              <>
+                {`Notifications (${user.unread}`}
+                <span className="nhsuk-u-visually-hidden"> unread</span>)
+              </>
+            ) : (
+              "Notifications"
+            )}
+          </Header.AccountItem>
           <Header.AccountItem formProps={{ action: "/sign-out", method: "post" }} type="submit">
             Sign out
           </Header.AccountItem>

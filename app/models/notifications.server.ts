@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull } from "drizzle-orm";
+import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 
 import type { Db, DbOrTx } from "@db/client";
 import { notifications } from "@db/schema";
@@ -54,4 +54,37 @@ export async function markNotificationsRead(db: Db, userId: string, id?: string)
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), id ? eq(notifications.id, id) : undefined))
     .returning({ id: notifications.id });
   return rows.length;
+}
+
+/** How many notifications the user has, and how many of them are unread, in one query. */
+export async function countNotifications(db: Db, userId: string): Promise<{ total: number; unread: number }> {
+  const [row] = await db
+    .select({
+      total: count(),
+      unread: sql<number>`count(*) filter (where ${notifications.readAt} is null)`.mapWith(Number),
+    })
+    .from(notifications)
+    .where(eq(notifications.userId, userId));
+  return { total: row?.total ?? 0, unread: row?.unread ?? 0 };
+}
+
+/** Whether the notification is this user's own (read or not). Another user's id is false. */
+export async function ownsNotification(db: Db, userId: string, id: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.id, id)))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * A notification's link, only when it is a path on this site: never another origin
+ * ("//evil.example", "/\evil.example"), a scheme ("javascript:") or anything unprintable.
+ */
+export function internalLink(link: string | null | undefined): string | null {
+  if (!link || !link.startsWith("/") || link.startsWith("//")) return null;
+  // Browsers read a backslash as "/" and drop tabs and newlines: "/\evil.example" would leave the site.
+  if (/[\\\u0000-\u001f\u007f]/.test(link)) return null;
+  return link;
 }
