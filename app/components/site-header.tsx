@@ -38,6 +38,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
     case "dme":
       return [
         { href: "/dme", text: "Trainees at your trust" },
+        { href: "/dme/approvals", text: "Approvals" },
         { href: "/opportunities", text: "Find opportunities" },
       ];
     case "admin":

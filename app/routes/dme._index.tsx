@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { Table, Tag } from "nhsuk-react-components";
 
 import { requireStaff } from "~/auth.server";
@@ -32,6 +32,11 @@ export default function DmeHome() {
         Trainees at your trust
       </h1>
 
+      <p>
+        <Link to="/dme/approvals" className="nhsuk-button">
+          Placements to approve
+        </Link>
+      </p>
       <h2>
         Placed here now <span className="nhsuk-caption-m">{placedNow.length} trainees</span>
       </h2>

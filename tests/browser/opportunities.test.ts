@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { addDaysIso, formatDate, todayInLondon } from "~/utils/dates";
 import { h1, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
+import { publishOpportunity } from "../helpers/journeys";
 import { startServer } from "../helpers/server";
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -32,39 +33,20 @@ async function createAndPublish(page: Page) {
   await page.waitForURL(/added=1/);
   expect(await textOf(page, ".nhsuk-notification-banner")).toContain("The objective is added");
 
-  await page.goto("/trust/opportunities/new");
-  await page.getByLabel("Quality improvement project").check();
-  await page.getByLabel("Title").fill(TITLE);
-  await page.getByLabel("Summary").fill("Help the pharmacy team review medicines for frail patients on the elderly care wards.");
-  await page.getByLabel("Description").fill("You will run structured deprescribing reviews with pharmacists.\n\n- Learn the STOPP/START criteria\n- Present results to the medicines committee\n\n<script>window.__injected = true</script>");
-  await page.getByLabel("Learning outcomes").fill("Lead a small test of change\nPresent data to a committee");
-  await page.getByLabel("Organisational objective it supports").selectOption({ label: "Reduce harm from polypharmacy by March 2027" });
-  await page.getByLabel("Site").selectOption({ label: "Heartlands Hospital" });
-  await page.getByLabel("Sponsor's name").fill("Dr Ruth Adebayo");
-  await page.getByLabel("Sponsor's role").fill("Chief Pharmacist");
-  await page.getByLabel("Start date").fill(addDaysIso(today, 20));
-  await page.getByLabel("End date").fill(addDaysIso(today, 60));
-  await page.getByLabel("Application deadline").fill(addDaysIso(today, 10));
-  await page.getByLabel("Total hours").fill("24");
-  await page.getByLabel("Hours a week").fill("4");
-  await page.getByLabel("Number of seats").fill("3");
-  await page.getByLabel("FY2", { exact: true }).check();
-  await page.getByLabel("Tier 2: workplace change and improvement").check();
-  await page.getByLabel("Team", { exact: true }).check();
-  await page.getByLabel("Evaluating information").check();
-  await page.getByRole("button", { name: "Save draft" }).click();
-
-  await page.waitForURL(/\/trust\/opportunities\/[0-9a-f-]{36}\?saved=1/);
+  const id = await publishOpportunity(page, {
+    type: "Quality improvement project",
+    title: TITLE,
+    description: "You will run structured deprescribing reviews with pharmacists.\n\n- Learn the STOPP/START criteria\n- Present results to the medicines committee\n\n<script>window.__injected = true</script>",
+    seats: 3,
+    grades: ["FY2"],
+    objective: "Reduce harm from polypharmacy by March 2027",
+  });
+  await page.goto(`/trust/opportunities/${id}`);
   expect(await h1(page)).toContain(TITLE);
   const body = await textOf(page, "main");
-  expect(body).toContain("This is a preview");
   expect(body).toContain("Supports the trust's objective: Reduce harm from polypharmacy by March 2027");
   expect(body).toContain("<script>window.__injected = true</script>");
   expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
-
-  await page.getByRole("button", { name: "Publish opportunity" }).click();
-  await page.waitForURL(/done=publish/);
-  expect(await textOf(page, ".nhsuk-notification-banner")).toContain("The opportunity is published");
 }
 
 describe("posting and finding an opportunity", () => {

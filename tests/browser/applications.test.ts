@@ -1,0 +1,122 @@
+// From "apply" to a confirmed placement, across three people's browsers, and a freed seat
+// going to the waiting list.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import ical from "node-ical";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DEMO_PASSWORD } from "../../db/seed/demo";
+import { h1, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
+import { publishOpportunity } from "../helpers/journeys";
+import { startServer } from "../helpers/server";
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await server?.dispose();
+});
+
+async function person(email: string, home: string): Promise<Page> {
+  const context = await newContext(browser, server.url);
+  contexts.push(context);
+  const page = await context.newPage();
+  await signInThroughForm(page, email, DEMO_PASSWORD);
+  await page.waitForURL(`**${home}`);
+  return page;
+}
+
+const TITLE = "Shadow the chief nurse at the safety huddle";
+const STATEMENT = "I want to see how the chief nurse leads the daily safety huddle and acts on what it finds.";
+
+async function applyAs(page: Page, opportunityId: string): Promise<string> {
+  await page.goto(`/opportunities/${opportunityId}`);
+  await page.getByLabel("Why do you want this opportunity, and what do you hope to learn?").fill(STATEMENT);
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.waitForURL(/\/applications\/[0-9a-f-]{36}\?applied=1/);
+  return new URL(page.url()).pathname.split("/").pop()!;
+}
+
+async function act(page: Page, applicationId: string, button: string, reason?: string) {
+  await page.goto(`/applications/${applicationId}`);
+  if (reason) await page.getByLabel(/^(Reason|Note)/).first().fill(reason);
+  await page.getByRole("button", { name: button }).click();
+  await page.waitForURL(/done=/);
+}
+
+describe("an application from start to confirmed placement", () => {
+  it("trainee applies, lead offers, DME approves, trainee sees it confirmed and in the calendar; a withdrawal offers the seat to the waiting list", async () => {
+    const lead = await person("lead@demo.test", "/trust");
+    const opportunityId = await publishOpportunity(lead, {
+      type: "Structured shadowing",
+      title: TITLE,
+      description: "Join the chief nurse for the 08:30 safety huddle and the actions that follow.",
+      seats: 1,
+      grades: ["FY2", "CT1"],
+      withSession: true,
+    });
+
+    const trainee = await person("trainee@demo.test", "/trainee");
+    const first = await applyAs(trainee, opportunityId);
+    expect(await textOf(trainee, "main")).toContain("Submitted");
+
+    // A second trainee registers and applies for the same single seat.
+    const context = await newContext(browser, server.url);
+    contexts.push(context);
+    const second = await context.newPage();
+    await second.goto("/register");
+    await second.getByLabel("Full name").fill("Dr Tom Ellis");
+    await second.getByLabel("Email address").fill("tom.ellis@example.nhs.uk");
+    await second.getByLabel("GMC number").fill("7999001");
+    await second.getByLabel("Grade").selectOption("CT1");
+    await second.getByLabel("Create a password").fill("a long unusual passphrase");
+    await second.getByRole("button", { name: "Create account" }).click();
+    await second.waitForURL("**/trainee");
+    const secondId = await applyAs(second, opportunityId);
+
+    // The lead sees both applicants, both first-timers, and offers the first; the seat is then full.
+    await lead.goto(`/trust/opportunities/${opportunityId}/applicants`);
+    expect(await textOf(lead, "main")).toContain("First leadership opportunity");
+    await act(lead, first, "Offer a place");
+    await lead.goto(`/applications/${secondId}`);
+    await lead.getByRole("button", { name: "Offer a place" }).click();
+    expect(await textOf(lead, ".nhsuk-error-summary")).toContain("All 1 seat is taken: add the applicant to the waiting list instead");
+    await act(lead, secondId, "Add to waiting list");
+
+    // The DME approves from the queue.
+    const dme = await person("dme@demo.test", "/dme");
+    await dme.getByRole("link", { name: "Approvals", exact: true }).click();
+    await dme.waitForURL("**/dme/approvals");
+    await dme.getByRole("link", { name: new RegExp(TITLE) }).click();
+    await dme.getByRole("button", { name: "Approve placement" }).click();
+    await dme.waitForURL(/done=approve/);
+    expect(await textOf(dme, ".nhsuk-notification-banner")).toContain("approved");
+
+    // The trainee sees the confirmed placement, its session, a notification and the calendar feed.
+    await trainee.goto("/trainee");
+    const home = await textOf(trainee, "main");
+    expect(home).toContain("Confirmed");
+    expect(home).toContain("Board room, Heartlands Hospital");
+    expect(await textOf(trainee, "header")).toMatch(/Notifications \(\d+/);
+    await trainee.goto("/trainee/calendar");
+    const feedUrl = (await textOf(trainee, "main")).match(/https?:\/\/\S+\.ics/)?.[0];
+    expect(feedUrl).toBeTruthy();
+    const ics = await (await fetch(new URL(new URL(feedUrl!).pathname, server.url))).text();
+    const events = Object.values(ical.sync.parseICS(ics)).filter((e) => e?.type === "VEVENT");
+    expect(events.map((e) => (e as { summary?: string } | undefined)?.summary)).toEqual([TITLE]);
+
+    // The trainee withdraws; the seat goes to the waiting list automatically.
+    await act(trainee, first, "Withdraw application", "My rota changed");
+    await second.goto(`/applications/${secondId}`);
+    expect(await textOf(second, "main")).toContain("Offered, waiting for approval");
+    expect(await textOf(second, "main")).toContain("by Invitational, automatically");
+    expect(await h1(second)).toContain(TITLE);
+  });
+});
