@@ -9,6 +9,7 @@ import express from "express";
 
 import { resolveSession } from "./app/auth.server";
 import { createNonce, isSameOriginRequest, securityHeaders } from "./app/security.server";
+import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker, type OutboxWorker } from "./app/models/outbox-worker.server";
 import { getDatabase } from "./db/client";
 import { DEMO_PASSWORD, hasDemoAccounts, listDemoAccounts, seedDemoData } from "./db/seed/demo";
 
@@ -101,12 +102,22 @@ async function main() {
     console.log(`Invitational is serving on http://localhost:${port} (${database.driver})`);
   });
 
+  // E-mail outbox: sent from this process unless OUTBOX_WORKER=off; scripts/outbox-worker.ts may run alongside.
+  let outbox: OutboxWorker | null = null;
+  if (process.env.OUTBOX_WORKER !== "off") {
+    const { sender, description } = senderFromEnv();
+    outbox = startOutboxWorker(database.db, { sender, intervalMs: pollIntervalFromEnv() });
+    console.log(`E-mail outbox: sending to ${description}.`);
+  }
+
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    // The worker finishes its batch (and releases its row locks) before the database closes.
+    const worker = outbox?.stop() ?? Promise.resolve();
     server.close(() => {
-      database.close().finally(() => process.exit(0));
+      worker.finally(() => database.close().finally(() => process.exit(0)));
     });
     server.closeAllConnections();
   };

@@ -1,0 +1,113 @@
+// Sends the e-mail outbox: in the server process (server.ts) and as its own process
+// (scripts/outbox-worker.ts). Any number of workers may run: rows are claimed with
+// FOR UPDATE SKIP LOCKED, so no message goes out twice.
+import { createTransport } from "nodemailer";
+
+import type { Db } from "@db/client";
+
+import {
+  maskEmail,
+  OUTBOX_BATCH_SIZE,
+  processOutboxBatch,
+  safeErrorMessage,
+  type OutboxBatchOptions,
+  type Sender,
+} from "./outbox.server";
+
+export const DEFAULT_MAIL_FROM = "Invitational <no-reply@invitational.nhs.uk>";
+export const DEFAULT_POLL_INTERVAL_MS = 5_000;
+
+/** Sends through the SMTP server in the URL (smtp://user:pass@host:587, smtps://… for implicit TLS). */
+export function smtpSender(url: string, from: string = DEFAULT_MAIL_FROM): Sender {
+  // Short timeouts: a row stays locked while its message is being sent.
+  const transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  return {
+    async send(email) {
+      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text });
+    },
+  };
+}
+
+/** Without a mail server: logs that a message would go out, never the full address or the body. */
+export function logSender(): Sender {
+  return {
+    async send(email) {
+      console.log(`Email to ${maskEmail(email.to)}: ${email.subject}`);
+    },
+  };
+}
+
+export function senderFromEnv(env: NodeJS.ProcessEnv = process.env): { sender: Sender; description: string } {
+  if (env.SMTP_URL) {
+    // The URL may carry a password: describe only where the mail goes.
+    let host = "the SMTP server";
+    try {
+      host = new URL(env.SMTP_URL).host;
+    } catch {
+      // nodemailer reports a malformed URL on the first send
+    }
+    return { sender: smtpSender(env.SMTP_URL, env.MAIL_FROM || DEFAULT_MAIL_FROM), description: `SMTP via ${host}` };
+  }
+  return { sender: logSender(), description: "the log (SMTP_URL is not set)" };
+}
+
+export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.OUTBOX_POLL_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
+}
+
+export interface OutboxWorkerOptions extends OutboxBatchOptions {
+  sender: Sender;
+  intervalMs?: number;
+}
+
+export interface OutboxWorker {
+  /** Stops polling and waits for the batch in flight to commit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Polls the outbox until stopped. Runs never overlap: the next poll is scheduled when one
+ * ends, at once if a full batch was sent. The timer is unref'd so it never keeps a process alive.
+ */
+export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxWorker {
+  const { sender, intervalMs = DEFAULT_POLL_INTERVAL_MS, ...batchOptions } = options;
+  const batchSize = batchOptions.batchSize ?? OUTBOX_BATCH_SIZE;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  const schedule = (delayMs: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = poll().finally(() => {
+        running = undefined;
+      });
+    }, delayMs);
+    timer.unref();
+  };
+
+  const poll = async () => {
+    let more = false;
+    try {
+      const result = await processOutboxBatch(db, sender, batchOptions);
+      // Drain a backlog at once, but not while the mail server is refusing.
+      more = result.sent === batchSize;
+      if (result.retried || result.failed) {
+        console.warn(`Outbox: ${result.sent} sent, ${result.retried} to retry, ${result.failed} given up`);
+      }
+    } catch (error) {
+      console.error("Outbox worker: poll failed:", safeErrorMessage(error));
+    }
+    schedule(more ? 0 : intervalMs);
+  };
+
+  schedule(0);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

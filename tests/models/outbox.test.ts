@@ -1,0 +1,282 @@
+// The outbox against a real SMTP server (smtp-server on loopback) and a real database.
+import type { AddressInfo } from "node:net";
+
+import { asc, eq, sql } from "drizzle-orm";
+import { SMTPServer, type SMTPServerError } from "smtp-server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { logSender, smtpSender, startOutboxWorker } from "~/models/outbox-worker.server";
+import {
+  OUTBOX_MAX_ATTEMPTS,
+  processOutboxBatch,
+  queueEmail,
+  retryDelayMs,
+  type Sender,
+} from "~/models/outbox.server";
+import { openDatabase } from "@db/client";
+import { emailOutbox } from "@db/schema";
+
+import { usingPostgres, useTestDatabase } from "../helpers/db";
+
+const t = useTestDatabase();
+
+interface Delivery {
+  to: string[];
+  raw: string;
+}
+
+/** Decides per message whether the server refuses it; null accepts. */
+type Refusal = (to: string[]) => SMTPServerError | null;
+
+function smtpError(message: string, responseCode: number): SMTPServerError {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+const mail = {
+  deliveries: [] as Delivery[],
+  refuse: (() => null) as Refusal,
+  /** Resolves at the next accepted message. */
+  nextDelivery: null as null | ((d: Delivery) => void),
+  server: null as SMTPServer | null,
+  url: "",
+};
+
+beforeAll(async () => {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    secure: false,
+    logger: false,
+    disableReverseLookup: true,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        const to = session.envelope.rcptTo.map((r) => r.address);
+        const refusal = mail.refuse(to);
+        if (refusal) return callback(refusal);
+        const delivery = { to, raw: Buffer.concat(chunks).toString("utf8") };
+        mail.deliveries.push(delivery);
+        mail.nextDelivery?.(delivery);
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  mail.server = server;
+  mail.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => (mail.server ? mail.server.close(resolve) : resolve()));
+});
+
+beforeEach(() => {
+  mail.deliveries = [];
+  mail.refuse = () => null;
+  mail.nextDelivery = null;
+});
+
+function deliveriesTo(address: string) {
+  return mail.deliveries.filter((d) => d.to.includes(address)).length;
+}
+
+async function outboxRows() {
+  return t.db.select().from(emailOutbox).orderBy(asc(emailOutbox.id));
+}
+
+/** Simulates time passing: every pending retry becomes due. */
+async function makeRetriesDue() {
+  await t.db.update(emailOutbox).set({ nextAttemptAt: sql`now() - interval '1 second'` });
+}
+
+const email = (to: string) => ({ to, subject: "Your placement was approved", text: `Hello ${to}, welcome.` });
+
+describe("the outbox worker with an SMTP server", () => {
+  it("delivers a queued e-mail once and marks it sent", async () => {
+    await queueEmail(t.db, email("priya@example.nhs.uk"));
+    const sender = smtpSender(mail.url);
+
+    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 0, sent: 0, retried: 0, failed: 0 });
+
+    expect(mail.deliveries).toHaveLength(1);
+    expect(mail.deliveries[0]!.to).toEqual(["priya@example.nhs.uk"]);
+    expect(mail.deliveries[0]!.raw).toMatch(/^Subject: Your placement was approved\r?$/m);
+    expect(mail.deliveries[0]!.raw).toMatch(/^From: Invitational <no-reply@invitational\.nhs\.uk>\r?$/m);
+    expect(mail.deliveries[0]!.raw).toContain("Hello priya@example.nhs.uk, welcome.");
+    const [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "sent", attempts: 1, lastError: null });
+    expect(row!.sentAt).toBeInstanceOf(Date);
+  });
+
+  it("retries later when the server refuses the first attempt, then delivers exactly once", async () => {
+    await queueEmail(t.db, email("sam@example.nhs.uk"));
+    let refusals = 0;
+    mail.refuse = () => (refusals++ === 0 ? smtpError("try later", 451) : null);
+    const sender = smtpSender(mail.url);
+
+    const before = Date.now();
+    expect(await processOutboxBatch(t.db, sender)).toMatchObject({ sent: 0, retried: 1 });
+    let [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "pending", attempts: 1, sentAt: null });
+    expect(row!.lastError).toMatch(/451 try later/);
+    expect(row!.nextAttemptAt.getTime()).toBeGreaterThan(before + 25_000);
+    expect(mail.deliveries).toHaveLength(0);
+
+    // Not yet due: nothing happens.
+    expect(await processOutboxBatch(t.db, sender)).toMatchObject({ claimed: 0 });
+
+    await makeRetriesDue();
+    expect(await processOutboxBatch(t.db, sender)).toMatchObject({ sent: 1 });
+    expect(await processOutboxBatch(t.db, sender)).toMatchObject({ claimed: 0 });
+    [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "sent", attempts: 2 });
+    expect(deliveriesTo("sam@example.nhs.uk")).toBe(1);
+  });
+
+  it("keeps addresses the server quotes out of last_error", async () => {
+    await queueEmail(t.db, email("jo.bloggs@example.nhs.uk"));
+    mail.refuse = (to) => smtpError(`mailbox <${to[0]}> is full`, 452);
+    await processOutboxBatch(t.db, smtpSender(mail.url));
+    const [row] = await outboxRows();
+    expect(row!.lastError).toContain("j***@example.nhs.uk");
+    expect(row!.lastError).not.toContain("jo.bloggs");
+  });
+
+  it("gives up after the maximum number of attempts", async () => {
+    await queueEmail(t.db, email("gone@example.nhs.uk"));
+    mail.refuse = () => smtpError("no such mailbox", 550);
+    const sender = smtpSender(mail.url);
+
+    for (let attempt = 1; attempt < OUTBOX_MAX_ATTEMPTS; attempt++) {
+      expect(await processOutboxBatch(t.db, sender)).toMatchObject({ retried: 1, failed: 0 });
+      await makeRetriesDue();
+    }
+    expect(await processOutboxBatch(t.db, sender)).toMatchObject({ retried: 0, failed: 1 });
+    const [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "failed", attempts: OUTBOX_MAX_ATTEMPTS, sentAt: null });
+    expect(row!.lastError).toMatch(/550 no such mailbox/);
+
+    await makeRetriesDue();
+    expect(await processOutboxBatch(t.db, sender)).toMatchObject({ claimed: 0 });
+    expect(mail.deliveries).toHaveLength(0);
+  });
+
+  it("sends each message exactly once with two workers running at the same time", async () => {
+    const addresses = Array.from({ length: 30 }, (_, i) => `trainee${i}@example.nhs.uk`);
+    await t.db.transaction(async (tx) => {
+      for (const to of addresses) await queueEmail(tx, email(to));
+    });
+
+    // On PostgreSQL each worker has its own pool, as two processes would.
+    const second = t.url ? await openDatabase({ url: t.url, poolSize: 2 }) : null;
+    try {
+      const smtp = smtpSender(mail.url);
+      // On PostgreSQL, each worker's first send waits until the other has claimed and is
+      // sending too: both hold row locks at once, so this proves SKIP LOCKED (plain FOR
+      // UPDATE would deadlock here, no locking would deliver twice). PGlite runs one
+      // transaction at a time, so there the workers simply take turns.
+      let arrived = 0;
+      let release!: () => void;
+      const bothSending = new Promise<void>((resolve) => (release = resolve));
+      const worker = (db: typeof t.db) => {
+        let first = true;
+        const sender: Sender = {
+          async send(message) {
+            if (usingPostgres && first) {
+              first = false;
+              if (++arrived === 2) release();
+              await bothSending;
+            }
+            await smtp.send(message);
+          },
+        };
+        return (async () => {
+          let sent = 0;
+          for (;;) {
+            const result = await processOutboxBatch(db, sender);
+            sent += result.sent;
+            if (result.claimed === 0) return sent;
+          }
+        })();
+      };
+
+      const sentBy = await Promise.all([worker(t.db), worker(second?.db ?? t.db)]);
+      expect(sentBy[0]! + sentBy[1]!).toBe(30);
+      if (usingPostgres) expect(sentBy.every((n) => n > 0)).toBe(true);
+    } finally {
+      await second?.close();
+    }
+
+    expect(mail.deliveries).toHaveLength(30);
+    for (const to of addresses) expect(deliveriesTo(to)).toBe(1);
+    const rows = await outboxRows();
+    expect(rows.every((r) => r.status === "sent" && r.attempts === 1)).toBe(true);
+  });
+
+  it("runs in the background until stopped", async () => {
+    const delivered = new Promise<Delivery>((resolve) => (mail.nextDelivery = resolve));
+    const worker = startOutboxWorker(t.db, { sender: smtpSender(mail.url), intervalMs: 20 });
+    try {
+      await queueEmail(t.db, email("lee@example.nhs.uk"));
+      expect((await delivered).to).toEqual(["lee@example.nhs.uk"]);
+    } finally {
+      // stop() waits for the batch in flight, so its row is committed afterwards.
+      await worker.stop();
+    }
+    const [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "sent" });
+    expect(deliveriesTo("lee@example.nhs.uk")).toBe(1);
+  });
+
+  it("logs a failed poll without personal data and keeps polling", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    // The database fails once (as a lost connection would), then works.
+    let calls = 0;
+    const flaky = {
+      transaction: (...args: Parameters<typeof t.db.transaction>) =>
+        calls++ === 0 ? Promise.reject(new Error("lost while reading kim@example.nhs.uk")) : t.db.transaction(...args),
+    } as unknown as typeof t.db;
+    await queueEmail(t.db, email("kim@example.nhs.uk"));
+    const delivered = new Promise<Delivery>((resolve) => (mail.nextDelivery = resolve));
+    const worker = startOutboxWorker(flaky, { sender: smtpSender(mail.url), intervalMs: 20 });
+    try {
+      expect((await delivered).to).toEqual(["kim@example.nhs.uk"]);
+      await worker.stop();
+      expect(errors.mock.calls.map((args) => args.join(" "))).toEqual([
+        "Outbox worker: poll failed: lost while reading k***@example.nhs.uk",
+      ]);
+    } finally {
+      await worker.stop();
+      errors.mockRestore();
+    }
+    expect((await outboxRows())[0]).toMatchObject({ status: "sent", attempts: 1 });
+  });
+});
+
+describe("without a mail server", () => {
+  it("logs the message with the address masked, never the address or the body", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      await queueEmail(t.db, email("priya.patel@nhs.net"));
+      expect(await processOutboxBatch(t.db, logSender())).toMatchObject({ sent: 1 });
+      const lines = log.mock.calls.map((args) => args.map(String).join(" "));
+      expect(lines).toEqual(["Email to p***@nhs.net: Your placement was approved"]);
+      expect(lines.join("\n")).not.toContain("priya.patel");
+      expect(lines.join("\n")).not.toContain("welcome");
+    } finally {
+      log.mockRestore();
+    }
+    expect((await outboxRows())[0]).toMatchObject({ status: "sent" });
+  });
+});
+
+describe("retry delays", () => {
+  it("doubles from 30 seconds, stops at an hour and adds at most 10% jitter", () => {
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, () => 0))).toEqual([30_000, 60_000, 120_000, 240_000]);
+    expect(retryDelayMs(8, () => 0)).toBe(3_600_000);
+    expect(retryDelayMs(30, () => 0)).toBe(3_600_000);
+    expect(retryDelayMs(1, () => 0.999)).toBeLessThanOrEqual(33_000);
+  });
+});
