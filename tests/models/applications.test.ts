@@ -88,6 +88,26 @@ describe("transitions", () => {
     expect((await eventsOf(applicationId)).map((e) => e.toStatus)).toEqual(["submitted", "offered", "approved", "completed"]);
   });
 
+  it("records a placement as not completed with the sponsor's note, and refuses a withdrawal afterwards", async () => {
+    const { opportunityId, lead, dme } = await setting();
+    const { trainee, applicationId } = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), applicationId, "offer", { today });
+    await transitionApplication(t.db, asActor(dme), applicationId, "approve", { today });
+    expect(await transitionApplication(t.db, asActor(lead), applicationId, "not_complete", { today: "2027-04-01" })).toMatchObject({ ok: false, status: 400 });
+    expect(await transitionApplication(t.db, asActor(lead), applicationId, "not_complete", { today: "2027-04-01", reason: "Did not attend the sessions" })).toMatchObject({ ok: true, status: "not_completed" });
+    expect(await transitionApplication(t.db, asActor({ ...trainee, trustId: null }), applicationId, "withdraw", { today: "2027-04-02" })).toMatchObject({ ok: false, status: 409 });
+  });
+
+  it("lets a waitlisted applicant be offered later or declined", async () => {
+    const { opportunityId, lead } = await setting("1");
+    const a = await applied(opportunityId);
+    const b = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), a.applicationId, "waitlist", { today });
+    await transitionApplication(t.db, asActor(lead), b.applicationId, "waitlist", { today });
+    expect(await transitionApplication(t.db, asActor(lead), a.applicationId, "offer", { today })).toMatchObject({ ok: true, status: "offered" });
+    expect(await transitionApplication(t.db, asActor(lead), b.applicationId, "decline", { today, reason: "The one seat is taken" })).toMatchObject({ ok: true, status: "declined" });
+  });
+
   it("refuses the wrong role with 403 and another trust's staff with 404", async () => {
     const { opportunityId, lead } = await setting();
     const { trainee, applicationId } = await applied(opportunityId);
