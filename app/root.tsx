@@ -58,7 +58,9 @@ export function Layout({ children }: { children: ReactNode }) {
       <body suppressHydrationWarning>
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: SUPPORT_SCRIPT }} suppressHydrationWarning />
         <SkipLink href="#maincontent">Skip to main content</SkipLink>
-        <SiteHeader user={data?.user ?? null} />
+        {/* nhsuk-frontend's header script moves menu items into "More" behind React's back:
+            a new set of items (another user) gets a new header rather than a patched one. */}
+        <SiteHeader key={data?.user ? `${data.user.role}:${data.user.name}` : "signed-out"} user={data?.user ?? null} />
         <div className="nhsuk-width-container">
           <main className="nhsuk-main-wrapper" id="maincontent" role="main">
             {children}

@@ -36,6 +36,11 @@ export interface OpportunityDetailView {
   sessions: { id: string; date: string; startsAt: string; endsAt: string; location: string }[];
 }
 
+function hours(n: string): string {
+  const value = Number(n);
+  return `${value} ${value === 1 ? "hour" : "hours"}`;
+}
+
 const FOCUS_WORDS: Record<Focus, string> = { self: "Self", team: "Team", organisation: "Organisation", system: "System" };
 
 export function OpportunityDetails({ o }: { o: OpportunityDetailView }) {
@@ -68,14 +73,14 @@ export function OpportunityDetails({ o }: { o: OpportunityDetailView }) {
           ["Trust", `${o.trustName} (${o.trustOds})`],
           ["Site", o.siteName ?? "Across the trust"],
           ["Sponsor", `${o.sponsorName}, ${o.sponsorRole}`],
-          ["Dates", `${formatDate(o.startsOn)} to ${formatDate(o.endsOn)}`],
-          ["Time commitment", `${Number(o.totalHours)} hours in total, about ${Number(o.hoursPerWeek)} hours a week`],
+          ["Dates", o.startsOn === o.endsOn ? formatDate(o.startsOn) : `${formatDate(o.startsOn)} to ${formatDate(o.endsOn)}`],
+          ["Time commitment", `${hours(o.totalHours)} in total, about ${hours(o.hoursPerWeek)} a week`],
           ["Application deadline", formatDate(o.applicationDeadline)],
           ["Seats", `${o.seatsLeft} of ${o.seats} left`],
           ["Open to", describeGrades(o.eligibleGrades)],
           ["Specialties", o.specialties.length ? o.specialties.join(", ") : "All specialties"],
           ["Less than full time", o.ltftFriendly ? "Suits trainees working less than full time" : "Not arranged for less than full time working"],
-          ["Team", o.multiprofessional ? "Multiprofessional team" : "Medical team"],
+          ["Team", o.multiprofessional ? "Works in a multiprofessional team" : "Not specified"],
           ["Tier", TIER_LABELS[o.tier as Tier]],
           ["Focus", FOCUS_WORDS[o.focus] ?? FOCUSES[0]],
         ].map(([k, v]) => (

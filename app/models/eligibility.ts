@@ -24,10 +24,10 @@ export function describeGrades(grades: readonly Grade[]): string {
     if (picked.length === track.length && track.length > 2) parts.push(`${track[0]}–${track[track.length - 1]}`);
     else if (contiguous && reachesTop && picked.length > 2) parts.push(`${picked[0]} and above`);
     else if (contiguous && picked.length > 2) parts.push(`${picked[0]}–${picked[picked.length - 1]}`);
-    else if (picked.length === 2) parts.push(`${picked[0]} and ${picked[1]}`);
-    else parts.push(picked.join(", "));
+    else parts.push(...picked);
   }
-  return parts.join(", ");
+  if (parts.length < 2) return parts.join("");
+  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
 }
 
 export interface EligibilityOpportunity {

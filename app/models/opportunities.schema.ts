@@ -4,7 +4,7 @@
 import { addMonths, format, parseISO } from "date-fns";
 import * as v from "valibot";
 
-import { formValues, issuesToFieldErrors, requiredText, type FormResult } from "~/utils/forms";
+import { cleanText, formValues, issuesToFieldErrors, requiredText, type FormResult } from "~/utils/forms";
 
 import { FOCUSES, GRADES, HLM_DIMENSIONS, OPPORTUNITY_TYPES, type OpportunityType } from "./domain";
 
@@ -200,7 +200,11 @@ export type ObjectiveInput = v.InferOutput<typeof ObjectiveSchema>;
 
 /** Form data to the schema's input: repeated fields as arrays, the session rows grouped. */
 export function opportunityFormInput(formData: FormData): Record<string, unknown> {
-  const all = (name: string) => formData.getAll(name).filter((x): x is string => typeof x === "string");
+  const all = (name: string) =>
+    formData
+      .getAll(name)
+      .filter((x): x is string => typeof x === "string")
+      .map(cleanText);
   const one = (name: string) => all(name)[0] ?? "";
   return {
     type: one("type"),

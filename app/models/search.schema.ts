@@ -1,5 +1,7 @@
 import * as v from "valibot";
 
+import { cleanText } from "~/utils/forms";
+
 import { FOCUSES, HLM_DIMENSIONS, OPPORTUNITY_TYPES, REGIONS } from "./domain";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -33,7 +35,7 @@ export type SearchFilters = v.InferOutput<typeof SearchSchema>;
 
 export function parseSearchParams(params: URLSearchParams): SearchFilters {
   const raw: Record<string, string> = {};
-  for (const [k, val] of params) if (val !== "" && !(k in raw)) raw[k] = val;
+  for (const [k, val] of params) if (val !== "" && !(k in raw)) raw[k] = cleanText(val);
   return v.parse(SearchSchema, raw);
 }
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Checkboxes, Select, TextInput } from "nhsuk-react-components";
 
@@ -29,6 +29,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     searchFacets(db),
     trainee && unfiltered ? rotationSections(db, trainee.id, today) : Promise.resolve(null),
   ]);
+  const lastPage = Math.max(1, Math.ceil(search.total / search.pageSize));
+  if (filters.page > lastPage) throw redirect(searchHref(filters, { page: lastPage }));
   return json({ ...search, filters, facets, sections, grade: profile?.grade ?? null });
 }
 

@@ -10,7 +10,7 @@ import { pageTitle } from "~/components/form-errors";
 import { StatusTag } from "~/components/status-tag";
 import { OPPORTUNITY_STATUSES, OPPORTUNITY_TYPE_LABELS } from "~/models/domain";
 import { countTrustOpportunitiesByStatus, listTrustOpportunities } from "~/models/opportunities.server";
-import { formatDate } from "~/utils/dates";
+import { formatDate, todayInLondon } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your trust's opportunities") }];
 
@@ -19,13 +19,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const status = v.parse(v.fallback(v.optional(v.picklist(OPPORTUNITY_STATUSES)), undefined), new URL(args.request.url).searchParams.get("status") ?? undefined);
   const db = await getDb();
   const [opportunities, counts] = await Promise.all([listTrustOpportunities(db, user.trustId, status), countTrustOpportunitiesByStatus(db, user.trustId)]);
-  return json({ opportunities, counts, status: status ?? null });
+  return json({ opportunities, counts, status: status ?? null, today: todayInLondon() });
 }
 
 const FILTER_LABELS = { draft: "Drafts", published: "Published", closed: "Closed", archived: "Archived" } as const;
+const EMPTY_WORDS = { draft: "draft", published: "published", closed: "closed", archived: "archived" } as const;
 
 export default function TrustOpportunities() {
-  const { opportunities, counts, status } = useLoaderData<typeof loader>();
+  const { opportunities, counts, status, today } = useLoaderData<typeof loader>();
   const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
   return (
     <>
@@ -73,6 +74,12 @@ export default function TrustOpportunities() {
                 </Table.Cell>
                 <Table.Cell>
                   <StatusTag status={o.status} />
+                  {o.status === "published" && o.applicationDeadline < today ? (
+                    <>
+                      {" "}
+                      <Tag modifier="orange">Deadline passed</Tag>
+                    </>
+                  ) : null}
                 </Table.Cell>
                 <Table.Cell format="numeric">
                   {o.seatsTaken} / {o.seats}
@@ -84,7 +91,7 @@ export default function TrustOpportunities() {
           </Table.Body>
         </Table>
       ) : (
-        <p>{status ? `No ${FILTER_LABELS[status as keyof typeof FILTER_LABELS].toLowerCase()} opportunities.` : "Your trust has not created any opportunities yet."}</p>
+        <p>{status ? `No ${EMPTY_WORDS[status as keyof typeof EMPTY_WORDS]} opportunities.` : "Your trust has not created any opportunities yet."}</p>
       )}
     </>
   );

@@ -15,11 +15,23 @@ export type FormResult<T> = { ok: true; data: T } | FormFailure;
 // Never echo secrets back into the page.
 const SECRET_FIELDS = new Set(["password", "confirmPassword", "currentPassword", "newPassword"]);
 
+/** PostgreSQL text cannot hold NUL: remove it (and other control characters but tab and newlines) from anything typed. */
+export function cleanText(value: string): string {
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
+}
+
+function formStrings(formData: FormData, key: string): string[] {
+  return formData
+    .getAll(key)
+    .filter((x): x is string => typeof x === "string")
+    .map(cleanText);
+}
+
 export function formValues(formData: FormData): Record<string, string | string[]> {
   const values: Record<string, string | string[]> = {};
   for (const key of new Set(formData.keys())) {
     if (SECRET_FIELDS.has(key)) continue;
-    const all = formData.getAll(key).filter((x): x is string => typeof x === "string");
+    const all = formStrings(formData, key);
     values[key] = all.length > 1 ? all : (all[0] ?? "");
   }
   return values;
@@ -29,7 +41,7 @@ export function formValues(formData: FormData): Record<string, string | string[]
 export function formObject(formData: FormData, arrayFields: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of new Set(formData.keys())) {
-    const all = formData.getAll(key).filter((x): x is string => typeof x === "string");
+    const all = formStrings(formData, key);
     out[key] = arrayFields.includes(key) ? all : (all[0] ?? "");
   }
   for (const key of arrayFields) if (!(key in out)) out[key] = [];

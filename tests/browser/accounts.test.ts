@@ -82,6 +82,22 @@ describe("a trainee registers", () => {
   });
 });
 
+describe("on a phone", () => {
+  it("signs in with JavaScript and the header's menu, without an error page", async () => {
+    const context = await newContext(browser, server.url, { mobile: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await signInThroughForm(page, "trainee@demo.test", DEMO_PASSWORD);
+    await page.waitForURL("**/trainee");
+    expect(await h1(page)).toContain("Dr Priya Patel");
+    await page.goto("/opportunities?q=%00");
+    expect(await h1(page)).toBe("Find leadership opportunities");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("without JavaScript", () => {
   it("signs in and out with plain forms, readable on a phone", async () => {
     const context = await newContext(browser, server.url, { javaScriptEnabled: false, mobile: true });

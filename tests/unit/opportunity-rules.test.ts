@@ -107,7 +107,8 @@ describe("eligibility in words", () => {
     [["FY1", "FY2"], "FY1 and FY2"],
     [["CT1", "CT2", "CT3"], "CT1–CT3"],
     [["ST4", "ST5", "ST6"], "ST4–ST6"],
-    [["FY2", "GPST1", "GPST2", "GPST3"], "FY2, GPST1–GPST3"],
+    [["FY2", "GPST1", "GPST2", "GPST3"], "FY2 and GPST1–GPST3"],
+    [["FY1", "FY2", "CT1"], "FY1, FY2 and CT1"],
   ] as const)("%j reads %j", (grades, words) => {
     expect(describeGrades(grades)).toBe(words);
   });
@@ -135,6 +136,10 @@ describe("eligibility in words", () => {
 });
 
 describe("search query in the URL", () => {
+  it("removes NUL and control characters, which PostgreSQL text cannot hold", () => {
+    expect(parseSearchParams(new URLSearchParams("q=sep%00sis&ics=a%00b")).q).toBe("sepsis");
+  });
+
   it("keeps sensible values and drops nonsense rather than failing", () => {
     const filters = parseSearchParams(new URLSearchParams("q=sepsis&type=qi_project&tier=9&region=Wales&maxHours=4&trust=rrk&page=-3&sort=weird"));
     expect(filters).toMatchObject({ q: "sepsis", type: "qi_project", tier: undefined, region: undefined, maxHours: 4, trust: "RRK", page: 1, sort: "relevance" });

@@ -62,6 +62,13 @@ describe("trainee registration schema", () => {
   });
 });
 
+describe("text from forms", () => {
+  it("loses NUL bytes before it reaches the database", () => {
+    const result = parseForm(RegisterTraineeSchema, form({ ...goodTrainee, name: "Dr Ada\u0000 Lovelace" }));
+    expect(result.ok && result.data.name).toBe("Dr Ada Lovelace");
+  });
+});
+
 describe("sign-in schema", () => {
   it("needs both fields", () => {
     const result = v.safeParse(SignInSchema, { email: "", password: "" });

@@ -1,0 +1,360 @@
+// A trainee's data rights: a copy of everything the service holds about them, and closing
+// the account (withdraw, anonymise, sign out everywhere) while keeping the counts reports need.
+import { randomUUID } from "node:crypto";
+
+import { and, asc, count, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
+
+import type { Db } from "@db/client";
+import {
+  allocationRounds,
+  applicationEvents,
+  applications,
+  completionSignoffs,
+  emailOutbox,
+  invitations,
+  loginAttempts,
+  notifications,
+  opportunities,
+  placements,
+  reflections,
+  roundPreferences,
+  sites,
+  traineeProfiles,
+  trusts,
+  users,
+} from "@db/schema";
+
+import { endAllSessions, FAILED_SIGN_IN_WINDOW_MINUTES, MAX_FAILED_SIGN_INS, type SessionUser } from "~/auth.server";
+import { verifyPassword } from "~/passwords.server";
+import type { FieldErrors } from "~/utils/forms";
+
+import { transitionApplication } from "./applications.server";
+import { ROLE_LABELS, type ApplicationStatus } from "./domain";
+
+// ---------------------------------------------------------------------------------------
+// Download my data
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Everything held about the trainee, and nothing about anyone else: staff who acted on an
+ * application appear by role only, never by name or e-mail address. The password hash and
+ * the calendar secret are credentials, not information about the person, so they are left out.
+ */
+export async function exportTraineeData(db: Db, userId: string, now: Date = new Date()) {
+  const [profile] = await db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      createdAt: users.createdAt,
+      updatedAt: users.updatedAt,
+      passwordChangedAt: users.passwordChangedAt,
+      disabledAt: users.disabledAt,
+      hasCalendarFeed: sql<boolean>`${users.calendarToken} is not null`,
+      gmcNumber: traineeProfiles.gmcNumber,
+      grade: traineeProfiles.grade,
+      specialty: traineeProfiles.specialty,
+      programme: traineeProfiles.programme,
+      region: traineeProfiles.region,
+      ltft: traineeProfiles.ltft,
+      anonymisedAt: traineeProfiles.anonymisedAt,
+      profileUpdatedAt: traineeProfiles.updatedAt,
+    })
+    .from(users)
+    .leftJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
+    .where(eq(users.id, userId));
+  if (!profile) return null;
+
+  const [placementRows, applicationRows, notificationRows, attemptRows, invitationRows, preferenceRows] = await Promise.all([
+    db
+      .select({
+        id: placements.id,
+        trustName: trusts.name,
+        trustOdsCode: trusts.odsCode,
+        siteName: sql<string>`coalesce(${sites.name}, ${placements.siteName})`,
+        specialty: placements.specialty,
+        grade: placements.grade,
+        startsOn: placements.startsOn,
+        endsOn: placements.endsOn,
+        wte: placements.wte,
+        placementType: placements.placementType,
+        source: placements.source,
+        createdAt: placements.createdAt,
+        updatedAt: placements.updatedAt,
+      })
+      .from(placements)
+      .innerJoin(trusts, eq(trusts.id, placements.trustId))
+      .leftJoin(sites, eq(sites.id, placements.siteId))
+      .where(eq(placements.traineeId, userId))
+      .orderBy(asc(placements.startsOn)),
+    db
+      .select({
+        id: applications.id,
+        status: applications.status,
+        statement: applications.statement,
+        confidentialityAcceptedAt: applications.confidentialityAcceptedAt,
+        createdAt: applications.createdAt,
+        updatedAt: applications.updatedAt,
+        opportunityId: opportunities.id,
+        opportunityTitle: opportunities.title,
+        opportunityType: opportunities.type,
+        opportunityStartsOn: opportunities.startsOn,
+        opportunityEndsOn: opportunities.endsOn,
+        trustName: trusts.name,
+      })
+      .from(applications)
+      .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+      .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+      .where(eq(applications.traineeId, userId))
+      .orderBy(asc(applications.createdAt), asc(applications.id)),
+    db
+      .select({
+        title: notifications.title,
+        body: notifications.body,
+        link: notifications.link,
+        readAt: notifications.readAt,
+        createdAt: notifications.createdAt,
+      })
+      .from(notifications)
+      .where(eq(notifications.userId, userId))
+      .orderBy(asc(notifications.createdAt), asc(notifications.id)),
+    db
+      .select({ at: loginAttempts.createdAt, ipAddress: loginAttempts.ip, succeeded: loginAttempts.succeeded })
+      .from(loginAttempts)
+      .where(eq(loginAttempts.email, profile.email))
+      .orderBy(asc(loginAttempts.createdAt)),
+    db
+      .select({ createdAt: invitations.createdAt, expiresAt: invitations.expiresAt, usedAt: invitations.usedAt })
+      .from(invitations)
+      .where(or(eq(invitations.userId, userId), eq(invitations.email, profile.email)))
+      .orderBy(asc(invitations.createdAt)),
+    db
+      .select({ round: allocationRounds.name, opportunityTitle: opportunities.title, rank: roundPreferences.rank, createdAt: roundPreferences.createdAt })
+      .from(roundPreferences)
+      .innerJoin(allocationRounds, eq(allocationRounds.id, roundPreferences.roundId))
+      .innerJoin(opportunities, eq(opportunities.id, roundPreferences.opportunityId))
+      .where(eq(roundPreferences.traineeId, userId))
+      .orderBy(asc(allocationRounds.createdAt), asc(roundPreferences.rank)),
+  ]);
+
+  const applicationIds = applicationRows.map((a) => a.id);
+  const [eventRows, reflectionRows, signoffRows] = applicationIds.length
+    ? await Promise.all([
+        db
+          .select({
+            applicationId: applicationEvents.applicationId,
+            actorId: applicationEvents.actorId,
+            actorRole: users.role,
+            fromStatus: applicationEvents.fromStatus,
+            toStatus: applicationEvents.toStatus,
+            reason: applicationEvents.reason,
+            at: applicationEvents.createdAt,
+          })
+          .from(applicationEvents)
+          .leftJoin(users, eq(users.id, applicationEvents.actorId))
+          .where(inArray(applicationEvents.applicationId, applicationIds))
+          .orderBy(asc(applicationEvents.createdAt), asc(applicationEvents.id)),
+        db
+          .select({
+            applicationId: reflections.applicationId,
+            whatIDid: reflections.whatIDid,
+            whatILearned: reflections.whatILearned,
+            whatNext: reflections.whatNext,
+            hlmDimensions: reflections.hlmDimensions,
+            rating: reflections.rating,
+            createdAt: reflections.createdAt,
+            updatedAt: reflections.updatedAt,
+          })
+          .from(reflections)
+          .where(inArray(reflections.applicationId, applicationIds)),
+        db
+          .select({
+            applicationId: completionSignoffs.applicationId,
+            outcome: completionSignoffs.outcome,
+            sponsorFeedback: completionSignoffs.sponsorFeedback,
+            signedOffAt: completionSignoffs.createdAt,
+          })
+          .from(completionSignoffs)
+          .where(inArray(completionSignoffs.applicationId, applicationIds)),
+      ])
+    : [[], [], []];
+
+  const actorLabel = (e: (typeof eventRows)[number]) => {
+    if (e.actorId === userId) return "You";
+    if (!e.actorId || !e.actorRole) return "Invitational";
+    return ROLE_LABELS[e.actorRole];
+  };
+  const { hasCalendarFeed, profileUpdatedAt, ...user } = profile;
+
+  return {
+    about:
+      "Everything Invitational holds about you. People who acted on your applications are shown by their role only. Your password and calendar link are not included: they are kept only as secrets.",
+    exportedAt: now.toISOString(),
+    profile: { ...user, profileUpdatedAt, calendarFeed: hasCalendarFeed ? "set up" : "not set up" },
+    placements: placementRows.map((p) => ({ ...p, source: p.source === "import" ? "training-information system" : "added by you" })),
+    applications: applicationRows.map(({ opportunityId, opportunityTitle, opportunityType, opportunityStartsOn, opportunityEndsOn, trustName, ...a }) => {
+      const reflection = reflectionRows.find((r) => r.applicationId === a.id);
+      const signoff = signoffRows.find((s) => s.applicationId === a.id);
+      return {
+        ...a,
+        opportunity: { id: opportunityId, title: opportunityTitle, type: opportunityType, trustName, startsOn: opportunityStartsOn, endsOn: opportunityEndsOn },
+        history: eventRows
+          .filter((e) => e.applicationId === a.id)
+          .map((e) => ({ at: e.at, from: e.fromStatus, to: e.toStatus, by: actorLabel(e), reason: e.reason })),
+        reflection: reflection ? (({ applicationId: _, ...r }) => r)(reflection) : null,
+        completionSignOff: signoff ? (({ applicationId: _, ...s }) => s)(signoff) : null,
+      };
+    }),
+    notifications: notificationRows,
+    signInAttempts: attemptRows,
+    invitations: invitationRows,
+    allocationPreferences: preferenceRows,
+  };
+}
+
+export type TraineeDataExport = NonNullable<Awaited<ReturnType<typeof exportTraineeData>>>;
+
+// ---------------------------------------------------------------------------------------
+// Close my account
+// ---------------------------------------------------------------------------------------
+
+/** Applications that are still open and so are withdrawn when the account closes. */
+export const OPEN_STATUSES = ["submitted", "waitlisted", "offered", "approved"] as const satisfies readonly ApplicationStatus[];
+export const CLOSED_NAME = "Closed account";
+export const CLOSURE_REASON = "The trainee closed their Invitational account";
+export const WRONG_PASSWORD = "Your password is not correct. Enter the password you use to sign in";
+export const TOO_MANY_PASSWORD_ATTEMPTS = `Too many wrong passwords. Wait ${FAILED_SIGN_IN_WINDOW_MINUTES} minutes, then try again`;
+
+export type CloseResult =
+  | { ok: true; withdrawn: number; promoted: string[] }
+  | { ok: false; status: 400 | 404 | 429; fieldErrors: FieldErrors };
+
+class OpenApplicationsAppeared extends Error {}
+
+/**
+ * Closes a trainee's account after checking their password.
+ *
+ * Order, and why: transitionApplication owns its transaction (it locks the opportunity row
+ * first, writes the event and the notifications, and offers a freed seat to the waiting
+ * list), so each open application is withdrawn through it, one after another, BEFORE the
+ * single anonymising transaction, rather than nesting it there. Each withdrawal is correct
+ * and complete on its own and running it again does nothing, so if anything fails part-way
+ * the trainee still has a working account and closing again finishes the job. The
+ * anonymising transaction then checks, with the trainee's applications locked, that none
+ * is open any more (an application sent from another tab in between): if one is, it rolls
+ * back and the withdrawals run again.
+ */
+export async function closeTraineeAccount(
+  db: Db,
+  actor: Pick<SessionUser, "id" | "role" | "trustId">,
+  input: { password: string; ip: string; today: string },
+): Promise<CloseResult> {
+  const [user] = await db
+    .select({ email: users.email, passwordHash: users.passwordHash, anonymisedAt: traineeProfiles.anonymisedAt })
+    .from(users)
+    .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
+    .where(and(eq(users.id, actor.id), isNull(users.disabledAt)));
+  if (!user || user.anonymisedAt) return { ok: false, status: 404, fieldErrors: {} };
+
+  // The password form is throttled like sign-in, so a borrowed session cannot guess it.
+  const windowStart = new Date(Date.now() - FAILED_SIGN_IN_WINDOW_MINUTES * 60 * 1000);
+  const [failures] = await db
+    .select({ n: count() })
+    .from(loginAttempts)
+    .where(and(eq(loginAttempts.email, user.email), eq(loginAttempts.succeeded, false), gt(loginAttempts.createdAt, windowStart)));
+  if ((failures?.n ?? 0) >= MAX_FAILED_SIGN_INS) return { ok: false, status: 429, fieldErrors: { password: TOO_MANY_PASSWORD_ATTEMPTS } };
+  const valid = user.passwordHash ? await verifyPassword(user.passwordHash, input.password) : false;
+  if (!valid) {
+    await db.insert(loginAttempts).values({ email: user.email, ip: input.ip, succeeded: false });
+    return { ok: false, status: 400, fieldErrors: { password: WRONG_PASSWORD } };
+  }
+
+  let withdrawn = 0;
+  const promoted: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const open = await db
+      .select({ id: applications.id })
+      .from(applications)
+      .where(and(eq(applications.traineeId, actor.id), inArray(applications.status, [...OPEN_STATUSES])))
+      .orderBy(asc(applications.createdAt), asc(applications.id));
+    for (const app of open) {
+      const result = await transitionApplication(db, actor, app.id, "withdraw", { reason: CLOSURE_REASON, today: input.today });
+      if (!result.ok) {
+        // Another change won the race (the trust declined it a moment ago): nothing left to free.
+        continue;
+      }
+      if (!result.unchanged) withdrawn++;
+      if (result.promoted) promoted.push(result.promoted);
+    }
+    try {
+      await anonymise(db, actor.id, user.email);
+      return { ok: true, withdrawn, promoted };
+    } catch (error) {
+      if (error instanceof OpenApplicationsAppeared && attempt < 3) continue;
+      throw error;
+    }
+  }
+}
+
+/** One transaction: every personal detail goes, the rows that reports count stay. */
+async function anonymise(db: Db, userId: string, email: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const now = new Date();
+    // FOR NO KEY UPDATE: the row is changed but its key is not, so inserts that merely
+    // reference the user (a notification, an event) are not blocked.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
+    const mine = await tx
+      .select({ id: applications.id, status: applications.status })
+      .from(applications)
+      .where(eq(applications.traineeId, userId))
+      .for("update");
+    if (mine.some((a) => (OPEN_STATUSES as readonly string[]).includes(a.status))) throw new OpenApplicationsAppeared();
+    const ids = mine.map((a) => a.id);
+
+    await tx
+      .update(users)
+      .set({
+        name: CLOSED_NAME,
+        email: `closed-${randomUUID()}@closed.invalid`,
+        passwordHash: null,
+        passwordChangedAt: null,
+        calendarToken: null,
+        disabledAt: now,
+        updatedAt: now,
+      })
+      .where(eq(users.id, userId));
+    // Grade, region and LTFT stay for the regional counts; the GMC number may be null only
+    // once anonymised_at is set (trainee_profiles_gmc_unless_anonymised).
+    await tx
+      .update(traineeProfiles)
+      .set({ gmcNumber: null, specialty: "", programme: "", anonymisedAt: now, updatedAt: now })
+      .where(eq(traineeProfiles.userId, userId));
+    // Placements (trust, site, dates, grade, WTE) stay as they are: they say where a post
+    // was, not who held it, and rotations are counted from them.
+    if (ids.length) {
+      // Statuses and the history of events stay; what people wrote about the trainee goes.
+      await tx.update(applications).set({ statement: "", updatedAt: now }).where(inArray(applications.id, ids));
+      await tx
+        .update(applicationEvents)
+        .set({ reason: null })
+        .where(and(inArray(applicationEvents.applicationId, ids), ne(applicationEvents.reason, CLOSURE_REASON)));
+      await tx.update(reflections).set({ whatIDid: "", whatILearned: "", whatNext: "", updatedAt: now }).where(inArray(reflections.applicationId, ids));
+      await tx.update(completionSignoffs).set({ sponsorFeedback: "" }).where(inArray(completionSignoffs.applicationId, ids));
+    }
+    // Preferences in a round not yet allocated would give a closed account a seat.
+    await tx
+      .delete(roundPreferences)
+      .where(
+        and(
+          eq(roundPreferences.traineeId, userId),
+          sql`${roundPreferences.roundId} in (select ${allocationRounds.id} from ${allocationRounds} where ${allocationRounds.status} <> 'allocated')`,
+        ),
+      );
+    await tx.delete(notifications).where(eq(notifications.userId, userId));
+    await tx.delete(loginAttempts).where(eq(loginAttempts.email, email));
+    await tx.delete(invitations).where(or(eq(invitations.userId, userId), eq(invitations.email, email)));
+    await tx.delete(emailOutbox).where(eq(emailOutbox.toAddress, email));
+    await endAllSessions(tx, userId);
+  });
+}

@@ -1,0 +1,84 @@
+// The trainee's own forms: profile, manual placements and closing the account. Browser-safe;
+// the rules that need the database (the site belongs to the trust, placements do not
+// overlap, one placement per trust and start date) live in profile.server.ts.
+import { format, parseISO } from "date-fns";
+import * as v from "valibot";
+
+import { requiredText } from "~/utils/forms";
+
+import { GRADES, PLACEMENT_TYPES } from "./domain";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRealDate(s: string): boolean {
+  if (!ISO_DATE.test(s)) return false;
+  const d = parseISO(s);
+  return !Number.isNaN(d.getTime()) && format(d, "yyyy-MM-dd") === s;
+}
+
+const optionalText = (max: number, message: string) =>
+  v.pipe(v.optional(v.string(), ""), v.trim(), v.maxLength(max, message));
+
+const dateField = (label: string) =>
+  v.pipe(
+    v.string(`Enter the ${label}`),
+    v.trim(),
+    v.nonEmpty(`Enter the ${label}`),
+    v.check(isRealDate, `The ${label} must be a real date, like 2027-08-04`),
+  );
+
+export const PROFILE_LIMITS = { name: 120, specialty: 120, programme: 200 } as const;
+
+export const ProfileSchema = v.object({
+  name: requiredText("Enter your full name", PROFILE_LIMITS.name, `Full name must be ${PROFILE_LIMITS.name} characters or fewer`),
+  grade: v.picklist(GRADES, "Select your grade"),
+  specialty: optionalText(PROFILE_LIMITS.specialty, `Specialty must be ${PROFILE_LIMITS.specialty} characters or fewer`),
+  programme: optionalText(PROFILE_LIMITS.programme, `Programme must be ${PROFILE_LIMITS.programme} characters or fewer`),
+  ltft: v.pipe(
+    v.picklist(["no", "yes"], "Select whether you work full time or less than full time"),
+    v.transform((s) => s === "yes"),
+  ),
+});
+export type ProfileInput = v.InferOutput<typeof ProfileSchema>;
+
+export const WTE_MIN = 0.1;
+export const WTE_MAX = 1;
+
+export const PlacementSchema = v.pipe(
+  v.object({
+    trustId: v.pipe(v.string("Select the trust"), v.trim(), v.regex(UUID, "Select the trust")),
+    siteId: v.pipe(
+      v.optional(v.string(), ""),
+      v.trim(),
+      v.check((s) => s === "" || UUID.test(s), "Select a site of the trust, or leave the site blank"),
+    ),
+    specialty: optionalText(PROFILE_LIMITS.specialty, `Specialty must be ${PROFILE_LIMITS.specialty} characters or fewer`),
+    grade: v.picklist(GRADES, "Select your grade in this placement"),
+    startsOn: dateField("start date"),
+    endsOn: dateField("end date"),
+    wte: v.pipe(
+      v.string("Enter the whole-time equivalent"),
+      v.trim(),
+      v.nonEmpty("Enter the whole-time equivalent, like 1.0 for full time or 0.6"),
+      v.check((s) => /^(0|1)?(\.\d{1,2})?$/.test(s) && /\d/.test(s), "The whole-time equivalent must be a number from 0.1 to 1.0, like 0.6"),
+      v.transform(Number),
+      v.minValue(WTE_MIN, "The whole-time equivalent must be 0.1 or more"),
+      v.maxValue(WTE_MAX, "The whole-time equivalent must be 1.0 or less"),
+    ),
+    placementType: v.picklist(PLACEMENT_TYPES, "Select the type of placement"),
+  }),
+  v.forward(
+    v.partialCheck(
+      [["startsOn"], ["endsOn"]],
+      (input) => input.endsOn >= input.startsOn,
+      "The end date must be the same as or after the start date",
+    ),
+    ["endsOn"],
+  ),
+);
+export type PlacementFormInput = v.InferOutput<typeof PlacementSchema>;
+
+export const CloseAccountSchema = v.object({
+  password: v.pipe(v.string("Enter your password"), v.nonEmpty("Enter your password"), v.maxLength(1024, "Enter your password")),
+});

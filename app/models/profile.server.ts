@@ -1,0 +1,215 @@
+// A trainee's own profile and the placements they keep by hand. Placements from the
+// training-information system (source 'import') are read-only here: the import owns them.
+import { and, asc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
+
+import type { Db } from "@db/client";
+import { placements, sites, traineeProfiles, trusts, users } from "@db/schema";
+
+import { formatDate } from "~/utils/dates";
+import type { FieldErrors } from "~/utils/forms";
+
+import { placesTraineeAtTrust, PLACEMENT_TYPES } from "./domain";
+import { listTraineePlacements } from "./homes.server";
+import type { PlacementFormInput, ProfileInput } from "./profile.schema";
+import { isUniqueViolation } from "./users.server";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IN_POST = PLACEMENT_TYPES.filter(placesTraineeAtTrust);
+
+export const IMPORTED_READ_ONLY =
+  "This placement is from the training-information system, so it cannot be changed here. Ask your deanery to correct it";
+export const SAME_START_MESSAGE = "You already have a placement at this trust starting on this date";
+
+export async function getProfile(db: Db, userId: string) {
+  const [row] = await db
+    .select({
+      name: users.name,
+      email: users.email,
+      gmcNumber: traineeProfiles.gmcNumber,
+      grade: traineeProfiles.grade,
+      specialty: traineeProfiles.specialty,
+      programme: traineeProfiles.programme,
+      region: traineeProfiles.region,
+      ltft: traineeProfiles.ltft,
+    })
+    .from(users)
+    .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
+    .where(eq(users.id, userId));
+  return row ?? null;
+}
+
+export async function getProfilePage(db: Db, userId: string) {
+  const profile = await getProfile(db, userId);
+  if (!profile) return null;
+  return { profile, placements: await listTraineePlacements(db, userId) };
+}
+
+export async function updateProfile(db: Db, userId: string, input: ProfileInput): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const [user] = await tx.update(users).set({ name: input.name, updatedAt: now }).where(eq(users.id, userId)).returning({ id: users.id });
+    const [profile] = await tx
+      .update(traineeProfiles)
+      .set({ grade: input.grade, specialty: input.specialty, programme: input.programme, ltft: input.ltft, updatedAt: now })
+      .where(eq(traineeProfiles.userId, userId))
+      .returning({ id: traineeProfiles.userId });
+    return Boolean(user && profile);
+  });
+}
+
+/** Every trust with its sites, for the placement form's two selects. */
+export async function placementFormOptions(db: Db) {
+  const rows = await db.query.trusts.findMany({
+    columns: { id: true, name: true, odsCode: true },
+    orderBy: [asc(trusts.name)],
+    with: { sites: { columns: { id: true, name: true }, orderBy: [asc(sites.name)] } },
+  });
+  return rows;
+}
+export type TrustOption = Awaited<ReturnType<typeof placementFormOptions>>[number];
+
+/** The trainee's own placement, or null: another trainee's placement is not found. */
+export async function getOwnPlacement(db: Db, traineeId: string, placementId: string) {
+  if (!UUID.test(placementId)) return null;
+  const [row] = await db
+    .select({
+      id: placements.id,
+      trustId: placements.trustId,
+      trustName: trusts.name,
+      siteId: placements.siteId,
+      siteName: sql<string>`coalesce(${sites.name}, ${placements.siteName})`,
+      specialty: placements.specialty,
+      grade: placements.grade,
+      startsOn: placements.startsOn,
+      endsOn: placements.endsOn,
+      wte: placements.wte,
+      placementType: placements.placementType,
+      source: placements.source,
+    })
+    .from(placements)
+    .innerJoin(trusts, eq(trusts.id, placements.trustId))
+    .leftJoin(sites, eq(sites.id, placements.siteId))
+    .where(and(eq(placements.id, placementId), eq(placements.traineeId, traineeId)));
+  return row ?? null;
+}
+
+export type PlacementResult =
+  | { ok: true; placementId: string }
+  | { ok: false; status: 400 | 404 | 409; fieldErrors: FieldErrors; formError?: string };
+
+/**
+ * Adds a manual placement, or changes one (placementId). One transaction that first locks
+ * the trainee's profile row, so two saves at once cannot both pass the overlap check.
+ */
+export async function savePlacement(
+  db: Db,
+  traineeId: string,
+  input: PlacementFormInput,
+  placementId?: string,
+): Promise<PlacementResult> {
+  if (placementId !== undefined && !UUID.test(placementId)) return { ok: false, status: 404, fieldErrors: {} };
+  try {
+    return await db.transaction(async (tx): Promise<PlacementResult> => {
+      const [profile] = await tx
+        .select({ userId: traineeProfiles.userId })
+        .from(traineeProfiles)
+        .where(eq(traineeProfiles.userId, traineeId))
+        .for("update");
+      if (!profile) return { ok: false, status: 404, fieldErrors: {} };
+
+      if (placementId) {
+        const [existing] = await tx
+          .select({ source: placements.source })
+          .from(placements)
+          .where(and(eq(placements.id, placementId), eq(placements.traineeId, traineeId)));
+        if (!existing) return { ok: false, status: 404, fieldErrors: {} };
+        if (existing.source !== "manual") return { ok: false, status: 409, fieldErrors: {}, formError: IMPORTED_READ_ONLY };
+      }
+
+      const [trust] = await tx.select({ id: trusts.id }).from(trusts).where(eq(trusts.id, input.trustId));
+      if (!trust) return { ok: false, status: 400, fieldErrors: { trustId: "Select the trust" } };
+      let siteName = "";
+      if (input.siteId) {
+        const [site] = await tx
+          .select({ name: sites.name })
+          .from(sites)
+          .where(and(eq(sites.id, input.siteId), eq(sites.trustId, input.trustId)));
+        if (!site) return { ok: false, status: 400, fieldErrors: { siteId: "Select a site of the trust you chose, or leave the site blank" } };
+        siteName = site.name;
+      }
+
+      if (placesTraineeAtTrust(input.placementType)) {
+        const [clash] = await tx
+          .select({ trustName: trusts.name, startsOn: placements.startsOn, endsOn: placements.endsOn })
+          .from(placements)
+          .innerJoin(trusts, eq(trusts.id, placements.trustId))
+          .where(
+            and(
+              eq(placements.traineeId, traineeId),
+              inArray(placements.placementType, IN_POST),
+              lte(placements.startsOn, input.endsOn),
+              gte(placements.endsOn, input.startsOn),
+              placementId ? ne(placements.id, placementId) : undefined,
+            ),
+          )
+          .orderBy(asc(placements.startsOn))
+          .limit(1);
+        if (clash) {
+          return {
+            ok: false,
+            status: 409,
+            fieldErrors: {
+              startsOn: `These dates overlap your placement at ${clash.trustName} from ${formatDate(clash.startsOn)} to ${formatDate(clash.endsOn)}. You can only be in post at one trust at a time`,
+            },
+          };
+        }
+      }
+
+      const values = {
+        trustId: input.trustId,
+        siteId: input.siteId || null,
+        siteName,
+        specialty: input.specialty,
+        grade: input.grade,
+        startsOn: input.startsOn,
+        endsOn: input.endsOn,
+        wte: input.wte.toFixed(2),
+        placementType: input.placementType,
+      };
+      if (placementId) {
+        await tx
+          .update(placements)
+          .set({ ...values, updatedAt: new Date() })
+          .where(and(eq(placements.id, placementId), eq(placements.traineeId, traineeId), eq(placements.source, "manual")));
+        return { ok: true, placementId };
+      }
+      const [created] = await tx
+        .insert(placements)
+        .values({ ...values, traineeId, source: "manual" })
+        .returning({ id: placements.id });
+      return { ok: true, placementId: created!.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "placements_trainee_trust_start_key")) {
+      return { ok: false, status: 409, fieldErrors: { startsOn: SAME_START_MESSAGE } };
+    }
+    throw error;
+  }
+}
+
+export type DeleteResult = { ok: true } | { ok: false; status: 404 | 409; message: string };
+
+export async function deletePlacement(db: Db, traineeId: string, placementId: string): Promise<DeleteResult> {
+  if (!UUID.test(placementId)) return { ok: false, status: 404, message: "Placement not found" };
+  return db.transaction(async (tx): Promise<DeleteResult> => {
+    const [existing] = await tx
+      .select({ source: placements.source })
+      .from(placements)
+      .where(and(eq(placements.id, placementId), eq(placements.traineeId, traineeId)))
+      .for("update");
+    if (!existing) return { ok: false, status: 404, message: "Placement not found" };
+    if (existing.source !== "manual") return { ok: false, status: 409, message: IMPORTED_READ_ONLY };
+    await tx.delete(placements).where(and(eq(placements.id, placementId), eq(placements.traineeId, traineeId)));
+    return { ok: true };
+  });
+}

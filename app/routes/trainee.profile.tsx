@@ -1,0 +1,206 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { BackLink, Button, Radios, Select, SummaryList, Table, Tag, TextInput } from "nhsuk-react-components";
+
+import { requireUser } from "~/auth.server";
+import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
+import { SuccessBanner } from "~/components/success-banner";
+import { getDb } from "~/db.server";
+import { GRADES } from "~/models/domain";
+import { PROFILE_LIMITS, ProfileSchema } from "~/models/profile.schema";
+import { getProfilePage, updateProfile } from "~/models/profile.server";
+import { formatDate } from "~/utils/dates";
+import { parseForm } from "~/utils/forms";
+import { invalid, notFound } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: pageTitle("Your profile") }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args, { role: "trainee" });
+  const page = await getProfilePage(await getDb(), user.id);
+  if (!page) throw notFound();
+  return json(page);
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, { role: "trainee" });
+  const formData = await args.request.formData();
+  const parsed = parseForm(ProfileSchema, formData);
+  if (!parsed.ok) return invalid(parsed);
+  const saved = await updateProfile(await getDb(), user.id, parsed.data);
+  if (!saved) throw notFound();
+  return redirect("/trainee/profile?done=profile");
+}
+
+const DONE: Record<string, string> = {
+  profile: "Your profile has been saved",
+  added: "Your placement has been added",
+  saved: "Your placement has been saved",
+  deleted: "Your placement has been deleted",
+};
+
+function wteText(wte: string): string {
+  const n = Number(wte);
+  return n < 1 ? `Less than full time (${n.toFixed(1)} WTE)` : "Full time";
+}
+
+export default function TraineeProfile() {
+  const { profile, placements } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const done = actionData ? undefined : DONE[params.get("done") ?? ""];
+  const val = (name: string, fallback: string) => keptValue(actionData, name, fallback);
+  const err = (name: string) => fieldError(actionData, name);
+  const ltft = val("ltft", profile.ltft ? "yes" : "no");
+  return (
+    <>
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-two-thirds">
+          <BackLink href="/trainee">Back to your placements</BackLink>
+          {done ? <SuccessBanner>{done}</SuccessBanner> : null}
+          <FormErrorSummary failure={actionData} />
+          <h1>
+            <span className="nhsuk-caption-l">Trainee</span>
+            Your profile
+          </h1>
+
+          <SummaryList>
+            <SummaryList.Row>
+              <SummaryList.Key>GMC number</SummaryList.Key>
+              <SummaryList.Value>{profile.gmcNumber}</SummaryList.Value>
+            </SummaryList.Row>
+            <SummaryList.Row>
+              <SummaryList.Key>Email address</SummaryList.Key>
+              <SummaryList.Value>{profile.email}</SummaryList.Value>
+            </SummaryList.Row>
+            <SummaryList.Row>
+              <SummaryList.Key>Region</SummaryList.Key>
+              <SummaryList.Value>{profile.region ?? "Not recorded"}</SummaryList.Value>
+            </SummaryList.Row>
+          </SummaryList>
+
+          <Form method="post" noValidate>
+            <TextInput id="name" name="name" label="Full name" autoComplete="name" spellCheck={false} defaultValue={val("name", profile.name)} error={err("name")} />
+            <Select id="grade" name="grade" label="Grade" hint="Your grade now. Opportunities say which grades they are open to" defaultValue={val("grade", profile.grade)} error={err("grade")}>
+              {GRADES.map((g) => (
+                <Select.Option key={g} value={g}>
+                  {g}
+                </Select.Option>
+              ))}
+            </Select>
+            <TextInput
+              id="specialty"
+              name="specialty"
+              label="Specialty (optional)"
+              hint="For example, General Surgery"
+              maxLength={PROFILE_LIMITS.specialty}
+              defaultValue={val("specialty", profile.specialty)}
+              error={err("specialty")}
+            />
+            <TextInput
+              id="programme"
+              name="programme"
+              label="Training programme (optional)"
+              hint="For example, West Midlands Core Surgical Training"
+              maxLength={PROFILE_LIMITS.programme}
+              defaultValue={val("programme", profile.programme)}
+              error={err("programme")}
+            />
+            <Radios name="ltft" legend="Working pattern" error={err("ltft")}>
+              <Radios.Item id="ltft" value="no" defaultChecked={ltft === "no"}>
+                Full time
+              </Radios.Item>
+              <Radios.Item id="ltft-yes" value="yes" defaultChecked={ltft === "yes"}>
+                Less than full time (LTFT)
+              </Radios.Item>
+            </Radios>
+            <Button type="submit">Save profile</Button>
+          </Form>
+        </div>
+      </div>
+
+      <h2 id="placements">Your placements</h2>
+      <p>
+        Placements from your deanery&apos;s training-information system are added for you and cannot be changed here. You
+        can add placements that are missing, and change or delete the ones you added.
+      </p>
+      {placements.length ? (
+        <Table responsive caption="Placements, earliest first">
+          <Table.Head>
+            <Table.Row>
+              <Table.Cell>Trust and site</Table.Cell>
+              <Table.Cell>Dates</Table.Cell>
+              <Table.Cell>Post</Table.Cell>
+              <Table.Cell>
+                <span className="nhsuk-u-visually-hidden">Change or where it came from</span>
+              </Table.Cell>
+            </Table.Row>
+          </Table.Head>
+          <Table.Body>
+            {placements.map((p) => (
+              <Table.Row key={p.id}>
+                <Table.Cell>
+                  {p.trustName}
+                  {p.siteName ? (
+                    <>
+                      <br />
+                      <span className="nhsuk-body-s app-secondary-text">{p.siteName}</span>
+                    </>
+                  ) : null}
+                </Table.Cell>
+                <Table.Cell>
+                  {formatDate(p.startsOn)} to {formatDate(p.endsOn)}
+                </Table.Cell>
+                <Table.Cell>
+                  {[p.specialty, p.grade].filter(Boolean).join(", ")}
+                  <br />
+                  <span className="nhsuk-body-s app-secondary-text">
+                    {wteText(p.wte)}
+                    {p.placementType !== "In Post" ? `. ${p.placementType}` : ""}
+                  </span>
+                </Table.Cell>
+                <Table.Cell>
+                  {p.source === "import" ? (
+                    <Tag modifier="grey">From the training-information system</Tag>
+                  ) : (
+                    <Link to={`/trainee/placements/${p.id}`}>
+                      Change<span className="nhsuk-u-visually-hidden"> placement at {p.trustName} from {formatDate(p.startsOn)}</span>
+                    </Link>
+                  )}
+                </Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      ) : (
+        <p>No placements are recorded for you yet.</p>
+      )}
+      <Button href="/trainee/placements/new" secondary>
+        Add placement
+      </Button>
+
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-two-thirds">
+          <h2 id="your-data">Your data</h2>
+          <p>
+            Download a copy of everything Invitational holds about you: your profile, placements, applications and their
+            history, reflections and notifications. It is a JSON file that other services can read.
+          </p>
+          <Button href="/trainee/data.json" secondary download>
+            Download my data
+          </Button>
+
+          <h2 id="close-account">Close your account</h2>
+          <p>
+            Closing your account withdraws your open applications and removes your name, email address, GMC number and
+            what you wrote. You cannot undo it.
+          </p>
+          <p>
+            <Link to="/trainee/close-account">Close my account</Link>
+          </p>
+        </div>
+      </div>
+    </>
+  );
+}
