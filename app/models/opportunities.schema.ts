@@ -188,6 +188,14 @@ export const OpportunitySchema = v.pipe(
     ),
     ["sessions"],
   ),
+  v.forward(
+    v.partialCheck(
+      [["totalHours"], ["hoursPerWeek"]],
+      (i) => i.hoursPerWeek <= i.totalHours,
+      "Hours a week cannot be more than the total hours",
+    ),
+    ["hoursPerWeek"],
+  ),
 );
 
 export type OpportunityInput = v.InferOutput<typeof OpportunitySchema>;
@@ -238,8 +246,18 @@ export function opportunityFormInput(formData: FormData): Record<string, unknown
   };
 }
 
+// The order of the fields on the page: the error summary lists problems in the same order.
+const FIELD_ORDER = [
+  "type", "title", "summary", "description", "learningOutcomes", "objectiveId", "siteId", "sponsorName", "sponsorRole",
+  "startsOn", "endsOn", "applicationDeadline", "totalHours", "hoursPerWeek", "sessions", "seats", "eligibleGrades",
+  "specialties", "tier", "focus", "hlmDimensions",
+];
+
 export function parseOpportunityForm(formData: FormData): FormResult<OpportunityInput> {
   const result = v.safeParse(OpportunitySchema, opportunityFormInput(formData));
   if (result.success) return { ok: true, data: result.output };
-  return { ok: false, fieldErrors: issuesToFieldErrors(result.issues), values: formValues(formData) };
+  const errors = issuesToFieldErrors(result.issues);
+  const rank = (k: string) => (FIELD_ORDER.indexOf(k) === -1 ? FIELD_ORDER.length : FIELD_ORDER.indexOf(k));
+  const fieldErrors = Object.fromEntries(Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b)));
+  return { ok: false, fieldErrors, values: formValues(formData) };
 }

@@ -41,6 +41,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     opportunity,
     eligibility,
     signedIn: Boolean(user),
+    isTrainee: user?.role === "trainee",
     application,
     canApply: user?.role === "trainee" && eligibility.eligible && !application,
     confidential: needsConfidentiality(opportunity.type),
@@ -61,7 +62,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function OpportunityPage() {
-  const { opportunity: o, eligibility, signedIn, application, canApply, confidential } = useLoaderData<typeof loader>();
+  const { opportunity: o, eligibility, signedIn, isTrainee, application, canApply, confidential } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
@@ -77,14 +78,22 @@ export default function OpportunityPage() {
             <span className="nhsuk-u-visually-hidden">Information: </span>
             <p>{eligibility.reason}</p>
           </div>
+        ) : !signedIn ? (
+          <div className="nhsuk-inset-text" id="eligibility">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>{eligibility.reason}</p>
+            <p>
+              <Link to={`/sign-in?redirectTo=${encodeURIComponent(`/opportunities/${o.id}`)}`}>Sign in</Link> or{" "}
+              <Link to="/register">create a trainee account</Link>.
+            </p>
+          </div>
         ) : (
           <WarningCallout id="eligibility">
             <WarningCallout.Heading>Who can apply</WarningCallout.Heading>
             <p>{eligibility.reason}</p>
-            {!signedIn ? (
+            {isTrainee ? (
               <p>
-                <Link to={`/sign-in?redirectTo=${encodeURIComponent(`/opportunities/${o.id}`)}`}>Sign in</Link> or{" "}
-                <Link to="/register">create a trainee account</Link>.
+                <Link to="/opportunities?eligible=mine">See opportunities open to your grade</Link>
               </p>
             ) : null}
           </WarningCallout>

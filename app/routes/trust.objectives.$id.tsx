@@ -35,12 +35,12 @@ export async function action(args: ActionFunctionArgs) {
   const intent = formData.get("intent");
   if (intent === "retire" || intent === "restore") {
     await setObjectiveRetired(db, user.trustId, objective.id, intent === "retire");
-    return redirect("/trust/objectives");
+    return redirect(`/trust/objectives?done=${intent}`);
   }
   const parsed = parseForm(ObjectiveSchema, formData);
   if (!parsed.ok) return invalid(parsed);
   await updateObjective(db, user.trustId, objective.id, parsed.data);
-  return redirect("/trust/objectives");
+  return redirect("/trust/objectives?done=saved");
 }
 
 export default function EditObjective() {

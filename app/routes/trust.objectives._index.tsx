@@ -35,6 +35,12 @@ export default function Objectives() {
   return (
     <>
       {params.get("added") && !actionData ? <SuccessBanner>The objective is added.</SuccessBanner> : null}
+      {params.get("done") && !actionData ? (
+        <SuccessBanner>
+          {{ saved: "The objective is saved.", retire: "The objective is retired.", restore: "The objective can be chosen again." }[params.get("done") ?? ""] ??
+            "Done."}
+        </SuccessBanner>
+      ) : null}
       <FormErrorSummary failure={actionData} />
       <h1>Organisational objectives</h1>
       <p>

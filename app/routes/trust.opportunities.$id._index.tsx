@@ -30,6 +30,7 @@ const DONE: Record<string, string> = {
   archive: "The opportunity is archived.",
   duplicate: "This is a copy, saved as a draft. Change the dates before you publish it.",
   saved: "Your changes are saved.",
+  created: "The opportunity is saved as a draft. Check the preview, then publish it.",
 };
 
 export async function action(args: ActionFunctionArgs) {

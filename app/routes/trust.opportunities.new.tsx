@@ -26,7 +26,7 @@ export async function action(args: ActionFunctionArgs) {
   if (!parsed.ok) return invalid(parsed);
   const result = await saveOpportunity(await getDb(), { trustId: user.trustId, userId: user.id }, parsed.data);
   if (!result.ok) return invalid(failure(formData, result.fieldErrors, result.formError), result.status === 409 ? 409 : 400);
-  return redirect(`/trust/opportunities/${result.id}?saved=1`);
+  return redirect(`/trust/opportunities/${result.id}?done=created`);
 }
 
 export default function NewOpportunity() {

@@ -45,7 +45,7 @@ export async function publishOpportunity(page: Page, o: NewOpportunity): Promise
     await page.getByLabel("Session 1 location").fill("Board room, Heartlands Hospital");
   }
   await page.getByRole("button", { name: "Save draft" }).click();
-  await page.waitForURL(/\/trust\/opportunities\/[0-9a-f-]{36}\?saved=1/);
+  await page.waitForURL(/\/trust\/opportunities\/[0-9a-f-]{36}\?done=created/);
   const id = new URL(page.url()).pathname.split("/").pop()!;
   await page.getByRole("button", { name: "Publish opportunity" }).click();
   await page.waitForURL(/done=publish/);

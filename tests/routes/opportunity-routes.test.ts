@@ -45,7 +45,7 @@ describe("creating an opportunity", () => {
     const cookie = await leadOf(trust.id);
     const res = await callRoute(t.db, create.action, formRequest("/trust/opportunities/new", opportunityFields(), cookie));
     expect(res.status).toBe(302);
-    expect(res.headers.get("Location")).toMatch(/^\/trust\/opportunities\/[0-9a-f-]{36}\?saved=1$/);
+    expect(res.headers.get("Location")).toMatch(/^\/trust\/opportunities\/[0-9a-f-]{36}\?done=created$/);
   });
 
   it("is for trust leads only", async () => {

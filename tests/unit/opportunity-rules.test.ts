@@ -77,6 +77,16 @@ describe("opportunity form rules", () => {
     expect(errors.learningOutcomes).toBe("Enter at least one learning outcome");
   });
 
+  it("keeps hours a week within the total", () => {
+    expect(errorsFor({ totalHours: "1", hoursPerWeek: "4" }).hoursPerWeek).toBe("Hours a week cannot be more than the total hours");
+  });
+
+  it("lists problems in the order of the fields on the page", () => {
+    const result = parseOpportunityForm(opportunityForm({ title: "", seats: "0", endsOn: "2027-02-01", learningOutcomes: "" }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(Object.keys(result.fieldErrors)).toEqual(["title", "learningOutcomes", "endsOn", "sessions", "seats"]);
+  });
+
   it("bounds text lengths", () => {
     expect(errorsFor({ title: "x".repeat(121) }).title).toBe("Title must be 120 characters or fewer");
     expect(errorsFor({ summary: "x".repeat(301) }).summary).toBe("Summary must be 300 characters or fewer");

@@ -1,0 +1,609 @@
+// Rotation import: the rules that need no database. The columns of the national Trainee
+// Information System's placement export, the check of each row, the plan of what an import
+// changes given what the database already holds, and the CSV of the invalid rows.
+// Safe for the browser bundle (the upload page lists the columns): no server imports.
+import * as v from "valibot";
+
+import { formatDate } from "~/utils/dates";
+
+import { GRADES, PLACEMENT_TYPES, type Grade, type PlacementType, type Region } from "./domain";
+
+export const IMPORT_COLUMNS = [
+  "GMC Number",
+  "Forenames",
+  "Surname",
+  "Email",
+  "Grade",
+  "Specialty1",
+  "Programme Name",
+  "Employing Body Code",
+  "Site",
+  "Date From",
+  "Date To",
+  "WTE",
+  "Placement Type",
+] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+export const MAX_IMPORT_ROWS = 100_000;
+
+/** Where each column's value sits in a stored row (`cells`): the order of IMPORT_COLUMNS. */
+const COL = {
+  gmc: 0,
+  forenames: 1,
+  surname: 2,
+  email: 3,
+  grade: 4,
+  specialty: 5,
+  programme: 6,
+  ods: 7,
+  site: 8,
+  from: 9,
+  to: 10,
+  wte: 11,
+  type: 12,
+} as const;
+
+export type RowErrorCode =
+  | "columns"
+  | "gmc"
+  | "name"
+  | "email"
+  | "email_taken"
+  | "grade"
+  | "text"
+  | "ods"
+  | "not_your_trust"
+  | "date"
+  | "end_before_start"
+  | "wte"
+  | "placement_type"
+  | "duplicate"
+  | "overlap";
+
+export interface RowError {
+  /** The heading of the column at fault, or "" for the row as a whole. */
+  column: string;
+  code: RowErrorCode;
+  reason: string;
+}
+
+/** One data row of the file: its line number (the heading row is line 1) and the known columns' values. */
+export interface RawRow {
+  line: number;
+  cells: string[];
+  /** Set when the row has the wrong number of values: its cells cannot be trusted. */
+  shapeError?: RowError | null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Headings
+
+export function normaliseHeading(heading: string): string {
+  return heading.replace(/^\uFEFF/, "").trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+export type HeadingResult = { ok: true; indexes: number[]; width: number } | { ok: false; message: string };
+
+function listOf(items: string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** Finds each known column in the heading row (any case, any order); other columns are ignored. */
+export function readHeadings(record: string[]): HeadingResult {
+  const seen = new Map<string, number>();
+  for (const [i, heading] of record.entries()) {
+    const key = normaliseHeading(heading);
+    if (!key) continue;
+    const known = IMPORT_COLUMNS.find((c) => c.toLowerCase() === key);
+    if (known && seen.has(key)) return { ok: false, message: `The column "${known}" appears more than once in the first row` };
+    seen.set(key, i);
+  }
+  const missing = IMPORT_COLUMNS.filter((c) => !seen.has(c.toLowerCase()));
+  if (missing.length) {
+    const what = missing.length === 1 ? "column" : "columns";
+    return {
+      ok: false,
+      message: `The file is missing the ${what} ${listOf(missing.map((c) => `"${c}"`))}. The first row must be the column headings`,
+    };
+  }
+  return { ok: true, indexes: IMPORT_COLUMNS.map((c) => seen.get(c.toLowerCase())!), width: record.length };
+}
+
+// Control characters (NUL cannot be stored in PostgreSQL text at all) are dropped from every value.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** The known columns' values of one record, trimmed, in IMPORT_COLUMNS order, and a row-level error for a wrong shape. */
+export function rowFromRecord(line: number, record: string[], headings: { indexes: number[]; width: number }): RawRow {
+  const cells = headings.indexes.map((i) => (record[i] ?? "").replace(CONTROL, "").trim());
+  let shapeError: RowError | null = null;
+  const extra = record.slice(headings.width);
+  if (record.length < headings.width || extra.some((c) => c.trim() !== "")) {
+    shapeError = {
+      column: "",
+      code: "columns",
+      reason: `The row has ${record.length} values but the heading row has ${headings.width}: check for a missing value or an unquoted comma`,
+    };
+  }
+  return { line, cells, shapeError };
+}
+
+// ---------------------------------------------------------------------------------------
+// Values
+
+/** YYYY-MM-DD or DD/MM/YYYY (day and month may have one digit) to an ISO date, or null. */
+export function parseImportDate(value: string): string | null {
+  let y: number;
+  let m: number;
+  let d: number;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
+  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (uk) [d, m, y] = [Number(uk[1]), Number(uk[2]), Number(uk[3])];
+  else return null;
+  if (y < 1950 || y > 2100 || m < 1 || m > 12 || d < 1) return null;
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (d > daysInMonth) return null;
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/** Whole-time equivalent 0.1–1.0 with at most two decimals, as stored ("0.60"), or null. */
+export function parseWte(value: string): string | null {
+  if (!/^(?:\d(?:\.\d{1,2})?|\.\d{1,2})$/.test(value)) return null;
+  const n = Number(value);
+  if (!(n >= 0.1 && n <= 1)) return null;
+  return n.toFixed(2);
+}
+
+const GRADE_ALIASES: Record<string, Grade> = { F1: "FY1", F2: "FY2" };
+
+export function normaliseGrade(value: string): Grade | null {
+  const key = value.toUpperCase().replace(/\s+/g, "");
+  if ((GRADES as readonly string[]).includes(key)) return key as Grade;
+  return GRADE_ALIASES[key] ?? null;
+}
+
+const placementTypeKey = (s: string) => s.toLowerCase().replace(/[^a-z]/g, "");
+const PLACEMENT_TYPE_BY_KEY = new Map<string, PlacementType>(PLACEMENT_TYPES.map((t) => [placementTypeKey(t), t]));
+
+/** "In Post - Extension", "in post-extension" and "IN POST – EXTENSION" are one type. */
+export function normalisePlacementType(value: string): PlacementType | null {
+  return PLACEMENT_TYPE_BY_KEY.get(placementTypeKey(value)) ?? null;
+}
+
+export function isValidGmcNumber(value: string): boolean {
+  return /^\d{7}$/.test(value);
+}
+
+const EmailFormat = v.pipe(v.string(), v.maxLength(254), v.email());
+
+// ---------------------------------------------------------------------------------------
+// Checking rows
+
+export interface TrustRef {
+  id: string;
+  odsCode: string;
+  name: string;
+  region: Region;
+  /** Site id by lower-cased site name. */
+  sites: Map<string, string>;
+}
+
+export interface CheckContext {
+  trustsByOds: Map<string, TrustRef>;
+  /** A DME's trust: rows at any other trust are refused. Null for an administrator. */
+  scopeTrustId: string | null;
+}
+
+export interface CheckedRow {
+  line: number;
+  gmcNumber: string;
+  name: string;
+  email: string;
+  grade: Grade;
+  specialty: string;
+  programme: string;
+  trust: TrustRef;
+  siteId: string | null;
+  siteName: string;
+  startsOn: string;
+  endsOn: string;
+  wte: string;
+  placementType: PlacementType;
+}
+
+const MAX_TEXT = 200;
+
+/** Every problem with one row's own values; a row with none becomes a CheckedRow. */
+export function checkRow(row: RawRow, context: CheckContext): { ok: true; row: CheckedRow } | { ok: false; errors: RowError[] } {
+  if (row.shapeError) return { ok: false, errors: [row.shapeError] };
+  const c = (i: number) => row.cells[i] ?? "";
+  const errors: RowError[] = [];
+  const fail = (column: ImportColumn, code: RowErrorCode, reason: string) => errors.push({ column, code, reason });
+
+  const gmcNumber = c(COL.gmc);
+  if (!isValidGmcNumber(gmcNumber)) {
+    fail("GMC Number", "gmc", gmcNumber ? `Bad GMC number "${gmcNumber}": it must be 7 digits, like 1234567` : "Bad GMC number: the GMC Number is empty");
+  }
+
+  const forenames = c(COL.forenames);
+  const surname = c(COL.surname);
+  const name = `${forenames} ${surname}`.trim();
+  if (!surname) fail("Surname", "name", "The Surname is empty");
+  else if (name.length > MAX_TEXT) fail("Surname", "name", `The name must be ${MAX_TEXT} characters or fewer`);
+
+  const email = c(COL.email).toLowerCase();
+  if (!email) fail("Email", "email", "The Email is empty");
+  else if (!v.is(EmailFormat, email)) fail("Email", "email", `"${c(COL.email)}" is not an email address`);
+
+  const grade = normaliseGrade(c(COL.grade));
+  if (!grade) {
+    fail("Grade", "grade", `Unknown grade "${c(COL.grade)}": use FY1, FY2, CT1 to CT3, ST1 to ST8 or GPST1 to GPST3`);
+  }
+
+  const specialty = c(COL.specialty);
+  if (specialty.length > MAX_TEXT) fail("Specialty1", "text", `Specialty1 must be ${MAX_TEXT} characters or fewer`);
+  const programme = c(COL.programme);
+  if (programme.length > MAX_TEXT) fail("Programme Name", "text", `Programme Name must be ${MAX_TEXT} characters or fewer`);
+
+  const odsCode = c(COL.ods).toUpperCase();
+  const trust = context.trustsByOds.get(odsCode);
+  if (!odsCode) fail("Employing Body Code", "ods", "Unknown ODS code: the Employing Body Code is empty");
+  else if (!trust) fail("Employing Body Code", "ods", `Unknown ODS code "${c(COL.ods)}": no trust has this code`);
+  else if (context.scopeTrustId && trust.id !== context.scopeTrustId) {
+    fail("Employing Body Code", "not_your_trust", `Not your trust: ${trust.name} (${trust.odsCode}) is not the trust you import for`);
+  }
+
+  const siteName = c(COL.site);
+  if (siteName.length > MAX_TEXT) fail("Site", "text", `Site must be ${MAX_TEXT} characters or fewer`);
+
+  const startsOn = parseImportDate(c(COL.from));
+  const endsOn = parseImportDate(c(COL.to));
+  if (!startsOn) fail("Date From", "date", `Date From "${c(COL.from)}" is not a date like 2026-08-05 or 05/08/2026`);
+  if (!endsOn) fail("Date To", "date", `Date To "${c(COL.to)}" is not a date like 2027-02-02 or 02/02/2027`);
+  if (startsOn && endsOn && endsOn < startsOn) {
+    fail("Date To", "end_before_start", `End before start: Date To (${formatDate(endsOn)}) is before Date From (${formatDate(startsOn)})`);
+  }
+
+  const wte = parseWte(c(COL.wte));
+  if (!wte) fail("WTE", "wte", `WTE "${c(COL.wte)}" must be a number from 0.1 to 1.0, like 0.6`);
+
+  const placementType = normalisePlacementType(c(COL.type));
+  if (!placementType) {
+    fail("Placement Type", "placement_type", `Unknown placement type "${c(COL.type)}": use ${listOf(PLACEMENT_TYPES.map((t) => t))}`);
+  }
+
+  if (errors.length || !grade || !trust || !startsOn || !endsOn || !wte || !placementType) return { ok: false, errors };
+  return {
+    ok: true,
+    row: {
+      line: row.line,
+      gmcNumber,
+      name,
+      email,
+      grade,
+      specialty,
+      programme,
+      trust,
+      siteId: trust.sites.get(siteName.toLowerCase()) ?? null,
+      siteName,
+      startsOn,
+      endsOn,
+      wte,
+      placementType,
+    },
+  };
+}
+
+const overlaps = (a: { startsOn: string; endsOn: string }, b: { startsOn: string; endsOn: string }) =>
+  a.startsOn <= b.endsOn && b.startsOn <= a.endsOn;
+
+const span = (p: { startsOn: string; endsOn: string }) => `${formatDate(p.startsOn)} to ${formatDate(p.endsOn)}`;
+
+export interface CheckedFile {
+  /** Rows that passed every check within the file, grouped by GMC number in order of first line. */
+  byGmc: Map<string, CheckedRow[]>;
+  errors: Map<number, RowError[]>;
+  lines: number;
+}
+
+/**
+ * The checks that need only the file: each row's values, then for each trainee, in line order,
+ * a second row for the same trust and Date From (a duplicate) or a row whose dates overlap an
+ * earlier row's. The later row is the one refused.
+ */
+export function checkFile(rows: RawRow[], context: CheckContext): CheckedFile {
+  const errors = new Map<number, RowError[]>();
+  const byGmc = new Map<string, CheckedRow[]>();
+  for (const raw of rows) {
+    const checked = checkRow(raw, context);
+    if (!checked.ok) {
+      errors.set(raw.line, checked.errors);
+      continue;
+    }
+    const row = checked.row;
+    const earlier = byGmc.get(row.gmcNumber) ?? [];
+    const same = earlier.find((e) => e.trust.id === row.trust.id && e.startsOn === row.startsOn);
+    if (same) {
+      errors.set(row.line, [
+        {
+          column: "",
+          code: "duplicate",
+          reason: `Duplicate row: line ${same.line} has the same GMC number, Employing Body Code and Date From`,
+        },
+      ]);
+      continue;
+    }
+    const clash = earlier.find((e) => overlaps(e, row));
+    if (clash) {
+      errors.set(row.line, [
+        {
+          column: "Date From",
+          code: "overlap",
+          reason: `Overlapping placements: this trainee's placement on line ${clash.line} (${clash.trust.odsCode}, ${span(clash)}) overlaps ${span(row)}`,
+        },
+      ]);
+      continue;
+    }
+    earlier.push(row);
+    byGmc.set(row.gmcNumber, earlier);
+  }
+  return { byGmc, errors, lines: rows.length };
+}
+
+// ---------------------------------------------------------------------------------------
+// The plan: what confirming would write, given what the database holds now
+
+export interface ExistingTrainee {
+  userId: string;
+  grade: Grade;
+  specialty: string;
+  programme: string;
+  ltft: boolean;
+}
+
+export interface ExistingPlacement {
+  id: string;
+  trustId: string;
+  odsCode: string;
+  startsOn: string;
+  endsOn: string;
+  siteId: string | null;
+  siteName: string;
+  specialty: string;
+  grade: Grade;
+  wte: string;
+  placementType: PlacementType;
+  source: "manual" | "import";
+}
+
+export interface PlanInput {
+  file: CheckedFile;
+  /** By GMC number. */
+  trainees: Map<string, ExistingTrainee>;
+  /** By trainee (user) id. */
+  placements: Map<string, ExistingPlacement[]>;
+  /** User id by (lower-case) e-mail address, for the addresses of trainees who would be new. */
+  emailOwners: Map<string, string>;
+  /** Today (Europe/London), to pick the row that describes the trainee now. */
+  today: string;
+}
+
+export interface ImportCounts {
+  newTrainees: number;
+  updatedTrainees: number;
+  newPlacements: number;
+  updatedPlacements: number;
+  unchangedRows: number;
+  invalidRows: number;
+}
+
+export interface PlacementValues {
+  trustId: string;
+  siteId: string | null;
+  siteName: string;
+  specialty: string;
+  grade: Grade;
+  startsOn: string;
+  endsOn: string;
+  wte: string;
+  placementType: PlacementType;
+}
+
+export interface ImportPlan {
+  counts: ImportCounts;
+  errors: Map<number, RowError[]>;
+  newTrainees: { gmcNumber: string; email: string; name: string; grade: Grade; specialty: string; programme: string; region: Region; ltft: boolean }[];
+  traineeUpdates: { userId: string; grade: Grade; specialty: string; programme: string; ltft: boolean }[];
+  /** traineeId is null for a trainee created by this import: look it up by GMC number. */
+  newPlacements: (PlacementValues & { traineeId: string | null; gmcNumber: string })[];
+  placementUpdates: (PlacementValues & { id: string })[];
+}
+
+/**
+ * The row that describes the trainee today: the placement that includes today, else the
+ * latest one already started, else the first one to come.
+ */
+export function currentRow<T extends { startsOn: string; endsOn: string; line: number }>(rows: T[], today: string): T {
+  const byStart = [...rows].sort((a, b) => (a.startsOn === b.startsOn ? a.line - b.line : a.startsOn < b.startsOn ? -1 : 1));
+  const now = byStart.filter((r) => r.startsOn <= today && today <= r.endsOn);
+  if (now.length) return now[now.length - 1]!;
+  const started = byStart.filter((r) => r.startsOn <= today);
+  if (started.length) return started[started.length - 1]!;
+  return byStart[0]!;
+}
+
+const placementKey = (trustId: string, startsOn: string) => `${trustId}|${startsOn}`;
+
+function valuesOf(row: CheckedRow): PlacementValues {
+  return {
+    trustId: row.trust.id,
+    siteId: row.siteId,
+    siteName: row.siteName,
+    specialty: row.specialty,
+    grade: row.grade,
+    startsOn: row.startsOn,
+    endsOn: row.endsOn,
+    wte: row.wte,
+    placementType: row.placementType,
+  };
+}
+
+function samePlacement(existing: ExistingPlacement, row: PlacementValues): boolean {
+  return (
+    existing.endsOn === row.endsOn &&
+    existing.siteId === row.siteId &&
+    existing.siteName === row.siteName &&
+    existing.specialty === row.specialty &&
+    existing.grade === row.grade &&
+    Number(existing.wte).toFixed(2) === row.wte &&
+    existing.placementType === row.placementType &&
+    existing.source === "import"
+  );
+}
+
+/**
+ * Matches rows to trainees (GMC number) and placements (trainee, trust and Date From) and
+ * decides, row by row, new, updated, unchanged or invalid. Deterministic: the same file
+ * against the same database gives the same plan, which is what makes a re-import change nothing.
+ */
+export function planImport(input: PlanInput): ImportPlan {
+  const errors = new Map(input.file.errors);
+  const refuse = (row: CheckedRow, error: RowError) => errors.set(row.line, [error]);
+  const plan: ImportPlan = {
+    counts: { newTrainees: 0, updatedTrainees: 0, newPlacements: 0, updatedPlacements: 0, unchangedRows: 0, invalidRows: 0 },
+    errors,
+    newTrainees: [],
+    traineeUpdates: [],
+    newPlacements: [],
+    placementUpdates: [],
+  };
+  const claimedEmails = new Map<string, number>();
+
+  for (const [gmcNumber, fileRows] of input.file.byGmc) {
+    const existing = input.trainees.get(gmcNumber);
+    let rows = fileRows;
+
+    if (!existing) {
+      // A new account: its e-mail address must be free, in the database and in the file.
+      const email = currentRow(rows, input.today).email;
+      const owner = input.emailOwners.get(email);
+      const claimedBy = claimedEmails.get(email);
+      if (owner || claimedBy !== undefined) {
+        const reason = owner
+          ? `Another account already uses the email address ${email} (the GMC number does not match it)`
+          : `The trainee on line ${claimedBy} has the same email address ${email}`;
+        for (const row of rows) refuse(row, { column: "Email", code: "email_taken", reason });
+        continue;
+      }
+      claimedEmails.set(email, rows[0]!.line);
+    } else {
+      // Against the placements already held: those the file does not replace must not overlap.
+      // Refusing a row brings back the placement it would have replaced, so repeat until stable.
+      const held = input.placements.get(existing.userId) ?? [];
+      for (let changed = true; changed; ) {
+        changed = false;
+        const replaced = new Set(rows.map((r) => placementKey(r.trust.id, r.startsOn)));
+        const kept = held.filter((p) => !replaced.has(placementKey(p.trustId, p.startsOn)));
+        for (const row of rows) {
+          const clash = kept.find((p) => overlaps(p, row));
+          if (!clash) continue;
+          refuse(row, {
+            column: "Date From",
+            code: "overlap",
+            reason: `Overlapping placements: the trainee already has a placement at ${clash.odsCode} from ${span(clash)}`,
+          });
+          rows = rows.filter((r) => r !== row);
+          changed = true;
+          break;
+        }
+      }
+      if (!rows.length) continue;
+    }
+
+    const now = currentRow(rows, input.today);
+    const ltft = Number(now.wte) < 1;
+    if (!existing) {
+      plan.newTrainees.push({
+        gmcNumber,
+        email: now.email,
+        name: now.name,
+        grade: now.grade,
+        specialty: now.specialty,
+        programme: now.programme,
+        region: now.trust.region,
+        ltft,
+      });
+      plan.counts.newTrainees += 1;
+      for (const row of rows) plan.newPlacements.push({ ...valuesOf(row), traineeId: null, gmcNumber });
+      plan.counts.newPlacements += rows.length;
+      continue;
+    }
+
+    // Training details come from the file; a blank specialty or programme keeps what is held.
+    const profile = {
+      userId: existing.userId,
+      grade: now.grade,
+      specialty: now.specialty || existing.specialty,
+      programme: now.programme || existing.programme,
+      ltft,
+    };
+    if (
+      profile.grade !== existing.grade ||
+      profile.specialty !== existing.specialty ||
+      profile.programme !== existing.programme ||
+      profile.ltft !== existing.ltft
+    ) {
+      plan.traineeUpdates.push(profile);
+      plan.counts.updatedTrainees += 1;
+    }
+    const held = new Map((input.placements.get(existing.userId) ?? []).map((p) => [placementKey(p.trustId, p.startsOn), p]));
+    for (const row of rows) {
+      const values = valuesOf(row);
+      const match = held.get(placementKey(row.trust.id, row.startsOn));
+      if (!match) {
+        plan.newPlacements.push({ ...values, traineeId: existing.userId, gmcNumber });
+        plan.counts.newPlacements += 1;
+      } else if (samePlacement(match, values)) {
+        plan.counts.unchangedRows += 1;
+      } else {
+        plan.placementUpdates.push({ ...values, id: match.id });
+        plan.counts.updatedPlacements += 1;
+      }
+    }
+  }
+  plan.counts.invalidRows = errors.size;
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------
+// The invalid rows as CSV
+
+/** A cell a spreadsheet would run as a formula gets a leading apostrophe, so it shows as text. */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** RFC 4180: every value quoted, quotes doubled. */
+export function csvLine(values: string[]): string {
+  return values.map((value) => `"${neutraliseCell(value).replace(/"/g, '""')}"`).join(",");
+}
+
+export const INVALID_ROWS_HEADINGS = [...IMPORT_COLUMNS, "Line", "Column", "Reason"];
+
+/**
+ * The invalid rows with the import's columns first, so the file can be corrected and uploaded
+ * again as it is (the importer ignores the extra Line, Column and Reason columns). A byte order
+ * mark makes spreadsheets read it as UTF-8.
+ */
+export function invalidRowsCsv(rows: { line: number; cells: string[]; errors: RowError[] }[]): string {
+  const lines = [csvLine(INVALID_ROWS_HEADINGS)];
+  for (const row of rows) {
+    const columns = [...new Set(row.errors.map((e) => e.column).filter(Boolean))].join("; ");
+    const reasons = row.errors.map((e) => e.reason).join("; ");
+    lines.push(csvLine([...IMPORT_COLUMNS.map((_, i) => row.cells[i] ?? ""), String(row.line), columns, reasons]));
+  }
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
