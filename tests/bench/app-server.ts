@@ -7,6 +7,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 export interface AppServer {
   url: string;
+  /** The child's PID (tsx runs server.ts in a grandchild: measure the whole tree). */
+  pid: number | undefined;
   output(): string;
   /** SIGTERM (the server closes its pool and exits), SIGKILL after 10 s. Safe to call twice. */
   stop(): Promise<void>;
@@ -67,5 +69,5 @@ export async function startAppServer(options: { databaseUrl: string; port: numbe
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, output: () => log, stop };
+  return { url, pid: child.pid, output: () => log, stop };
 }

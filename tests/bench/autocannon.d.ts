@@ -23,6 +23,7 @@ declare module "autocannon" {
 
   export interface Result {
     requests: Histogram & { total: number };
+    throughput: Histogram & { total: number };
     latency: Histogram;
     errors: number;
     timeouts: number;

@@ -17,6 +17,8 @@ export interface RouteResult {
   p95: number;
   p99: number;
   requests: number;
+  /** Mean response size, headers and body. */
+  bytesPerResponse: number;
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
@@ -61,6 +63,7 @@ export async function measure(baseUrl: string, route: Route, options: { seconds:
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     requests: result.requests.total,
+    bytesPerResponse: result.requests.total ? result.throughput.total / result.requests.total : 0,
     non2xx: result.non2xx,
     errors: result.errors,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count])),

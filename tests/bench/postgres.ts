@@ -12,6 +12,8 @@ export const BENCH_DATABASE = "invitational_bench";
 export interface BenchDatabase {
   /** URL of the fresh, empty benchmark database. */
   url: string;
+  /** The postmaster's PID when this process started the server (for CPU accounting), else null. */
+  postmasterPid: number | null;
   /** Drops the database, and stops the server if this process started it. Safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -65,7 +67,7 @@ function newestPgBin(): string {
 }
 
 /** Starts a private PostgreSQL server on a free loopback port; returns its admin URL and a stop function. */
-async function startLocalServer(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+async function startLocalServer(): Promise<{ adminUrl: string; pid: number | null; stop(): Promise<void> }> {
   const bin = newestPgBin();
   // initdb refuses to run as root, so as root the cluster belongs to the postgres user.
   const asRoot = process.getuid?.() === 0;
@@ -99,19 +101,25 @@ async function startLocalServer(): Promise<{ adminUrl: string; stop(): Promise<v
     }
     const version = spawnSync(path.join(bin, "postgres"), ["--version"], { encoding: "utf8" }).stdout.trim();
     console.log(`Started ${version} on 127.0.0.1:${port} (${dir})`);
-    return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+    return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, pid: readPostmasterPid(dataDir), stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
+/** The first line of postmaster.pid, or null when the server is not running. */
+function readPostmasterPid(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
 /** Stops the postmaster by PID with SIGINT (a "fast" shutdown), as .ci/run does; SIGQUIT after 30 s. */
 async function stopPostmaster(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  const pid = readPostmasterPid(dataDir);
+  if (!pid) return;
   const alive = () => {
     try {
       process.kill(pid, 0);
@@ -137,6 +145,7 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     let disposed = false;
     return {
       url: database.url,
+      postmasterPid: server?.pid ?? null,
       async dispose() {
         if (disposed) return;
         disposed = true;

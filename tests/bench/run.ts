@@ -5,6 +5,7 @@
 // BENCH_SECONDS (default 20): seconds per route. BENCH_DATABASE_URL: use this PostgreSQL
 // server (its user needs CREATEDB) instead of starting one.
 import { writeFileSync } from "node:fs";
+import os from "node:os";
 
 import { openDatabase } from "../../db/client";
 import { createUserSession } from "../../app/auth.server";
@@ -13,6 +14,7 @@ import { parseSearchParams } from "../../app/models/search.schema";
 import { rotationSections, searchFacets, searchOpportunities } from "../../app/models/search.server";
 import { todayInLondon } from "../../app/utils/dates";
 import { ensureBuild, startAppServer } from "./app-server";
+import { treeCpuSeconds } from "./cpu";
 import { openExplainer, type Explained } from "./explain";
 import { measure, warmUp, type Route, type RouteResult } from "./load";
 import { freePort, openBenchDatabase } from "./postgres";
@@ -80,7 +82,9 @@ async function main(): Promise<number> {
   ensureBuild();
   const server = await startAppServer({ databaseUrl: bench.url, port: await freePort() });
   cleanups.push(() => server.stop());
-  console.log(`Server ready at ${server.url}; ${CONNECTIONS} connections, ${SECONDS} s a route\n`);
+  // Two cores shared with whatever else runs: a high load average means noisy numbers.
+  const loadAverage = os.loadavg()[0] ?? 0;
+  console.log(`Server ready at ${server.url}; ${CONNECTIONS} connections, ${SECONDS} s a route; load average ${loadAverage.toFixed(1)} on ${os.availableParallelism()} cores\n`);
 
   const routes: Route[] = [
     { name: "static page /", path: "/" },
@@ -88,19 +92,24 @@ async function main(): Promise<number> {
     { name: "search + 3 filters", path: `/opportunities?${SEARCH_QUERY}` },
     { name: "trainee /opportunities", path: "/opportunities", headers: { cookie }, expect: "At your trust now" },
   ];
-  const results: RouteResult[] = [];
+  // CPU per request of the server's process tree and of PostgreSQL's (a private server only).
+  const cpu = () => ({ app: treeCpuSeconds(server.pid), db: treeCpuSeconds(bench.postmasterPid) });
+  const results: (RouteResult & { appCpuMs: number; dbCpuMs: number })[] = [];
   for (const route of routes) {
     await warmUp(server.url, route);
+    const before = cpu();
     const result = await measure(server.url, route, { seconds: SECONDS, connections: CONNECTIONS });
+    const after = cpu();
+    const perRequest = (seconds: number) => (1000 * seconds) / Math.max(1, result.requests);
+    results.push({ ...result, appCpuMs: perRequest(after.app - before.app), dbCpuMs: perRequest(after.db - before.db) });
     console.log(`  ${route.name}: ${result.requestsPerSecond.toFixed(0)} req/s`);
-    results.push(result);
   }
 
   const baseline = results[0]!.requestsPerSecond;
-  console.log(`\n${"route".padEnd(24)}${"req/s".padStart(8)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"vs /".padStart(8)}`);
+  console.log(`\n${"route".padEnd(24)}${"req/s".padStart(8)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"vs /".padStart(8)}${"KB".padStart(7)}${"app CPU".padStart(9)}${"db CPU".padStart(8)}  (CPU: ms per request)`);
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(24)}${r.requestsPerSecond.toFixed(0).padStart(8)}${ms(r.p50).padStart(9)}${ms(r.p95).padStart(9)}${ms(r.p99).padStart(9)}${`${((100 * r.requestsPerSecond) / baseline).toFixed(0)}%`.padStart(8)}`,
+      `${r.name.padEnd(24)}${r.requestsPerSecond.toFixed(0).padStart(8)}${ms(r.p50).padStart(9)}${ms(r.p95).padStart(9)}${ms(r.p99).padStart(9)}${`${((100 * r.requestsPerSecond) / baseline).toFixed(0)}%`.padStart(8)}${(r.bytesPerResponse / 1024).toFixed(1).padStart(7)}${ms(r.appCpuMs).padStart(9)}${ms(r.dbCpuMs).padStart(8)}`,
     );
   }
 
@@ -154,6 +163,7 @@ async function main(): Promise<number> {
         at: new Date().toISOString(),
         seconds: SECONDS,
         connections: CONNECTIONS,
+        loadAverage,
         seedSeconds,
         counts: seeded.counts,
         searchQuery: SEARCH_QUERY,
@@ -177,7 +187,8 @@ let exitCode = 1;
 try {
   exitCode = await main();
 } catch (error) {
-  console.error("Benchmark failed:", error instanceof Error ? error.message : error);
+  // Cut: a failed bulk insert's message carries all of its parameters.
+  console.error("Benchmark failed:", (error instanceof Error ? error.message : String(error)).slice(0, 2000));
 } finally {
   await cleanUp();
 }

@@ -1,12 +1,13 @@
 // Fills the benchmark database at the scale PRODUCT.md designs for (220 trusts, 60,000
-// trainees, 20,000 opportunities, 200,000 applications), fast: rows are built in memory
-// and written 1,000 to a statement in one transaction, one password hash is shared by every
-// account, and the search vectors are written by one UPDATE at the end.
+// trainees, 20,000 opportunities, 200,000 applications), fast: rows are built in memory and
+// written in bulk in one transaction, one password hash is shared by every account, and the
+// search vectors are written by one UPDATE at the end.
 import { randomUUID } from "node:crypto";
 
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 
-import type { Db } from "../../db/client";
+import type { Db, DbOrTx } from "../../db/client";
 import {
   applications,
   objectives,
@@ -80,8 +81,34 @@ function generator(seed: number) {
   return { next, int, pick, sample, weighted };
 }
 
-function* chunks<T>(rows: T[]): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) yield rows.slice(i, i + ROWS_PER_STATEMENT);
+function* chunks<T>(rows: T[], size = ROWS_PER_STATEMENT): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+/**
+ * INSERT … SELECT FROM unnest(one array parameter per column), 20,000 rows a statement, for
+ * the big tables of scalar columns. Measured here it is about twice as fast as drizzle's
+ * multi-row VALUES, whose query building alone costs ~25 µs a row. Columns left undefined
+ * in the first row get their database default; array columns cannot be unnested this way.
+ */
+async function insertByColumns<T extends PgTable>(tx: DbOrTx, table: T, rows: T["$inferInsert"][]): Promise<void> {
+  const first = rows[0] as Record<string, unknown> | undefined;
+  if (!first) return;
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) => first[key] !== undefined);
+  for (const chunk of chunks(rows as Record<string, unknown>[], 20_000)) {
+    const arrays = columns.map(([key, column]) => {
+      const type = column.getSQLType();
+      if (type.endsWith("]")) throw new Error(`insertByColumns cannot unnest the array column ${column.name}`);
+      // Sent as text[] and cast on the server: drizzle turns off postgres.js's serializers
+      // for date and timestamp arrays, and enum arrays have no client-side type at all.
+      const values = chunk.map((row) => (row[key] === null || row[key] === undefined ? null : String(column.mapToDriverValue(row[key]))));
+      return sql`${sql.param(values)}::text[]::${sql.raw(type)}[]`;
+    });
+    await tx.execute(
+      sql`insert into ${table} (${sql.join(columns.map(([, c]) => sql.identifier(c.name)), sql`, `)})
+        select * from unnest(${sql.join(arrays, sql`, `)})`,
+    );
+  }
 }
 
 const TYPE_WEIGHTS: Record<OpportunityType, number> = {
@@ -317,16 +344,17 @@ export async function seedBenchData(db: Db, today: string): Promise<SeedSummary>
     await tx.insert(trusts).values(trustRows);
     await tx.insert(sites).values(siteRows);
     await tx.insert(objectives).values(objectiveRows);
-    for (const chunk of chunks(userRows)) await tx.insert(users).values(chunk);
+    await insertByColumns(tx, users, userRows);
     lap("insert trusts and users");
-    for (const chunk of chunks(profileRows)) await tx.insert(traineeProfiles).values(chunk);
+    await insertByColumns(tx, traineeProfiles, profileRows);
     lap("insert profiles");
-    for (const chunk of chunks(placementRows)) await tx.insert(placements).values(chunk);
+    await insertByColumns(tx, placements, placementRows);
     lap("insert placements");
+    // Opportunities have array columns: drizzle's multi-row VALUES, 1,000 rows a statement.
     for (const chunk of chunks(opportunityRows)) await tx.insert(opportunities).values(chunk);
     for (const chunk of chunks(sessionRows)) await tx.insert(opportunitySessions).values(chunk);
     lap("insert opportunities");
-    for (const chunk of chunks(applicationRows)) await tx.insert(applications).values(chunk);
+    await insertByColumns(tx, applications, applicationRows);
     lap("insert applications");
   });
 
