@@ -45,9 +45,15 @@ export async function searchOpportunities(
   const conditions: (SQL | undefined)[] = [openCondition(options.today)];
   if (tsquery) conditions.push(sql`${opportunities.searchVector} @@ ${tsquery}`);
   if (filters.type) conditions.push(eq(opportunities.type, filters.type));
-  if (filters.region) conditions.push(eq(trusts.region, filters.region));
-  if (filters.ics) conditions.push(eq(trusts.integratedCareSystem, filters.ics));
-  if (filters.trust) conditions.push(eq(trusts.odsCode, filters.trust));
+  // Trust-level filters become a list of trust ids worked out once (an InitPlan), so the
+  // planner scans opportunities by trust_id instead of repeating the text search per trust.
+  const trustConditions: SQL[] = [];
+  if (filters.region) trustConditions.push(sql`t.region = ${filters.region}`);
+  if (filters.ics) trustConditions.push(sql`t.integrated_care_system = ${filters.ics}`);
+  if (filters.trust) trustConditions.push(sql`t.ods_code = ${filters.trust}`);
+  if (trustConditions.length) {
+    conditions.push(sql`${opportunities.trustId} = any(array(select t.id from trusts t where ${sql.join(trustConditions, sql` and `)}))`);
+  }
   if (filters.tier) conditions.push(eq(opportunities.tier, filters.tier));
   if (filters.focus) conditions.push(eq(opportunities.focus, filters.focus));
   if (filters.hlm) conditions.push(arrayContains(opportunities.hlmDimensions, [filters.hlm]));
@@ -76,11 +82,8 @@ export async function searchOpportunities(
       .orderBy(...order)
       .limit(PAGE_SIZE)
       .offset((filters.page - 1) * PAGE_SIZE),
-    db
-      .select({ n: count() })
-      .from(opportunities)
-      .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
-      .where(where),
+    // Every filter is on opportunities itself, so the count needs no join.
+    db.select({ n: count() }).from(opportunities).where(where),
   ]);
   return { results: rows.map(withSeatsLeft), total: total?.n ?? 0, page: filters.page, pageSize: PAGE_SIZE };
 }
@@ -91,14 +94,30 @@ function withSeatsLeft<T extends { seats: number; seatsTaken: number }>(row: T) 
 
 export type OpportunitySummary = Awaited<ReturnType<typeof searchOpportunities>>["results"][number];
 
-/** Values for the filter menus: the systems and trusts that exist. */
-export async function searchFacets(db: Db) {
-  const trustRows = await db
-    .select({ odsCode: trusts.odsCode, name: trusts.name, region: trusts.region, ics: trusts.integratedCareSystem })
-    .from(trusts)
-    .orderBy(asc(trusts.name));
-  const systems = [...new Set(trustRows.map((t) => t.ics))].sort();
-  return { trusts: trustRows, systems };
+const FACETS_TTL_MS = 60_000;
+const facetCache = new WeakMap<Db, { at: number; rows: { odsCode: string; name: string; region: string; ics: string }[] }>();
+
+/**
+ * Values for the filter menus. Trusts change rarely, so the list is kept for a minute per
+ * process. The trust menu lists only the trusts of the chosen region or system (220 trusts
+ * in every page would triple its size); a trust already chosen is always offered.
+ */
+export async function searchFacets(db: Db, filters: Partial<Pick<SearchFilters, "region" | "ics" | "trust">>) {
+  let cached = facetCache.get(db);
+  if (!cached || Date.now() - cached.at > FACETS_TTL_MS) {
+    const rows = await db
+      .select({ odsCode: trusts.odsCode, name: trusts.name, region: trusts.region, ics: trusts.integratedCareSystem })
+      .from(trusts)
+      .orderBy(asc(trusts.name));
+    cached = { at: Date.now(), rows };
+    facetCache.set(db, cached);
+  }
+  const systems = [...new Set(cached.rows.filter((t) => !filters.region || t.region === filters.region).map((t) => t.ics))].sort();
+  const narrowed = Boolean(filters.region || filters.ics);
+  const trustOptions = cached.rows
+    .filter((t) => (narrowed ? (!filters.region || t.region === filters.region) && (!filters.ics || t.ics === filters.ics) : t.odsCode === filters.trust))
+    .map((t) => ({ odsCode: t.odsCode, name: t.name }));
+  return { trusts: trustOptions, systems, narrowed };
 }
 
 const SECTION_SIZE = 4;

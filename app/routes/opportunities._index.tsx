@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const unfiltered = new URL(request.url).search === "";
   const [search, facets, sections] = await Promise.all([
     searchOpportunities(db, filters, { today, viewerGrade: profile?.grade ?? null }),
-    searchFacets(db),
+    searchFacets(db, filters),
     trainee && unfiltered ? rotationSections(db, trainee.id, today) : Promise.resolve(null),
   ]);
   const lastPage = Math.max(1, Math.ceil(search.total / search.pageSize));
@@ -76,7 +76,13 @@ export default function FindOpportunities() {
                 </Select.Option>
               ))}
             </Select>
-            <Select id="trust" name="trust" label="Trust" defaultValue={filters.trust ?? ""}>
+            <Select
+              id="trust"
+              name="trust"
+              label="Trust"
+              hint={facets.narrowed ? undefined : "Choose a region or system and search, then pick a trust"}
+              defaultValue={filters.trust ?? ""}
+            >
               <Select.Option value="">Any trust</Select.Option>
               {facets.trusts.map((t) => (
                 <Select.Option key={t.odsCode} value={t.odsCode}>

@@ -142,7 +142,7 @@ async function main(): Promise<number> {
   const trainee = await explainer.capture(async (db) => {
     const profile = await getTraineeGradeAndSpecialty(db, seeded.benchTraineeId);
     await searchOpportunities(db, parseSearchParams(new URLSearchParams()), { today, viewerGrade: profile?.grade ?? null });
-    await searchFacets(db);
+    await searchFacets(db, {});
     await rotationSections(db, seeded.benchTraineeId, today);
   });
   console.log("\nThe signed-in trainee's /opportunities loader, query by query:");

@@ -72,7 +72,7 @@ describe("posting and finding an opportunity", () => {
     expect(await textOf(page, "#results")).toBe("1 opportunity");
     expect(await textOf(page, ".app-results")).toContain(TITLE);
 
-    await page.goto("/opportunities");
+    await page.goto("/opportunities?region=Midlands");
     await page.getByLabel("Type").selectOption("qi_project");
     await page.getByLabel("Trust").selectOption({ label: "University Hospitals Birmingham NHS Foundation Trust" });
     await page.getByLabel("Tier").selectOption("2");
