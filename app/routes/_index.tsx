@@ -6,6 +6,7 @@ import { homePathFor } from "~/auth.server";
 import { ActionLink, Card, InsetText } from "nhsuk-react-components";
 
 import { pageTitle } from "~/components/form-errors";
+import { SuccessBanner } from "~/components/success-banner";
 
 export const meta: MetaFunction = () => [
   { title: pageTitle("Leadership learning in the NHS workplace") },
@@ -17,16 +18,18 @@ export const meta: MetaFunction = () => [
 ];
 
 // A near-static page on purpose: it is also the benchmark's baseline for the framework's own render cost.
-export async function loader({ context }: LoaderFunctionArgs) {
-  return json({ home: context.user ? homePathFor(context.user.role) : null });
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const closed = new URL(request.url).searchParams.get("closed") === "1";
+  return json({ home: context.user ? homePathFor(context.user.role) : null, closed });
 }
 
 export default function Index() {
-  const { home } = useLoaderData<typeof loader>();
+  const { home, closed } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
+          {closed ? <SuccessBanner>Your account is closed and your personal details have been removed.</SuccessBanner> : null}
           <h1>Leadership learning in the NHS workplace</h1>
           <p className="nhsuk-lede-text">
             Invitational makes NHS workplaces invitational to leadership learning. Trusts offer structured experiences at

@@ -129,6 +129,9 @@ export default function TraineeHome() {
       </p>
 
       <h2>Your profile</h2>
+      <p>
+        <Link to="/trainee/profile">Change your profile and placements</Link>
+      </p>
       <SummaryList>
         <SummaryList.Row>
           <SummaryList.Key>GMC number</SummaryList.Key>
@@ -189,6 +192,20 @@ export default function TraineeHome() {
       ) : (
         <p>No placements are recorded for you yet.</p>
       )}
+
+      <h2>Your data</h2>
+      <ul>
+        <li>
+          {/* A file download, not a page: a plain link, not client-side navigation. */}
+          <a href="/trainee/data.json" download>
+            Download my data
+          </a>{" "}
+          (everything Invitational holds about you, as a JSON file)
+        </li>
+        <li>
+          <Link to="/trainee/close-account">Close my account</Link>
+        </li>
+      </ul>
     </>
   );
 }

@@ -1,0 +1,218 @@
+import { and, count, eq, inArray } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+
+import {
+  applicationEvents,
+  applications,
+  completionSignoffs,
+  emailOutbox,
+  invitations,
+  loginAttempts,
+  notifications,
+  placements,
+  reflections,
+  sessions,
+  traineeProfiles,
+  users,
+} from "@db/schema";
+import { getOrCreateCalendarToken } from "~/models/calendar.server";
+import { applyForOpportunity, transitionApplication } from "~/models/applications.server";
+import { CLOSED_NAME, CLOSURE_REASON, closeTraineeAccount, exportTraineeData, WRONG_PASSWORD } from "~/models/data-rights.server";
+import { hashToken } from "~/models/users.server";
+import { createUserSession } from "~/auth.server";
+
+import { useTestDatabase } from "../helpers/db";
+import { makeOpportunity, makePlacement, makeTrainee, makeTrust, makeUser, TEST_PASSWORD } from "../helpers/factories";
+
+const t = useTestDatabase();
+const today = "2026-11-25";
+const asActor = (u: { id: string; role: "trainee" | "trust_lead" | "dme" | "admin"; trustId: string | null }) => ({ id: u.id, role: u.role, trustId: u.trustId });
+
+/**
+ * Two trainees with data of every kind: placements, applications with history, a reflection
+ * and a completion sign-off, notifications, sign-in attempts. Each writes words of their own.
+ */
+async function world() {
+  const trust = await makeTrust(t.db, { name: "Alpha Hospitals NHS Trust" });
+  const lead = await makeUser(t.db, { role: "trust_lead", trustId: trust.id, name: "Mrs Lead Person" });
+  const dme = await makeUser(t.db, { role: "dme", trustId: trust.id, name: "Dr Dme Person" });
+  const shadowing = await makeOpportunity(t.db, trust.id, { title: "Shadow the Chief Executive", seats: "1" });
+  const boardSeat = await makeOpportunity(t.db, trust.id, { title: "Sit on the quality committee", seats: "3" });
+  const past = await makeOpportunity(t.db, trust.id, {
+    title: "Past improvement project",
+    startsOn: "2026-12-01",
+    endsOn: "2026-12-20",
+    applicationDeadline: "2026-11-30",
+    sessionDate: ["2026-12-02", "", "", "", "", ""],
+  });
+
+  async function trainee(tag: string) {
+    const me = await makeTrainee(t.db, { name: `Dr ${tag} Trainee`, grade: "FY2", region: "Midlands", ltft: true, specialty: `${tag} Medicine`, programme: `${tag} Programme` });
+    await makePlacement(t.db, { traineeId: me.id, trustId: trust.id, siteId: trust.sites[0]!.id, grade: "FY2", startsOn: "2026-08-06", endsOn: "2027-08-01", source: "import" });
+    const statement = (what: string) => `${tag} statement about ${what}, written in my own words.`;
+    const apply = async (opportunityId: string, what: string) => {
+      const r = await applyForOpportunity(t.db, me.id, { opportunityId, statement: statement(what), confidentiality: false }, today);
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      return r.applicationId;
+    };
+    const done = await apply(past, "the past project");
+    await transitionApplication(t.db, asActor(lead), done, "offer", { today });
+    await transitionApplication(t.db, asActor(dme), done, "approve", { today });
+    await transitionApplication(t.db, asActor(lead), done, "complete", { today: "2026-12-21", reason: `${tag} did excellent work` });
+    await t.db.insert(reflections).values({ applicationId: done, whatIDid: `${tag} ran the audit`, whatILearned: `${tag} learned to listen`, whatNext: `${tag} next steps`, rating: 4, hlmDimensions: ["leading_with_care"] });
+    await t.db.insert(loginAttempts).values({ email: me.email, ip: "192.0.2.7", succeeded: true });
+    return { ...me, apply, statement, done };
+  }
+
+  return { trust, lead, dme, shadowing, boardSeat, past, trainee };
+}
+
+describe("download my data", () => {
+  it("holds the trainee's profile, placements, applications with history, reflections, sign-offs and notifications, and nothing of anyone else", async () => {
+    const w = await world();
+    const me = await w.trainee("Mine");
+    const them = await w.trainee("Theirs");
+    const submitted = await me.apply(w.boardSeat, "the committee");
+    await them.apply(w.boardSeat, "the committee");
+    await getOrCreateCalendarToken(t.db, me.id);
+
+    const data = await exportTraineeData(t.db, me.id);
+    if (!data) throw new Error("no export");
+    expect(data.profile).toMatchObject({ id: me.id, name: "Dr Mine Trainee", email: me.email, gmcNumber: me.profile.gmcNumber, grade: "FY2", ltft: true, region: "Midlands", specialty: "Mine Medicine", calendarFeed: "set up" });
+    expect(data.profile).not.toHaveProperty("passwordHash");
+    expect(data.profile).not.toHaveProperty("calendarToken");
+    expect(data.placements).toEqual([expect.objectContaining({ trustName: "Alpha Hospitals NHS Trust", siteName: w.trust.sites[0]!.name, startsOn: "2026-08-06", source: "training-information system" })]);
+
+    expect(data.applications.map((a) => [a.opportunity.title, a.status])).toEqual([
+      ["Past improvement project", "completed"],
+      ["Sit on the quality committee", "submitted"],
+    ]);
+    const completed = data.applications[0]!;
+    expect(completed.statement).toBe(me.statement("the past project"));
+    expect(completed.opportunity.trustName).toBe("Alpha Hospitals NHS Trust");
+    expect(completed.history.map((e) => [e.from, e.to, e.by])).toEqual([
+      [null, "submitted", "You"],
+      ["submitted", "offered", "Trust lead"],
+      ["offered", "approved", "Director of medical education"],
+      ["approved", "completed", "Trust lead"],
+    ]);
+    expect(completed.reflection).toMatchObject({ whatIDid: "Mine ran the audit", whatILearned: "Mine learned to listen", rating: 4 });
+    expect(completed.completionSignOff).toMatchObject({ outcome: "completed", sponsorFeedback: "Mine did excellent work" });
+    expect(data.applications[1]!.id).toBe(submitted);
+    expect(data.applications[1]!.reflection).toBeNull();
+    expect(data.notifications.length).toBeGreaterThanOrEqual(5);
+    expect(data.notifications.map((n) => n.title)).toContain("Application sent: Sit on the quality committee");
+    expect(data.signInAttempts).toEqual([expect.objectContaining({ ipAddress: "192.0.2.7", succeeded: true })]);
+
+    // Nobody else's data: not the other trainee's, not the staff's names or addresses.
+    const text = JSON.stringify(data);
+    for (const theirs of [them.id, them.name, them.email, them.profile.gmcNumber!, "Theirs", w.lead.name, w.lead.email, w.dme.name, w.dme.email]) {
+      expect(text, theirs).not.toContain(theirs);
+    }
+    const [hash] = await t.db.select({ hash: users.passwordHash, token: users.calendarToken }).from(users).where(eq(users.id, me.id));
+    expect(text).not.toContain(hash!.hash!);
+    expect(text).not.toContain(hash!.token!);
+  });
+
+  it("is empty for an unknown user", async () => {
+    expect(await exportTraineeData(t.db, "nobody")).toBeNull();
+  });
+});
+
+describe("closing an account", () => {
+  it("refuses a wrong password and changes nothing", async () => {
+    const w = await world();
+    const me = await w.trainee("Mine");
+    const open = await me.apply(w.boardSeat, "the committee");
+    await createUserSession(t.db, me.id);
+    const result = await closeTraineeAccount(t.db, asActor(me), { password: "not my password at all", ip: "192.0.2.1", today });
+    expect(result).toEqual({ ok: false, status: 400, fieldErrors: { password: WRONG_PASSWORD } });
+    const [row] = await t.db.select().from(users).where(eq(users.id, me.id));
+    expect(row).toMatchObject({ name: me.name, email: me.email, disabledAt: null });
+    expect((await t.db.select().from(applications).where(eq(applications.id, open)))[0]?.status).toBe("submitted");
+    expect(await t.db.select().from(sessions).where(eq(sessions.userId, me.id))).toHaveLength(1);
+  });
+
+  it("stops taking guesses after ten wrong passwords", async () => {
+    const w = await world();
+    const me = await w.trainee("Mine");
+    for (let i = 0; i < 10; i++) await t.db.insert(loginAttempts).values({ email: me.email, ip: "192.0.2.1", succeeded: false });
+    const result = await closeTraineeAccount(t.db, asActor(me), { password: TEST_PASSWORD, ip: "192.0.2.1", today });
+    expect(result).toMatchObject({ ok: false, status: 429 });
+    expect((await t.db.select().from(users).where(eq(users.id, me.id)))[0]?.disabledAt).toBeNull();
+  });
+
+  it("withdraws open applications so the waiting list moves, anonymises, keeps the counts and ends every session", async () => {
+    const w = await world();
+    const me = await w.trainee("Mine");
+    const them = await w.trainee("Theirs");
+    // I hold the only seat on the shadowing; they wait for it.
+    const mySeat = await me.apply(w.shadowing, "shadowing");
+    await transitionApplication(t.db, asActor(w.lead), mySeat, "offer", { today });
+    const theirWait = await them.apply(w.shadowing, "shadowing");
+    await transitionApplication(t.db, asActor(w.lead), theirWait, "waitlist", { today });
+    const myCommittee = await me.apply(w.boardSeat, "the committee");
+    await t.db.insert(invitations).values({ email: me.email, name: me.name, role: "trainee", tokenHash: hashToken("x"), userId: me.id, expiresAt: new Date(Date.now() + 86_400_000) });
+    await getOrCreateCalendarToken(t.db, me.id);
+    await createUserSession(t.db, me.id);
+    await createUserSession(t.db, me.id);
+    const myPlacementsBefore = await t.db.select().from(placements).where(eq(placements.traineeId, me.id));
+
+    const result = await closeTraineeAccount(t.db, asActor(me), { password: TEST_PASSWORD, ip: "192.0.2.1", today });
+    expect(result).toEqual({ ok: true, withdrawn: 2, promoted: [theirWait] });
+
+    // The freed seat went to the waiting list, with the notification that says so.
+    const [promoted] = await t.db.select().from(applications).where(eq(applications.id, theirWait));
+    expect(promoted?.status).toBe("offered");
+    const theirNotes = await t.db.select({ title: notifications.title }).from(notifications).where(eq(notifications.userId, them.id));
+    expect(theirNotes.map((n) => n.title)).toContain("Offered, waiting for approval: Shadow the Chief Executive");
+    // The trust was told of the withdrawals, with the reason.
+    const leadNotes = await t.db.select({ body: notifications.body }).from(notifications).where(eq(notifications.userId, w.lead.id));
+    expect(leadNotes.some((n) => n.body.includes(CLOSURE_REASON))).toBe(true);
+
+    // No personal data left in the trainee's rows.
+    const [user] = await t.db.select().from(users).where(eq(users.id, me.id));
+    expect(user).toMatchObject({ name: CLOSED_NAME, passwordHash: null, calendarToken: null, role: "trainee" });
+    expect(user!.email).toMatch(/^closed-[0-9a-f-]{36}@closed\.invalid$/);
+    expect(user!.disabledAt).toBeInstanceOf(Date);
+    const [profile] = await t.db.select().from(traineeProfiles).where(eq(traineeProfiles.userId, me.id));
+    expect(profile).toMatchObject({ gmcNumber: null, specialty: "", programme: "", grade: "FY2", region: "Midlands", ltft: true });
+    expect(profile!.anonymisedAt).toBeInstanceOf(Date);
+    const mine = await t.db.select().from(applications).where(eq(applications.traineeId, me.id));
+    const ids = mine.map((a) => a.id);
+    const myEvents = await t.db.select().from(applicationEvents).where(inArray(applicationEvents.applicationId, ids));
+    const myReflections = await t.db.select().from(reflections).where(inArray(reflections.applicationId, ids));
+    const mySignoffs = await t.db.select().from(completionSignoffs).where(inArray(completionSignoffs.applicationId, ids));
+    const myPlacements = await t.db.select().from(placements).where(eq(placements.traineeId, me.id));
+    const everything = JSON.stringify({ user, profile, mine, myEvents, myReflections, mySignoffs, myPlacements });
+    for (const personal of [me.name, me.email, me.profile.gmcNumber!, "Mine", "written in my own words"]) {
+      expect(everything, personal).not.toContain(personal);
+    }
+    expect(mine.every((a) => a.statement === "")).toBe(true);
+    expect(myReflections).toEqual([expect.objectContaining({ whatIDid: "", whatILearned: "", whatNext: "", rating: 4, hlmDimensions: ["leading_with_care"] })]);
+    expect(mySignoffs).toEqual([expect.objectContaining({ outcome: "completed", sponsorFeedback: "" })]);
+
+    // The counts remain: every application, its status and its history; the placements as they were.
+    expect(Object.fromEntries(mine.map((a) => [a.id, a.status]))).toEqual({ [me.done]: "completed", [mySeat]: "withdrawn", [myCommittee]: "withdrawn" });
+    expect(myEvents.filter((e) => e.toStatus === "withdrawn").map((e) => e.reason)).toEqual([CLOSURE_REASON, CLOSURE_REASON]);
+    expect(myEvents).toHaveLength(4 + 3 + 2);
+    expect(myPlacements).toEqual(myPlacementsBefore);
+
+    // Gone: sessions, notifications, sign-in attempts, invitations, e-mail to the old address.
+    expect(await t.db.select().from(sessions).where(eq(sessions.userId, me.id))).toHaveLength(0);
+    expect(await t.db.select().from(notifications).where(eq(notifications.userId, me.id))).toHaveLength(0);
+    expect(await t.db.select().from(loginAttempts).where(eq(loginAttempts.email, me.email))).toHaveLength(0);
+    expect(await t.db.select().from(invitations).where(eq(invitations.email, me.email))).toHaveLength(0);
+    expect(await t.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, me.email))).toHaveLength(0);
+
+    // The other trainee is untouched.
+    const [theirRow] = await t.db.select().from(users).where(eq(users.id, them.id));
+    expect(theirRow).toMatchObject({ name: them.name, email: them.email, disabledAt: null });
+    const [theirOwn] = await t.db.select({ n: count() }).from(applications).where(and(eq(applications.traineeId, them.id), eq(applications.statement, them.statement("shadowing"))));
+    expect(theirOwn?.n).toBe(1);
+    expect(await t.db.select().from(loginAttempts).where(eq(loginAttempts.email, them.email))).toHaveLength(1);
+
+    // A closed account cannot be closed (or signed in to) again.
+    expect(await closeTraineeAccount(t.db, asActor(me), { password: TEST_PASSWORD, ip: "192.0.2.1", today })).toMatchObject({ ok: false, status: 404 });
+  });
+});
