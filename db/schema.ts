@@ -7,6 +7,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   numeric,
   pgEnum,
   pgTable,
@@ -47,6 +48,7 @@ export const placementSourceEnum = pgEnum("placement_source", ["manual", "import
 export const outboxStatusEnum = pgEnum("outbox_status", ["pending", "sent", "failed"]);
 export const completionOutcomeEnum = pgEnum("completion_outcome", ["completed", "not_completed"]);
 export const roundStatusEnum = pgEnum("round_status", ["open", "closed", "allocated"]);
+export const placementImportStatusEnum = pgEnum("placement_import_status", ["preview", "confirmed"]);
 
 /** Full-text search document, written by the opportunities model (it includes the objective's title). */
 const tsvector = customType<{ data: string }>({
@@ -186,9 +188,32 @@ export const placementImports = pgTable(
     newPlacements: integer("new_placements").notNull().default(0),
     unchangedRows: integer("unchanged_rows").notNull().default(0),
     invalidRows: integer("invalid_rows").notNull().default(0),
+    // A preview waits for its importer to confirm it; only a confirmed import has written anything.
+    status: placementImportStatusEnum("status").notNull().default("confirmed"),
+    updatedPlacements: integer("updated_placements").notNull().default(0),
+    confirmedAt: tstz("confirmed_at"),
     createdAt: createdAt(),
   },
   (t) => [index("placement_imports_created_idx").on(t.createdAt)],
+);
+
+/**
+ * The rows of an uploaded file, so that a preview can be confirmed without the file. Once the
+ * import is confirmed only the invalid rows are kept (for their download).
+ */
+export const placementImportRows = pgTable(
+  "placement_import_rows",
+  {
+    importId: uuid("import_id")
+      .notNull()
+      .references(() => placementImports.id, { onDelete: "cascade" }),
+    line: integer("line").notNull(),
+    // The known columns' values in the order of the import's headings.
+    cells: text("cells").array().notNull(),
+    // Null for a valid row.
+    errors: jsonb("errors").$type<{ column: string; code: string; reason: string }[]>(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.line] })],
 );
 
 export const placements = pgTable(

@@ -115,9 +115,32 @@ export function readHeadings(record: string[]): HeadingResult {
 // Control characters (NUL cannot be stored in PostgreSQL text at all) are dropped from every value.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
+export type Intern = (value: string) => string;
+
+/**
+ * One copy of each repeated value (trust codes, grades, dates, programmes, names): a large file
+ * repeats them on most rows, and 100,000 rows of separate copies would take a lot of memory.
+ */
+export function createInterner(limit = 100_000): Intern {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    if (seen.size < limit) seen.set(value, value);
+    return value;
+  };
+}
+
+const identity: Intern = (value) => value;
+/** GMC number and e-mail address are (nearly) unique to a trainee: not worth keeping in the interner. */
+const UNIQUE_COLUMNS = new Set<number>([0, 3]);
+
 /** The known columns' values of one record, trimmed, in IMPORT_COLUMNS order, and a row-level error for a wrong shape. */
-export function rowFromRecord(line: number, record: string[], headings: { indexes: number[]; width: number }): RawRow {
-  const cells = headings.indexes.map((i) => (record[i] ?? "").replace(CONTROL, "").trim());
+export function rowFromRecord(line: number, record: string[], headings: { indexes: number[]; width: number }, intern: Intern = identity): RawRow {
+  const cells = headings.indexes.map((i, column) => {
+    const value = (record[i] ?? "").replace(CONTROL, "").trim();
+    return UNIQUE_COLUMNS.has(column) ? value : intern(value);
+  });
   let shapeError: RowError | null = null;
   const extra = record.slice(headings.width);
   if (record.length < headings.width || extra.some((c) => c.trim() !== "")) {
@@ -195,6 +218,8 @@ export interface CheckContext {
   trustsByOds: Map<string, TrustRef>;
   /** A DME's trust: rows at any other trust are refused. Null for an administrator. */
   scopeTrustId: string | null;
+  /** Shares repeated derived values (dates, WTE, names) between rows. */
+  intern?: Intern;
 }
 
 export interface CheckedRow {
@@ -276,12 +301,13 @@ export function checkRow(row: RawRow, context: CheckContext): { ok: true; row: C
   }
 
   if (errors.length || !grade || !trust || !startsOn || !endsOn || !wte || !placementType) return { ok: false, errors };
+  const intern = context.intern ?? identity;
   return {
     ok: true,
     row: {
       line: row.line,
       gmcNumber,
-      name,
+      name: intern(name),
       email,
       grade,
       specialty,
@@ -289,9 +315,9 @@ export function checkRow(row: RawRow, context: CheckContext): { ok: true; row: C
       trust,
       siteId: trust.sites.get(siteName.toLowerCase()) ?? null,
       siteName,
-      startsOn,
-      endsOn,
-      wte,
+      startsOn: intern(startsOn),
+      endsOn: intern(endsOn),
+      wte: intern(wte),
       placementType,
     },
   };
@@ -389,6 +415,11 @@ export interface PlanInput {
   emailOwners: Map<string, string>;
   /** Today (Europe/London), to pick the row that describes the trainee now. */
   today: string;
+  /**
+   * E-mail addresses already given to new trainees earlier in the same file (by first line):
+   * shared when a large file is planned a few trainees at a time.
+   */
+  claimedEmails?: Map<string, number>;
 }
 
 export interface ImportCounts {
@@ -417,9 +448,9 @@ export interface ImportPlan {
   errors: Map<number, RowError[]>;
   newTrainees: { gmcNumber: string; email: string; name: string; grade: Grade; specialty: string; programme: string; region: Region; ltft: boolean }[];
   traineeUpdates: { userId: string; grade: Grade; specialty: string; programme: string; ltft: boolean }[];
-  /** traineeId is null for a trainee created by this import: look it up by GMC number. */
-  newPlacements: (PlacementValues & { traineeId: string | null; gmcNumber: string })[];
-  placementUpdates: (PlacementValues & { id: string })[];
+  /** traineeId is null for a trainee created by this import: look it up by the row's GMC number. */
+  newPlacements: { row: CheckedRow; traineeId: string | null }[];
+  placementUpdates: { row: CheckedRow; id: string }[];
 }
 
 /**
@@ -437,7 +468,8 @@ export function currentRow<T extends { startsOn: string; endsOn: string; line: n
 
 const placementKey = (trustId: string, startsOn: string) => `${trustId}|${startsOn}`;
 
-function valuesOf(row: CheckedRow): PlacementValues {
+/** What a row stores in a placement. */
+export function valuesOf(row: CheckedRow): PlacementValues {
   return {
     trustId: row.trust.id,
     siteId: row.siteId,
@@ -480,7 +512,7 @@ export function planImport(input: PlanInput): ImportPlan {
     newPlacements: [],
     placementUpdates: [],
   };
-  const claimedEmails = new Map<string, number>();
+  const claimedEmails = input.claimedEmails ?? new Map<string, number>();
 
   for (const [gmcNumber, fileRows] of input.file.byGmc) {
     const existing = input.trainees.get(gmcNumber);
@@ -489,12 +521,15 @@ export function planImport(input: PlanInput): ImportPlan {
     if (!existing) {
       // A new account: its e-mail address must be free, in the database and in the file.
       const email = currentRow(rows, input.today).email;
-      const owner = input.emailOwners.get(email);
+      // The file's own trainees are asked about first: an account this import creates is then
+      // never mistaken for someone else's, whichever order the trainees are planned in.
       const claimedBy = claimedEmails.get(email);
+      const owner = claimedBy === undefined ? input.emailOwners.get(email) : undefined;
       if (owner || claimedBy !== undefined) {
-        const reason = owner
-          ? `Another account already uses the email address ${email} (the GMC number does not match it)`
-          : `The trainee on line ${claimedBy} has the same email address ${email}`;
+        const reason =
+          claimedBy !== undefined
+            ? `The trainee on line ${claimedBy} has the same email address ${email}`
+            : `Another account already uses the email address ${email} (the GMC number does not match it)`;
         for (const row of rows) refuse(row, { column: "Email", code: "email_taken", reason });
         continue;
       }
@@ -537,7 +572,7 @@ export function planImport(input: PlanInput): ImportPlan {
         ltft,
       });
       plan.counts.newTrainees += 1;
-      for (const row of rows) plan.newPlacements.push({ ...valuesOf(row), traineeId: null, gmcNumber });
+      for (const row of rows) plan.newPlacements.push({ row, traineeId: null });
       plan.counts.newPlacements += rows.length;
       continue;
     }
@@ -561,15 +596,14 @@ export function planImport(input: PlanInput): ImportPlan {
     }
     const held = new Map((input.placements.get(existing.userId) ?? []).map((p) => [placementKey(p.trustId, p.startsOn), p]));
     for (const row of rows) {
-      const values = valuesOf(row);
       const match = held.get(placementKey(row.trust.id, row.startsOn));
       if (!match) {
-        plan.newPlacements.push({ ...values, traineeId: existing.userId, gmcNumber });
+        plan.newPlacements.push({ row, traineeId: existing.userId });
         plan.counts.newPlacements += 1;
-      } else if (samePlacement(match, values)) {
+      } else if (samePlacement(match, valuesOf(row))) {
         plan.counts.unchangedRows += 1;
       } else {
-        plan.placementUpdates.push({ ...values, id: match.id });
+        plan.placementUpdates.push({ row, id: match.id });
         plan.counts.updatedPlacements += 1;
       }
     }

@@ -46,6 +46,9 @@ export default function AdminHome() {
       <p>
         <Link to="/admin/users/invite" className="nhsuk-button">
           Invite a member of staff
+        </Link>{" "}
+        <Link to="/imports" className="nhsuk-button nhsuk-button--secondary">
+          Import rotations
         </Link>
       </p>
       <h2>Trusts with no one to manage them</h2>

@@ -35,6 +35,9 @@ export default function DmeHome() {
       <p>
         <Link to="/dme/approvals" className="nhsuk-button">
           Placements to approve
+        </Link>{" "}
+        <Link to="/imports" className="nhsuk-button nhsuk-button--secondary">
+          Import rotations
         </Link>
       </p>
       <h2>

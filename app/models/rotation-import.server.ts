@@ -1,0 +1,776 @@
+// Rotation import: reading the upload (multipart, streamed through csv-parse), the preview
+// stored with its rows, and the confirmation that writes everything in one transaction.
+import { randomBytes, randomUUID } from "node:crypto";
+
+import type { AppLoadContext } from "@remix-run/node";
+import { unstable_parseMultipartFormData } from "@remix-run/node";
+import { parse } from "csv-parse";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
+
+import { queryRows, type Db, type DbOrTx, type Tx } from "@db/client";
+import {
+  placementImportRows,
+  placementImports,
+  placements,
+  sites,
+  traineeProfiles,
+  trusts,
+  users,
+} from "@db/schema";
+
+import { requireUser } from "~/auth.server";
+import { todayInLondon } from "~/utils/dates";
+import { forbidden } from "~/utils/http.server";
+
+import {
+  checkFile,
+  createInterner,
+  currentRow,
+  invalidRowsCsv,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_ROWS,
+  planImport,
+  readHeadings,
+  rowFromRecord,
+  type CheckedFile,
+  type ExistingPlacement,
+  type ExistingTrainee,
+  type ImportCounts,
+  type ImportPlan,
+  type RawRow,
+  type RowError,
+  type TrustRef,
+  valuesOf,
+} from "./rotation-import";
+import { hashToken, INVITATION_TTL_MS } from "./users.server";
+
+export const UPLOAD_MESSAGES = {
+  noFile: "Select a CSV file",
+  notCsv: "The selected file must be a CSV file",
+  empty: "The selected file is empty",
+  noRows: "The selected file has column headings but no rows of placements",
+  tooLarge: "The selected file must be smaller than 20 MB",
+  tooManyRows: "The selected file must have 100,000 rows or fewer: split it into smaller files",
+} as const;
+
+/** Previews not confirmed within a day are deleted: they hold personal data from the file. */
+export const PREVIEW_TTL_MS = 24 * 60 * 60 * 1000;
+/** Beyond this the request is not even read to its end (the connection may be cut). */
+const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+const BATCH = 1000;
+
+export type UploadRefusal = { ok: false; status: 400 | 413; message: string };
+export type ParsedUpload = { ok: true; rows: RawRow[] } | UploadRefusal;
+
+const refuse = (message: string, status: 400 | 413 = 400): UploadRefusal => ({ ok: false, status, message });
+
+// ---------------------------------------------------------------------------------------
+// Reading the file
+
+const lineBreaks = (text: string) => text.match(/\r\n|\r|\n/g)?.length ?? 0;
+
+function csvErrorMessage(error: unknown): string {
+  const e = error as { code?: string; lines?: number };
+  const where = e.lines ? ` near line ${e.lines}` : "";
+  switch (e.code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return `The selected file could not be read as CSV: a quoted value${where} is never closed`;
+    case "CSV_INVALID_CLOSING_QUOTE":
+    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
+      return `The selected file could not be read as CSV: a quote${where} is in the wrong place`;
+    case "CSV_MAX_RECORD_SIZE":
+      return `The selected file could not be read as CSV: a row${where} is far too long`;
+    default:
+      return `${UPLOAD_MESSAGES.notCsv}: it could not be read${where}`;
+  }
+}
+
+/**
+ * Parses the CSV as it arrives, through csv-parse's stream (BOM removed, CRLF, LF or CR line
+ * endings, quoted values over several lines). The source is always read to its end, so an
+ * upload that is refused half-way (too large, too many rows) does not leave the request unread.
+ */
+export async function parseRotationCsv(
+  source: AsyncIterable<Uint8Array>,
+  limits: { maxBytes?: number; maxRows?: number } = {},
+): Promise<ParsedUpload> {
+  const maxBytes = limits.maxBytes ?? MAX_IMPORT_BYTES;
+  const maxRows = limits.maxRows ?? MAX_IMPORT_ROWS;
+  const parser = parse({ bom: true, raw: true, relax_column_count: true, max_record_size: 64 * 1024 });
+  const rows: RawRow[] = [];
+  let failure: UploadRefusal | null = null;
+  let headings: { indexes: number[]; width: number } | null = null;
+  let sawAnything = false;
+  const intern = createInterner();
+
+  const consumer = (async () => {
+    // csv-parse counts a CRLF inside a quoted value as two lines, so lines are counted here
+    // from each record's raw text: the heading row is line 1, as in a spreadsheet.
+    let linesBefore = 0;
+    try {
+      for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+        const line = 1 + linesBefore;
+        linesBefore += lineBreaks(raw);
+        if (failure) continue;
+        if (record.every((cell) => cell.trim() === "")) continue;
+        sawAnything = true;
+        if (!headings) {
+          const read = readHeadings(record);
+          if (read.ok) headings = read;
+          else failure = refuse(read.message);
+          continue;
+        }
+        if (rows.length >= maxRows) {
+          failure = refuse(UPLOAD_MESSAGES.tooManyRows);
+          continue;
+        }
+        rows.push(rowFromRecord(line, record, headings, intern));
+      }
+    } catch (error) {
+      failure ??= refuse(csvErrorMessage(error));
+    }
+  })();
+
+  const endParser = () => {
+    if (!parser.writableEnded && !parser.destroyed) parser.end();
+  };
+  const waitForDrain = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        parser.off("drain", done);
+        parser.off("close", done);
+        parser.off("error", done);
+        resolve();
+      };
+      parser.on("drain", done);
+      parser.on("close", done);
+      parser.on("error", done);
+    });
+
+  let bytes = 0;
+  let first = true;
+  try {
+    for await (const chunk of source) {
+      bytes += chunk.byteLength;
+      // Too large wins over any other refusal: it is the first thing to put right.
+      if (bytes > maxBytes) {
+        if (failure?.status !== 413) failure = refuse(UPLOAD_MESSAGES.tooLarge, 413);
+        endParser();
+        continue;
+      }
+      if (failure || parser.destroyed) continue;
+      // A spreadsheet (.xlsx is a zip), a UTF-16 text file or any other binary has NUL bytes early on.
+      if (first && chunk.subarray(0, 8192).includes(0)) {
+        failure = refuse(UPLOAD_MESSAGES.notCsv);
+        endParser();
+        continue;
+      }
+      first = false;
+      if (!parser.write(chunk)) await waitForDrain();
+    }
+  } finally {
+    endParser();
+  }
+  await consumer;
+  if (failure) return failure;
+  if (!sawAnything) return refuse(UPLOAD_MESSAGES.empty);
+  if (!rows.length) return refuse(UPLOAD_MESSAGES.noRows);
+  return { ok: true, rows };
+}
+
+/** Splits large chunks: the multipart parser cannot take a chunk holding tens of thousands of line breaks. */
+function boundedBody(body: ReadableStream<Uint8Array>, maxChunk = 64 * 1024): ReadableStream<Uint8Array> {
+  let total = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        total += chunk.byteLength;
+        if (total > MAX_REQUEST_BYTES) {
+          controller.error(new RangeError("request too large"));
+          return;
+        }
+        for (let i = 0; i < chunk.byteLength; i += maxChunk) controller.enqueue(chunk.subarray(i, i + maxChunk));
+      },
+    }),
+  );
+}
+
+async function drain(data: AsyncIterable<Uint8Array>) {
+  for await (const _ of data) {
+    // discarded
+  }
+}
+
+/**
+ * Reads the upload form: the one file field `file`, streamed into the CSV parser as it arrives.
+ * Refusals are messages for the file field: 413 for a file over 20 MB, else 400.
+ */
+export async function readRotationUpload(
+  request: Request,
+  limits: { maxBytes?: number; maxRows?: number } = {},
+): Promise<{ ok: true; fileName: string; rows: RawRow[] } | UploadRefusal> {
+  const maxBytes = limits.maxBytes ?? MAX_IMPORT_BYTES;
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > MAX_REQUEST_BYTES) return refuse(UPLOAD_MESSAGES.tooLarge, 413);
+  const contentType = request.headers.get("Content-Type") ?? "";
+  if (!request.body || !/^multipart\/form-data\s*;/i.test(contentType)) return refuse(UPLOAD_MESSAGES.noFile);
+
+  const bounded = new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: boundedBody(request.body),
+    duplex: "half",
+  } as RequestInit & { duplex: "half" });
+
+  let result: { ok: true; fileName: string; rows: RawRow[] } | UploadRefusal | null = null;
+  try {
+    await unstable_parseMultipartFormData(bounded, async (part) => {
+      if (part.name !== "file" || result) {
+        await drain(part.data);
+        return undefined;
+      }
+      const fileName = (part.filename ?? "").slice(0, 255);
+      if (!fileName) {
+        await drain(part.data);
+        result = refuse(UPLOAD_MESSAGES.noFile);
+        return undefined;
+      }
+      if (!/\.csv$/i.test(fileName)) {
+        await drain(part.data);
+        result = refuse(UPLOAD_MESSAGES.notCsv);
+        return undefined;
+      }
+      const parsed = await parseRotationCsv(part.data, { ...limits, maxBytes });
+      result = parsed.ok ? { ok: true, fileName, rows: parsed.rows } : parsed;
+      return undefined;
+    });
+  } catch (error) {
+    if (error instanceof RangeError && error.message === "request too large") return refuse(UPLOAD_MESSAGES.tooLarge, 413);
+    // A body that is not multipart at all, or is cut short.
+    return refuse(UPLOAD_MESSAGES.noFile);
+  }
+  return result ?? refuse(UPLOAD_MESSAGES.noFile);
+}
+
+// ---------------------------------------------------------------------------------------
+// Who imports
+
+export interface Importer {
+  id: string;
+  role: "admin" | "dme";
+  /** The DME's trust; null for an administrator, who imports for every trust. */
+  trustId: string | null;
+}
+
+/** An administrator, or a DME with their trust. */
+export function requireImporter(args: { request: Request; context: AppLoadContext }): Importer {
+  const user = requireUser(args, { role: ["admin", "dme"] });
+  if (user.role === "dme") {
+    if (!user.trustId) throw forbidden();
+    return { id: user.id, role: "dme", trustId: user.trustId };
+  }
+  return { id: user.id, role: "admin", trustId: null };
+}
+
+/** The trust a DME imports for (null for an administrator). */
+export async function importScope(db: Db, importer: Importer): Promise<{ name: string; odsCode: string } | null> {
+  if (!importer.trustId) return null;
+  const [trust] = await db.select({ name: trusts.name, odsCode: trusts.odsCode }).from(trusts).where(eq(trusts.id, importer.trustId));
+  return trust ?? null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Analysis against the database
+
+async function loadTrusts(db: DbOrTx): Promise<Map<string, TrustRef>> {
+  const [trustRows, siteRows] = await Promise.all([
+    db.select({ id: trusts.id, odsCode: trusts.odsCode, name: trusts.name, region: trusts.region }).from(trusts),
+    db.select({ id: sites.id, trustId: sites.trustId, name: sites.name }).from(sites),
+  ]);
+  const byId = new Map<string, TrustRef>();
+  for (const t of trustRows) byId.set(t.id, { ...t, sites: new Map() });
+  for (const s of siteRows) byId.get(s.trustId)?.sites.set(s.name.toLowerCase(), s.id);
+  return new Map([...byId.values()].map((t) => [t.odsCode, t]));
+}
+
+function chunks<T>(items: T[], size = 5000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function existingData(db: DbOrTx, file: CheckedFile, today: string) {
+  const trainees = new Map<string, ExistingTrainee>();
+  for (const gmcs of chunks([...file.byGmc.keys()])) {
+    const found = await db
+      .select({
+        userId: traineeProfiles.userId,
+        gmcNumber: traineeProfiles.gmcNumber,
+        grade: traineeProfiles.grade,
+        specialty: traineeProfiles.specialty,
+        programme: traineeProfiles.programme,
+        ltft: traineeProfiles.ltft,
+      })
+      .from(traineeProfiles)
+      .where(inArray(traineeProfiles.gmcNumber, gmcs));
+    for (const t of found) trainees.set(t.gmcNumber!, t);
+  }
+
+  const held = new Map<string, ExistingPlacement[]>();
+  for (const ids of chunks([...trainees.values()].map((t) => t.userId))) {
+    const found = await db
+      .select({
+        id: placements.id,
+        traineeId: placements.traineeId,
+        trustId: placements.trustId,
+        odsCode: trusts.odsCode,
+        startsOn: placements.startsOn,
+        endsOn: placements.endsOn,
+        siteId: placements.siteId,
+        siteName: placements.siteName,
+        specialty: placements.specialty,
+        grade: placements.grade,
+        wte: placements.wte,
+        placementType: placements.placementType,
+        source: placements.source,
+      })
+      .from(placements)
+      .innerJoin(trusts, eq(trusts.id, placements.trustId))
+      .where(inArray(placements.traineeId, ids));
+    for (const { traineeId, ...p } of found) {
+      const list = held.get(traineeId) ?? [];
+      list.push(p);
+      held.set(traineeId, list);
+    }
+  }
+
+  const newEmails = [...file.byGmc.entries()].filter(([gmc]) => !trainees.has(gmc)).map(([, rows]) => currentRow(rows, today).email);
+  const emailOwners = new Map<string, string>();
+  for (const emails of chunks([...new Set(newEmails)])) {
+    const found = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.email, emails));
+    for (const u of found) emailOwners.set(u.email, u.id);
+  }
+  return { trainees, placements: held, emailOwners };
+}
+
+interface StoredRow {
+  line: number;
+  cells: string[];
+  errors: RowError[] | null;
+}
+
+const CHUNK_ROWS = 1000;
+const zeroCounts = (): ImportCounts => ({ newTrainees: 0, updatedTrainees: 0, newPlacements: 0, updatedPlacements: 0, unchangedRows: 0, invalidRows: 0 });
+
+/**
+ * Checks and plans the stored rows of an import against the database as it is now, a few
+ * hundred trainees at a time so that memory does not grow with the file: the rows are read
+ * through a cursor in GMC number order and each chunk holds every row of its trainees.
+ * `each` gets every chunk's plan with the rows as stored; the totals are returned.
+ */
+async function planStoredRows(
+  tx: Tx,
+  importer: Importer,
+  importId: string,
+  today: string,
+  each: (plan: ImportPlan, stored: StoredRow[]) => Promise<void>,
+): Promise<ImportCounts> {
+  const context = {
+    trustsByOds: await loadTrusts(tx),
+    scopeTrustId: importer.role === "dme" ? importer.trustId : null,
+    intern: createInterner(),
+  };
+  const claimedEmails = new Map<string, number>();
+  const totals = zeroCounts();
+  const planChunk = async (stored: StoredRow[]) => {
+    const rows: RawRow[] = stored.map((r) => ({
+      line: r.line,
+      cells: r.cells,
+      // A row of the wrong shape stays refused: its cells were never a reliable row.
+      shapeError: r.errors?.find((e) => e.code === "columns") ?? null,
+    }));
+    const file = checkFile(rows, context);
+    const plan = planImport({ file, ...(await existingData(tx, file, today)), today, claimedEmails });
+    for (const key of Object.keys(totals) as (keyof ImportCounts)[]) totals[key] += plan.counts[key];
+    await each(plan, stored);
+  };
+
+  await tx.execute(sql`
+    declare rotation_import_rows no scroll cursor for
+    select line, cells, errors from placement_import_rows where import_id = ${importId}::uuid order by cells[1], line`);
+  let carried: StoredRow[] = [];
+  for (;;) {
+    const page = await queryRows<{ line: number; cells: string[]; errors: RowError[] | null }>(
+      tx,
+      sql`fetch forward ${sql.raw(String(CHUNK_ROWS))} from rotation_import_rows`,
+    );
+    const last = page.length < CHUNK_ROWS;
+    let chunk = carried.concat(page);
+    carried = [];
+    if (!last) {
+      // The last trainee of the page may go on in the next one: keep their rows for then.
+      const gmc = chunk[chunk.length - 1]!.cells[0];
+      let cut = chunk.length;
+      while (cut > 0 && chunk[cut - 1]!.cells[0] === gmc) cut -= 1;
+      carried = chunk.slice(cut);
+      chunk = chunk.slice(0, cut);
+    }
+    if (chunk.length) await planChunk(chunk);
+    if (last) break;
+  }
+  await tx.execute(sql`close rotation_import_rows`);
+  return totals;
+}
+
+/** Plans the stored rows again and records each row's errors and the counts as the preview. */
+async function refreshPreview(tx: Tx, importer: Importer, importId: string, now: Date): Promise<ImportCounts> {
+  const counts = await planStoredRows(tx, importer, importId, todayInLondon(now), async (plan, stored) => {
+    const changed = stored.filter((r) => errorKey(r.errors) !== errorKey(plan.errors.get(r.line)));
+    await storeErrors(tx, importId, changed.map((r) => [r.line, plan.errors.get(r.line) ?? null]));
+  });
+  await tx.update(placementImports).set(countColumns(counts)).where(eq(placementImports.id, importId));
+  return counts;
+}
+
+const errorKey = (errors: { column: string; code: string; reason: string }[] | null | undefined) =>
+  (errors ?? []).map((e) => `${e.column}\u0001${e.code}\u0001${e.reason}`).join("\u0002");
+
+function countColumns(counts: ImportCounts) {
+  return {
+    newTrainees: counts.newTrainees,
+    updatedTrainees: counts.updatedTrainees,
+    newPlacements: counts.newPlacements,
+    updatedPlacements: counts.updatedPlacements,
+    unchangedRows: counts.unchangedRows,
+    invalidRows: counts.invalidRows,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Preview
+
+/**
+ * Stores the file's rows and the preview of what confirming would change, so that confirming
+ * does not need the file again. Writes nothing to trainees or placements. Takes over
+ * `upload.rows` (the array is emptied once stored). Unconfirmed previews older than a day are
+ * deleted first.
+ */
+export async function createImportPreview(
+  db: Db,
+  importer: Importer,
+  upload: { fileName: string; rows: RawRow[] },
+  options: { now?: Date } = {},
+): Promise<{ id: string; counts: ImportCounts }> {
+  const now = options.now ?? new Date();
+  await db
+    .delete(placementImports)
+    .where(and(eq(placementImports.status, "preview"), lt(placementImports.createdAt, new Date(now.getTime() - PREVIEW_TTL_MS))));
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(placementImports)
+      .values({
+        importedBy: importer.id,
+        trustId: importer.role === "dme" ? importer.trustId : null,
+        fileName: upload.fileName,
+        status: "preview",
+        createdAt: now,
+      })
+      .returning({ id: placementImports.id });
+    const importId = created!.id;
+    // A row of the wrong shape is stored with its error: nothing later can check its cells.
+    await insertBatched(upload.rows, (batch) =>
+      tx.execute(sql`
+        insert into placement_import_rows (import_id, line, cells, errors)
+        select ${importId}::uuid, v.line, v.cells, v.errors
+        from jsonb_to_recordset(${JSON.stringify(
+          batch.map((row) => ({ line: row.line, cells: row.cells, errors: row.shapeError ? [row.shapeError] : null })),
+        )}::jsonb)
+          as v(line integer, cells text[], errors jsonb)`),
+    );
+    // The file is in the database now: the parsed rows are not needed any more.
+    upload.rows.length = 0;
+    return { id: importId, counts: await refreshPreview(tx, importer, importId, now) };
+  });
+}
+
+/** Sets (or, with null, clears) the errors of the given lines of a stored file. */
+async function storeErrors(tx: Tx, importId: string, lines: [number, RowError[] | null][]) {
+  await insertBatched(lines, (batch) =>
+    tx.execute(sql`
+      update placement_import_rows as r set errors = v.errors
+      from jsonb_to_recordset(${JSON.stringify(batch.map(([line, errors]) => ({ line, errors })))}::jsonb)
+        as v(line integer, errors jsonb)
+      where r.import_id = ${importId}::uuid and r.line = v.line`),
+  );
+}
+
+export type ImportStatus = "preview" | "confirmed";
+
+const importColumns = {
+  id: placementImports.id,
+  fileName: placementImports.fileName,
+  status: placementImports.status,
+  importedBy: placementImports.importedBy,
+  importedByName: users.name,
+  trustId: placementImports.trustId,
+  trustName: trusts.name,
+  trustOds: trusts.odsCode,
+  newTrainees: placementImports.newTrainees,
+  updatedTrainees: placementImports.updatedTrainees,
+  newPlacements: placementImports.newPlacements,
+  updatedPlacements: placementImports.updatedPlacements,
+  unchangedRows: placementImports.unchangedRows,
+  invalidRows: placementImports.invalidRows,
+  createdAt: placementImports.createdAt,
+  confirmedAt: placementImports.confirmedAt,
+};
+
+/** An administrator sees every import; a DME those for their trust. */
+function visibleTo(viewer: Importer) {
+  return viewer.role === "admin" ? undefined : eq(placementImports.trustId, viewer.trustId ?? "00000000-0000-0000-0000-000000000000");
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function listImports(db: Db, viewer: Importer, limit = 50) {
+  return db
+    .select(importColumns)
+    .from(placementImports)
+    .leftJoin(users, eq(users.id, placementImports.importedBy))
+    .leftJoin(trusts, eq(trusts.id, placementImports.trustId))
+    .where(visibleTo(viewer))
+    .orderBy(desc(placementImports.createdAt))
+    .limit(limit);
+}
+
+/** The import with its invalid rows (the first `invalidLimit` of them), or null when the viewer may not see it. */
+export async function getImport(db: Db, viewer: Importer, id: string, options: { invalidLimit?: number; now?: Date } = {}) {
+  if (!UUID.test(id)) return null;
+  const [found] = await db
+    .select(importColumns)
+    .from(placementImports)
+    .leftJoin(users, eq(users.id, placementImports.importedBy))
+    .leftJoin(trusts, eq(trusts.id, placementImports.trustId))
+    .where(and(eq(placementImports.id, id), visibleTo(viewer)));
+  if (!found) return null;
+  const invalid = await db
+    .select({ line: placementImportRows.line, cells: placementImportRows.cells, errors: placementImportRows.errors })
+    .from(placementImportRows)
+    .where(and(eq(placementImportRows.importId, id), isNotNull(placementImportRows.errors)))
+    .orderBy(asc(placementImportRows.line))
+    .limit(options.invalidLimit ?? 1000);
+  const now = options.now ?? new Date();
+  return {
+    ...found,
+    expired: found.status === "preview" && now.getTime() - found.createdAt.getTime() > PREVIEW_TTL_MS,
+    canConfirm: found.status === "preview" && found.importedBy === viewer.id,
+    invalid: invalid.map((r) => ({ line: r.line, gmcNumber: r.cells[0] ?? "", errors: (r.errors ?? []) as RowError[] })),
+  };
+}
+
+export async function invalidRowsCsvFor(db: Db, viewer: Importer, id: string): Promise<{ fileName: string; csv: string } | null> {
+  if (!UUID.test(id)) return null;
+  const [found] = await db
+    .select({ fileName: placementImports.fileName })
+    .from(placementImports)
+    .where(and(eq(placementImports.id, id), visibleTo(viewer)));
+  if (!found) return null;
+  const rows = await db
+    .select({ line: placementImportRows.line, cells: placementImportRows.cells, errors: placementImportRows.errors })
+    .from(placementImportRows)
+    .where(and(eq(placementImportRows.importId, id), isNotNull(placementImportRows.errors)))
+    .orderBy(asc(placementImportRows.line));
+  const base = found.fileName.replace(/\.csv$/i, "").replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+/, "").slice(0, 80) || "import";
+  return {
+    fileName: `${base}-invalid-rows.csv`,
+    csv: invalidRowsCsv(rows.map((r) => ({ line: r.line, cells: r.cells, errors: (r.errors ?? []) as RowError[] }))),
+  };
+}
+
+/** The importer may throw away a preview they no longer want. */
+export async function cancelImport(db: Db, importer: Importer, id: string): Promise<boolean> {
+  if (!UUID.test(id)) return false;
+  const deleted = await db
+    .delete(placementImports)
+    .where(and(eq(placementImports.id, id), eq(placementImports.status, "preview"), eq(placementImports.importedBy, importer.id)))
+    .returning({ id: placementImports.id });
+  return deleted.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Confirm
+
+export type ConfirmResult =
+  | { ok: true; counts: ImportCounts }
+  | { ok: false; status: 404 | 409 | 410; message: string; counts?: ImportCounts };
+
+export const CONFIRM_MESSAGES = {
+  notFound: "This import was not found",
+  notYours: "Only the person who uploaded the file can confirm this import",
+  done: "This import has already been confirmed",
+  expired: "This preview has expired: upload the file again",
+  changed:
+    "The trainees or placements held changed since this preview was made: check the new preview below and confirm again",
+} as const;
+
+// One import at a time: two confirmations checking the same trainees must not both pass.
+const IMPORT_LOCK = sql`select pg_advisory_xact_lock(7163001)`;
+
+async function insertBatched<T>(items: T[], write: (batch: T[]) => Promise<unknown>) {
+  for (let i = 0; i < items.length; i += BATCH) await write(items.slice(i, i + BATCH));
+}
+
+export const INVITATION_SUBJECT = "Set up your Invitational account";
+
+function invitationEmail(name: string, link: string) {
+  return [
+    `Dear ${name},`,
+    "",
+    "Your placements from your training programme's records have been added to Invitational, where NHS trusts offer leadership opportunities in the workplace to doctors in training.",
+    "",
+    `Set a password for your account within 7 days: ${link}`,
+    "",
+    "The link works once. If you were not expecting this, you can ignore this email.",
+  ].join("\n");
+}
+
+/** Thrown inside the confirming transaction to undo it: the preview no longer holds. */
+class PreviewChanged extends Error {}
+
+const sameCounts = (a: ImportCounts, b: ImportCounts) => (Object.keys(a) as (keyof ImportCounts)[]).every((k) => a[k] === b[k]);
+
+/**
+ * Confirms a preview: plans the stored rows again against the database as it is now and writes
+ * them, all in one transaction. If any row or count comes out differently from the preview
+ * (someone changed the trainees or placements meanwhile) the transaction is undone and the
+ * preview is brought up to date instead, for the importer to check. New trainees get an
+ * account without a password, a profile and an invitation by e-mail.
+ */
+export async function confirmImport(
+  db: Db,
+  importer: Importer,
+  id: string,
+  options: { origin: string; now?: Date },
+): Promise<ConfirmResult> {
+  if (!UUID.test(id)) return { ok: false, status: 404, message: CONFIRM_MESSAGES.notFound };
+  const now = options.now ?? new Date();
+  const claim = async (tx: Tx): Promise<Extract<ConfirmResult, { ok: false }> | typeof placementImports.$inferSelect> => {
+    await tx.execute(IMPORT_LOCK);
+    const [found] = await tx
+      .select()
+      .from(placementImports)
+      .where(and(eq(placementImports.id, id), visibleTo(importer)))
+      .for("update");
+    if (!found) return { ok: false, status: 404, message: CONFIRM_MESSAGES.notFound };
+    if (found.status !== "preview") return { ok: false, status: 409, message: CONFIRM_MESSAGES.done };
+    if (found.importedBy !== importer.id) return { ok: false, status: 409, message: CONFIRM_MESSAGES.notYours };
+    if (now.getTime() - found.createdAt.getTime() > PREVIEW_TTL_MS) return { ok: false, status: 410, message: CONFIRM_MESSAGES.expired };
+    return found;
+  };
+  try {
+    return await db.transaction(async (tx): Promise<ConfirmResult> => {
+      const found = await claim(tx);
+      if ("ok" in found) return found;
+      const counts = await planStoredRows(tx, importer, id, todayInLondon(now), async (plan, stored) => {
+        if (stored.some((r) => errorKey(r.errors) !== errorKey(plan.errors.get(r.line)))) throw new PreviewChanged();
+        await writePlan(tx, plan, { importId: id, importer, origin: options.origin, now });
+      });
+      if (!sameCounts(counts, countColumns(found))) throw new PreviewChanged();
+      await tx
+        .update(placementImports)
+        .set({ status: "confirmed", confirmedAt: now, ...countColumns(counts) })
+        .where(eq(placementImports.id, id));
+      // Only the invalid rows are kept, for their download; the rest is now in the tables it describes.
+      await tx.delete(placementImportRows).where(and(eq(placementImportRows.importId, id), isNull(placementImportRows.errors)));
+      return { ok: true, counts };
+    });
+  } catch (error) {
+    if (!(error instanceof PreviewChanged)) throw error;
+  }
+  // Nothing was written. Show the importer what confirming would do now.
+  return db.transaction(async (tx): Promise<ConfirmResult> => {
+    const found = await claim(tx);
+    if ("ok" in found) return found;
+    const counts = await refreshPreview(tx, importer, id, now);
+    return { ok: false, status: 409, message: CONFIRM_MESSAGES.changed, counts };
+  });
+}
+
+async function writePlan(tx: Tx, plan: ImportPlan, options: { importId: string; importer: Importer; origin: string; now: Date }) {
+  const { importId, importer, origin, now } = options;
+  const at = now.toISOString();
+  const json = (rows: unknown[]) => JSON.stringify(rows);
+  // Each batch is one statement with one parameter (the rows as JSON), which PostgreSQL turns
+  // into rows: far cheaper for the client than a thousand rows of bound parameters.
+
+  // New trainees: an account without a password, a profile, an invitation and its e-mail.
+  const created = plan.newTrainees.map((t) => ({ ...t, id: randomUUID(), token: randomBytes(32).toString("base64url") }));
+  const idByGmc = new Map(created.map((t) => [t.gmcNumber, t.id]));
+  await insertBatched(created, (batch) =>
+    tx.execute(sql`
+      insert into users (id, email, name, role, created_at, updated_at)
+      select v.id, v.email, v.name, 'trainee', ${at}::timestamptz, ${at}::timestamptz
+      from jsonb_to_recordset(${json(batch.map((t) => ({ id: t.id, email: t.email, name: t.name })))}::jsonb)
+        as v(id text, email text, name text)`),
+  );
+  await insertBatched(created, (batch) =>
+    tx.execute(sql`
+      insert into trainee_profiles (user_id, gmc_number, grade, specialty, programme, region, ltft, created_at, updated_at)
+      select v.id, v.gmc, v.grade, v.specialty, v.programme, v.region, v.ltft, ${at}::timestamptz, ${at}::timestamptz
+      from jsonb_to_recordset(${json(
+        batch.map((t) => ({ id: t.id, gmc: t.gmcNumber, grade: t.grade, specialty: t.specialty, programme: t.programme, region: t.region, ltft: t.ltft })),
+      )}::jsonb)
+        as v(id text, gmc text, grade grade, specialty text, programme text, region region, ltft boolean)`),
+  );
+  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS).toISOString();
+  await insertBatched(created, (batch) =>
+    tx.execute(sql`
+      insert into invitations (email, name, role, token_hash, invited_by, user_id, created_at, expires_at)
+      select v.email, v.name, 'trainee', v.hash, ${importer.id}, v.id, ${at}::timestamptz, ${expiresAt}::timestamptz
+      from jsonb_to_recordset(${json(batch.map((t) => ({ email: t.email, name: t.name, hash: hashToken(t.token), id: t.id })))}::jsonb)
+        as v(email text, name text, hash text, id text)`),
+  );
+  // The invitations go into the outbox in the same transaction, so they are sent only if the
+  // import commits. queueEmail writes one row per call; for tens of thousands of trainees that
+  // is most of the import's time and memory, so the same rows are written a batch at a time.
+  await insertBatched(created, (batch) =>
+    tx.execute(sql`
+      insert into email_outbox (to_address, subject, text_body)
+      select v.to, v.subject, v.text
+      from jsonb_to_recordset(${json(
+        batch.map((t) => ({ to: t.email, subject: INVITATION_SUBJECT, text: invitationEmail(t.name, `${origin}/invitations/${t.token}`) })),
+      )}::jsonb)
+        as v("to" text, subject text, text text)`),
+  );
+
+  await insertBatched(plan.traineeUpdates, (batch) =>
+    tx.execute(sql`
+      update trainee_profiles as p
+      set grade = v.grade, specialty = v.specialty, programme = v.programme, ltft = v.ltft, updated_at = ${at}::timestamptz
+      from jsonb_to_recordset(${json(batch)}::jsonb)
+        as v("userId" text, grade grade, specialty text, programme text, ltft boolean)
+      where p.user_id = v."userId"`),
+  );
+
+  await insertBatched(plan.newPlacements, (batch) =>
+    tx.execute(sql`
+      insert into placements (trainee_id, trust_id, site_id, site_name, specialty, grade, starts_on, ends_on, wte,
+                              placement_type, source, import_id, created_at, updated_at)
+      select v."traineeId", v."trustId", v."siteId", v."siteName", v.specialty, v.grade, v."startsOn", v."endsOn", v.wte,
+             v."placementType", 'import', ${importId}::uuid, ${at}::timestamptz, ${at}::timestamptz
+      from jsonb_to_recordset(${json(batch.map((p) => ({ ...valuesOf(p.row), traineeId: p.traineeId ?? idByGmc.get(p.row.gmcNumber)! })))}::jsonb)
+        as v("traineeId" text, "trustId" uuid, "siteId" uuid, "siteName" text, specialty text, grade grade,
+             "startsOn" date, "endsOn" date, wte numeric, "placementType" placement_type)`),
+  );
+
+  await insertBatched(plan.placementUpdates, (batch) =>
+    tx.execute(sql`
+      update placements as p
+      set ends_on = v."endsOn", site_id = v."siteId", site_name = v."siteName", specialty = v.specialty,
+          grade = v.grade, wte = v.wte, placement_type = v."placementType",
+          source = 'import', import_id = ${importId}::uuid, updated_at = ${at}::timestamptz
+      from jsonb_to_recordset(${json(batch.map((p) => ({ ...valuesOf(p.row), id: p.id })))}::jsonb)
+        as v(id uuid, "endsOn" date, "siteId" uuid, "siteName" text, specialty text, grade grade, wte numeric, "placementType" placement_type)
+      where p.id = v.id`),
+  );
+}

@@ -1,0 +1,130 @@
+// An administrator imports a rotation file in Chromium: 3 good rows and 2 bad ones, a preview,
+// the confirmation and the download of the bad rows; and the same without JavaScript.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+import { parse } from "csv-parse/sync";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DEMO_PASSWORD } from "../../db/seed/demo";
+import { h1, isFocused, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
+import { startServer } from "../helpers/server";
+
+const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/rotation-import-journey.csv");
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await server?.dispose();
+});
+
+async function adminPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const context = await newContext(browser, server.url, options);
+  contexts.push(context);
+  const page = await context.newPage();
+  await signInThroughForm(page, "admin@demo.test", DEMO_PASSWORD);
+  await page.waitForURL("**/admin");
+  return page;
+}
+
+async function chooseFile(page: Page, name: string, buffer: Buffer) {
+  await page.getByLabel("Upload a CSV file").setInputFiles({ name, mimeType: "text/csv", buffer });
+}
+
+/** The summary list's figure for one label, e.g. "New trainees" → "2". */
+async function figure(page: Page, label: string): Promise<string> {
+  const row = page.locator(".nhsuk-summary-list__row", { has: page.locator(".nhsuk-summary-list__key", { hasText: new RegExp(`^${label}$`) }) });
+  return (await row.locator(".nhsuk-summary-list__value .nhsuk-u-font-weight-bold").innerText()).trim();
+}
+
+describe("an administrator imports rotations", () => {
+  it("uploads 3 good and 2 bad rows, checks the preview, confirms and downloads the bad rows", async () => {
+    const page = await adminPage();
+    await page.goto("/imports");
+    expect(await h1(page)).toContain("Import rotations");
+
+    // Nothing chosen: the message is next to the field and in the summary, which takes focus.
+    await page.getByRole("button", { name: "Upload file" }).click();
+    expect(await textOf(page, ".nhsuk-error-summary")).toContain("Select a CSV file");
+    expect(await textOf(page, "#file--error-message")).toContain("Select a CSV file");
+    expect(await isFocused(page, ".nhsuk-error-summary")).toBe(true);
+
+    await chooseFile(page, "rotations-august.csv", readFileSync(FIXTURE));
+    await page.getByRole("button", { name: "Upload file" }).click();
+    await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+    expect(await h1(page)).toContain("Check the import");
+    expect(await textOf(page, "main")).toContain("Nothing has been saved yet.");
+    expect(await figure(page, "New trainees")).toBe("2");
+    expect(await figure(page, "New placements")).toBe("3");
+    expect(await figure(page, "Unchanged rows")).toBe("0");
+    expect(await figure(page, "Invalid rows")).toBe("2");
+    const invalid = await page.locator("table tbody tr").allInnerTexts();
+    expect(invalid).toHaveLength(2);
+    expect(invalid[0]).toMatch(/^4\s+73003\s+GMC Number\s+Bad GMC number "73003"/);
+    expect(invalid[1]).toMatch(/^5\s+7300004\s+Employing Body Code\s+Unknown ODS code "ZZZ"/);
+
+    await page.getByRole("button", { name: "Confirm import" }).click();
+    await page.waitForURL(/confirmed=1/);
+    expect(await textOf(page, ".nhsuk-notification-banner")).toContain("Import complete");
+    expect(await h1(page)).toContain("Rotation import");
+    expect(await figure(page, "New placements")).toBe("3");
+    expect(await page.getByRole("button", { name: "Confirm import" }).count()).toBe(0);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download the invalid rows (CSV)" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("rotations-august-invalid-rows.csv");
+    const text = readFileSync(await download.path(), "utf8");
+    const records = parse(text, { bom: true }) as string[][];
+    expect(records[0]!.slice(-3)).toEqual(["Line", "Column", "Reason"]);
+    expect(records.slice(1).map((r) => [r[0], r.at(-3), r.at(-2)])).toEqual([
+      ["73003", "4", "GMC Number"],
+      ["7300004", "5", "Employing Body Code"],
+    ]);
+    expect(records[2]![1]).toBe(`'=HYPERLINK("http://evil.example","Open")`);
+
+    // The history lists it; importing the same file again finds nothing to change.
+    await page.goto("/imports");
+    expect(await textOf(page, "table")).toContain("rotations-august.csv");
+    expect(await textOf(page, "table")).toContain("Imported");
+    await chooseFile(page, "rotations-august.csv", readFileSync(FIXTURE));
+    await page.getByRole("button", { name: "Upload file" }).click();
+    await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+    expect(await figure(page, "Unchanged rows")).toBe("3");
+    expect(await figure(page, "New placements")).toBe("0");
+    await page.getByRole("button", { name: "Cancel import" }).click();
+    await page.waitForURL(/\/imports$/);
+  });
+
+  it("works without JavaScript: a file that is not CSV is refused next to the field, a good one is imported", async () => {
+    const page = await adminPage({ javaScriptEnabled: false });
+    await page.goto("/imports");
+    await chooseFile(page, "rotations.xlsx", Buffer.from("PK\u0003\u0004"));
+    await page.getByRole("button", { name: "Upload file" }).click();
+    expect(await textOf(page, ".nhsuk-error-summary")).toContain("The selected file must be a CSV file");
+    expect(await textOf(page, "#file--error-message")).toContain("The selected file must be a CSV file");
+
+    const file = [
+      "GMC Number,Forenames,Surname,Email,Grade,Specialty1,Programme Name,Employing Body Code,Site,Date From,Date To,WTE,Placement Type",
+      "7300101,Florence,Nightingale,florence@example.nhs.uk,FY2,Foundation,Midlands Foundation Programme,RRK,,2026-08-05,2026-12-01,0.6,In Post",
+    ].join("\n");
+    await chooseFile(page, "one.csv", Buffer.from(file));
+    await page.getByRole("button", { name: "Upload file" }).click();
+    await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+    expect(await figure(page, "New trainees")).toBe("1");
+    await page.getByRole("button", { name: "Confirm import" }).click();
+    await page.waitForURL(/confirmed=1/);
+    expect(await textOf(page, ".nhsuk-notification-banner")).toContain("Import complete");
+  });
+});
