@@ -2,12 +2,11 @@
 // stored with its rows, and the confirmation that writes everything in one transaction.
 import { randomBytes, randomUUID } from "node:crypto";
 
-import type { AppLoadContext } from "@remix-run/node";
 import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { parse } from "csv-parse";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 
-import { queryRows, type Db, type DbOrTx, type Tx } from "@db/client";
+import type { Db, DbOrTx, Tx } from "@db/client";
 import {
   placementImportRows,
   placementImports,
@@ -18,7 +17,6 @@ import {
   users,
 } from "@db/schema";
 
-import { requireUser } from "~/auth.server";
 import { todayInLondon } from "~/utils/dates";
 import { forbidden } from "~/utils/http.server";
 
@@ -262,9 +260,13 @@ export interface Importer {
   trustId: string | null;
 }
 
-/** An administrator, or a DME with their trust. */
-export function requireImporter(args: { request: Request; context: AppLoadContext }): Importer {
-  const user = requireUser(args, { role: ["admin", "dme"] });
+/**
+ * The importer a signed-in user is: an administrator, or a DME with their trust. Routes guard
+ * with `importerFrom(requireUser(args, { role: IMPORTER_ROLES }))`.
+ */
+export const IMPORTER_ROLES = ["admin", "dme"] as const;
+
+export function importerFrom(user: { id: string; role: (typeof IMPORTER_ROLES)[number]; trustId: string | null }): Importer {
   if (user.role === "dme") {
     if (!user.trustId) throw forbidden();
     return { id: user.id, role: "dme", trustId: user.trustId };
@@ -360,6 +362,13 @@ interface StoredRow {
 }
 
 const CHUNK_ROWS = 1000;
+
+/** Rows of a raw query from either driver (PGlite answers { rows }, postgres.js an array), like queryRows in db/client. */
+async function rowsOf<T>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await tx.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
+}
+
 const zeroCounts = (): ImportCounts => ({ newTrainees: 0, updatedTrainees: 0, newPlacements: 0, updatedPlacements: 0, unchangedRows: 0, invalidRows: 0 });
 
 /**
@@ -375,11 +384,7 @@ async function planStoredRows(
   today: string,
   each: (plan: ImportPlan, stored: StoredRow[]) => Promise<void>,
 ): Promise<ImportCounts> {
-  const context = {
-    trustsByOds: await loadTrusts(tx),
-    scopeTrustId: importer.role === "dme" ? importer.trustId : null,
-    intern: createInterner(),
-  };
+  const context = { trustsByOds: await loadTrusts(tx), scopeTrustId: importer.role === "dme" ? importer.trustId : null };
   const claimedEmails = new Map<string, number>();
   const totals = zeroCounts();
   const planChunk = async (stored: StoredRow[]) => {
@@ -400,10 +405,7 @@ async function planStoredRows(
     select line, cells, errors from placement_import_rows where import_id = ${importId}::uuid order by cells[1], line`);
   let carried: StoredRow[] = [];
   for (;;) {
-    const page = await queryRows<{ line: number; cells: string[]; errors: RowError[] | null }>(
-      tx,
-      sql`fetch forward ${sql.raw(String(CHUNK_ROWS))} from rotation_import_rows`,
-    );
+    const page = await rowsOf<StoredRow>(tx, sql`fetch forward ${sql.raw(String(CHUNK_ROWS))} from rotation_import_rows`);
     const last = page.length < CHUNK_ROWS;
     let chunk = carried.concat(page);
     carried = [];
@@ -452,8 +454,8 @@ function countColumns(counts: ImportCounts) {
 /**
  * Stores the file's rows and the preview of what confirming would change, so that confirming
  * does not need the file again. Writes nothing to trainees or placements. Takes over
- * `upload.rows` (the array is emptied once stored). Unconfirmed previews older than a day are
- * deleted first.
+ * `upload.rows` (the array is emptied as it is stored). Unconfirmed previews older than a day
+ * are deleted first.
  */
 export async function createImportPreview(
   db: Db,
@@ -477,18 +479,18 @@ export async function createImportPreview(
       })
       .returning({ id: placementImports.id });
     const importId = created!.id;
-    // A row of the wrong shape is stored with its error: nothing later can check its cells.
-    await insertBatched(upload.rows, (batch) =>
-      tx.execute(sql`
+    // Each batch leaves memory once it is in the database. A row of the wrong shape is stored
+    // with its error: nothing later can check its cells.
+    while (upload.rows.length) {
+      const batch = upload.rows.splice(0, BATCH);
+      await tx.execute(sql`
         insert into placement_import_rows (import_id, line, cells, errors)
         select ${importId}::uuid, v.line, v.cells, v.errors
         from jsonb_to_recordset(${JSON.stringify(
           batch.map((row) => ({ line: row.line, cells: row.cells, errors: row.shapeError ? [row.shapeError] : null })),
         )}::jsonb)
-          as v(line integer, cells text[], errors jsonb)`),
-    );
-    // The file is in the database now: the parsed rows are not needed any more.
-    upload.rows.length = 0;
+          as v(line integer, cells text[], errors jsonb)`);
+    }
     return { id: importId, counts: await refreshPreview(tx, importer, importId, now) };
   });
 }

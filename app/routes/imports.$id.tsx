@@ -4,10 +4,11 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { BackLink, Button, InsetText, SummaryList, Table, WarningCallout } from "nhsuk-react-components";
 
+import { requireUser } from "~/auth.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
-import { cancelImport, confirmImport, getImport, requireImporter } from "~/models/rotation-import.server";
+import { cancelImport, confirmImport, getImport, importerFrom, IMPORTER_ROLES } from "~/models/rotation-import.server";
 import { formatDateTime } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 
@@ -18,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const importer = requireImporter(args);
+  const importer = importerFrom(requireUser(args, { role: IMPORTER_ROLES }));
   const found = await getImport(await getDb(), importer, args.params.id ?? "", { invalidLimit: INVALID_SHOWN });
   if (!found) throw notFound();
   return json(found);
@@ -29,7 +30,7 @@ function appOrigin(request: Request): string {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const importer = requireImporter(args);
+  const importer = importerFrom(requireUser(args, { role: IMPORTER_ROLES }));
   const id = args.params.id ?? "";
   const form = await args.request.formData();
   const db = await getDb();

@@ -4,24 +4,25 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Button, Details, InsetText, Table, Tag } from "nhsuk-react-components";
 
+import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { IMPORT_COLUMNS } from "~/models/rotation-import";
-import { createImportPreview, importScope, listImports, readRotationUpload, requireImporter } from "~/models/rotation-import.server";
+import { createImportPreview, importerFrom, IMPORTER_ROLES, importScope, listImports, readRotationUpload } from "~/models/rotation-import.server";
 import { formatDateTime } from "~/utils/dates";
 import type { FormFailure } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Import rotations") }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const importer = requireImporter(args);
+  const importer = importerFrom(requireUser(args, { role: IMPORTER_ROLES }));
   const db = await getDb();
   const [imports, trust] = await Promise.all([listImports(db, importer), importScope(db, importer)]);
   return json({ role: importer.role, trust, imports });
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const importer = requireImporter(args);
+  const importer = importerFrom(requireUser(args, { role: IMPORTER_ROLES }));
   const upload = await readRotationUpload(args.request);
   if (!upload.ok) {
     const body: FormFailure = { ok: false, fieldErrors: { file: upload.message }, values: {} };

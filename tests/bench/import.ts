@@ -16,9 +16,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { count, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 
-import { openDatabase, setDatabase } from "../../db/client";
+import type { Db } from "../../db/client";
+import * as schema from "../../db/schema";
 import { emailOutbox, invitations, placements, sites, traineeProfiles, trusts, users } from "../../db/schema";
 import { confirmImport, createImportPreview, readRotationUpload, type Importer } from "../../app/models/rotation-import.server";
 import { GRADES, REGIONS, type Grade } from "../../app/models/domain";
@@ -139,9 +141,12 @@ interface ChildReport {
 }
 
 async function runImport(databaseUrl: string, file: string, adminId: string): Promise<ChildReport> {
-  const database = await openDatabase({ url: databaseUrl, poolSize: 4 });
-  setDatabase(database);
-  const db = database.db;
+  // The same postgres.js client and drizzle instance db/client.ts makes for a URL, made here so
+  // that this process does not also load the embedded PGlite engine, which db/client.ts imports
+  // even for PostgreSQL (about 50 MB resident) and which has nothing to do with the import.
+  const client = postgres(databaseUrl, { max: 4, onnotice: () => {}, connection: { TimeZone: "UTC" } });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  const database = { close: () => client.end({ timeout: 5 }) };
   const importer: Importer = { id: adminId, role: "admin", trustId: null };
   const steps: ChildReport["steps"] = [];
   const counts: unknown[] = [];
@@ -186,6 +191,7 @@ async function main() {
   await admin.unsafe(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
+  const { openDatabase } = await import("../../db/client");
   const database = await openDatabase({ url: url.toString(), poolSize: 4 });
   const db = database.db;
   const dir = mkdtempSync(path.join(os.tmpdir(), "invitational-import-bench-"));

@@ -24,7 +24,7 @@ import * as importsPage from "~/routes/imports._index";
 import * as invalidCsv from "~/routes/imports.$id_.invalid[.]csv";
 
 import { callRoute, getRequest, sessionCookieFor } from "../helpers/context";
-import { usingPostgres, useTestDatabase } from "../helpers/db";
+import { useTestDatabase } from "../helpers/db";
 import { makePlacement, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
 import { csvOf, importRow, TEST_ORIGIN, uploadRequest } from "../fixtures/rotation-import";
 
