@@ -13,6 +13,7 @@ import {
   emailOutbox,
   invitations,
   loginAttempts,
+  placementImportRows,
   notifications,
   opportunities,
   placements,
@@ -326,6 +327,11 @@ async function anonymise(db: Db, userId: string, email: string): Promise<void> {
       .where(eq(users.id, userId));
     // Grade, region and LTFT stay for the regional counts; the GMC number may be null only
     // once anonymised_at is set (trainee_profiles_gmc_unless_anonymised).
+    const [held] = await tx.select({ gmc: traineeProfiles.gmcNumber }).from(traineeProfiles).where(eq(traineeProfiles.userId, userId));
+    // Invalid rows kept from rotation imports (for their download) may name the trainee: they go too.
+    await tx
+      .delete(placementImportRows)
+      .where(sql`exists (select 1 from unnest(${placementImportRows.cells}) as cell where cell = ${held?.gmc ?? ""} or lower(cell) = ${email})`);
     await tx
       .update(traineeProfiles)
       .set({ gmcNumber: null, specialty: "", programme: "", anonymisedAt: now, updatedAt: now })

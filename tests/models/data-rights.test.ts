@@ -9,6 +9,8 @@ import {
   invitations,
   loginAttempts,
   notifications,
+  placementImportRows,
+  placementImports,
   placements,
   reflections,
   sessions,
@@ -214,5 +216,21 @@ describe("closing an account", () => {
 
     // A closed account cannot be closed (or signed in to) again.
     expect(await closeTraineeAccount(t.db, asActor(me), { password: TEST_PASSWORD, ip: "192.0.2.1", today })).toMatchObject({ ok: false, status: 404 });
+  });
+});
+
+describe("closing an account and rotation imports", () => {
+  it("removes kept import rows that name the trainee, and leaves other trainees' rows", async () => {
+    const me = await makeTrainee(t.db, { gmcNumber: "7123456", email: "me.closing@example.nhs.uk" });
+    const other = await makeTrainee(t.db, { gmcNumber: "7654321" });
+    const [imp] = await t.db.insert(placementImports).values({ fileName: "rotation.csv" }).returning({ id: placementImports.id });
+    await t.db.insert(placementImportRows).values([
+      { importId: imp!.id, line: 2, cells: ["7123456", "Me", "Closing", "Me.Closing@example.nhs.uk"], errors: [{ column: "Grade", code: "grade", reason: "Unknown grade" }] },
+      { importId: imp!.id, line: 3, cells: ["7654321", "Other", "Trainee", other.email], errors: [{ column: "Grade", code: "grade", reason: "Unknown grade" }] },
+    ]);
+    const result = await closeTraineeAccount(t.db, asActor({ ...me, trustId: null }), { password: TEST_PASSWORD, ip: "192.0.2.1", today });
+    expect(result.ok).toBe(true);
+    const left = await t.db.select({ line: placementImportRows.line }).from(placementImportRows);
+    expect(left).toEqual([{ line: 3 }]);
   });
 });
