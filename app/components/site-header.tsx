@@ -39,6 +39,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
       return [
         { href: "/dme", text: "Trainees at your trust" },
         { href: "/dme/approvals", text: "Approvals" },
+        { href: "/imports", text: "Imports" },
         { href: "/opportunities", text: "Find opportunities" },
       ];
     case "admin":
@@ -46,6 +47,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
         { href: "/admin", text: "Overview" },
         { href: "/admin/trusts", text: "Trusts" },
         { href: "/admin/users", text: "Users" },
+        { href: "/imports", text: "Imports" },
       ];
   }
 }
