@@ -30,10 +30,10 @@ describe("signing in as each demo role", () => {
     const page = await context.newPage();
     await signInThroughForm(page, email, DEMO_PASSWORD);
     await page.waitForURL(`**${path}`);
-    expect(await h1(page)).toContain(heading);
+    expect(await h1(page, heading)).toContain(heading);
     expect(await page.getByRole("heading", { name: section }).isVisible()).toBe(true);
     // Styled as an NHS service: the NHS.UK header with the service name, and its stylesheet applied.
-    expect(await textOf(page, "header.nhsuk-header")).toContain("Invitational");
+    expect(await textOf(page, "header.nhsuk-header", "Invitational")).toContain("Invitational");
     const headerColour = await page.locator("header.nhsuk-header").evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(headerColour).toBe("rgb(0, 94, 184)");
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -49,7 +49,7 @@ describe("mistakes at sign-in", () => {
     const context = await newContext(browser, server.url);
     const page = await context.newPage();
     await signInThroughForm(page, "trainee@demo.test", "not the right password");
-    expect(await textOf(page, ".nhsuk-error-summary")).toContain("Enter a correct email address and password");
+    expect(await textOf(page, ".nhsuk-error-summary", "Enter a correct email address and password")).toContain("Enter a correct email address and password");
     expect(await page.getByLabel("Email address").inputValue()).toBe("trainee@demo.test");
     expect(await page.getByLabel("Password").inputValue()).toBe("");
     expect(await isFocused(page, ".nhsuk-error-summary")).toBe(true);
@@ -68,7 +68,7 @@ describe("a trainee registers", () => {
     await page.getByLabel("Grade").selectOption("CT2");
     await page.getByLabel("Create a password").fill("a long unusual passphrase");
     await page.getByRole("button", { name: "Create account" }).click();
-    expect(await textOf(page, ".nhsuk-error-summary")).toContain("GMC number must be 7 digits");
+    expect(await textOf(page, ".nhsuk-error-summary", "GMC number must be 7 digits")).toContain("GMC number must be 7 digits");
     expect(await page.getByLabel("Full name").inputValue()).toBe("Dr Grace Hopper");
     expect(await page.getByLabel("Grade").inputValue()).toBe("CT2");
 
@@ -76,8 +76,8 @@ describe("a trainee registers", () => {
     await page.getByLabel("Create a password").fill("a long unusual passphrase");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL("**/trainee");
-    expect(await h1(page)).toContain("Dr Grace Hopper");
-    expect(await textOf(page, "main")).toContain("You have no placement recorded for today.");
+    expect(await h1(page, "Dr Grace Hopper")).toContain("Dr Grace Hopper");
+    expect(await textOf(page, "main", "You have no placement recorded for today.")).toContain("You have no placement recorded for today.");
     await context.close();
   });
 });
@@ -90,9 +90,9 @@ describe("on a phone", () => {
     page.on("pageerror", (e) => errors.push(e.message));
     await signInThroughForm(page, "trainee@demo.test", DEMO_PASSWORD);
     await page.waitForURL("**/trainee");
-    expect(await h1(page)).toContain("Dr Priya Patel");
+    expect(await h1(page, "Dr Priya Patel")).toContain("Dr Priya Patel");
     await page.goto("/opportunities?q=%00");
-    expect(await h1(page)).toBe("Find leadership opportunities");
+    expect(await h1(page, "Find leadership opportunities")).toBe("Find leadership opportunities");
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -104,7 +104,7 @@ describe("without JavaScript", () => {
     const page = await context.newPage();
     await signInThroughForm(page, "dme@demo.test", DEMO_PASSWORD);
     await page.waitForURL("**/dme");
-    expect(await h1(page)).toContain("Trainees at your trust");
+    expect(await h1(page, "Trainees at your trust")).toContain("Trainees at your trust");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await context.close();

@@ -65,7 +65,7 @@ describe("an application from start to confirmed placement", () => {
 
     const trainee = await person("trainee@demo.test", "/trainee");
     const first = await applyAs(trainee, opportunityId);
-    expect(await textOf(trainee, "main")).toContain("Submitted");
+    expect(await textOf(trainee, "main", "Submitted")).toContain("Submitted");
 
     // A second trainee registers and applies for the same single seat.
     const context = await newContext(browser, server.url);
@@ -83,11 +83,11 @@ describe("an application from start to confirmed placement", () => {
 
     // The lead sees both applicants, both first-timers, and offers the first; the seat is then full.
     await lead.goto(`/trust/opportunities/${opportunityId}/applicants`);
-    expect(await textOf(lead, "main")).toContain("First leadership opportunity");
+    expect(await textOf(lead, "main", "First leadership opportunity")).toContain("First leadership opportunity");
     await act(lead, first, "Offer a place");
     await lead.goto(`/applications/${secondId}`);
     await lead.getByRole("button", { name: "Offer a place" }).click();
-    expect(await textOf(lead, ".nhsuk-error-summary")).toContain("All 1 seat is taken: add the applicant to the waiting list instead");
+    expect(await textOf(lead, ".nhsuk-error-summary", "All 1 seat is taken: add the applicant to the waiting list instead")).toContain("All 1 seat is taken: add the applicant to the waiting list instead");
     await act(lead, secondId, "Add to waiting list");
 
     // The DME approves from the queue.
@@ -97,7 +97,7 @@ describe("an application from start to confirmed placement", () => {
     await dme.getByRole("link", { name: new RegExp(TITLE) }).click();
     await dme.getByRole("button", { name: "Approve placement" }).click();
     await dme.waitForURL(/done=approve/);
-    expect(await textOf(dme, ".nhsuk-notification-banner")).toContain("approved");
+    expect(await textOf(dme, ".nhsuk-notification-banner", "approved")).toContain("approved");
 
     // The trainee sees the confirmed placement, its session, a notification and the calendar feed.
     await trainee.goto("/trainee");
@@ -115,8 +115,8 @@ describe("an application from start to confirmed placement", () => {
     // The trainee withdraws; the seat goes to the waiting list automatically.
     await act(trainee, first, "Withdraw application", "My rota changed");
     await second.goto(`/applications/${secondId}`);
-    expect(await textOf(second, "main")).toContain("Offered, waiting for approval");
-    expect(await textOf(second, "main")).toContain("by Invitational, automatically");
-    expect(await h1(second)).toContain(TITLE);
+    expect(await textOf(second, "main", "Offered, waiting for approval")).toContain("Offered, waiting for approval");
+    expect(await textOf(second, "main", "by Invitational, automatically")).toContain("by Invitational, automatically");
+    expect(await h1(second, TITLE)).toContain(TITLE);
   });
 });

@@ -31,7 +31,7 @@ async function createAndPublish(page: Page) {
   await page.getByLabel("Objective", { exact: true }).fill("Reduce harm from polypharmacy by March 2027");
   await page.getByRole("button", { name: "Add objective" }).click();
   await page.waitForURL(/added=1/);
-  expect(await textOf(page, ".nhsuk-notification-banner")).toContain("The objective is added");
+  expect(await textOf(page, ".nhsuk-notification-banner", "The objective is added")).toContain("The objective is added");
 
   const id = await publishOpportunity(page, {
     type: "Quality improvement project",
@@ -42,7 +42,7 @@ async function createAndPublish(page: Page) {
     objective: "Reduce harm from polypharmacy by March 2027",
   });
   await page.goto(`/trust/opportunities/${id}`);
-  expect(await h1(page)).toContain(TITLE);
+  expect(await h1(page, TITLE)).toContain(TITLE);
   const body = await textOf(page, "main");
   expect(body).toContain("Supports the trust's objective: Reduce harm from polypharmacy by March 2027");
   expect(body).toContain("<script>window.__injected = true</script>");
@@ -63,14 +63,14 @@ describe("posting and finding an opportunity", () => {
     await page.waitForURL("**/opportunities");
     const atTrustNow = page.locator("h2", { hasText: "At your trust now" });
     expect(await atTrustNow.isVisible()).toBe(true);
-    const nowSection = await textOf(page, "main");
+    const nowSection = await textOf(page, "main", "while you are there until");
     expect(nowSection).toContain("University Hospitals Birmingham NHS Foundation Trust, while you are there until");
 
     await page.getByLabel("Search", { exact: true }).fill("deprescribing");
     await page.getByRole("button", { name: "Search opportunities" }).click();
     await page.waitForURL(/q=deprescribing/);
-    expect(await textOf(page, "#results")).toBe("1 opportunity");
-    expect(await textOf(page, ".app-results")).toContain(TITLE);
+    expect(await textOf(page, "#results", "1 opportunity")).toBe("1 opportunity");
+    expect(await textOf(page, ".app-results", TITLE)).toContain(TITLE);
 
     await page.goto("/opportunities?region=Midlands");
     await page.getByLabel("Type").selectOption("qi_project");
@@ -79,11 +79,11 @@ describe("posting and finding an opportunity", () => {
     await page.getByRole("button", { name: "Search opportunities" }).click();
     await page.waitForURL(/type=qi_project/);
     expect(new URL(page.url()).searchParams.get("trust")).toBe("RRK");
-    expect(await textOf(page, ".app-results")).toContain(TITLE);
+    expect(await textOf(page, ".app-results", TITLE)).toContain(TITLE);
 
     await page.getByRole("link", { name: TITLE }).click();
     await page.waitForURL(/\/opportunities\/[0-9a-f-]{36}$/);
-    expect(await textOf(page, "#eligibility")).toContain("You are eligible");
+    expect(await textOf(page, "#eligibility", "You are eligible")).toContain("You are eligible");
     expect(await textOf(page, "main")).toContain(formatDate(addDaysIso(today, 10)));
     await traineeContext.close();
   });

@@ -62,12 +62,12 @@ describe("a trainee's profile, placements and data", () => {
     const end = addDaysIso(start, 120);
 
     await page.goto("/trainee/profile");
-    expect(await h1(page)).toContain("Your profile");
+    expect(await h1(page, "Your profile")).toContain("Your profile");
     await page.getByLabel("Specialty (optional)").fill("General Surgery");
     await page.getByLabel("Less than full time (LTFT)").check();
     await page.getByRole("button", { name: "Save profile" }).click();
     await page.waitForURL("**/trainee/profile?done=profile");
-    expect(await textOf(page, ".nhsuk-notification-banner")).toContain("Your profile has been saved");
+    expect(await textOf(page, ".nhsuk-notification-banner", "Your profile has been saved")).toContain("Your profile has been saved");
     expect(await page.getByLabel("Less than full time (LTFT)").isChecked()).toBe(true);
 
     // Add: a mistake first, kept values and a message next to the field, then the fix.
@@ -75,13 +75,13 @@ describe("a trainee's profile, placements and data", () => {
     await page.waitForURL("**/trainee/placements/new");
     await fillPlacement(page, { site: "Heartlands Hospital", startsOn: start, endsOn: addDaysIso(start, -1), wte: "0.8" });
     await page.getByRole("button", { name: "Add placement" }).click();
-    expect(await textOf(page, ".nhsuk-error-summary")).toContain("The end date must be the same as or after the start date");
-    expect(await textOf(page, "#endsOn--error-message")).toContain("The end date must be the same as or after the start date");
+    expect(await textOf(page, ".nhsuk-error-summary", "The end date must be the same as or after the start date")).toContain("The end date must be the same as or after the start date");
+    expect(await textOf(page, "#endsOn--error-message", "The end date must be the same as or after the start date")).toContain("The end date must be the same as or after the start date");
     expect(await page.getByLabel("Whole-time equivalent (WTE)").inputValue()).toBe("0.8");
     await page.getByLabel("End date").fill(end);
     await page.getByRole("button", { name: "Add placement" }).click();
     await page.waitForURL("**/trainee/profile?done=added*");
-    expect(await textOf(page, ".nhsuk-notification-banner")).toContain("Your placement has been added");
+    expect(await textOf(page, ".nhsuk-notification-banner", "Your placement has been added")).toContain("Your placement has been added");
     const table = await textOf(page, "table");
     expect(table).toContain(TRUST);
     expect(table).toContain("Heartlands Hospital");
@@ -91,16 +91,16 @@ describe("a trainee's profile, placements and data", () => {
     const change = page.getByRole("link", { name: `Change placement at ${TRUST} from ${formatDate(start)}` });
     await change.click();
     await page.waitForURL(/\/trainee\/placements\/[0-9a-f-]{36}$/);
-    expect(await h1(page)).toContain("Change a placement");
+    expect(await h1(page, "Change a placement")).toContain("Change a placement");
     expect(await page.getByLabel("Site (optional)").inputValue()).not.toBe("");
     const newEnd = addDaysIso(end, 60);
     await page.getByLabel("End date").fill(newEnd);
     await page.getByLabel("Site (optional)").selectOption({ label: "Good Hope Hospital" });
     await page.getByRole("button", { name: "Save placement" }).click();
     await page.waitForURL("**/trainee/profile?done=saved*");
-    expect(await textOf(page, ".nhsuk-notification-banner")).toContain("Your placement has been saved");
+    expect(await textOf(page, ".nhsuk-notification-banner", "Your placement has been saved")).toContain("Your placement has been saved");
     expect(await textOf(page, "table")).toContain(`${formatDate(start)} to ${formatDate(newEnd)}`);
-    expect(await textOf(page, "table")).toContain("Good Hope Hospital");
+    expect(await textOf(page, "table", "Good Hope Hospital")).toContain("Good Hope Hospital");
 
     // Download my data: the file has the profile and the placement.
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download my data" }).click()]);
@@ -119,16 +119,16 @@ describe("a trainee's profile, placements and data", () => {
     await page.waitForURL(/\/trainee\/placements\/[0-9a-f-]{36}$/);
     await page.getByRole("button", { name: "Delete placement" }).click();
     await page.waitForURL("**/trainee/profile?done=deleted*");
-    expect(await textOf(page, ".nhsuk-notification-banner")).toContain("Your placement has been deleted");
-    expect(await textOf(page, "main")).toContain("No placements are recorded for you yet.");
+    expect(await textOf(page, ".nhsuk-notification-banner", "Your placement has been deleted")).toContain("Your placement has been deleted");
+    expect(await textOf(page, "main", "No placements are recorded for you yet.")).toContain("No placements are recorded for you yet.");
 
     // Close the account: a wrong password first, then the right one.
     await page.getByRole("link", { name: "Close my account" }).click();
     await page.waitForURL("**/trainee/close-account");
-    expect(await h1(page)).toContain("Close your account");
+    expect(await h1(page, "Close your account")).toContain("Close your account");
     await page.getByLabel("Your password").fill("not the right password");
     await page.getByRole("button", { name: "Close my account" }).click();
-    expect(await textOf(page, ".nhsuk-error-summary")).toContain("Your password is not correct");
+    expect(await textOf(page, ".nhsuk-error-summary", "Your password is not correct")).toContain("Your password is not correct");
     expect(await page.getByLabel("Your password").inputValue()).toBe("");
     await page.getByLabel("Your password").fill(PASSWORD);
     await page.getByRole("button", { name: "Close my account" }).click();
@@ -138,7 +138,7 @@ describe("a trainee's profile, placements and data", () => {
 
     // Signing in no longer works.
     await signInThroughForm(page, email, PASSWORD);
-    expect(await textOf(page, ".nhsuk-error-summary")).toContain("Enter a correct email address and password");
+    expect(await textOf(page, ".nhsuk-error-summary", "Enter a correct email address and password")).toContain("Enter a correct email address and password");
     expect(new URL(page.url()).pathname).toBe("/sign-in");
     // (Other hosts are blocked by the test context, and a refused form answers 4xx: neither counts.)
     expect(problems.filter((p) => !/status of 4\d\d|net::ERR_FAILED/.test(p))).toEqual([]);
@@ -154,8 +154,8 @@ describe("a trainee's profile, placements and data", () => {
     await page.goto("/trainee/profile");
     await page.getByLabel("Full name").fill("");
     await page.getByRole("button", { name: "Save profile" }).click();
-    expect(await textOf(page, ".nhsuk-error-summary")).toContain("Enter your full name");
-    expect(await textOf(page, "#name--error-message")).toContain("Enter your full name");
+    expect(await textOf(page, ".nhsuk-error-summary", "Enter your full name")).toContain("Enter your full name");
+    expect(await textOf(page, "#name--error-message", "Enter your full name")).toContain("Enter your full name");
     await page.getByLabel("Full name").fill("Dr Dorothy Crowfoot Hodgkin");
     await page.getByRole("button", { name: "Save profile" }).click();
     await page.waitForURL("**/trainee/profile?done=profile");
@@ -167,11 +167,11 @@ describe("a trainee's profile, placements and data", () => {
     await fillPlacement(page, { site: "Heartlands Hospital", startsOn: start, endsOn: addDaysIso(start, 90), wte: "1" });
     await page.getByLabel("Site (optional)").selectOption({ label: "Royal Stoke University Hospital" });
     await page.getByRole("button", { name: "Add placement" }).click();
-    expect(await textOf(page, "#siteId--error-message")).toContain("Select a site of the trust you chose");
+    expect(await textOf(page, "#siteId--error-message", "Select a site of the trust you chose")).toContain("Select a site of the trust you chose");
     await page.getByLabel("Site (optional)").selectOption({ label: "Heartlands Hospital" });
     await page.getByRole("button", { name: "Add placement" }).click();
     await page.waitForURL("**/trainee/profile?done=added*");
-    expect(await textOf(page, "table")).toContain("Heartlands Hospital");
+    expect(await textOf(page, "table", "Heartlands Hospital")).toContain("Heartlands Hospital");
 
     // An overlapping in-post placement is refused next to the dates.
     await page.goto("/trainee/placements/new");

@@ -51,19 +51,19 @@ describe("an administrator imports rotations", () => {
   it("uploads 3 good and 2 bad rows, checks the preview, confirms and downloads the bad rows", async () => {
     const page = await adminPage();
     await page.goto("/imports");
-    expect(await h1(page)).toContain("Import rotations");
+    expect(await h1(page, "Import rotations")).toContain("Import rotations");
 
     // Nothing chosen: the message is next to the field and in the summary, which takes focus.
     await page.getByRole("button", { name: "Upload file" }).click();
-    expect(await textOf(page, ".nhsuk-error-summary")).toContain("Select a CSV file");
-    expect(await textOf(page, "#file--error-message")).toContain("Select a CSV file");
+    expect(await textOf(page, ".nhsuk-error-summary", "Select a CSV file")).toContain("Select a CSV file");
+    expect(await textOf(page, "#file--error-message", "Select a CSV file")).toContain("Select a CSV file");
     expect(await isFocused(page, ".nhsuk-error-summary")).toBe(true);
 
     await chooseFile(page, "rotations-august.csv", readFileSync(FIXTURE));
     await page.getByRole("button", { name: "Upload file" }).click();
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
-    expect(await h1(page)).toContain("Check the import");
-    expect(await textOf(page, "main")).toContain("Nothing has been saved yet.");
+    expect(await h1(page, "Check the import")).toContain("Check the import");
+    expect(await textOf(page, "main", "Nothing has been saved yet.")).toContain("Nothing has been saved yet.");
     expect(await figure(page, "New trainees")).toBe("2");
     expect(await figure(page, "New placements")).toBe("3");
     expect(await figure(page, "Unchanged rows")).toBe("0");
@@ -75,8 +75,8 @@ describe("an administrator imports rotations", () => {
 
     await page.getByRole("button", { name: "Confirm import" }).click();
     await page.waitForURL(/confirmed=1/);
-    expect(await textOf(page, ".nhsuk-notification-banner")).toContain("Import complete");
-    expect(await h1(page)).toContain("Rotation import");
+    expect(await textOf(page, ".nhsuk-notification-banner", "Import complete")).toContain("Import complete");
+    expect(await h1(page, "Rotation import")).toContain("Rotation import");
     expect(await figure(page, "New placements")).toBe("3");
     expect(await page.getByRole("button", { name: "Confirm import" }).count()).toBe(0);
 
@@ -96,8 +96,8 @@ describe("an administrator imports rotations", () => {
 
     // The history lists it; importing the same file again finds nothing to change.
     await page.goto("/imports");
-    expect(await textOf(page, "table")).toContain("rotations-august.csv");
-    expect(await textOf(page, "table")).toContain("Imported");
+    expect(await textOf(page, "table", "rotations-august.csv")).toContain("rotations-august.csv");
+    expect(await textOf(page, "table", "Imported")).toContain("Imported");
     await chooseFile(page, "rotations-august.csv", readFileSync(FIXTURE));
     await page.getByRole("button", { name: "Upload file" }).click();
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
@@ -112,8 +112,8 @@ describe("an administrator imports rotations", () => {
     await page.goto("/imports");
     await chooseFile(page, "rotations.xlsx", Buffer.from("PK\u0003\u0004"));
     await page.getByRole("button", { name: "Upload file" }).click();
-    expect(await textOf(page, ".nhsuk-error-summary")).toContain("The selected file must be a CSV file");
-    expect(await textOf(page, "#file--error-message")).toContain("The selected file must be a CSV file");
+    expect(await textOf(page, ".nhsuk-error-summary", "The selected file must be a CSV file")).toContain("The selected file must be a CSV file");
+    expect(await textOf(page, "#file--error-message", "The selected file must be a CSV file")).toContain("The selected file must be a CSV file");
 
     const file = [
       "GMC Number,Forenames,Surname,Email,Grade,Specialty1,Programme Name,Employing Body Code,Site,Date From,Date To,WTE,Placement Type",
@@ -125,6 +125,6 @@ describe("an administrator imports rotations", () => {
     expect(await figure(page, "New trainees")).toBe("1");
     await page.getByRole("button", { name: "Confirm import" }).click();
     await page.waitForURL(/confirmed=1/);
-    expect(await textOf(page, ".nhsuk-notification-banner")).toContain("Import complete");
+    expect(await textOf(page, ".nhsuk-notification-banner", "Import complete")).toContain("Import complete");
   });
 });

@@ -45,15 +45,26 @@ export async function signInThroughForm(page: Page, email: string, password: str
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** The text of the first element matching, once it is visible (playwright-core has no expect of its own). */
-export async function textOf(page: Page, selector: string): Promise<string> {
+/**
+ * The text of the first element matching, once it is visible (playwright-core has no expect
+ * of its own). With `expected`, first wait (bounded) for an element holding that text: after a
+ * client-side navigation the address changes a moment before React puts the new page in place.
+ */
+export async function textOf(page: Page, selector: string, expected?: string | RegExp): Promise<string> {
+  if (expected !== undefined) {
+    await page
+      .locator(selector, { hasText: expected })
+      .first()
+      .waitFor({ state: "visible", timeout: 10_000 })
+      .catch(() => undefined);
+  }
   const locator = page.locator(selector).first();
   await locator.waitFor({ state: "visible" });
   return locator.innerText();
 }
 
-export async function h1(page: Page): Promise<string> {
-  return textOf(page, "h1");
+export async function h1(page: Page, expected?: string | RegExp): Promise<string> {
+  return textOf(page, "h1", expected);
 }
 
 export async function isFocused(page: Page, selector: string): Promise<boolean> {
