@@ -45,8 +45,9 @@ export function currentAndNext(list: PlacementSummary[], today: string) {
   return { current, next };
 }
 
-export async function getTraineeHome(db: Db, userId: string, today: string) {
-  const [profile] = await db
+/** The trainee's own details, for their home and their profile page. */
+export async function getProfile(db: Db, userId: string) {
+  const [row] = await db
     .select({
       name: users.name,
       email: users.email,
@@ -60,6 +61,11 @@ export async function getTraineeHome(db: Db, userId: string, today: string) {
     .from(users)
     .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
     .where(eq(users.id, userId));
+  return row ?? null;
+}
+
+export async function getTraineeHome(db: Db, userId: string, today: string) {
+  const profile = await getProfile(db, userId);
   if (!profile) return null;
   const list = await listTraineePlacements(db, userId);
   return { profile: { ...profile, stage: stageOf(profile.grade) }, ...currentAndNext(list, today), placements: list };

@@ -9,7 +9,9 @@ import { formatDate } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/forms";
 
 import { placesTraineeAtTrust, PLACEMENT_TYPES } from "./domain";
-import { listTraineePlacements } from "./homes.server";
+import { getProfile, listTraineePlacements } from "./homes.server";
+
+export { getProfile };
 import type { PlacementFormInput, ProfileInput } from "./profile.schema";
 import { isUniqueViolation } from "./users.server";
 
@@ -20,23 +22,6 @@ export const IMPORTED_READ_ONLY =
   "This placement is from the training-information system, so it cannot be changed here. Ask your deanery to correct it";
 export const SAME_START_MESSAGE = "You already have a placement at this trust starting on this date";
 
-export async function getProfile(db: Db, userId: string) {
-  const [row] = await db
-    .select({
-      name: users.name,
-      email: users.email,
-      gmcNumber: traineeProfiles.gmcNumber,
-      grade: traineeProfiles.grade,
-      specialty: traineeProfiles.specialty,
-      programme: traineeProfiles.programme,
-      region: traineeProfiles.region,
-      ltft: traineeProfiles.ltft,
-    })
-    .from(users)
-    .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
-    .where(eq(users.id, userId));
-  return row ?? null;
-}
 
 export async function getProfilePage(db: Db, userId: string) {
   const profile = await getProfile(db, userId);
