@@ -1,23 +1,11 @@
 // Each role's first journey, in Chromium against the real server with its demo data.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { describe, expect, it } from "vitest";
 
 import { DEMO_PASSWORD } from "../../db/seed/demo";
-import { h1, isFocused, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
-import { startServer } from "../helpers/server";
+import { h1, isFocused, signInThroughForm, textOf, useRunningApp } from "../helpers/browser";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const app = useRunningApp();
 
 describe("signing in as each demo role", () => {
   it.each([
@@ -26,7 +14,7 @@ describe("signing in as each demo role", () => {
     ["dme@demo.test", "/dme", "Trainees at your trust", "Placed here now"],
     ["admin@demo.test", "/admin", "Overview", "Trusts with no one to manage them"],
   ])("%s lands on %s", async (email, path, heading, section) => {
-    const context = await newContext(browser, server.url);
+    const context = await app.context();
     const page = await context.newPage();
     await signInThroughForm(page, email, DEMO_PASSWORD);
     await page.waitForURL(`**${path}`);
@@ -37,7 +25,7 @@ describe("signing in as each demo role", () => {
     const headerColour = await page.locator("header.nhsuk-header").evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(headerColour).toBe("rgb(0, 94, 184)");
     await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await page.waitForURL(`${app.url}/`);
     await page.goto(path);
     expect(new URL(page.url()).pathname).toBe("/sign-in");
     await context.close();
@@ -46,7 +34,7 @@ describe("signing in as each demo role", () => {
 
 describe("mistakes at sign-in", () => {
   it("shows one message for a wrong password, keeps the email address and focuses the summary", async () => {
-    const context = await newContext(browser, server.url);
+    const context = await app.context();
     const page = await context.newPage();
     await signInThroughForm(page, "trainee@demo.test", "not the right password");
     expect(await textOf(page, ".nhsuk-error-summary", "Enter a correct email address and password")).toContain("Enter a correct email address and password");
@@ -59,7 +47,7 @@ describe("mistakes at sign-in", () => {
 
 describe("a trainee registers", () => {
   it("creates an account and lands on the trainee's home", async () => {
-    const context = await newContext(browser, server.url);
+    const context = await app.context();
     const page = await context.newPage();
     await page.goto("/register");
     await page.getByLabel("Full name").fill("Dr Grace Hopper");
@@ -84,7 +72,7 @@ describe("a trainee registers", () => {
 
 describe("on a phone", () => {
   it("signs in with JavaScript and the header's menu, without an error page", async () => {
-    const context = await newContext(browser, server.url, { mobile: true });
+    const context = await app.context({ mobile: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -100,7 +88,7 @@ describe("on a phone", () => {
 
 describe("without JavaScript", () => {
   it("signs in and out with plain forms, readable on a phone", async () => {
-    const context = await newContext(browser, server.url, { javaScriptEnabled: false, mobile: true });
+    const context = await app.context({ javaScriptEnabled: false, mobile: true });
     const page = await context.newPage();
     await signInThroughForm(page, "dme@demo.test", DEMO_PASSWORD);
     await page.waitForURL("**/dme");

@@ -1,32 +1,17 @@
 // From "apply" to a confirmed placement, across three people's browsers, and a freed seat
 // going to the waiting list.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import ical from "node-ical";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { DEMO_PASSWORD } from "../../db/seed/demo";
-import { h1, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
+import { h1, signInThroughForm, textOf, useRunningApp } from "../helpers/browser";
 import { publishOpportunity } from "../helpers/journeys";
-import { startServer } from "../helpers/server";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await server?.dispose();
-});
+const app = useRunningApp();
 
 async function person(email: string, home: string): Promise<Page> {
-  const context = await newContext(browser, server.url);
-  contexts.push(context);
+  const context = await app.context();
   const page = await context.newPage();
   await signInThroughForm(page, email, DEMO_PASSWORD);
   await page.waitForURL(`**${home}`);
@@ -68,8 +53,7 @@ describe("an application from start to confirmed placement", () => {
     expect(await textOf(trainee, "main", "Submitted")).toContain("Submitted");
 
     // A second trainee registers and applies for the same single seat.
-    const context = await newContext(browser, server.url);
-    contexts.push(context);
+    const context = await app.context();
     const second = await context.newPage();
     await second.goto("/register");
     await second.getByLabel("Full name").fill("Dr Tom Ellis");
@@ -108,7 +92,7 @@ describe("an application from start to confirmed placement", () => {
     await trainee.goto("/trainee/calendar");
     const feedUrl = (await textOf(trainee, "main")).match(/https?:\/\/\S+\.ics/)?.[0];
     expect(feedUrl).toBeTruthy();
-    const ics = await (await fetch(new URL(new URL(feedUrl!).pathname, server.url))).text();
+    const ics = await (await fetch(new URL(new URL(feedUrl!).pathname, app.url))).text();
     const events = Object.values(ical.sync.parseICS(ics)).filter((e) => e?.type === "VEVENT");
     expect(events.map((e) => (e as { summary?: string } | undefined)?.summary)).toEqual([TITLE]);
 

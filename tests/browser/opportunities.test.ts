@@ -1,25 +1,13 @@
 // A trust lead posts a QI project against an objective; a trainee at that trust finds it.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 
 import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { addDaysIso, formatDate, todayInLondon } from "~/utils/dates";
-import { h1, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
+import { h1, signInThroughForm, textOf, useRunningApp } from "../helpers/browser";
 import { publishOpportunity } from "../helpers/journeys";
-import { startServer } from "../helpers/server";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const app = useRunningApp();
 
 const TITLE = "Deprescribing in frail older patients";
 const today = todayInLondon();
@@ -51,11 +39,11 @@ async function createAndPublish(page: Page) {
 
 describe("posting and finding an opportunity", () => {
   it("a lead publishes a QI project; a trainee at the trust finds it by a word and by filters", async () => {
-    const leadContext = await newContext(browser, server.url);
+    const leadContext = await app.context();
     await createAndPublish(await leadContext.newPage());
     await leadContext.close();
 
-    const traineeContext = await newContext(browser, server.url);
+    const traineeContext = await app.context();
     const page = await traineeContext.newPage();
     await signInThroughForm(page, "trainee@demo.test", DEMO_PASSWORD);
     await page.waitForURL("**/trainee");
@@ -89,7 +77,7 @@ describe("posting and finding an opportunity", () => {
   });
 
   it("works without JavaScript: search by a filter in the URL", async () => {
-    const context = await newContext(browser, server.url, { javaScriptEnabled: false });
+    const context = await app.context({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto("/opportunities");
     await page.getByLabel("Type").selectOption("board_seat");

@@ -3,26 +3,14 @@
 // demo accounts other journeys use are left alone.
 import { readFile } from "node:fs/promises";
 
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 
 import { addDaysIso, formatDate, todayInLondon } from "~/utils/dates";
 
-import { h1, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
-import { startServer } from "../helpers/server";
+import { h1, signInThroughForm, textOf, useRunningApp } from "../helpers/browser";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const app = useRunningApp();
 
 const TRUST = "University Hospitals Birmingham NHS Foundation Trust";
 const PASSWORD = "a long unusual passphrase";
@@ -50,7 +38,7 @@ async function fillPlacement(page: Page, p: { site: string; startsOn: string; en
 
 describe("a trainee's profile, placements and data", () => {
   it("adds, changes and deletes a placement, downloads their data and closes the account", async () => {
-    const context = await newContext(browser, server.url);
+    const context = await app.context();
     const page = await context.newPage();
     // Hydration mismatches and script errors show up here: the pages must have none.
     const problems: string[] = [];
@@ -132,7 +120,7 @@ describe("a trainee's profile, placements and data", () => {
     expect(await page.getByLabel("Your password").inputValue()).toBe("");
     await page.getByLabel("Your password").fill(PASSWORD);
     await page.getByRole("button", { name: "Close my account" }).click();
-    await page.waitForURL(`${server.url}/?closed=1`);
+    await page.waitForURL(`${app.url}/?closed=1`);
     await page.goto("/trainee/profile");
     expect(new URL(page.url()).pathname).toBe("/sign-in");
 
@@ -146,7 +134,7 @@ describe("a trainee's profile, placements and data", () => {
   });
 
   it("works without JavaScript: the site list is grouped by trust and the forms are plain forms", async () => {
-    const context = await newContext(browser, server.url, { javaScriptEnabled: false });
+    const context = await app.context({ javaScriptEnabled: false });
     const page = await context.newPage();
     await register(page, "Dr Dorothy Hodgkin", "dorothy.hodgkin@example.nhs.uk", "7054321");
     const start = addDaysIso(todayInLondon(), 200);

@@ -4,33 +4,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import { parse } from "csv-parse/sync";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 
 import { DEMO_PASSWORD } from "../../db/seed/demo";
-import { h1, isFocused, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
-import { startServer } from "../helpers/server";
+import { h1, isFocused, signInThroughForm, textOf, useRunningApp } from "../helpers/browser";
 
 const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/rotation-import-journey.csv");
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await server?.dispose();
-});
+const app = useRunningApp();
 
 async function adminPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  const context = await newContext(browser, server.url, options);
-  contexts.push(context);
+  const context = await app.context(options);
   const page = await context.newPage();
   await signInThroughForm(page, "admin@demo.test", DEMO_PASSWORD);
   await page.waitForURL("**/admin");

@@ -1,6 +1,9 @@
 import { existsSync } from "node:fs";
 
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+
+import { startServer } from "./server";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -69,4 +72,35 @@ export async function h1(page: Page, expected?: string | RegExp): Promise<string
 
 export async function isFocused(page: Page, selector: string): Promise<boolean> {
   return page.locator(selector).first().evaluate((el) => el === document.activeElement);
+}
+
+/**
+ * A browser journey's file: the real server on its own database and one Chromium, started
+ * before the tests and stopped after them, with every context it made closed first.
+ */
+export function useRunningApp() {
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.dispose();
+  });
+  return {
+    get url(): string {
+      if (!server) throw new Error("the server has not started");
+      return server.url;
+    },
+    async context(options: Parameters<typeof newContext>[2] = {}): Promise<BrowserContext> {
+      if (!browser || !server) throw new Error("the browser has not started");
+      const context = await newContext(browser, server.url, options);
+      contexts.push(context);
+      return context;
+    },
+  };
 }
