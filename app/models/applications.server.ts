@@ -14,7 +14,7 @@ import { actionsFor, HOLDS_SEAT, STATUS_LABELS, TRANSITIONS, type ApplicationAct
 import type { ApplicationStatus, Role } from "./domain";
 import { eligibilityFor } from "./eligibility";
 import { createNotifications, type NewNotification } from "./notifications.server";
-import { queueEmail } from "./outbox.server";
+import { queueEmails } from "./outbox.server";
 import { isUniqueViolation } from "./users.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,9 +37,10 @@ async function tell(tx: DbOrTx, recipients: { id: string; email: string }[], mes
     tx,
     unique.map((r): NewNotification => ({ userId: r.id, title: message.title, body: message.body, link: message.link, applicationId })),
   );
-  for (const r of unique) {
-    await queueEmail(tx, { to: r.email, subject: `Invitational: ${message.title}`, text: `${message.body}\n\nSee it in Invitational: ${message.link}` });
-  }
+  await queueEmails(
+    tx,
+    unique.map((r) => ({ to: r.email, subject: `Invitational: ${message.title}`, text: `${message.body}\n\nSee it in Invitational: ${message.link}` })),
+  );
 }
 
 async function trustStaff(tx: DbOrTx, trustId: string, role: "trust_lead" | "dme") {

@@ -14,7 +14,24 @@ export interface OutgoingEmail {
  * it commits, and it survives the mail server being down.
  */
 export async function queueEmail(tx: DbOrTx, email: OutgoingEmail): Promise<void> {
-  await tx.insert(emailOutbox).values({ toAddress: email.to, subject: email.subject, textBody: email.text });
+  await queueEmails(tx, [email]);
+}
+
+const OUTBOX_BATCH = 1000;
+
+/**
+ * Many e-mails in the caller's transaction, a thousand rows a statement. Each batch travels
+ * as one JSON parameter that PostgreSQL turns into rows: far cheaper for the client than a
+ * statement per e-mail when an import invites tens of thousands of trainees.
+ */
+export async function queueEmails(tx: DbOrTx, emails: readonly OutgoingEmail[]): Promise<void> {
+  for (let i = 0; i < emails.length; i += OUTBOX_BATCH) {
+    const batch = emails.slice(i, i + OUTBOX_BATCH);
+    await tx.execute(sql`
+      insert into email_outbox (to_address, subject, text_body)
+      select v.to, v.subject, v.text
+      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as v("to" text, subject text, text text)`);
+  }
 }
 
 /** "p***@example.nhs.uk": enough to tell messages apart in a log, not enough to identify anyone. */

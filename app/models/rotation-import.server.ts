@@ -40,6 +40,7 @@ import {
   type TrustRef,
   valuesOf,
 } from "./rotation-import";
+import { queueEmails } from "./outbox.server";
 import { hashToken, INVITATION_TTL_MS } from "./users.server";
 
 export const UPLOAD_MESSAGES = {
@@ -733,16 +734,10 @@ async function writePlan(tx: Tx, plan: ImportPlan, options: { importId: string; 
         as v(email text, name text, hash text, id text)`),
   );
   // The invitations go into the outbox in the same transaction, so they are sent only if the
-  // import commits. queueEmail writes one row per call; for tens of thousands of trainees that
-  // is most of the import's time and memory, so the same rows are written a batch at a time.
-  await insertBatched(created, (batch) =>
-    tx.execute(sql`
-      insert into email_outbox (to_address, subject, text_body)
-      select v.to, v.subject, v.text
-      from jsonb_to_recordset(${json(
-        batch.map((t) => ({ to: t.email, subject: INVITATION_SUBJECT, text: invitationEmail(t.name, `${origin}/invitations/${t.token}`) })),
-      )}::jsonb)
-        as v("to" text, subject text, text text)`),
+  // import commits.
+  await queueEmails(
+    tx,
+    created.map((t) => ({ to: t.email, subject: INVITATION_SUBJECT, text: invitationEmail(t.name, `${origin}/invitations/${t.token}`) })),
   );
 
   await insertBatched(plan.traineeUpdates, (batch) =>
