@@ -2,6 +2,8 @@
 // a trainee sees first.
 import { and, arrayContains, asc, count, desc, eq, gte, lte, ne, sql, type SQL } from "drizzle-orm";
 
+import { unionAll } from "drizzle-orm/pg-core";
+
 import type { Db } from "@db/client";
 import { opportunities, sites, trusts } from "@db/schema";
 
@@ -72,20 +74,24 @@ export async function searchOpportunities(
         ? [asc(opportunities.applicationDeadline), asc(opportunities.id)]
         : [desc(sql`ts_rank_cd(${opportunities.searchVector}, ${tsquery})`), asc(opportunities.applicationDeadline), asc(opportunities.id)];
 
-  const [rows, [total]] = await Promise.all([
-    db
-      .select(listColumns)
-      .from(opportunities)
-      .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
-      .leftJoin(sites, eq(sites.id, opportunities.siteId))
-      .where(where)
-      .orderBy(...order)
-      .limit(PAGE_SIZE)
-      .offset((filters.page - 1) * PAGE_SIZE),
-    // Every filter is on opportunities itself, so the count needs no join.
-    db.select({ n: count() }).from(opportunities).where(where),
-  ]);
-  return { results: rows.map(withSeatsLeft), total: total?.n ?? 0, page: filters.page, pageSize: PAGE_SIZE };
+  // Ranking reads every match anyway, so with text a window count comes with the page in
+  // one query. Without text the page is the first rows of an index, and a window count
+  // would read every open opportunity to return twenty: the count is its own query there.
+  const rowsQuery = db
+    .select({ ...listColumns, total: (tsquery ? sql<number>`count(*) over ()` : sql<number>`0`).mapWith(Number) })
+    .from(opportunities)
+    .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+    .leftJoin(sites, eq(sites.id, opportunities.siteId))
+    .where(where)
+    .orderBy(...order)
+    .limit(PAGE_SIZE)
+    .offset((filters.page - 1) * PAGE_SIZE);
+  // Every filter is on opportunities itself, so the count needs no join.
+  const countAll = async () => (await db.select({ n: count() }).from(opportunities).where(where))[0]?.n ?? 0;
+
+  let [rows, total] = await Promise.all([rowsQuery, tsquery ? Promise.resolve(0) : countAll()]);
+  if (tsquery) total = rows[0]?.total ?? (filters.page > 1 ? await countAll() : 0);
+  return { results: rows.map(({ total: _, ...row }) => withSeatsLeft(row)), total, page: filters.page, pageSize: PAGE_SIZE };
 }
 
 function withSeatsLeft<T extends { seats: number; seatsTaken: number }>(row: T) {
@@ -121,34 +127,36 @@ export async function searchFacets(db: Db, filters: Partial<Pick<SearchFilters, 
 }
 
 const SECTION_SIZE = 4;
+type Section = "current" | "next" | "system";
 
-async function sectionQuery(db: Db, where: SQL, today: string) {
-  const rows = await db
-    .select(listColumns)
+function sectionQuery(db: Db, section: Section, where: SQL, today: string) {
+  return db
+    .select({ ...listColumns, section: sql<Section>`${section}::text`.as("section") })
     .from(opportunities)
     .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
     .leftJoin(sites, eq(sites.id, opportunities.siteId))
     .where(and(openCondition(today), where))
     .orderBy(asc(opportunities.applicationDeadline), asc(opportunities.id))
     .limit(SECTION_SIZE);
-  return rows.map(withSeatsLeft);
 }
 
 /**
  * "At your trust now", "At your next trust" and "Across your system": opportunities whose
  * dates overlap the trainee's current and next placements, and others in the same
- * integrated care system.
+ * integrated care system. The sections come back from one query (UNION ALL of their
+ * first few rows each).
  */
 export async function rotationSections(db: Db, traineeId: string, today: string) {
   const { current, next } = currentAndNext(await listTraineePlacements(db, traineeId), today);
   const overlaps = (p: { trustId: string; startsOn: string; endsOn: string }) =>
     and(eq(opportunities.trustId, p.trustId), lte(opportunities.startsOn, p.endsOn), gte(opportunities.endsOn, p.startsOn))!;
-  const [here, there, system] = await Promise.all([
-    current ? sectionQuery(db, overlaps(current), today) : Promise.resolve([]),
-    next ? sectionQuery(db, overlaps(next), today) : Promise.resolve([]),
+  const queries = [
+    current ? sectionQuery(db, "current", overlaps(current), today) : null,
+    next ? sectionQuery(db, "next", overlaps(next), today) : null,
     current
       ? sectionQuery(
           db,
+          "system",
           and(
             eq(trusts.integratedCareSystem, current.integratedCareSystem),
             ne(opportunities.trustId, current.trustId),
@@ -156,11 +164,19 @@ export async function rotationSections(db: Db, traineeId: string, today: string)
           )!,
           today,
         )
-      : Promise.resolve([]),
-  ]);
+      : null,
+  ].filter((q) => q !== null);
+  const [first, ...rest] = queries;
+  const rows = !first ? [] : rest.length ? await unionAll(first, ...(rest as [typeof first])) : await first;
+  // UNION ALL promises no order across its parts: each section is put back in deadline order.
+  const of = (section: Section) =>
+    rows
+      .filter((r) => r.section === section)
+      .sort((a, b) => a.applicationDeadline.localeCompare(b.applicationDeadline) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map(({ section: _, ...row }) => withSeatsLeft(row));
   return {
-    current: current ? { trustName: current.trustName, trustOds: current.trustOds, startsOn: current.startsOn, endsOn: current.endsOn, integratedCareSystem: current.integratedCareSystem, opportunities: here } : null,
-    next: next ? { trustName: next.trustName, trustOds: next.trustOds, startsOn: next.startsOn, endsOn: next.endsOn, opportunities: there } : null,
-    system: current ? { name: current.integratedCareSystem, opportunities: system } : null,
+    current: current ? { trustName: current.trustName, trustOds: current.trustOds, startsOn: current.startsOn, endsOn: current.endsOn, integratedCareSystem: current.integratedCareSystem, opportunities: of("current") } : null,
+    next: next ? { trustName: next.trustName, trustOds: next.trustOds, startsOn: next.startsOn, endsOn: next.endsOn, opportunities: of("next") } : null,
+    system: current ? { name: current.integratedCareSystem, opportunities: of("system") } : null,
   };
 }

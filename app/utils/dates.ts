@@ -8,11 +8,23 @@ export function todayInLondon(now: Date = new Date()): string {
   return format(new TZDate(now.getTime(), LONDON), "yyyy-MM-dd");
 }
 
-/** "3 February 2027", the GOV.UK / NHS.UK way of writing a date. */
+// One formatter each, made once: a page of results formats about a hundred dates, and
+// building a formatter (or parsing with date-fns) per date was a visible share of its render.
+const CALENDAR_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const LONDON_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: LONDON });
+const ISO_DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/**
+ * "3 February 2027", the GOV.UK / NHS.UK way of writing a date. A `YYYY-MM-DD` string is a
+ * calendar date (SQL `date`) and is written as it is; a Date is an instant, written as its
+ * day in London.
+ */
 export function formatDate(isoDate: string | Date | null | undefined): string {
   if (!isoDate) return "";
-  const d = typeof isoDate === "string" ? parseISO(isoDate) : new TZDate(isoDate.getTime(), LONDON);
-  return format(d, "d MMMM yyyy");
+  if (typeof isoDate !== "string") return LONDON_DATE.format(isoDate);
+  const m = ISO_DATE_PREFIX.exec(isoDate);
+  if (!m) return format(parseISO(isoDate), "d MMMM yyyy");
+  return CALENDAR_DATE.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
 }
 
 /** "3 February 2027 at 2:05pm" in London time. */

@@ -89,6 +89,23 @@ describe("filters", () => {
     expect(new Set([...first.results, ...second.results].map((r) => r.id)).size).toBe(23);
     expect((await search("sort=newest")).results[0]!.title).toBe("Opportunity 22");
   });
+
+  it("counts every match of a text search on each page, and past the last page", async () => {
+    const trust = await makeTrust(t.db);
+    for (let i = 0; i < 23; i++) await makeOpportunity(t.db, trust.id, { title: `Sepsis pathway ${i}` });
+    await makeOpportunity(t.db, trust.id, { title: "Unrelated audit" });
+    const first = await search("q=sepsis");
+    expect(first.total).toBe(23);
+    expect(first.results).toHaveLength(PAGE_SIZE);
+    const second = await search("q=sepsis&page=2");
+    expect(second.total).toBe(23);
+    expect(second.results).toHaveLength(3);
+    // No row carries the count past the end, yet the total is still right (the page redirects on it).
+    const beyond = await search("q=sepsis&page=3");
+    expect(beyond.results).toHaveLength(0);
+    expect(beyond.total).toBe(23);
+    expect((await search("q=nothingmatchesthis")).total).toBe(0);
+  });
 });
 
 describe("rotation-aware sections", () => {
@@ -114,6 +131,22 @@ describe("rotation-aware sections", () => {
     expect(sections.next?.opportunities.map((o) => o.title)).toEqual(["Next trust after arriving"]);
     expect(sections.system?.opportunities.map((o) => o.title)).toEqual(["Neighbour"]);
     expect(sections.next?.startsOn).toBe("2027-02-03");
+  });
+
+  it("shows the first four of each section by soonest deadline", async () => {
+    const here = await makeTrust(t.db, { integratedCareSystem: "Birmingham and Solihull" });
+    const next = await makeTrust(t.db, { integratedCareSystem: "Birmingham and Solihull" });
+    const trainee = await makeTrainee(t.db);
+    await makePlacement(t.db, { traineeId: trainee.id, trustId: here.id, grade: "FY2", startsOn: "2026-08-05", endsOn: "2027-08-03" });
+    await makePlacement(t.db, { traineeId: trainee.id, trustId: next.id, grade: "FY2", startsOn: "2027-08-04", endsOn: "2028-02-01" });
+    for (const day of ["20", "05", "28", "11", "14", "02"]) {
+      await makeOpportunity(t.db, here.id, { title: `Here ${day}`, applicationDeadline: `2027-01-${day}` });
+    }
+    const sections = await rotationSections(t.db, trainee.id, today);
+    expect(sections.current?.opportunities.map((o) => o.title)).toEqual(["Here 02", "Here 05", "Here 11", "Here 14"]);
+    expect(sections.next?.opportunities).toEqual([]);
+    // The next trust is in the same system, but it has its own section: not repeated here.
+    expect(sections.system?.opportunities).toEqual([]);
   });
 
   it("has empty sections for a trainee with no placements", async () => {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+
+import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
+
+describe("formatDate", () => {
+  it("writes a calendar date the NHS.UK way", () => {
+    expect(formatDate("2027-02-03")).toBe("3 February 2027");
+    expect(formatDate("2026-12-31")).toBe("31 December 2026");
+    expect(formatDate("2028-02-29")).toBe("29 February 2028");
+  });
+
+  it("writes a calendar date the same whatever the server's time zone", () => {
+    // A date is not an instant: midnight UTC on 1 June is still 1 June, not 31 May or 2 June.
+    expect(formatDate("2027-06-01")).toBe("1 June 2027");
+    expect(formatDate("2027-01-01")).toBe("1 January 2027");
+  });
+
+  it("writes an instant as its day in London, across the clock changes", () => {
+    // 23:30 UTC on 30 June is 00:30 on 1 July in London (BST).
+    expect(formatDate(new Date("2027-06-30T23:30:00Z"))).toBe("1 July 2027");
+    // 23:30 UTC on 30 December is still 30 December in London (GMT).
+    expect(formatDate(new Date("2026-12-30T23:30:00Z"))).toBe("30 December 2026");
+  });
+
+  it("writes nothing for a missing date", () => {
+    expect(formatDate(null)).toBe("");
+    expect(formatDate(undefined)).toBe("");
+    expect(formatDate("")).toBe("");
+  });
+
+  it("reads a full timestamp string by its date part", () => {
+    expect(formatDate("2027-03-09T10:00:00")).toBe("9 March 2027");
+  });
+});
+
+describe("formatDateTime and todayInLondon", () => {
+  it("writes London's wall-clock time", () => {
+    expect(formatDateTime(new Date("2027-07-01T13:05:00Z"))).toBe("1 July 2027 at 2:05pm");
+    expect(formatDateTime(new Date("2027-01-01T13:05:00Z"))).toBe("1 January 2027 at 1:05pm");
+  });
+
+  it("knows London's date when UTC is still on the day before", () => {
+    expect(todayInLondon(new Date("2027-06-30T23:30:00Z"))).toBe("2027-07-01");
+    expect(todayInLondon(new Date("2026-12-30T23:30:00Z"))).toBe("2026-12-30");
+  });
+});
