@@ -2,7 +2,32 @@ import { Link } from "@remix-run/react";
 
 import { formatDate } from "~/utils/dates";
 
-import { OpportunityList, type OpportunityCardData } from "./opportunity-card";
+import { OPPORTUNITY_TYPE_LABELS } from "~/models/domain";
+
+import type { OpportunityCardData } from "./opportunity-card";
+
+/**
+ * One line or two an opportunity: the sections lead the page, so they stay short (on a
+ * phone the full cards of three sections came before the search). The full card is one
+ * click away, and the same opportunities appear as cards in the results below.
+ */
+function SectionList({ items }: { items: OpportunityCardData[] }) {
+  return (
+    <ul className="nhsuk-list nhsuk-list--border app-section-list">
+      {items.map((o) => (
+        <li key={o.id}>
+          <Link to={`/opportunities/${o.id}`} className="nhsuk-u-font-weight-bold">
+            {o.title}
+          </Link>
+          <span className="nhsuk-body-s app-secondary-text app-section-list__facts">
+            {OPPORTUNITY_TYPE_LABELS[o.type]} · {formatDate(o.startsOn)} to {formatDate(o.endsOn)} · Apply by {formatDate(o.applicationDeadline)} ·{" "}
+            {o.seatsLeft > 0 ? `${o.seatsLeft} of ${o.seats} ${o.seats === 1 ? "seat" : "seats"} left` : "waiting list"}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 interface Sections {
   current: { trustName: string; trustOds: string; endsOn: string; opportunities: OpportunityCardData[] } | null;
@@ -22,7 +47,7 @@ export function RotationSections({ sections }: { sections: Sections }) {
             {current.trustName}, while you are there until {formatDate(current.endsOn)}.
           </p>
           {current.opportunities.length ? (
-            <OpportunityList items={current.opportunities} />
+            <SectionList items={current.opportunities} />
           ) : (
             <p>No open opportunities at {current.trustName} fit your time there.</p>
           )}
@@ -40,7 +65,7 @@ export function RotationSections({ sections }: { sections: Sections }) {
             {next.trustName}, from {formatDate(next.startsOn)}.
           </p>
           {next.opportunities.length ? (
-            <OpportunityList items={next.opportunities} />
+            <SectionList items={next.opportunities} />
           ) : (
             <p>No open opportunities at {next.trustName} fit your time there yet.</p>
           )}
@@ -53,7 +78,7 @@ export function RotationSections({ sections }: { sections: Sections }) {
           <h2>Across your system</h2>
           <p className="app-secondary-text">Other trusts in {system.name}.</p>
           {system.opportunities.length ? (
-            <OpportunityList items={system.opportunities} />
+            <SectionList items={system.opportunities} />
           ) : (
             <p>No open opportunities at other trusts in {system.name}.</p>
           )}
