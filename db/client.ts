@@ -40,9 +40,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
-      connection: { TimeZone: "UTC" },
+      connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan" },
     });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const db = drizzlePostgres(preparingStatements(client), { schema }) as unknown as Db;
     return {
       db,
       driver: "postgres",
@@ -65,6 +65,26 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     migrate: () => migratePglite(pg, { migrationsFolder: MIGRATIONS_DIR }),
     close: () => client.close(),
   };
+}
+
+/**
+ * drizzle sends a query it did not `.prepare()` as an unnamed statement, which PostgreSQL
+ * parses and plans again on every execution, and postgres.js describes again. Our queries
+ * are a few hundred fixed texts with parameters, so every one is sent as a named statement
+ * instead: postgres.js keeps it per connection, keyed by its text, and PostgreSQL keeps
+ * its parse tree (and, once it proves as good, its plan). Transactions use their own
+ * connection object and keep drizzle's default.
+ */
+export function preparingStatements(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params, { ...options, prepare: true });
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
 }
 
 /** The process's database, from DATABASE_URL or the embedded PGlite under .data/. */

@@ -2,6 +2,7 @@
 import { and, asc, count, eq, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 
 import type { Db } from "@db/client";
+import { preparedQuery } from "@db/prepared";
 import { invitations, placements, sites, traineeProfiles, trusts, users } from "@db/schema";
 
 import { addDaysIso } from "~/utils/dates";
@@ -26,14 +27,19 @@ const placementColumns = {
   integratedCareSystem: trusts.integratedCareSystem,
 };
 
-export async function listTraineePlacements(db: Db, traineeId: string) {
-  return db
+const traineePlacements = preparedQuery((db) =>
+  db
     .select(placementColumns)
     .from(placements)
     .innerJoin(trusts, eq(trusts.id, placements.trustId))
     .leftJoin(sites, eq(sites.id, placements.siteId))
-    .where(eq(placements.traineeId, traineeId))
-    .orderBy(asc(placements.startsOn));
+    .where(eq(placements.traineeId, sql.placeholder("traineeId")))
+    .orderBy(asc(placements.startsOn))
+    .prepare("trainee_placements"),
+);
+
+export async function listTraineePlacements(db: Db, traineeId: string) {
+  return traineePlacements(db).execute({ traineeId });
 }
 
 export type PlacementSummary = Awaited<ReturnType<typeof listTraineePlacements>>[number];
@@ -179,10 +185,15 @@ export async function getAdminOverview(db: Db, now: Date = new Date()) {
   return { counts: counts!, trustsWithoutStaff };
 }
 
-export async function getTraineeGradeAndSpecialty(db: Db, userId: string) {
-  const [row] = await db
+const gradeAndSpecialty = preparedQuery((db) =>
+  db
     .select({ grade: traineeProfiles.grade, specialty: traineeProfiles.specialty })
     .from(traineeProfiles)
-    .where(eq(traineeProfiles.userId, userId));
+    .where(eq(traineeProfiles.userId, sql.placeholder("userId")))
+    .prepare("trainee_grade"),
+);
+
+export async function getTraineeGradeAndSpecialty(db: Db, userId: string) {
+  const [row] = await gradeAndSpecialty(db).execute({ userId });
   return row ?? null;
 }

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 
 import type { Db, DbOrTx } from "@db/client";
+import { preparedQuery } from "@db/prepared";
 import { notifications } from "@db/schema";
 
 export interface NewNotification {
@@ -19,11 +20,17 @@ export async function createNotifications(tx: DbOrTx, list: NewNotification[]): 
   );
 }
 
-export async function countUnread(db: Db, userId: string): Promise<number> {
-  const [row] = await db
+const unreadCount = preparedQuery((db) =>
+  db
     .select({ n: count() })
     .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+    .where(and(eq(notifications.userId, sql.placeholder("userId")), isNull(notifications.readAt)))
+    .prepare("count_unread"),
+);
+
+/** For the header of every signed-in page. */
+export async function countUnread(db: Db, userId: string): Promise<number> {
+  const [row] = await unreadCount(db).execute({ userId });
   return row?.n ?? 0;
 }
 

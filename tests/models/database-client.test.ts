@@ -1,0 +1,70 @@
+import { sql } from "drizzle-orm";
+import type postgres from "postgres";
+import { describe, expect, it } from "vitest";
+
+import { preparingStatements, queryRows } from "@db/client";
+import { countUnread, createNotifications, markNotificationsRead } from "~/models/notifications.server";
+import { listTraineePlacements } from "~/models/homes.server";
+
+import { useTestDatabase, usingPostgres } from "../helpers/db";
+import { makePlacement, makeTrainee, makeTrust } from "../helpers/factories";
+
+describe("statements sent to PostgreSQL", () => {
+  it("asks postgres.js for a named (prepared) statement whatever drizzle passes", async () => {
+    const calls: unknown[] = [];
+    const fake = { unsafe: (...args: unknown[]) => calls.push(args), end: () => "ended" } as unknown as postgres.Sql;
+    const wrapped = preparingStatements(fake);
+    await wrapped.unsafe("select $1", [1], { prepare: false });
+    await wrapped.unsafe("select 2");
+    expect(calls).toEqual([
+      ["select $1", [1], { prepare: true }],
+      ["select 2", undefined, { prepare: true }],
+    ]);
+    expect((wrapped as unknown as { end(): string }).end()).toBe("ended");
+  });
+});
+
+describe("queries prepared once per database", () => {
+  // One connection, so the statement PostgreSQL keeps is visible to the next query.
+  const t = useTestDatabase({ poolSize: 1 });
+
+  it("answer with the current data on every call, for each user", async () => {
+    const a = await makeTrainee(t.db);
+    const b = await makeTrainee(t.db);
+    expect(await countUnread(t.db, a.id)).toBe(0);
+    await createNotifications(t.db, [
+      { userId: a.id, title: "One", body: "x" },
+      { userId: a.id, title: "Two", body: "x" },
+      { userId: b.id, title: "Three", body: "x" },
+    ]);
+    expect(await countUnread(t.db, a.id)).toBe(2);
+    expect(await countUnread(t.db, b.id)).toBe(1);
+    await markNotificationsRead(t.db, a.id);
+    expect(await countUnread(t.db, a.id)).toBe(0);
+    expect(await countUnread(t.db, b.id)).toBe(1);
+
+    const trust = await makeTrust(t.db);
+    expect(await listTraineePlacements(t.db, a.id)).toEqual([]);
+    await makePlacement(t.db, { traineeId: a.id, trustId: trust.id, grade: "FY2", startsOn: "2026-08-05", endsOn: "2027-02-02" });
+    expect((await listTraineePlacements(t.db, a.id)).map((p) => p.trustId)).toEqual([trust.id]);
+  });
+
+  it("are kept by PostgreSQL as named statements, planned for their values each time", async () => {
+    const trainee = await makeTrainee(t.db);
+    await countUnread(t.db, trainee.id);
+    const [kept] = await queryRows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from pg_prepared_statements where statement like '%"notifications"%'`,
+    );
+    const [mode] = await queryRows<{ mode: string }>(t.db, sql`select current_setting('plan_cache_mode') as mode`);
+    if (usingPostgres) {
+      expect(kept?.n).toBeGreaterThanOrEqual(1);
+      // A generic plan for the text search read far more rows than a plan for the actual words.
+      expect(mode?.mode).toBe("force_custom_plan");
+    } else {
+      // PGlite runs in this process: nothing to parse over a wire, so it keeps no statements.
+      expect(kept?.n).toBe(0);
+      expect(mode?.mode).toBe("auto");
+    }
+  });
+});
