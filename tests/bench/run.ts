@@ -2,8 +2,9 @@
 // with autocannon. Compares the search and a signed-in trainee's opportunities page with
 // the near-static landing page, and shows the search query's plan.
 //
-// BENCH_SECONDS (default 20): seconds per route. BENCH_DATABASE_URL: use this PostgreSQL
-// server (its user needs CREATEDB) instead of starting one.
+// BENCH_SECONDS (default 20): seconds per route. BENCH_CONNECTIONS (default 20): concurrent
+// connections. BENCH_DATABASE_URL: use this PostgreSQL server (its user needs CREATEDB)
+// instead of starting one.
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 
@@ -21,7 +22,7 @@ import { freePort, openBenchDatabase } from "./postgres";
 import { seedBenchData } from "./seed";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const CONNECTIONS = 20;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const RESULTS_FILE = "/tmp/invitational-bench.json";
 const SEARCH_QUERY = "q=discharge&region=Midlands&tier=2&seatsLeft=yes";
 const TARGET = { minShareOfStatic: 0.6, maxP95Ms: 60 };
@@ -52,6 +53,7 @@ const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
 
 async function main(): Promise<number> {
   if (!Number.isFinite(SECONDS) || SECONDS <= 0) throw new Error(`BENCH_SECONDS must be a positive number, not ${process.env.BENCH_SECONDS}`);
+  if (!Number.isInteger(CONNECTIONS) || CONNECTIONS < 1) throw new Error(`BENCH_CONNECTIONS must be a whole number above 0, not ${process.env.BENCH_CONNECTIONS}`);
   const today = todayInLondon();
 
   const bench = await openBenchDatabase();
@@ -127,7 +129,7 @@ async function main(): Promise<number> {
   const explainer = openExplainer(bench.url);
   cleanups.push(() => explainer.close());
   const search = await explainer.capture((db) => searchOpportunities(db, searchFilters, { today }));
-  console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the search (${search.queries.length} queries: the page of results and the count)`);
+  console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the search (${search.queries.length === 1 ? "one query: the page of results with the count as a window" : `${search.queries.length} queries`})`);
   const searchPlans: Explained[] = [];
   for (const query of search.queries) {
     const explained = await explainer.explain(query);
