@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, InsetText } from "nhsuk-react-components";
+import { BackLink, Button, InsetText, WarningCallout } from "nhsuk-react-components";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
@@ -65,6 +65,8 @@ export default function ManageOpportunity() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = params.get("done") ?? (params.get("saved") ? "saved" : null);
+  // Archiving cannot be undone: the button leads to a question first (a link, so it works without JavaScript).
+  const confirmingArchive = params.get("confirm") === "archive" && actions.includes("archive") && !actionData;
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
@@ -89,19 +91,41 @@ export default function ManageOpportunity() {
             </Link>
           </p>
         ) : null}
+        {confirmingArchive ? (
+          <WarningCallout>
+            <WarningCallout.Heading>Archive this opportunity?</WarningCallout.Heading>
+            <p>An archived opportunity cannot be edited, published or reopened. Its applications and their history are kept.</p>
+            <div className="app-actions">
+              <Form method="post">
+                <Button type="submit" name="intent" value="archive" warning>
+                  Yes, archive opportunity
+                </Button>
+              </Form>
+              <p>
+                <Link to={`/trust/opportunities/${o.id}`}>No, keep it</Link>
+              </p>
+            </div>
+          </WarningCallout>
+        ) : null}
         <div className="app-actions" id="manage">
           {o.status !== "archived" ? (
             <Link to={`/trust/opportunities/${o.id}/edit`} className="nhsuk-button nhsuk-button--secondary">
               Edit opportunity
             </Link>
           ) : null}{" "}
-          {actions.map((a) => (
+          {actions.map((a) =>
+            a === "archive" ? (
+              <Link key={a} to={`/trust/opportunities/${o.id}?confirm=archive`} className="nhsuk-button nhsuk-button--secondary">
+                {BUTTONS[a]}
+              </Link>
+            ) : (
             <Form method="post" key={a}>
               <Button type="submit" name="intent" value={a} secondary={a !== "publish"}>
                 {BUTTONS[a]}
               </Button>
             </Form>
-          ))}
+            ),
+          )}
           <Form method="post">
             <Button type="submit" name="intent" value="duplicate" secondary>
               Duplicate opportunity

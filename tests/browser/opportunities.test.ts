@@ -76,6 +76,35 @@ describe("posting and finding an opportunity", () => {
     await traineeContext.close();
   });
 
+  it("a lead duplicates an opportunity and archives the copy only after saying yes", async () => {
+    const context = await app.context({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signInThroughForm(page, "lead@demo.test", DEMO_PASSWORD);
+    await page.waitForURL("**/trust");
+    await page.goto("/trust/opportunities");
+    await page.locator("main table a").first().click();
+    await page.waitForURL(/\/trust\/opportunities\/[0-9a-f-]{36}$/);
+    await page.getByRole("button", { name: "Duplicate opportunity" }).click();
+    await page.waitForURL(/done=duplicate/);
+    const copy = new URL(page.url()).pathname;
+
+    await page.getByRole("link", { name: "Archive opportunity" }).click();
+    await page.waitForURL(/confirm=archive/);
+    expect(await textOf(page, ".nhsuk-card--warning")).toContain("cannot be edited, published or reopened");
+    await page.getByRole("link", { name: "No, keep it" }).click();
+    await page.waitForURL((url) => url.pathname === copy && !url.search);
+    expect(await page.locator(".nhsuk-card--warning").count()).toBe(0);
+    expect(await textOf(page, "h1")).toContain("Draft");
+
+    await page.getByRole("link", { name: "Archive opportunity" }).click();
+    await page.getByRole("button", { name: "Yes, archive opportunity" }).click();
+    await page.waitForURL(/done=archive/);
+    expect(await textOf(page, ".nhsuk-notification-banner")).toContain("The opportunity is archived.");
+    expect(await page.getByRole("link", { name: "Edit opportunity" }).count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Archive opportunity" }).count()).toBe(0);
+    await context.close();
+  });
+
   it("works without JavaScript: search by a filter in the URL", async () => {
     const context = await app.context({ javaScriptEnabled: false });
     const page = await context.newPage();
