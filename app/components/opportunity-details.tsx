@@ -1,6 +1,6 @@
 import { SummaryList, Table, Tag } from "nhsuk-react-components";
 
-import { FOCUSES, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, TIER_LABELS, type Focus, type HlmDimension, type OpportunityType, type Tier } from "~/models/domain";
+import { FOCUS_LABELS, FOCUSES, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, TIER_LABELS, type Focus, type HlmDimension, type OpportunityType, type Tier } from "~/models/domain";
 import { describeGrades } from "~/models/eligibility";
 import type { Grade } from "~/models/domain";
 import { formatDate } from "~/utils/dates";
@@ -41,7 +41,6 @@ function hours(n: string): string {
   return `${value} ${value === 1 ? "hour" : "hours"}`;
 }
 
-const FOCUS_WORDS: Record<Focus, string> = { self: "Self", team: "Team", organisation: "Organisation", system: "System" };
 
 export function OpportunityDetails({ o }: { o: OpportunityDetailView }) {
   return (
@@ -82,7 +81,7 @@ export function OpportunityDetails({ o }: { o: OpportunityDetailView }) {
           ["Less than full time", o.ltftFriendly ? "Suits trainees working less than full time" : "Not arranged for less than full time working"],
           ["Team", o.multiprofessional ? "Works in a multiprofessional team" : "Not specified"],
           ["Tier", TIER_LABELS[o.tier as Tier]],
-          ["Focus", FOCUS_WORDS[o.focus] ?? FOCUSES[0]],
+          ["Focus", FOCUS_LABELS[o.focus] ?? FOCUSES[0]],
         ].map(([k, v]) => (
           <SummaryList.Row key={k}>
             <SummaryList.Key>{k}</SummaryList.Key>

@@ -88,6 +88,7 @@ export const TIER_LABELS: Record<Tier, string> = {
 
 export const FOCUSES = ["self", "team", "organisation", "system"] as const;
 export type Focus = (typeof FOCUSES)[number];
+export const FOCUS_LABELS: Record<Focus, string> = { self: "Self", team: "Team", organisation: "Organisation", system: "System" };
 
 export const HLM_DIMENSIONS = [
   "inspiring_shared_purpose",

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { Button, Checkboxes, Select, TextInput } from "nhsuk-react-components";
 
 import { getDb } from "~/db.server";
@@ -8,9 +8,9 @@ import { pageTitle } from "~/components/form-errors";
 import { Pager } from "~/components/pager";
 import { OpportunityList } from "~/components/opportunity-card";
 import { RotationSections } from "~/components/rotation-sections";
-import { FOCUSES, HLM_DIMENSIONS, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, OPPORTUNITY_TYPES, REGIONS } from "~/models/domain";
+import { FOCUS_LABELS, FOCUSES, HLM_DIMENSIONS, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, OPPORTUNITY_TYPES, REGIONS, TIER_LABELS, TIERS } from "~/models/domain";
 import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
-import { parseSearchParams, searchHref } from "~/models/search.schema";
+import { activeFilters, parseSearchParams, searchHref } from "~/models/search.schema";
 import { rotationSections, searchFacets, searchOpportunities } from "~/models/search.server";
 import { todayInLondon } from "~/utils/dates";
 
@@ -34,20 +34,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ ...search, filters, facets, sections, grade: profile?.grade ?? null });
 }
 
-const FOCUS_WORDS = { self: "Self", team: "Team", organisation: "Organisation", system: "System" } as const;
-
 export default function FindOpportunities() {
   const { results, total, page, pageSize, filters, facets, sections, grade } = useLoaderData<typeof loader>();
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
   const from = total ? (page - 1) * pageSize + 1 : 0;
   const to = Math.min(total, page * pageSize);
+  // The fields are uncontrolled: a new address (a filter removed by its link, "Clear filters")
+  // must give a new form, or the old values would stay on screen and be searched again.
+  const { search } = useLocation();
+  const inForce = activeFilters(filters, new Map(facets.trusts.map((t) => [t.odsCode, t.name])));
   return (
     <>
       <h1>Find leadership opportunities</h1>
       {sections ? <RotationSections sections={sections} /> : null}
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-one-third">
-          <Form method="get" className="app-filters" aria-labelledby="filters-heading">
+          <Form method="get" key={search} className="app-filters" aria-labelledby="filters-heading">
             <h2 className="nhsuk-heading-s" id="filters-heading">
               Filter opportunities
             </h2>
@@ -92,15 +94,17 @@ export default function FindOpportunities() {
             </Select>
             <Select id="tier" name="tier" label="Tier" defaultValue={filters.tier ? String(filters.tier) : ""}>
               <Select.Option value="">Any tier</Select.Option>
-              <Select.Option value="1">Tier 1: leadership literacy</Select.Option>
-              <Select.Option value="2">Tier 2: change and improvement</Select.Option>
-              <Select.Option value="3">Tier 3: sustained track</Select.Option>
+              {TIERS.map((t) => (
+                <Select.Option key={t} value={String(t)}>
+                  {TIER_LABELS[t]}
+                </Select.Option>
+              ))}
             </Select>
             <Select id="focus" name="focus" label="Focus" defaultValue={filters.focus ?? ""}>
               <Select.Option value="">Any focus</Select.Option>
               {FOCUSES.map((f) => (
                 <Select.Option key={f} value={f}>
-                  {FOCUS_WORDS[f]}
+                  {FOCUS_LABELS[f]}
                 </Select.Option>
               ))}
             </Select>
@@ -144,6 +148,23 @@ export default function FindOpportunities() {
             {total === 0 ? "No opportunities found" : `${total} ${total === 1 ? "opportunity" : "opportunities"}`}
             {total > pageSize ? <span className="nhsuk-caption-m">Showing {from} to {to}</span> : null}
           </h2>
+          {inForce.length ? (
+            <div className="app-active-filters">
+              <h3 className="nhsuk-heading-xs nhsuk-u-margin-bottom-2">Your filters</h3>
+              <ul className="nhsuk-list app-active-filters__list">
+                {inForce.map((f) => (
+                  <li key={f.removeHref}>
+                    <Link to={f.removeHref} className="app-active-filters__remove">
+                      <span className="nhsuk-u-visually-hidden">Remove filter </span>
+                      {f.name ? `${f.name}: ` : ""}
+                      {f.value}
+                      <span aria-hidden="true"> ×</span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {total === 0 ? (
             <>
               <p>No open opportunity matches your search.</p>

@@ -68,6 +68,16 @@ describe("posting and finding an opportunity", () => {
     await page.waitForURL(/type=qi_project/);
     expect(new URL(page.url()).searchParams.get("trust")).toBe("RRK");
     expect(await textOf(page, ".app-results", TITLE)).toContain(TITLE);
+    expect(await textOf(page, ".app-active-filters", "Your filters")).toContain("Trust: University Hospitals Birmingham NHS Foundation Trust");
+
+    // Each filter in force can be taken off on its own.
+    await page.getByRole("link", { name: "Remove filter Tier 2: workplace change and improvement" }).click();
+    await page.waitForURL((url) => !url.searchParams.has("tier"));
+    expect(new URL(page.url()).searchParams.get("type")).toBe("qi_project");
+    // The address changes a moment before React renders the new page: wait for the new form.
+    await page.waitForFunction(() => !document.querySelector(".app-active-filters")?.textContent?.includes("Tier 2"));
+    expect(await page.getByLabel("Tier").inputValue()).toBe("");
+    expect(await textOf(page, ".app-results", TITLE)).toContain(TITLE);
 
     await page.getByRole("link", { name: TITLE }).click();
     await page.waitForURL(/\/opportunities\/[0-9a-f-]{36}$/);
