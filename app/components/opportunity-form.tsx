@@ -139,8 +139,8 @@ export function OpportunityForm({ failure, initial, sites, objectives, submitLab
             </span>
           ) : null}
           {Array.from({ length: SESSION_ROWS }, (_, i) => (
-            <div className="app-session-row" key={i}>
-              <p className="nhsuk-body-s nhsuk-u-font-weight-bold nhsuk-u-margin-bottom-2">Session {i + 1}</p>
+            <fieldset className="nhsuk-fieldset app-session-row" key={i}>
+              <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Session {i + 1}</legend>
               <div className="nhsuk-grid-row">
                 <div className="nhsuk-grid-column-one-third">
                   <TextInput id={i === 0 ? "sessions" : `sessionDate-${i}`} name="sessionDate" type="date" label={`Session ${i + 1} date`} defaultValue={sessionValue("sessionDate", i)} />
@@ -153,7 +153,7 @@ export function OpportunityForm({ failure, initial, sites, objectives, submitLab
                 </div>
               </div>
               <TextInput id={`sessionLocation-${i}`} name="sessionLocation" label={`Session ${i + 1} location`} defaultValue={sessionValue("sessionLocation", i)} />
-            </div>
+            </fieldset>
           ))}
         </div>
       </Fieldset>
