@@ -34,6 +34,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ ...search, filters, facets, sections, grade: profile?.grade ?? null });
 }
 
+/** A filter menu: "Any …" first, then the values; its id is its name (the field's label points at it). */
+function FilterSelect(props: { name: string; label: string; hint?: string; any: string; value: string | undefined; options: [value: string, label: string][] }) {
+  return (
+    <Select id={props.name} name={props.name} label={props.label} hint={props.hint} defaultValue={props.value ?? ""}>
+      <option value="">{props.any}</option>
+      {props.options.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
 export default function FindOpportunities() {
   const { results, total, page, pageSize, filters, facets, sections, grade } = useLoaderData<typeof loader>();
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
@@ -54,68 +68,20 @@ export default function FindOpportunities() {
               Filter opportunities
             </h2>
             <TextInput id="q" name="q" label="Search" hint="Words from the title, description, objective or sponsor" defaultValue={filters.q} />
-            <Select id="type" name="type" label="Type" defaultValue={filters.type ?? ""}>
-              <Select.Option value="">Any type</Select.Option>
-              {OPPORTUNITY_TYPES.map((t) => (
-                <Select.Option key={t} value={t}>
-                  {OPPORTUNITY_TYPE_LABELS[t]}
-                </Select.Option>
-              ))}
-            </Select>
-            <Select id="region" name="region" label="Region" defaultValue={filters.region ?? ""}>
-              <Select.Option value="">Any region</Select.Option>
-              {REGIONS.map((r) => (
-                <Select.Option key={r} value={r}>
-                  {r}
-                </Select.Option>
-              ))}
-            </Select>
-            <Select id="ics" name="ics" label="Integrated care system" defaultValue={filters.ics}>
-              <Select.Option value="">Any system</Select.Option>
-              {facets.systems.map((s) => (
-                <Select.Option key={s} value={s}>
-                  {s}
-                </Select.Option>
-              ))}
-            </Select>
-            <Select
-              id="trust"
+            <FilterSelect name="type" label="Type" any="Any type" value={filters.type} options={OPPORTUNITY_TYPES.map((t) => [t, OPPORTUNITY_TYPE_LABELS[t]])} />
+            <FilterSelect name="region" label="Region" any="Any region" value={filters.region} options={REGIONS.map((r) => [r, r])} />
+            <FilterSelect name="ics" label="Integrated care system" any="Any system" value={filters.ics} options={facets.systems.map((s) => [s, s])} />
+            <FilterSelect
               name="trust"
               label="Trust"
               hint={facets.narrowed ? undefined : "Choose a region or system and search, then pick a trust"}
-              defaultValue={filters.trust ?? ""}
-            >
-              <Select.Option value="">Any trust</Select.Option>
-              {facets.trusts.map((t) => (
-                <Select.Option key={t.odsCode} value={t.odsCode}>
-                  {t.name}
-                </Select.Option>
-              ))}
-            </Select>
-            <Select id="tier" name="tier" label="Tier" defaultValue={filters.tier ? String(filters.tier) : ""}>
-              <Select.Option value="">Any tier</Select.Option>
-              {TIERS.map((t) => (
-                <Select.Option key={t} value={String(t)}>
-                  {TIER_LABELS[t]}
-                </Select.Option>
-              ))}
-            </Select>
-            <Select id="focus" name="focus" label="Focus" defaultValue={filters.focus ?? ""}>
-              <Select.Option value="">Any focus</Select.Option>
-              {FOCUSES.map((f) => (
-                <Select.Option key={f} value={f}>
-                  {FOCUS_LABELS[f]}
-                </Select.Option>
-              ))}
-            </Select>
-            <Select id="hlm" name="hlm" label="Leadership dimension" defaultValue={filters.hlm ?? ""}>
-              <Select.Option value="">Any dimension</Select.Option>
-              {HLM_DIMENSIONS.map((d) => (
-                <Select.Option key={d} value={d}>
-                  {HLM_LABELS[d]}
-                </Select.Option>
-              ))}
-            </Select>
+              any="Any trust"
+              value={filters.trust}
+              options={facets.trusts.map((t) => [t.odsCode, t.name])}
+            />
+            <FilterSelect name="tier" label="Tier" any="Any tier" value={filters.tier ? String(filters.tier) : undefined} options={TIERS.map((t) => [String(t), TIER_LABELS[t]])} />
+            <FilterSelect name="focus" label="Focus" any="Any focus" value={filters.focus} options={FOCUSES.map((f) => [f, FOCUS_LABELS[f]])} />
+            <FilterSelect name="hlm" label="Leadership dimension" any="Any dimension" value={filters.hlm} options={HLM_DIMENSIONS.map((d) => [d, HLM_LABELS[d]])} />
             <TextInput id="maxHours" name="maxHours" label="At most this many hours a week" inputMode="decimal" width={3} defaultValue={filters.maxHours !== undefined ? String(filters.maxHours) : ""} />
             <TextInput id="startFrom" name="startFrom" type="date" label="Starting on or after" defaultValue={filters.startFrom ?? ""} />
             <TextInput id="startTo" name="startTo" type="date" label="Starting on or before" defaultValue={filters.startTo ?? ""} />
