@@ -14,6 +14,7 @@ import {
   invitations,
   loginAttempts,
   placementImportRows,
+  placementImports,
   notifications,
   opportunities,
   placements,
@@ -35,6 +36,14 @@ import { ROLE_LABELS, type ApplicationStatus } from "./domain";
 // ---------------------------------------------------------------------------------------
 // Download my data
 // ---------------------------------------------------------------------------------------
+
+/**
+ * Rows kept from rotation imports (the invalid ones, for their download) whose cells name
+ * the trainee by GMC number or e-mail address.
+ */
+function importRowsNaming(person: { gmcNumber: string | null; email: string }) {
+  return sql`exists (select 1 from unnest(${placementImportRows.cells}) as cell where cell = ${person.gmcNumber ?? ""} or lower(cell) = ${person.email.toLowerCase()})`;
+}
 
 /**
  * Everything held about the trainee, and nothing about anyone else: staff who acted on an
@@ -67,7 +76,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
     .where(eq(users.id, userId));
   if (!profile) return null;
 
-  const [placementRows, applicationRows, notificationRows, attemptRows, invitationRows, preferenceRows] = await Promise.all([
+  const [placementRows, applicationRows, notificationRows, attemptRows, invitationRows, preferenceRows, importRows] = await Promise.all([
     db
       .select({
         id: placements.id,
@@ -137,6 +146,12 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
       .innerJoin(opportunities, eq(opportunities.id, roundPreferences.opportunityId))
       .where(eq(roundPreferences.traineeId, userId))
       .orderBy(asc(allocationRounds.createdAt), asc(roundPreferences.rank)),
+    db
+      .select({ importedAt: placementImports.createdAt, fileName: placementImports.fileName, line: placementImportRows.line, cells: placementImportRows.cells, errors: placementImportRows.errors })
+      .from(placementImportRows)
+      .innerJoin(placementImports, eq(placementImports.id, placementImportRows.importId))
+      .where(importRowsNaming(profile))
+      .orderBy(asc(placementImports.createdAt), asc(placementImportRows.line)),
   ]);
 
   const applicationIds = applicationRows.map((a) => a.id);
@@ -211,6 +226,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
     signInAttempts: attemptRows,
     invitations: invitationRows,
     allocationPreferences: preferenceRows,
+    rotationFileRows: importRows.map(({ errors, ...row }) => ({ ...row, problems: (errors ?? []).map((e) => `${e.column}: ${e.reason}`) })),
   };
 }
 
@@ -329,9 +345,7 @@ async function anonymise(db: Db, userId: string, email: string): Promise<void> {
     // once anonymised_at is set (trainee_profiles_gmc_unless_anonymised).
     const [held] = await tx.select({ gmc: traineeProfiles.gmcNumber }).from(traineeProfiles).where(eq(traineeProfiles.userId, userId));
     // Invalid rows kept from rotation imports (for their download) may name the trainee: they go too.
-    await tx
-      .delete(placementImportRows)
-      .where(sql`exists (select 1 from unnest(${placementImportRows.cells}) as cell where cell = ${held?.gmc ?? ""} or lower(cell) = ${email})`);
+    await tx.delete(placementImportRows).where(importRowsNaming({ gmcNumber: held?.gmc ?? null, email }));
     await tx
       .update(traineeProfiles)
       .set({ gmcNumber: null, specialty: "", programme: "", anonymisedAt: now, updatedAt: now })

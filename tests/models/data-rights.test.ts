@@ -219,6 +219,25 @@ describe("closing an account", () => {
   });
 });
 
+describe("rotation import rows that name the trainee", () => {
+  it("are in the trainee's download, by GMC number or e-mail address, without other trainees' rows", async () => {
+    const me = await makeTrainee(t.db, { gmcNumber: "7123456", email: "me.export@example.nhs.uk" });
+    const other = await makeTrainee(t.db, { gmcNumber: "7654321" });
+    const [imp] = await t.db.insert(placementImports).values({ fileName: "autumn-rotation.csv" }).returning({ id: placementImports.id });
+    await t.db.insert(placementImportRows).values([
+      { importId: imp!.id, line: 2, cells: ["7123456", "Me", "Export", "someone-else@example.nhs.uk"], errors: [{ column: "Grade", code: "grade", reason: "Unknown grade" }] },
+      { importId: imp!.id, line: 3, cells: ["712345", "Me", "Export", "ME.Export@example.nhs.uk"], errors: [{ column: "GMC number", code: "gmc", reason: "A GMC number is 7 digits" }] },
+      { importId: imp!.id, line: 4, cells: ["7654321", "Other", "Trainee", other.email], errors: [{ column: "Grade", code: "grade", reason: "Unknown grade" }] },
+    ]);
+    const data = await exportTraineeData(t.db, me.id);
+    expect(data?.rotationFileRows.map((r) => [r.fileName, r.line, r.problems])).toEqual([
+      ["autumn-rotation.csv", 2, ["Grade: Unknown grade"]],
+      ["autumn-rotation.csv", 3, ["GMC number: A GMC number is 7 digits"]],
+    ]);
+    expect(JSON.stringify(data)).not.toContain("7654321");
+  });
+});
+
 describe("closing an account and rotation imports", () => {
   it("removes kept import rows that name the trainee, and leaves other trainees' rows", async () => {
     const me = await makeTrainee(t.db, { gmcNumber: "7123456", email: "me.closing@example.nhs.uk" });
