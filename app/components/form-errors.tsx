@@ -3,13 +3,24 @@ import { useEffect, useRef } from "react";
 
 import type { FormFailure } from "~/utils/forms";
 
-/** Field id convention: the input's id is its name, so the summary can link to it. */
+/**
+ * Field id convention: the input's id is its name, so the summary can link to it. Remix's
+ * meta cannot see action data, so the "Error: " title prefix is added here once the page
+ * shows a refusal in the browser.
+ */
 export function FormErrorSummary({ failure, labels }: { failure: FormFailure | undefined | null; labels?: Record<string, string> }) {
   const ref = useRef<HTMLDivElement>(null);
   const entries = failure ? Object.entries(failure.fieldErrors) : [];
   useEffect(() => {
-    // After a client-side submission the summary takes focus, as it does on a full page load.
-    if (failure && ref.current) ref.current.focus();
+    // After a client-side submission the summary takes focus, as it does on a full page load,
+    // and the page's title starts with "Error: " so a screen reader announces the refusal.
+    if (!failure) return;
+    ref.current?.focus();
+    const title = document.title;
+    if (!title.startsWith(ERROR_PREFIX)) document.title = ERROR_PREFIX + title;
+    return () => {
+      if (document.title === ERROR_PREFIX + title) document.title = title;
+    };
   }, [failure]);
   if (!failure || (!entries.length && !failure.formError)) return null;
   return (
@@ -45,8 +56,10 @@ export function keptValues(failure: FormFailure | undefined | null, name: string
   return Array.isArray(v) ? v : [v];
 }
 
-export function pageTitle(title: string, failure?: FormFailure | null): string {
-  return `${failure ? "Error: " : ""}${title} – Invitational`;
+const ERROR_PREFIX = "Error: ";
+
+export function pageTitle(title: string): string {
+  return `${title} – Invitational`;
 }
 
 /**

@@ -41,6 +41,14 @@ describe("mistakes at sign-in", () => {
     expect(await page.getByLabel("Email address").inputValue()).toBe("trainee@demo.test");
     expect(await page.getByLabel("Password").inputValue()).toBe("");
     expect(await isFocused(page, ".nhsuk-error-summary")).toBe(true);
+    expect(await page.title()).toBe("Error: Sign in – Invitational");
+
+    // A correct attempt takes the prefix away with the error.
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/trainee");
+    expect(await h1(page, "Dr Priya Patel")).toContain("Dr Priya Patel");
+    expect(await page.title()).not.toContain("Error");
     await context.close();
   });
 });
