@@ -3,7 +3,7 @@ import { SummaryList, Table, Tag } from "nhsuk-react-components";
 import { FOCUS_LABELS, FOCUSES, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, TIER_LABELS, type Focus, type HlmDimension, type OpportunityType, type Tier } from "~/models/domain";
 import { describeGrades } from "~/models/eligibility";
 import type { Grade } from "~/models/domain";
-import { formatDate } from "~/utils/dates";
+import { formatClockTime, formatDate } from "~/utils/dates";
 
 import { RichText } from "./rich-text";
 
@@ -116,7 +116,7 @@ export function OpportunityDetails({ o }: { o: OpportunityDetailView }) {
                 <Table.Row key={s.id}>
                   <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
                   <Table.Cell className="app-nowrap">
-                    {s.startsAt.slice(0, 5)} to {s.endsAt.slice(0, 5)}
+                    {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
                   </Table.Cell>
                   <Table.Cell>{s.location}</Table.Cell>
                 </Table.Row>

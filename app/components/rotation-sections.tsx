@@ -69,6 +69,9 @@ export function RotationSections({ sections }: { sections: Sections }) {
           ) : (
             <p>No open opportunities at {next.trustName} fit your time there yet.</p>
           )}
+          <p>
+            <Link to={`/opportunities?trust=${next.trustOds}`}>Every opportunity at {next.trustName}</Link>
+          </p>
         </>
       ) : (
         <p>Your next placement is not recorded yet.</p>
@@ -82,6 +85,9 @@ export function RotationSections({ sections }: { sections: Sections }) {
           ) : (
             <p>No open opportunities at other trusts in {system.name}.</p>
           )}
+          <p>
+            <Link to={`/opportunities?ics=${encodeURIComponent(system.name)}`}>Every opportunity in {system.name}</Link>
+          </p>
         </>
       ) : null}
     </div>

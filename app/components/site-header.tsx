@@ -65,10 +65,11 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
           <Header.AccountItem icon>{user.name}</Header.AccountItem>
           <Header.AccountItem href="/notifications" aria-current={pathname === "/notifications" ? "page" : undefined}>
             {user.unread ? (
-              <>
+              // One element: the header lays out a link's children as flex items, with gaps between.
+              <span>
                 {`Notifications (${user.unread}`}
                 <span className="nhsuk-u-visually-hidden"> unread</span>)
-              </>
+              </span>
             ) : (
               "Notifications"
             )}

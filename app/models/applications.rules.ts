@@ -11,17 +11,19 @@ export interface TransitionRule {
   reason: "required" | "optional" | "none";
   /** The button that performs it. */
   label: string;
+  /** The label of its reason box, where it has one. */
+  reasonLabel?: string;
 }
 
 export const TRANSITIONS: Record<ApplicationAction, TransitionRule> = {
   offer: { from: ["submitted", "waitlisted"], to: "offered", by: "trust_lead", reason: "none", label: "Offer a place" },
   waitlist: { from: ["submitted"], to: "waitlisted", by: "trust_lead", reason: "none", label: "Add to waiting list" },
-  decline: { from: ["submitted", "waitlisted"], to: "declined", by: "trust_lead", reason: "required", label: "Decline application" },
+  decline: { from: ["submitted", "waitlisted"], to: "declined", by: "trust_lead", reason: "required", label: "Decline application", reasonLabel: "Why you are declining the application" },
   approve: { from: ["offered"], to: "approved", by: "dme", reason: "none", label: "Approve placement" },
-  reject: { from: ["offered"], to: "rejected", by: "dme", reason: "required", label: "Reject placement" },
-  withdraw: { from: ["submitted", "waitlisted", "offered", "approved"], to: "withdrawn", by: "trainee", reason: "optional", label: "Withdraw application" },
-  complete: { from: ["approved"], to: "completed", by: "trust_lead", reason: "optional", label: "Sign off as completed" },
-  not_complete: { from: ["approved"], to: "not_completed", by: "trust_lead", reason: "required", label: "Record as not completed" },
+  reject: { from: ["offered"], to: "rejected", by: "dme", reason: "required", label: "Reject placement", reasonLabel: "Why you are not approving the placement" },
+  withdraw: { from: ["submitted", "waitlisted", "offered", "approved"], to: "withdrawn", by: "trainee", reason: "optional", label: "Withdraw application", reasonLabel: "Why you are withdrawing (optional)" },
+  complete: { from: ["approved"], to: "completed", by: "trust_lead", reason: "optional", label: "Sign off as completed", reasonLabel: "Feedback for the trainee (optional)" },
+  not_complete: { from: ["approved"], to: "not_completed", by: "trust_lead", reason: "required", label: "Record as not completed", reasonLabel: "Why it was not completed" },
 };
 
 export const APPLICATION_ACTIONS = Object.keys(TRANSITIONS) as ApplicationAction[];

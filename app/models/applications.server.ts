@@ -24,6 +24,18 @@ export function needsConfidentiality(type: string): boolean {
   return (CONFIDENTIAL_TYPES as readonly string[]).includes(type);
 }
 
+export const CONFIDENTIALITY_REQUIRED = "Confirm that you will keep what you see and hear confidential";
+
+/**
+ * The confidentiality message for a refused application form, so it shows with the
+ * statement's message at once rather than on the next try. Applying checks it again.
+ */
+export async function confidentialityError(db: Db, opportunityId: string, confirmed: boolean): Promise<string | undefined> {
+  if (confirmed || !UUID.test(opportunityId)) return undefined;
+  const [opp] = await db.select({ type: opportunities.type }).from(opportunities).where(eq(opportunities.id, opportunityId));
+  return opp && needsConfidentiality(opp.type) ? CONFIDENTIALITY_REQUIRED : undefined;
+}
+
 interface Message {
   title: string;
   body: string;
@@ -89,7 +101,7 @@ export async function applyForOpportunity(
       const verdict = eligibilityFor({ ...opp, seatsLeft: 1 }, { role: "trainee", grade: profile.grade, specialty: profile.specialty }, today);
       if (!verdict.eligible) return { ok: false, status: 409, fieldErrors: {}, formError: verdict.reason };
       if (needsConfidentiality(opp.type) && !input.confidentiality) {
-        return { ok: false, status: 400, fieldErrors: { confidentiality: "Confirm that you will keep what you see and hear confidential" } };
+        return { ok: false, status: 400, fieldErrors: { confidentiality: CONFIDENTIALITY_REQUIRED } };
       }
       const [existing] = await tx
         .select({ id: applications.id })

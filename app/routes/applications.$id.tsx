@@ -56,6 +56,8 @@ export default function ApplicationPage() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = params.get("done") ?? (params.get("applied") ? "applied" : null);
+  // Withdrawing cannot be undone (the seat may go to the waiting list): the button asks first.
+  const confirmingWithdraw = params.get("confirm") === "withdraw" && a.actions.includes("withdraw");
   const back = role === "trainee" ? "/trainee" : role === "dme" ? "/dme/approvals" : `/trust/opportunities/${a.opportunityId}/applicants`;
   return (
     <div className="nhsuk-grid-row">
@@ -138,6 +140,45 @@ export default function ApplicationPage() {
             <h2>What do you want to do?</h2>
             {a.actions.map((act) => {
               const rule = TRANSITIONS[act];
+              if (act === "withdraw" && !confirmingWithdraw && actionData?.field !== "reason-withdraw") {
+                return (
+                  <p key={act}>
+                    <Link to={`/applications/${a.id}?confirm=withdraw#actions`} className="nhsuk-button nhsuk-button--secondary">
+                      {rule.label}
+                    </Link>
+                  </p>
+                );
+              }
+              if (act === "withdraw") {
+                return (
+                  <WarningCallout key={act}>
+                    <WarningCallout.Heading>Withdraw your application?</WarningCallout.Heading>
+                    <p>
+                      {a.status === "offered" || a.status === "approved"
+                        ? "Your place goes to the next person on the waiting list."
+                        : "The trust will no longer consider you for this opportunity."}{" "}
+                      You can apply again while applications are open.
+                    </p>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="withdraw" />
+                      <Textarea
+                        id="reason-withdraw"
+                        name="reason"
+                        rows={3}
+                        label={rule.reasonLabel ?? "Reason"}
+                        hint="The trust will see this"
+                        error={actionData?.field === "reason-withdraw" ? actionData.message : undefined}
+                      />
+                      <Button type="submit" warning>
+                        Yes, withdraw application
+                      </Button>
+                    </Form>
+                    <p className="nhsuk-u-margin-bottom-0">
+                      <Link to={`/applications/${a.id}`}>No, keep my application</Link>
+                    </p>
+                  </WarningCallout>
+                );
+              }
               return (
                 <Form method="post" key={act} className="nhsuk-u-margin-bottom-4">
                   <input type="hidden" name="intent" value={act} />
@@ -146,12 +187,12 @@ export default function ApplicationPage() {
                       id={`reason-${act}`}
                       name="reason"
                       rows={3}
-                      label={rule.reason === "required" ? `Reason (${rule.label.toLowerCase()})` : `Note (optional, ${rule.label.toLowerCase()})`}
-                      hint={act === "withdraw" ? "The trust will see this" : "The trainee will see this"}
+                      label={rule.reasonLabel ?? "Reason"}
+                      hint="The trainee will see this"
                       error={actionData?.field === `reason-${act}` ? actionData.message : undefined}
                     />
                   ) : null}
-                  <Button type="submit" secondary={act === "waitlist" || act === "withdraw"} warning={act === "decline" || act === "reject" || act === "not_complete"}>
+                  <Button type="submit" secondary={act === "waitlist"} warning={act === "decline" || act === "reject" || act === "not_complete"}>
                     {rule.label}
                   </Button>
                 </Form>

@@ -8,7 +8,7 @@ import { getDb } from "~/db.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { STATUS_LABELS } from "~/models/applications.rules";
 import { ApplySchema, STATEMENT_MAX, STATEMENT_MIN } from "~/models/applications.schema";
-import { applyForOpportunity, findActiveApplication, needsConfidentiality } from "~/models/applications.server";
+import { applyForOpportunity, confidentialityError, findActiveApplication, needsConfidentiality } from "~/models/applications.server";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
 import { OpportunityDetails } from "~/components/opportunity-details";
@@ -24,7 +24,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 // Open to everyone for published and closed opportunities; drafts only to their own trust.
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = await getDb();
   const user = context.user;
   const staffTrust = user && (user.role === "trust_lead" || user.role === "dme") ? user.trustId : null;
@@ -45,15 +45,32 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     application,
     canApply: user?.role === "trainee" && eligibility.eligible && !application,
     confidential: needsConfidentiality(opportunity.type),
+    backHref: searchCameFrom(request),
   });
+}
+
+/** Back to the search (words, filters, page) the viewer came from, when they came from one. */
+function searchCameFrom(request: Request): string {
+  const referer = request.headers.get("referer");
+  if (!referer) return "/opportunities";
+  try {
+    const from = new URL(referer);
+    return from.host === new URL(request.url).host && from.pathname === "/opportunities" ? `/opportunities${from.search}` : "/opportunities";
+  } catch {
+    return "/opportunities";
+  }
 }
 
 export async function action(args: ActionFunctionArgs) {
   const trainee = requireUser(args, { role: "trainee" });
   const formData = await args.request.formData();
   const parsed = parseForm(ApplySchema, formData);
-  if (!parsed.ok) return invalid(parsed);
-  const result = await applyForOpportunity(await getDb(), trainee.id, { opportunityId: args.params.id ?? "", ...parsed.data }, todayInLondon());
+  const db = await getDb();
+  if (!parsed.ok) {
+    const confidentiality = await confidentialityError(db, args.params.id ?? "", formData.get("confidentiality") === "yes");
+    return invalid(confidentiality ? { ...parsed, fieldErrors: { ...parsed.fieldErrors, confidentiality } } : parsed);
+  }
+  const result = await applyForOpportunity(db, trainee.id, { opportunityId: args.params.id ?? "", ...parsed.data }, todayInLondon());
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     return invalid(failure(formData, result.fieldErrors, result.formError), result.status);
@@ -62,18 +79,20 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function OpportunityPage() {
-  const { opportunity: o, eligibility, signedIn, isTrainee, application, canApply, confidential } = useLoaderData<typeof loader>();
+  const { opportunity: o, eligibility, signedIn, isTrainee, application, canApply, confidential, backHref } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href="/opportunities">Back to opportunities</BackLink>
+        <BackLink asElement={Link} to={backHref}>
+          Back to opportunities
+        </BackLink>
         <FormErrorSummary failure={actionData} />
         <h1>
           <span className="nhsuk-caption-l">{o.trustName}</span>
           {o.title}
         </h1>
-        {eligibility.eligible ? (
+        {application ? null : eligibility.eligible ? (
           <div className="nhsuk-inset-text" id="eligibility">
             <span className="nhsuk-u-visually-hidden">Information: </span>
             <p>{eligibility.reason}</p>

@@ -60,6 +60,15 @@ export default function FindOpportunities() {
   return (
     <>
       <h1>Find leadership opportunities</h1>
+      {/* On a phone the filters (and a trainee's rotation sections) come before the results. */}
+      <p className="app-mobile-only">
+        {sections ? (
+          <>
+            <a href="#filters-heading">Search and filters</a> ·{" "}
+          </>
+        ) : null}
+        <a href="#results">Skip to results</a>
+      </p>
       {sections ? <RotationSections sections={sections} /> : null}
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-one-third">
@@ -74,7 +83,7 @@ export default function FindOpportunities() {
             <FilterSelect
               name="trust"
               label="Trust"
-              hint={facets.narrowed ? undefined : "Choose a region or system and search, then pick a trust"}
+              hint={facets.narrowed || filters.trust ? undefined : "Choose a region or system and search, then pick a trust"}
               any="Any trust"
               value={filters.trust}
               options={facets.trusts.map((t) => [t.odsCode, t.name])}

@@ -13,7 +13,7 @@ import { rotationSections } from "~/models/search.server";
 import { STATUS_LABELS, WHAT_NEXT } from "~/models/applications.rules";
 import { listTraineeApplications, upcomingSessions } from "~/models/applications.server";
 import type { ApplicationStatus } from "~/models/domain";
-import { formatDate, todayInLondon } from "~/utils/dates";
+import { formatClockTime, formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your placements") }];
@@ -104,7 +104,7 @@ export default function TraineeHome() {
               <Table.Row key={s.id}>
                 <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
                 <Table.Cell className="app-nowrap">
-                  {s.startsAt.slice(0, 5)} to {s.endsAt.slice(0, 5)}
+                  {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
                 </Table.Cell>
                 <Table.Cell>
                   <Link to={`/applications/${s.applicationId}`}>{s.title}</Link>

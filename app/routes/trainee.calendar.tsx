@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, Details, InsetText, WarningCallout } from "nhsuk-react-components";
+import { BackLink, Button, Details, TextInput, WarningCallout } from "nhsuk-react-components";
 
 import { requireUser } from "~/auth.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
@@ -66,11 +66,11 @@ export default function TraineeCalendar() {
         <p>{upcomingText(upcoming)}</p>
 
         <h2>Your link</h2>
-        <InsetText>
-          <p className="app-break-all" id="calendar-link">
-            {url}
-          </p>
-        </InsetText>
+        {/* A read-only field: one tap selects the whole link to copy, on a phone too. */}
+        <TextInput id="calendar-link" label="Your calendar link" readOnly value={url} spellCheck={false} autoComplete="off" />
+        <p>
+          <a href={url.replace(/^https?:/, "webcal:")}>Subscribe in the calendar app on this device</a>
+        </p>
         <WarningCallout>
           <WarningCallout.Heading>Keep this link private</WarningCallout.Heading>
           <p>Anyone with this link can see the dates, times and places of your sessions. Do not share it.</p>

@@ -132,9 +132,7 @@ export default function TraineeProfile() {
               <Table.Cell>Trust and site</Table.Cell>
               <Table.Cell>Dates</Table.Cell>
               <Table.Cell>Post</Table.Cell>
-              <Table.Cell>
-                <span className="nhsuk-u-visually-hidden">Change or where it came from</span>
-              </Table.Cell>
+              <Table.Cell>Recorded by</Table.Cell>
             </Table.Row>
           </Table.Head>
           <Table.Body>
@@ -162,11 +160,15 @@ export default function TraineeProfile() {
                 </Table.Cell>
                 <Table.Cell>
                   {p.source === "import" ? (
-                    <Tag modifier="grey">From the training-information system</Tag>
+                    <Tag modifier="grey">Training-information system</Tag>
                   ) : (
-                    <Link to={`/trainee/placements/${p.id}`}>
-                      Change<span className="nhsuk-u-visually-hidden"> placement at {p.trustName} from {formatDate(p.startsOn)}</span>
-                    </Link>
+                    <>
+                      You
+                      <br />
+                      <Link to={`/trainee/placements/${p.id}`}>
+                        Change<span className="nhsuk-u-visually-hidden"> placement at {p.trustName} from {formatDate(p.startsOn)}</span>
+                      </Link>
+                    </>
                   )}
                 </Table.Cell>
               </Table.Row>

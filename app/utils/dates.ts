@@ -37,3 +37,12 @@ export function formatDateTime(at: Date | string | null | undefined): string {
 export function addDaysIso(isoDate: string, days: number): string {
   return format(addDays(parseISO(isoDate), days), "yyyy-MM-dd");
 }
+
+/** "9:30am", "2pm", "midday": a wall-clock time ("14:00" or "14:00:00") the NHS.UK way. */
+export function formatClockTime(time: string): string {
+  const [h = 0, m = 0] = time.split(":").map(Number);
+  if (m === 0 && h === 12) return "midday";
+  if (m === 0 && h === 0) return "midnight";
+  const hour = h % 12 === 0 ? 12 : h % 12;
+  return `${hour}${m ? `:${String(m).padStart(2, "0")}` : ""}${h < 12 ? "am" : "pm"}`;
+}

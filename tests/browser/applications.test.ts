@@ -31,8 +31,20 @@ async function applyAs(page: Page, opportunityId: string): Promise<string> {
 
 async function act(page: Page, applicationId: string, button: string, reason?: string) {
   await page.goto(`/applications/${applicationId}`);
-  if (reason) await page.getByLabel(/^(Reason|Note)/).first().fill(reason);
+  const form = page.locator("form", { has: page.getByRole("button", { name: button }) });
+  if (reason) await form.getByRole("textbox").fill(reason);
   await page.getByRole("button", { name: button }).click();
+  await page.waitForURL(/done=/);
+}
+
+/** Withdrawing asks first: the button is a link to the question. */
+async function withdraw(page: Page, applicationId: string, reason: string) {
+  await page.goto(`/applications/${applicationId}`);
+  await page.getByRole("link", { name: "Withdraw application" }).click();
+  await page.waitForURL(/confirm=withdraw/);
+  expect(await textOf(page, ".nhsuk-card--warning", "Withdraw your application?")).toContain("Your place goes to the next person on the waiting list.");
+  await page.getByLabel("Why you are withdrawing (optional)").fill(reason);
+  await page.getByRole("button", { name: "Yes, withdraw application" }).click();
   await page.waitForURL(/done=/);
 }
 
@@ -90,14 +102,15 @@ describe("an application from start to confirmed placement", () => {
     expect(home).toContain("Board room, Heartlands Hospital");
     expect(await textOf(trainee, "header")).toMatch(/Notifications \(\d+/);
     await trainee.goto("/trainee/calendar");
-    const feedUrl = (await textOf(trainee, "main")).match(/https?:\/\/\S+\.ics/)?.[0];
+    const feedUrl = (await trainee.getByLabel("Your calendar link").inputValue()).match(/^https?:\/\/\S+\.ics$/)?.[0];
+    expect(await trainee.getByRole("link", { name: "Subscribe in the calendar app on this device" }).getAttribute("href")).toBe(feedUrl!.replace(/^https?:/, "webcal:"));
     expect(feedUrl).toBeTruthy();
     const ics = await (await fetch(new URL(new URL(feedUrl!).pathname, app.url))).text();
     const events = Object.values(ical.sync.parseICS(ics)).filter((e) => e?.type === "VEVENT");
     expect(events.map((e) => (e as { summary?: string } | undefined)?.summary)).toEqual([TITLE]);
 
     // The trainee withdraws; the seat goes to the waiting list automatically.
-    await act(trainee, first, "Withdraw application", "My rota changed");
+    await withdraw(trainee, first, "My rota changed");
     await second.goto(`/applications/${secondId}`);
     expect(await textOf(second, "main", "Offered, waiting for approval")).toContain("Offered, waiting for approval");
     expect(await textOf(second, "main", "by Invitational, automatically")).toContain("by Invitational, automatically");

@@ -247,7 +247,7 @@ describe("the rendered page", () => {
     const me = await person("dme");
     await notify(me.id, ["a", "b", "c"]);
     const html = await renderPage("/", me.cookie, { loader: root.loader, Component: HeaderWithRootData });
-    expect(html).toMatch(/<a[^>]*href="\/notifications"[^>]*>Notifications \(3<span class="nhsuk-u-visually-hidden"> unread<\/span>\)<\/a>/);
+    expect(html).toMatch(/<a[^>]*href="\/notifications"[^>]*><span>Notifications \(3<span class="nhsuk-u-visually-hidden"> unread<\/span>\)<\/span><\/a>/);
     await t.db.update(notifications).set({ readAt: new Date() });
     const none = await renderPage("/", me.cookie, { loader: root.loader, Component: HeaderWithRootData });
     expect(none).toMatch(/<a[^>]*href="\/notifications"[^>]*>Notifications<\/a>/);

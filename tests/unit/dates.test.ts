@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
+import { formatClockTime, formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
 
 describe("formatDate", () => {
   it("writes a calendar date the NHS.UK way", () => {
@@ -42,5 +42,17 @@ describe("formatDateTime and todayInLondon", () => {
   it("knows London's date when UTC is still on the day before", () => {
     expect(todayInLondon(new Date("2027-06-30T23:30:00Z"))).toBe("2027-07-01");
     expect(todayInLondon(new Date("2026-12-30T23:30:00Z"))).toBe("2026-12-30");
+  });
+});
+
+describe("formatClockTime", () => {
+  it("writes a session's time as people say it", () => {
+    expect(formatClockTime("09:30")).toBe("9:30am");
+    expect(formatClockTime("14:00:00")).toBe("2pm");
+    expect(formatClockTime("17:05")).toBe("5:05pm");
+    expect(formatClockTime("12:00")).toBe("midday");
+    expect(formatClockTime("12:30")).toBe("12:30pm");
+    expect(formatClockTime("00:00")).toBe("midnight");
+    expect(formatClockTime("00:15")).toBe("12:15am");
   });
 });
