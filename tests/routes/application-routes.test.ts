@@ -43,6 +43,36 @@ describe("applying through the opportunity page", () => {
     expect(await t.db.select().from(applications)).toHaveLength(0);
   });
 
+  it("names every problem at once: a short statement and the unticked confidentiality box of a board seat", async () => {
+    const s = await scene();
+    const boardSeat = await makeOpportunity(t.db, s.trust.id, { type: "board_seat", startsOn: "2099-03-01", endsOn: "2099-03-31", applicationDeadline: "2099-02-15", sessionDate: ["2099-03-03"] });
+    const res = await apply(boardSeat, s.cookies.trainee, { statement: "Too short" });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { fieldErrors: Record<string, string> };
+    expect(body.fieldErrors).toEqual({
+      statement: "Your statement must be at least 50 characters",
+      confidentiality: "Confirm that you will keep what you see and hear confidential",
+    });
+    // An opportunity that needs no confidentiality says only what is wrong.
+    const plain = (await (await apply(s.opportunityId, s.cookies.trainee, { statement: "Too short" })).json()) as { fieldErrors: Record<string, string> };
+    expect(Object.keys(plain.fieldErrors)).toEqual(["statement"]);
+    expect(await t.db.select().from(applications)).toHaveLength(0);
+  });
+
+  it("links back to the search the trainee came from, and only to a search on this site", async () => {
+    const s = await scene();
+    const page = (referer?: string) => {
+      const request = getRequest(`/opportunities/${s.opportunityId}`, s.cookies.trainee);
+      if (referer) request.headers.set("Referer", referer);
+      return callRoute(t.db, oppPage.loader, request, { id: s.opportunityId }).then((r) => r.json() as Promise<{ backHref: string }>);
+    };
+    expect((await page("http://localhost:3000/opportunities?q=sepsis&region=Midlands&page=2")).backHref).toBe("/opportunities?q=sepsis&region=Midlands&page=2");
+    expect((await page("http://localhost:3000/trainee")).backHref).toBe("/opportunities");
+    expect((await page("https://elsewhere.example/opportunities?q=x")).backHref).toBe("/opportunities");
+    expect((await page("not a url")).backHref).toBe("/opportunities");
+    expect((await page()).backHref).toBe("/opportunities");
+  });
+
   it("creates the application and goes to it; a second one is refused with 409", async () => {
     const s = await scene();
     const res = await apply(s.opportunityId, s.cookies.trainee);
