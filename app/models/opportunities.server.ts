@@ -55,10 +55,11 @@ export async function saveOpportunity(
   id?: string,
 ): Promise<SaveResult> {
   return db.transaction(async (tx): Promise<SaveResult> => {
-    let existing: { objectiveId: string | null; status: OpportunityStatus } | undefined;
+    let existing: { objectiveId: string | null; status: OpportunityStatus; seatsTaken: number } | undefined;
     if (id) {
+      // The same row lock as every application transition: no place can be offered while the seats change.
       [existing] = await tx
-        .select({ objectiveId: opportunities.objectiveId, status: opportunities.status })
+        .select({ objectiveId: opportunities.objectiveId, status: opportunities.status, seatsTaken })
         .from(opportunities)
         .where(and(eq(opportunities.id, id), eq(opportunities.trustId, scope.trustId)))
         .for("update");
@@ -68,6 +69,10 @@ export async function saveOpportunity(
       }
     }
     const fieldErrors: FieldErrors = {};
+    if (existing && input.seats < existing.seatsTaken) {
+      const taken = existing.seatsTaken;
+      fieldErrors.seats = `${taken} ${taken === 1 ? "place is" : "places are"} already offered or approved: the number of seats must be ${taken} or more`;
+    }
     const siteId = input.siteId || null;
     if (siteId) {
       const [site] = UUID.test(siteId)
@@ -268,7 +273,7 @@ export async function changeOpportunityStatus(
 ): Promise<{ ok: true } | { ok: false; status: 404 | 409; message: string }> {
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ status: opportunities.status, deadline: opportunities.applicationDeadline })
+      .select({ status: opportunities.status, deadline: opportunities.applicationDeadline, title: opportunities.title })
       .from(opportunities)
       .where(and(eq(opportunities.id, id), eq(opportunities.trustId, trustId)))
       .for("update");
@@ -276,6 +281,9 @@ export async function changeOpportunityStatus(
     const rule = TRANSITIONS[action];
     if (!rule.from.includes(row.status)) {
       return { ok: false as const, status: 409 as const, message: `This opportunity is ${STATUS_WORDS[row.status]}, so it cannot be ${rule.done}` };
+    }
+    if (action === "publish" && row.title.startsWith(COPY_PREFIX)) {
+      return { ok: false as const, status: 409 as const, message: "Change the title of this copy (and its dates) before you publish it" };
     }
     if ((action === "publish" || action === "reopen") && row.deadline < today) {
       return { ok: false as const, status: 409 as const, message: "The application deadline has passed: change it before publishing" };
@@ -295,6 +303,8 @@ export async function changeOpportunityStatus(
   });
 }
 
+const COPY_PREFIX = "Copy of ";
+
 /** A new draft with the same details and sessions, for running an opportunity again. */
 export async function duplicateOpportunity(db: Db, scope: { trustId: string; userId: string | null }, id: string): Promise<string | null> {
   return db.transaction(async (tx) => {
@@ -306,7 +316,7 @@ export async function duplicateOpportunity(db: Db, scope: { trustId: string; use
     const { id: _id, createdAt: _c, updatedAt: _u, publishedAt: _p, closedAt: _cl, archivedAt: _a, searchVector: _s, ...copy } = source;
     const [created] = await tx
       .insert(opportunities)
-      .values({ ...copy, title: `Copy of ${source.title}`.slice(0, 120), status: "draft", createdBy: scope.userId })
+      .values({ ...copy, title: `${COPY_PREFIX}${source.title}`.slice(0, 120), status: "draft", createdBy: scope.userId })
       .returning({ id: opportunities.id });
     const sessions = await tx.select().from(opportunitySessions).where(eq(opportunitySessions.opportunityId, id));
     if (sessions.length) {

@@ -116,12 +116,35 @@ describe("publishing, closing, archiving and duplicating", () => {
     expect(await changeOpportunityStatus(t.db, other.id, id, "publish", today)).toMatchObject({ ok: false, status: 404 });
   });
 
-  it("duplicates as a new draft with the same sessions", async () => {
+  it("duplicates as a new draft with the same sessions, published only once its title is changed", async () => {
     const trust = await makeTrust(t.db);
     const id = await makeOpportunity(t.db, trust.id);
     const copyId = await duplicateOpportunity(t.db, { trustId: trust.id, userId: null }, id);
     const copy = await getTrustOpportunity(t.db, trust.id, copyId!);
     expect(copy).toMatchObject({ status: "draft", title: "Copy of Shadow the Chief Medical Officer", sessions: [expect.objectContaining({ location: "Executive offices" })] });
+    expect(await changeOpportunityStatus(t.db, trust.id, copyId!, "publish", today)).toMatchObject({
+      ok: false,
+      status: 409,
+      message: "Change the title of this copy (and its dates) before you publish it",
+    });
+    await t.db.update(opportunities).set({ title: "Shadow the Chief Medical Officer in spring" }).where(eq(opportunities.id, copyId!));
+    expect(await changeOpportunityStatus(t.db, trust.id, copyId!, "publish", today)).toEqual({ ok: true });
+  });
+
+  it("will not cut the seats below the places already offered or approved", async () => {
+    const trust = await makeTrust(t.db);
+    const saved = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ seats: "3" }));
+    if (!saved.ok) throw new Error("not saved");
+    const [a, b, c] = [await makeTrainee(t.db), await makeTrainee(t.db), await makeTrainee(t.db)];
+    await t.db.insert(applications).values([
+      { opportunityId: saved.id, traineeId: a.id, statement: "x", status: "offered" },
+      { opportunityId: saved.id, traineeId: b.id, statement: "x", status: "approved" },
+      { opportunityId: saved.id, traineeId: c.id, statement: "x", status: "submitted" },
+    ]);
+    const cut = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ seats: "1" }), saved.id);
+    expect(cut).toEqual({ ok: false, status: 400, fieldErrors: { seats: "2 places are already offered or approved: the number of seats must be 2 or more" } });
+    expect((await getTrustOpportunity(t.db, trust.id, saved.id))?.seats).toBe(3);
+    expect(await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ seats: "2" }), saved.id)).toMatchObject({ ok: true });
   });
 
   it("lists the trust's opportunities with seats filled and applications waiting", async () => {
