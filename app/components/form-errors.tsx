@@ -15,7 +15,12 @@ export function FormErrorSummary({ failure, labels }: { failure: FormFailure | u
     // After a client-side submission the summary takes focus, as it does on a full page load,
     // and the page's title starts with "Error: " so a screen reader announces the refusal.
     if (!failure) return;
-    ref.current?.focus();
+    // nhsuk-frontend makes the summary focusable when it starts it, once per element; after a
+    // second refusal the summary may be a new element it has not reached yet.
+    if (ref.current) {
+      if (!ref.current.hasAttribute("tabindex")) ref.current.setAttribute("tabindex", "-1");
+      ref.current.focus();
+    }
     const title = document.title;
     if (!title.startsWith(ERROR_PREFIX)) document.title = ERROR_PREFIX + title;
     return () => {

@@ -43,6 +43,14 @@ describe("mistakes at sign-in", () => {
     expect(await isFocused(page, ".nhsuk-error-summary")).toBe(true);
     expect(await page.title()).toBe("Error: Sign in – Invitational");
 
+    // A second refusal moves focus to the summary again, not only the first.
+    await page.getByLabel("Password").focus();
+    await page.getByLabel("Password").fill("still not the right password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForFunction(() => document.activeElement?.classList.contains("nhsuk-error-summary"));
+    expect(await isFocused(page, ".nhsuk-error-summary")).toBe(true);
+    expect(await page.title()).toBe("Error: Sign in – Invitational");
+
     // A correct attempt takes the prefix away with the error.
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
