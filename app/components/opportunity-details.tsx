@@ -6,6 +6,7 @@ import type { Grade } from "~/models/domain";
 import { formatClockTime, formatDate } from "~/utils/dates";
 
 import { RichText } from "./rich-text";
+import { ColumnHeadings } from "./column-headings";
 
 export interface OpportunityDetailView {
   type: OpportunityType;
@@ -112,15 +113,17 @@ export function OpportunityDetails({ o }: { o: OpportunityDetailView }) {
               </Table.Row>
             </Table.Head>
             <Table.Body>
-              {o.sessions.map((s) => (
-                <Table.Row key={s.id}>
-                  <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
-                  <Table.Cell className="app-nowrap">
-                    {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
-                  </Table.Cell>
-                  <Table.Cell>{s.location}</Table.Cell>
-                </Table.Row>
-              ))}
+              <ColumnHeadings headings={["Date", "Time", "Where"]}>
+                {o.sessions.map((s) => (
+                  <Table.Row key={s.id}>
+                    <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
+                    <Table.Cell className="app-nowrap">
+                      {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
+                    </Table.Cell>
+                    <Table.Cell>{s.location}</Table.Cell>
+                  </Table.Row>
+                ))}
+              </ColumnHeadings>
             </Table.Body>
           </Table>
         </>

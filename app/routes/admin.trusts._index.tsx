@@ -7,6 +7,7 @@ import { requireUser } from "~/auth.server";
 import { pageTitle } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { listTrusts } from "~/models/trusts.server";
+import { ColumnHeadings } from "~/components/column-headings";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Trusts") }];
 
@@ -37,18 +38,20 @@ export default function AdminTrusts() {
           </Table.Row>
         </Table.Head>
         <Table.Body>
-          {trusts.map((t) => (
-            <Table.Row key={t.id}>
-              <Table.Cell>
-                <Link to={`/admin/trusts/${t.id}`}>{t.name}</Link>
-              </Table.Cell>
-              <Table.Cell>{t.odsCode}</Table.Cell>
-              <Table.Cell>{t.region}</Table.Cell>
-              <Table.Cell>{t.integratedCareSystem}</Table.Cell>
-              <Table.Cell format="numeric">{t.sites}</Table.Cell>
-              <Table.Cell format="numeric">{t.staff}</Table.Cell>
-            </Table.Row>
-          ))}
+          <ColumnHeadings headings={["Trust", "ODS code", "Region", "Integrated care system", "Sites", "Staff"]}>
+            {trusts.map((t) => (
+              <Table.Row key={t.id}>
+                <Table.Cell>
+                  <Link to={`/admin/trusts/${t.id}`}>{t.name}</Link>
+                </Table.Cell>
+                <Table.Cell>{t.odsCode}</Table.Cell>
+                <Table.Cell>{t.region}</Table.Cell>
+                <Table.Cell>{t.integratedCareSystem}</Table.Cell>
+                <Table.Cell format="numeric">{t.sites}</Table.Cell>
+                <Table.Cell format="numeric">{t.staff}</Table.Cell>
+              </Table.Row>
+            ))}
+          </ColumnHeadings>
         </Table.Body>
       </Table>
     </>

@@ -13,6 +13,7 @@ import { ROLE_LABELS, ROLES } from "~/models/domain";
 import { listTrustOptions } from "~/models/trusts.server";
 import { listPendingInvitations, listUsers } from "~/models/users.server";
 import { formatDateTime } from "~/utils/dates";
+import { ColumnHeadings } from "~/components/column-headings";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Users") }];
 
@@ -106,25 +107,27 @@ export default function AdminUsers() {
           </Table.Row>
         </Table.Head>
         <Table.Body>
-          {users.map((u) => (
-            <Table.Row key={u.id}>
-              <Table.Cell>
-                <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
-              </Table.Cell>
-              <Table.Cell>{u.email}</Table.Cell>
-              <Table.Cell>{ROLE_LABELS[u.role]}</Table.Cell>
-              <Table.Cell>{u.trustName ?? "–"}</Table.Cell>
-              <Table.Cell>
-                {u.disabledAt ? (
-                  <Tag modifier="grey">Disabled</Tag>
-                ) : u.hasPassword ? (
-                  <Tag modifier="green">Active</Tag>
-                ) : (
-                  <Tag modifier="yellow">Invited</Tag>
-                )}
-              </Table.Cell>
-            </Table.Row>
-          ))}
+          <ColumnHeadings headings={["Name", "Email address", "Role", "Trust", "Status"]}>
+            {users.map((u) => (
+              <Table.Row key={u.id}>
+                <Table.Cell>
+                  <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
+                </Table.Cell>
+                <Table.Cell>{u.email}</Table.Cell>
+                <Table.Cell>{ROLE_LABELS[u.role]}</Table.Cell>
+                <Table.Cell>{u.trustName ?? "–"}</Table.Cell>
+                <Table.Cell>
+                  {u.disabledAt ? (
+                    <Tag modifier="grey">Disabled</Tag>
+                  ) : u.hasPassword ? (
+                    <Tag modifier="green">Active</Tag>
+                  ) : (
+                    <Tag modifier="yellow">Invited</Tag>
+                  )}
+                </Table.Cell>
+              </Table.Row>
+            ))}
+          </ColumnHeadings>
         </Table.Body>
       </Table>
       )}
@@ -143,15 +146,17 @@ export default function AdminUsers() {
             </Table.Row>
           </Table.Head>
           <Table.Body>
-            {invitations.map((i) => (
-              <Table.Row key={i.id}>
-                <Table.Cell>{i.name}</Table.Cell>
-                <Table.Cell>{i.email}</Table.Cell>
-                <Table.Cell>{ROLE_LABELS[i.role]}</Table.Cell>
-                <Table.Cell>{i.trustName ?? "–"}</Table.Cell>
-                <Table.Cell>{formatDateTime(i.expiresAt)}</Table.Cell>
-              </Table.Row>
-            ))}
+            <ColumnHeadings headings={["Name", "Email address", "Role", "Trust", "Expires"]}>
+              {invitations.map((i) => (
+                <Table.Row key={i.id}>
+                  <Table.Cell>{i.name}</Table.Cell>
+                  <Table.Cell>{i.email}</Table.Cell>
+                  <Table.Cell>{ROLE_LABELS[i.role]}</Table.Cell>
+                  <Table.Cell>{i.trustName ?? "–"}</Table.Cell>
+                  <Table.Cell>{formatDateTime(i.expiresAt)}</Table.Cell>
+                </Table.Row>
+              ))}
+            </ColumnHeadings>
           </Table.Body>
         </Table>
       ) : (

@@ -9,6 +9,7 @@ import { getDb } from "~/db.server";
 import { getDmeHome } from "~/models/homes.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
+import { ColumnHeadings } from "~/components/column-headings";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Trainees at your trust") }];
 
@@ -56,18 +57,20 @@ export default function DmeHome() {
             </Table.Row>
           </Table.Head>
           <Table.Body>
-            {placedNow.map((t) => (
-              <Table.Row key={t.placementId}>
-                <Table.Cell>{t.name}</Table.Cell>
-                <Table.Cell>{t.grade}</Table.Cell>
-                <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
-                <Table.Cell>{t.siteName || "Not recorded"}</Table.Cell>
-                <Table.Cell className="app-nowrap">{formatDate(t.endsOn)}</Table.Cell>
-                <Table.Cell>
-                  <Pattern wte={t.wte} />
-                </Table.Cell>
-              </Table.Row>
-            ))}
+            <ColumnHeadings headings={["Trainee", "Grade", "Specialty", "Site", "Until", "Working pattern"]}>
+              {placedNow.map((t) => (
+                <Table.Row key={t.placementId}>
+                  <Table.Cell>{t.name}</Table.Cell>
+                  <Table.Cell>{t.grade}</Table.Cell>
+                  <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
+                  <Table.Cell>{t.siteName || "Not recorded"}</Table.Cell>
+                  <Table.Cell className="app-nowrap">{formatDate(t.endsOn)}</Table.Cell>
+                  <Table.Cell>
+                    <Pattern wte={t.wte} />
+                  </Table.Cell>
+                </Table.Row>
+              ))}
+            </ColumnHeadings>
           </Table.Body>
         </Table>
       ) : (
@@ -90,18 +93,20 @@ export default function DmeHome() {
             </Table.Row>
           </Table.Head>
           <Table.Body>
-            {startingNext.map((t) => (
-              <Table.Row key={t.placementId}>
-                <Table.Cell>{t.name}</Table.Cell>
-                <Table.Cell>{t.grade}</Table.Cell>
-                <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
-                <Table.Cell className="app-nowrap">{formatDate(t.startsOn)}</Table.Cell>
-                <Table.Cell>{t.comingFrom ?? "Not placed"}</Table.Cell>
-                <Table.Cell>
-                  <Pattern wte={t.wte} />
-                </Table.Cell>
-              </Table.Row>
-            ))}
+            <ColumnHeadings headings={["Trainee", "Grade", "Specialty", "Starts", "Placed now at", "Working pattern"]}>
+              {startingNext.map((t) => (
+                <Table.Row key={t.placementId}>
+                  <Table.Cell>{t.name}</Table.Cell>
+                  <Table.Cell>{t.grade}</Table.Cell>
+                  <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
+                  <Table.Cell className="app-nowrap">{formatDate(t.startsOn)}</Table.Cell>
+                  <Table.Cell>{t.comingFrom ?? "Not placed"}</Table.Cell>
+                  <Table.Cell>
+                    <Pattern wte={t.wte} />
+                  </Table.Cell>
+                </Table.Row>
+              ))}
+            </ColumnHeadings>
           </Table.Body>
         </Table>
       ) : (

@@ -11,6 +11,7 @@ import { getDb } from "~/db.server";
 import { cancelImport, confirmImport, getImport, importerFrom, IMPORTER_ROLES } from "~/models/rotation-import.server";
 import { formatDateTime } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
+import { ColumnHeadings } from "~/components/column-headings";
 
 const INVALID_SHOWN = 1000;
 
@@ -127,21 +128,23 @@ export default function ImportPage() {
               </Table.Row>
             </Table.Head>
             <Table.Body>
-              {data.invalid.map((row) => (
-                <Table.Row key={row.line}>
-                  <Table.Cell format="numeric">{row.line}</Table.Cell>
-                  <Table.Cell>{row.gmcNumber}</Table.Cell>
-                  <Table.Cell>{[...new Set(row.errors.map((e) => e.column || "Whole row"))].join(", ")}</Table.Cell>
-                  <Table.Cell>
-                    {row.errors.map((e, i) => (
-                      <span key={i} className="app-preserve-lines">
-                        {i ? <br /> : null}
-                        {e.reason}
-                      </span>
-                    ))}
-                  </Table.Cell>
-                </Table.Row>
-              ))}
+              <ColumnHeadings headings={["Line", "GMC Number", "Column", "Reason"]}>
+                {data.invalid.map((row) => (
+                  <Table.Row key={row.line}>
+                    <Table.Cell format="numeric">{row.line}</Table.Cell>
+                    <Table.Cell>{row.gmcNumber}</Table.Cell>
+                    <Table.Cell>{[...new Set(row.errors.map((e) => e.column || "Whole row"))].join(", ")}</Table.Cell>
+                    <Table.Cell>
+                      {row.errors.map((e, i) => (
+                        <span key={i} className="app-preserve-lines">
+                          {i ? <br /> : null}
+                          {e.reason}
+                        </span>
+                      ))}
+                    </Table.Cell>
+                  </Table.Row>
+                ))}
+              </ColumnHeadings>
             </Table.Body>
           </Table>
         </>

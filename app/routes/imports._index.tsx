@@ -11,6 +11,7 @@ import { IMPORT_COLUMNS } from "~/models/rotation-import";
 import { createImportPreview, importerFrom, IMPORTER_ROLES, importScope, listImports, readRotationUpload } from "~/models/rotation-import.server";
 import { formatDateTime } from "~/utils/dates";
 import type { FormFailure } from "~/utils/forms";
+import { ColumnHeadings } from "~/components/column-headings";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Import rotations") }];
 
@@ -130,26 +131,28 @@ export default function Imports() {
               </Table.Row>
             </Table.Head>
             <Table.Body>
-              {imports.map((i) => (
-                <Table.Row key={i.id}>
-                  <Table.Cell>{formatDateTime(i.confirmedAt ?? i.createdAt)}</Table.Cell>
-                  <Table.Cell>
-                    <Link to={`/imports/${i.id}`}>{i.fileName}</Link>
-                    <br />
-                    {i.status === "confirmed" ? <Tag modifier="green">Imported</Tag> : <Tag modifier="yellow">Not confirmed</Tag>}
-                  </Table.Cell>
-                  <Table.Cell>{i.importedByName ?? "A former user"}</Table.Cell>
-                  {role === "admin" ? <Table.Cell>{i.trustOds ?? "All"}</Table.Cell> : null}
-                  <Table.Cell>
-                    {i.newTrainees} new, {i.updatedTrainees} updated
-                  </Table.Cell>
-                  <Table.Cell>
-                    {i.newPlacements} new, {i.updatedPlacements} updated
-                  </Table.Cell>
-                  <Table.Cell format="numeric">{i.unchangedRows}</Table.Cell>
-                  <Table.Cell format="numeric">{i.invalidRows}</Table.Cell>
-                </Table.Row>
-              ))}
+              <ColumnHeadings headings={["Date", "File", "By", "Trusts", "Trainees", "Placements", "Unchanged", "Invalid"]}>
+                {imports.map((i) => (
+                  <Table.Row key={i.id}>
+                    <Table.Cell>{formatDateTime(i.confirmedAt ?? i.createdAt)}</Table.Cell>
+                    <Table.Cell>
+                      <Link to={`/imports/${i.id}`}>{i.fileName}</Link>
+                      <br />
+                      {i.status === "confirmed" ? <Tag modifier="green">Imported</Tag> : <Tag modifier="yellow">Not confirmed</Tag>}
+                    </Table.Cell>
+                    <Table.Cell>{i.importedByName ?? "A former user"}</Table.Cell>
+                    {role === "admin" ? <Table.Cell>{i.trustOds ?? "All"}</Table.Cell> : null}
+                    <Table.Cell>
+                      {i.newTrainees} new, {i.updatedTrainees} updated
+                    </Table.Cell>
+                    <Table.Cell>
+                      {i.newPlacements} new, {i.updatedPlacements} updated
+                    </Table.Cell>
+                    <Table.Cell format="numeric">{i.unchangedRows}</Table.Cell>
+                    <Table.Cell format="numeric">{i.invalidRows}</Table.Cell>
+                  </Table.Row>
+                ))}
+              </ColumnHeadings>
             </Table.Body>
           </Table>
         </div>

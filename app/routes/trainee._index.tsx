@@ -15,6 +15,7 @@ import { listTraineeApplications, upcomingSessions } from "~/models/applications
 import type { ApplicationStatus } from "~/models/domain";
 import { formatClockTime, formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
+import { ColumnHeadings } from "~/components/column-headings";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your placements") }];
 
@@ -100,18 +101,20 @@ export default function TraineeHome() {
             </Table.Row>
           </Table.Head>
           <Table.Body>
-            {sessions.map((s) => (
-              <Table.Row key={s.id}>
-                <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
-                <Table.Cell className="app-nowrap">
-                  {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
-                </Table.Cell>
-                <Table.Cell>
-                  <Link to={`/applications/${s.applicationId}`}>{s.title}</Link>
-                </Table.Cell>
-                <Table.Cell>{s.location}</Table.Cell>
-              </Table.Row>
-            ))}
+            <ColumnHeadings headings={["Date", "Time", "Opportunity", "Where"]}>
+              {sessions.map((s) => (
+                <Table.Row key={s.id}>
+                  <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
+                  <Table.Cell className="app-nowrap">
+                    {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
+                  </Table.Cell>
+                  <Table.Cell>
+                    <Link to={`/applications/${s.applicationId}`}>{s.title}</Link>
+                  </Table.Cell>
+                  <Table.Cell>{s.location}</Table.Cell>
+                </Table.Row>
+              ))}
+            </ColumnHeadings>
           </Table.Body>
         </Table>
       ) : (
@@ -178,15 +181,17 @@ export default function TraineeHome() {
             </Table.Row>
           </Table.Head>
           <Table.Body>
-            {placements.map((p) => (
-              <Table.Row key={p.id}>
-                <Table.Cell>{p.trustName}</Table.Cell>
-                <Table.Cell>{p.siteName || "Not recorded"}</Table.Cell>
-                <Table.Cell>{p.specialty || "Not recorded"}</Table.Cell>
-                <Table.Cell>{formatDate(p.startsOn)}</Table.Cell>
-                <Table.Cell>{formatDate(p.endsOn)}</Table.Cell>
-              </Table.Row>
-            ))}
+            <ColumnHeadings headings={["Trust", "Site", "Specialty", "From", "To"]}>
+              {placements.map((p) => (
+                <Table.Row key={p.id}>
+                  <Table.Cell>{p.trustName}</Table.Cell>
+                  <Table.Cell>{p.siteName || "Not recorded"}</Table.Cell>
+                  <Table.Cell>{p.specialty || "Not recorded"}</Table.Cell>
+                  <Table.Cell>{formatDate(p.startsOn)}</Table.Cell>
+                  <Table.Cell>{formatDate(p.endsOn)}</Table.Cell>
+                </Table.Row>
+              ))}
+            </ColumnHeadings>
           </Table.Body>
         </Table>
       ) : (

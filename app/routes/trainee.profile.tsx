@@ -13,6 +13,7 @@ import { getProfilePage, updateProfile } from "~/models/profile.server";
 import { formatDate } from "~/utils/dates";
 import { parseForm } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
+import { ColumnHeadings } from "~/components/column-headings";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your profile") }];
 
@@ -136,43 +137,45 @@ export default function TraineeProfile() {
             </Table.Row>
           </Table.Head>
           <Table.Body>
-            {placements.map((p) => (
-              <Table.Row key={p.id}>
-                <Table.Cell>
-                  {p.trustName}
-                  {p.siteName ? (
-                    <>
-                      <br />
-                      <span className="nhsuk-body-s app-secondary-text">{p.siteName}</span>
-                    </>
-                  ) : null}
-                </Table.Cell>
-                <Table.Cell>
-                  {formatDate(p.startsOn)} to {formatDate(p.endsOn)}
-                </Table.Cell>
-                <Table.Cell>
-                  {[p.specialty, p.grade].filter(Boolean).join(", ")}
-                  <br />
-                  <span className="nhsuk-body-s app-secondary-text">
-                    {wteText(p.wte)}
-                    {p.placementType !== "In Post" ? `. ${p.placementType}` : ""}
-                  </span>
-                </Table.Cell>
-                <Table.Cell>
-                  {p.source === "import" ? (
-                    <Tag modifier="grey">Training-information system</Tag>
-                  ) : (
-                    <>
-                      You
-                      <br />
-                      <Link to={`/trainee/placements/${p.id}`}>
-                        Change<span className="nhsuk-u-visually-hidden"> placement at {p.trustName} from {formatDate(p.startsOn)}</span>
-                      </Link>
-                    </>
-                  )}
-                </Table.Cell>
-              </Table.Row>
-            ))}
+            <ColumnHeadings headings={["Trust and site", "Dates", "Post", "Recorded by"]}>
+              {placements.map((p) => (
+                <Table.Row key={p.id}>
+                  <Table.Cell>
+                    {p.trustName}
+                    {p.siteName ? (
+                      <>
+                        <br />
+                        <span className="nhsuk-body-s app-secondary-text">{p.siteName}</span>
+                      </>
+                    ) : null}
+                  </Table.Cell>
+                  <Table.Cell>
+                    {formatDate(p.startsOn)} to {formatDate(p.endsOn)}
+                  </Table.Cell>
+                  <Table.Cell>
+                    {[p.specialty, p.grade].filter(Boolean).join(", ")}
+                    <br />
+                    <span className="nhsuk-body-s app-secondary-text">
+                      {wteText(p.wte)}
+                      {p.placementType !== "In Post" ? `. ${p.placementType}` : ""}
+                    </span>
+                  </Table.Cell>
+                  <Table.Cell>
+                    {p.source === "import" ? (
+                      <Tag modifier="grey">Training-information system</Tag>
+                    ) : (
+                      <>
+                        You
+                        <br />
+                        <Link to={`/trainee/placements/${p.id}`}>
+                          Change<span className="nhsuk-u-visually-hidden"> placement at {p.trustName} from {formatDate(p.startsOn)}</span>
+                        </Link>
+                      </>
+                    )}
+                  </Table.Cell>
+                </Table.Row>
+              ))}
+            </ColumnHeadings>
           </Table.Body>
         </Table>
       ) : (

@@ -9,6 +9,7 @@ import { getDb } from "~/db.server";
 import { ROLE_LABELS } from "~/models/domain";
 import { getTrustHome } from "~/models/homes.server";
 import { notFound } from "~/utils/http.server";
+import { ColumnHeadings } from "~/components/column-headings";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your trust") }];
 
@@ -80,15 +81,17 @@ export default function TrustHome() {
           </Table.Row>
         </Table.Head>
         <Table.Body>
-          {staff.map((s) => (
-            <Table.Row key={s.id}>
-              <Table.Cell>
-                {s.name} {s.disabledAt ? <Tag modifier="grey">Disabled</Tag> : null}
-              </Table.Cell>
-              <Table.Cell>{ROLE_LABELS[s.role]}</Table.Cell>
-              <Table.Cell>{s.email}</Table.Cell>
-            </Table.Row>
-          ))}
+          <ColumnHeadings headings={["Name", "Role", "Email address"]}>
+            {staff.map((s) => (
+              <Table.Row key={s.id}>
+                <Table.Cell>
+                  {s.name} {s.disabledAt ? <Tag modifier="grey">Disabled</Tag> : null}
+                </Table.Cell>
+                <Table.Cell>{ROLE_LABELS[s.role]}</Table.Cell>
+                <Table.Cell>{s.email}</Table.Cell>
+              </Table.Row>
+            ))}
+          </ColumnHeadings>
         </Table.Body>
       </Table>
     </>

@@ -11,6 +11,7 @@ import { createObjective, listObjectives } from "~/models/objectives.server";
 import { ObjectiveSchema } from "~/models/opportunities.schema";
 import { parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
+import { ColumnHeadings } from "~/components/column-headings";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Organisational objectives") }];
 
@@ -57,16 +58,18 @@ export default function Objectives() {
             </Table.Row>
           </Table.Head>
           <Table.Body>
-            {objectives.map((o) => (
-              <Table.Row key={o.id}>
-                <Table.Cell>
-                  <Link to={`/trust/objectives/${o.id}`}>{o.title}</Link>
-                  {o.description ? <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">{o.description}</p> : null}
-                </Table.Cell>
-                <Table.Cell format="numeric">{o.opportunities}</Table.Cell>
-                <Table.Cell>{o.retiredAt ? <Tag modifier="grey">Retired</Tag> : <Tag modifier="green">Current</Tag>}</Table.Cell>
-              </Table.Row>
-            ))}
+            <ColumnHeadings headings={["Objective", "Opportunities", "Status"]}>
+              {objectives.map((o) => (
+                <Table.Row key={o.id}>
+                  <Table.Cell>
+                    <Link to={`/trust/objectives/${o.id}`}>{o.title}</Link>
+                    {o.description ? <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">{o.description}</p> : null}
+                  </Table.Cell>
+                  <Table.Cell format="numeric">{o.opportunities}</Table.Cell>
+                  <Table.Cell>{o.retiredAt ? <Tag modifier="grey">Retired</Tag> : <Tag modifier="green">Current</Tag>}</Table.Cell>
+                </Table.Row>
+              ))}
+            </ColumnHeadings>
           </Table.Body>
         </Table>
       ) : (

@@ -11,6 +11,7 @@ import { StatusTag } from "~/components/status-tag";
 import { OPPORTUNITY_STATUSES, OPPORTUNITY_TYPE_LABELS } from "~/models/domain";
 import { countTrustOpportunitiesByStatus, listTrustOpportunities } from "~/models/opportunities.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
+import { ColumnHeadings } from "~/components/column-headings";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your trust's opportunities") }];
 
@@ -66,28 +67,30 @@ export default function TrustOpportunities() {
             </Table.Row>
           </Table.Head>
           <Table.Body>
-            {opportunities.map((o) => (
-              <Table.Row key={o.id}>
-                <Table.Cell>
-                  <Link to={`/trust/opportunities/${o.id}`}>{o.title}</Link>
-                  <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">{OPPORTUNITY_TYPE_LABELS[o.type]}</p>
-                </Table.Cell>
-                <Table.Cell>
-                  <StatusTag status={o.status} />
-                  {o.status === "published" && o.applicationDeadline < today ? (
-                    <>
-                      {" "}
-                      <Tag modifier="orange">Deadline passed</Tag>
-                    </>
-                  ) : null}
-                </Table.Cell>
-                <Table.Cell format="numeric">
-                  {o.seatsTaken} / {o.seats}
-                </Table.Cell>
-                <Table.Cell format="numeric">{o.applicationsWaiting ? <Tag modifier="yellow">{o.applicationsWaiting}</Tag> : 0}</Table.Cell>
-                <Table.Cell className="app-nowrap">{formatDate(o.applicationDeadline)}</Table.Cell>
-              </Table.Row>
-            ))}
+            <ColumnHeadings headings={["Opportunity", "Status", "Seats filled", "Applications waiting", "Deadline"]}>
+              {opportunities.map((o) => (
+                <Table.Row key={o.id}>
+                  <Table.Cell>
+                    <Link to={`/trust/opportunities/${o.id}`}>{o.title}</Link>
+                    <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">{OPPORTUNITY_TYPE_LABELS[o.type]}</p>
+                  </Table.Cell>
+                  <Table.Cell>
+                    <StatusTag status={o.status} />
+                    {o.status === "published" && o.applicationDeadline < today ? (
+                      <>
+                        {" "}
+                        <Tag modifier="orange">Deadline passed</Tag>
+                      </>
+                    ) : null}
+                  </Table.Cell>
+                  <Table.Cell format="numeric">
+                    {o.seatsTaken} / {o.seats}
+                  </Table.Cell>
+                  <Table.Cell format="numeric">{o.applicationsWaiting ? <Tag modifier="yellow">{o.applicationsWaiting}</Tag> : 0}</Table.Cell>
+                  <Table.Cell className="app-nowrap">{formatDate(o.applicationDeadline)}</Table.Cell>
+                </Table.Row>
+              ))}
+            </ColumnHeadings>
           </Table.Body>
         </Table>
       ) : (

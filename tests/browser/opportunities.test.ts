@@ -92,6 +92,15 @@ describe("posting and finding an opportunity", () => {
     await signInThroughForm(page, "lead@demo.test", DEMO_PASSWORD);
     await page.waitForURL("**/trust");
     await page.goto("/trust/opportunities");
+    // Without JavaScript the phone layout's cell labels still come from the server.
+    const labels = await page.locator("main tbody tr").first().locator(".nhsuk-table-responsive__heading").allTextContents();
+    expect(labels.map((l) => l.trim())).toEqual([
+      "Opportunity",
+      "Status",
+      "Seats filled",
+      "Applications waiting",
+      "Deadline",
+    ]);
     await page.locator("main table a").first().click();
     await page.waitForURL(/\/trust\/opportunities\/[0-9a-f-]{36}$/);
     await page.getByRole("button", { name: "Duplicate opportunity" }).click();
