@@ -120,7 +120,7 @@ export function OpportunityForm({ failure, initial, sites, objectives, submitLab
 
       <Fieldset>
         <Fieldset.Legend size="m" headingLevel="h2">Dates and time</Fieldset.Legend>
-        <TextInput id="startsOn" name="startsOn" type="date" label="Start date" hint="For example, 2027-03-15" width={10} defaultValue={val("startsOn")} error={err("startsOn")} />
+        <TextInput id="startsOn" name="startsOn" type="date" label="Start date" width={10} defaultValue={val("startsOn")} error={err("startsOn")} />
         <TextInput id="endsOn" name="endsOn" type="date" label="End date" width={10} defaultValue={val("endsOn")} error={err("endsOn")} />
         <TextInput id="applicationDeadline" name="applicationDeadline" type="date" label="Application deadline" hint="On or before the start date" width={10} defaultValue={val("applicationDeadline")} error={err("applicationDeadline")} />
         <TextInput id="totalHours" name="totalHours" label="Total hours" inputMode="decimal" width={4} defaultValue={val("totalHours")} error={err("totalHours")} />

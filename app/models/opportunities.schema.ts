@@ -33,6 +33,8 @@ const numberField = (label: string, min: number, max: number, integer = false) =
     v.string(`Enter the ${label}`),
     v.trim(),
     v.nonEmpty(`Enter the ${label}`),
+    // A minus sign is a number too: say what is wrong with it rather than that it is not one.
+    v.check((s) => !/^-\s*\d/.test(s), `The ${label} must be ${min} or more`),
     v.check((s) => /^\d+(\.\d)?$/.test(s), `The ${label} must be a number${integer ? "" : ", like 2 or 2.5"}`),
     v.transform(Number),
     v.check((n) => !integer || Number.isInteger(n), `The ${label} must be a whole number`),

@@ -188,7 +188,7 @@ export function PlacementForm({
       </Select>
       <Fieldset>
         <Fieldset.Legend size="s">Dates</Fieldset.Legend>
-        <TextInput id="startsOn" name="startsOn" type="date" label="Start date" hint="For example, 2027-08-04" width={10} defaultValue={val("startsOn")} error={err("startsOn")} />
+        <TextInput id="startsOn" name="startsOn" type="date" label="Start date" width={10} defaultValue={val("startsOn")} error={err("startsOn")} />
         <TextInput id="endsOn" name="endsOn" type="date" label="End date" hint="The last day of the placement" width={10} defaultValue={val("endsOn")} error={err("endsOn")} />
       </Fieldset>
       <TextInput

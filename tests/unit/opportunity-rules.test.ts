@@ -60,8 +60,14 @@ describe("opportunity form rules", () => {
     ["51", "The number of seats must be 50 or fewer"],
     ["2.5", "The number of seats must be a whole number"],
     ["many", "The number of seats must be a number"],
+    ["-2", "The number of seats must be 1 or more"],
   ])("refuses %j seats", (seats, message) => {
     expect(errorsFor({ seats }).seats).toBe(message);
+  });
+
+  it("says a negative number of hours is too few, not that it is not a number", () => {
+    expect(errorsFor({ hoursPerWeek: "-3" }).hoursPerWeek).toBe("The hours a week must be 0.5 or more");
+    expect(errorsFor({ hoursPerWeek: "three" }).hoursPerWeek).toBe("The hours a week must be a number, like 2 or 2.5");
   });
 
   it("needs the deadline on or before the start and the end on or after it", () => {
