@@ -171,10 +171,12 @@ export async function getAdminOverview(db: Db, now: Date = new Date()) {
     .select({
       trusts: sql<number>`(select count(*) from ${trusts})`.mapWith(Number),
       trainees: sql<number>`(select count(*) from ${users} where ${users.role} = 'trainee')`.mapWith(Number),
-      staff: sql<number>`(select count(*) from ${users} where ${users.role} in ('trust_lead', 'dme'))`.mapWith(Number),
+      trustLeads: sql<number>`(select count(*) from ${users} where ${users.role} = 'trust_lead')`.mapWith(Number),
+      dmes: sql<number>`(select count(*) from ${users} where ${users.role} = 'dme')`.mapWith(Number),
       admins: sql<number>`(select count(*) from ${users} where ${users.role} = 'admin')`.mapWith(Number),
       disabled: sql<number>`(select count(*) from ${users} where ${users.disabledAt} is not null)`.mapWith(Number),
-      pendingInvitations: sql<number>`(select count(*) from ${invitations} where ${invitations.usedAt} is null and ${invitations.expiresAt} > ${now.toISOString()}::timestamptz)`.mapWith(Number),
+      // Staff invitations, as the users page lists them (a trainee's comes with an imported placement).
+      pendingInvitations: sql<number>`(select count(*) from ${invitations} where ${invitations.usedAt} is null and ${invitations.userId} is null and ${invitations.expiresAt} > ${now.toISOString()}::timestamptz)`.mapWith(Number),
     })
     .from(sql`(select 1) as one`);
   const trustsWithoutStaff = await db

@@ -20,8 +20,9 @@ export default function AdminHome() {
   const figures = [
     { label: "Trusts", value: counts.trusts, href: "/admin/trusts" },
     { label: "Trainees", value: counts.trainees, href: "/admin/users?role=trainee" },
-    { label: "Trust staff", value: counts.staff, href: "/admin/users?role=trust_lead" },
-    { label: "Invitations waiting", value: counts.pendingInvitations, href: "/admin/users" },
+    { label: "Trust leads", value: counts.trustLeads, href: "/admin/users?role=trust_lead" },
+    { label: "Directors of medical education", value: counts.dmes, href: "/admin/users?role=dme" },
+    { label: "Staff invitations waiting", value: counts.pendingInvitations, href: "/admin/users#invitations" },
   ];
   return (
     <>

@@ -133,7 +133,7 @@ export default function AdminUsers() {
       )}
       <Pager page={page} lastPage={lastPage} href={pageLink} />
 
-      <h2>Invitations waiting to be accepted</h2>
+      <h2 id="invitations">Invitations waiting to be accepted</h2>
       {invitations.length ? (
         <Table responsive>
           <Table.Head>

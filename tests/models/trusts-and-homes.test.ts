@@ -5,7 +5,7 @@ import { TrustSchema } from "~/models/accounts.schema";
 import { getAdminOverview, getDmeHome, getTraineeHome, getTrustHome } from "~/models/homes.server";
 import { createTrust, listTrusts, updateTrust } from "~/models/trusts.server";
 import * as v from "valibot";
-import { sites, trusts } from "@db/schema";
+import { invitations, sites, trusts } from "@db/schema";
 
 import { useTestDatabase } from "../helpers/db";
 import { makePlacement, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
@@ -114,9 +114,15 @@ describe("role homes", () => {
     const managed = await makeTrust(t.db);
     const unmanaged = await makeTrust(t.db);
     await makeUser(t.db, { role: "trust_lead", trustId: managed.id });
-    await makeTrainee(t.db);
+    const trainee = await makeTrainee(t.db);
+    const soon = new Date(Date.now() + 86_400_000);
+    // A staff invitation counts; the one that came with a trainee's imported placement does not (the users page lists staff's only).
+    await t.db.insert(invitations).values([
+      { email: "new.lead@example.nhs.uk", role: "trust_lead", trustId: managed.id, tokenHash: "a".repeat(64), expiresAt: soon },
+      { email: trainee.email, role: "trainee", tokenHash: "b".repeat(64), expiresAt: soon, userId: trainee.id },
+    ]);
     const overview = await getAdminOverview(t.db);
-    expect(overview.counts).toMatchObject({ trusts: 2, trainees: 1, staff: 1, pendingInvitations: 0 });
+    expect(overview.counts).toMatchObject({ trusts: 2, trainees: 1, trustLeads: 1, dmes: 0, pendingInvitations: 1 });
     expect(overview.trustsWithoutStaff.map((x) => x.id)).toEqual([unmanaged.id]);
   });
 });
