@@ -53,6 +53,10 @@ export const InviteStaffSchema = v.pipe(
     v.check((input) => input.role === "admin" || UUID.test(input.trustId), "Select the trust this person works for"),
     ["trustId"],
   ),
+  v.forward(
+    v.check((input) => input.role !== "admin" || input.trustId === "", "A regional administrator works across trusts: leave the trust empty"),
+    ["trustId"],
+  ),
 );
 export type InviteStaffInput = v.InferOutput<typeof InviteStaffSchema>;
 

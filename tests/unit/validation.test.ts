@@ -95,6 +95,12 @@ describe("staff invitation schema", () => {
     expect(result.ok).toBe(true);
   });
 
+  it("says so when a trust is chosen for an administrator, rather than dropping it", () => {
+    const result = parseForm(InviteStaffSchema, form({ ...base, role: "admin", trustId: "6f1c0a52-3c52-4a8e-9d3b-2a8b7c1d9e01" }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.fieldErrors.trustId).toBe("A regional administrator works across trusts: leave the trust empty");
+  });
+
   it("refuses the trainee role: trainees register themselves", () => {
     const result = parseForm(InviteStaffSchema, form({ ...base, role: "trainee" }));
     expect(result.ok).toBe(false);
