@@ -6,7 +6,7 @@ import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { parse } from "csv-parse";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 
-import type { Db, DbOrTx, Tx } from "@db/client";
+import { queryRows, type Db, type DbOrTx, type Tx } from "@db/client";
 import {
   placementImportRows,
   placementImports,
@@ -547,7 +547,7 @@ export async function listImports(db: Db, viewer: Importer, limit = 50) {
 }
 
 /** The import with its invalid rows (the first `invalidLimit` of them), or null when the viewer may not see it. */
-export async function getImport(db: Db, viewer: Importer, id: string, options: { invalidLimit?: number; now?: Date } = {}) {
+export async function getImport(db: Db, viewer: Importer, id: string, options: { invalidLimit?: number; newTraineeLimit?: number; now?: Date } = {}) {
   if (!UUID.test(id)) return null;
   const [found] = await db
     .select(importColumns)
@@ -562,9 +562,24 @@ export async function getImport(db: Db, viewer: Importer, id: string, options: {
     .where(and(eq(placementImportRows.importId, id), isNotNull(placementImportRows.errors)))
     .orderBy(asc(placementImportRows.line))
     .limit(options.invalidLimit ?? 1000);
+  // Who gets an account and an invitation e-mail on confirming: valid rows whose GMC number
+  // no trainee holds yet (one line each, first row of the trainee).
+  const newTrainees =
+    found.status === "preview"
+      ? await queryRows<{ gmcNumber: string; forenames: string; surname: string; email: string }>(
+          db,
+          sql`select distinct on (r.cells[1]) r.cells[1] as "gmcNumber", r.cells[2] as forenames, r.cells[3] as surname, r.cells[4] as email
+              from placement_import_rows r
+              where r.import_id = ${id}::uuid and r.errors is null
+                and not exists (select 1 from trainee_profiles p where p.gmc_number = r.cells[1])
+              order by r.cells[1], r.line
+              limit ${options.newTraineeLimit ?? 100}`,
+        )
+      : [];
   const now = options.now ?? new Date();
   return {
     ...found,
+    newTraineeList: newTrainees,
     expired: found.status === "preview" && now.getTime() - found.createdAt.getTime() > PREVIEW_TTL_MS,
     canConfirm: found.status === "preview" && found.importedBy === viewer.id,
     invalid: invalid.map((r) => ({ line: r.line, gmcNumber: r.cells[0] ?? "", errors: (r.errors ?? []) as RowError[] })),

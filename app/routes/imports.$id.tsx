@@ -100,6 +100,44 @@ export default function ImportPage() {
         </div>
       </div>
 
+      {preview && data.newTraineeList.length ? (
+        <>
+          <h2>New trainees</h2>
+          <p>
+            {data.newTrainees === 1 ? "This trainee gets" : "These trainees get"} an account and an email to this address
+            on confirming. Check the names and addresses before you confirm.
+          </p>
+          {data.newTrainees > data.newTraineeList.length ? (
+            <p>
+              The first {data.newTraineeList.length.toLocaleString("en-GB")} of {data.newTrainees.toLocaleString("en-GB")} new
+              trainees are shown, in GMC number order.
+            </p>
+          ) : null}
+          <Table responsive caption="New trainees" captionProps={{ className: "nhsuk-u-visually-hidden" }}>
+            <Table.Head>
+              <Table.Row>
+                <Table.Cell>Name</Table.Cell>
+                <Table.Cell>GMC Number</Table.Cell>
+                <Table.Cell>Email</Table.Cell>
+              </Table.Row>
+            </Table.Head>
+            <Table.Body>
+              <ColumnHeadings headings={["Name", "GMC Number", "Email"]}>
+                {data.newTraineeList.map((t) => (
+                  <Table.Row key={t.gmcNumber}>
+                    <Table.Cell>
+                      {t.forenames} {t.surname}
+                    </Table.Cell>
+                    <Table.Cell>{t.gmcNumber}</Table.Cell>
+                    <Table.Cell className="app-break-all">{t.email}</Table.Cell>
+                  </Table.Row>
+                ))}
+              </ColumnHeadings>
+            </Table.Body>
+          </Table>
+        </>
+      ) : null}
+
       {data.invalidRows ? (
         <>
           <h2>Invalid rows</h2>

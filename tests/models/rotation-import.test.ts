@@ -187,9 +187,14 @@ describe("confirm", () => {
     const shown = await getImport(t.db, admin, id);
     expect(shown).toMatchObject({ status: "preview", newTrainees: 1, invalidRows: 1 });
     expect(shown!.invalid[0]!.errors[0]).toMatchObject({ code: "overlap" });
+    // The preview names who would get an account: not Grace, who has one now.
+    expect(shown!.newTraineeList).toHaveLength(1);
+    expect(shown!.newTraineeList[0]).toMatchObject({ gmcNumber: expect.stringMatching(/^\d{7}$/), email: expect.stringContaining("@") });
+    expect(shown!.newTraineeList[0]!.gmcNumber).not.toBe("7000002");
     // Confirming the new preview goes through.
     expect(await confirm(admin, id)).toMatchObject({ ok: true });
     expect(await rowCount(placements)).toBe(3);
+    expect((await getImport(t.db, admin, id))!.newTraineeList).toEqual([]);
   });
 
   it("refuses a second confirmation, another person's preview and an expired one", async () => {
