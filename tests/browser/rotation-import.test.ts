@@ -53,7 +53,10 @@ describe("an administrator imports rotations", () => {
     expect(await figure(page, "New placements")).toBe("3");
     expect(await figure(page, "Unchanged rows")).toBe("0");
     expect(await figure(page, "Invalid rows")).toBe("2");
-    const invalid = await page.locator("table tbody tr").allInnerTexts();
+    const newTrainees = await page.getByRole("table", { name: "New trainees" }).locator("tbody tr").allInnerTexts();
+    expect(newTrainees.map((r) => r.split(/\s+/).slice(0, 2).join(" "))).toEqual(["Mary Seacole", "Elizabeth Garrett"]);
+    expect(newTrainees[1]).toContain("elizabeth.anderson@example.nhs.uk");
+    const invalid = await page.getByRole("table", { name: "Invalid rows" }).locator("tbody tr").allInnerTexts();
     expect(invalid).toHaveLength(2);
     expect(invalid[0]).toMatch(/^4\s+73003\s+GMC Number\s+Bad GMC number "73003"/);
     expect(invalid[1]).toMatch(/^5\s+7300004\s+Employing Body Code\s+Unknown ODS code "ZZZ"/);
