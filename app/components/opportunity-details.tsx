@@ -6,7 +6,7 @@ import type { Grade } from "~/models/domain";
 import { formatClockTime, formatDate } from "~/utils/dates";
 
 import { RichText } from "./rich-text";
-import { ColumnHeadings } from "./column-headings";
+import { ResponsiveTable } from "./responsive-table";
 
 export interface OpportunityDetailView {
   type: OpportunityType;
@@ -104,28 +104,17 @@ export function OpportunityDetails({ o }: { o: OpportunityDetailView }) {
       {o.sessions.length ? (
         <>
           <h2>Dated sessions</h2>
-          <Table responsive>
-            <Table.Head>
-              <Table.Row>
-                <Table.Cell>Date</Table.Cell>
-                <Table.Cell>Time</Table.Cell>
-                <Table.Cell>Where</Table.Cell>
+          <ResponsiveTable columns={["Date", "Time", "Where"]}>
+            {o.sessions.map((s) => (
+              <Table.Row key={s.id}>
+                <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
+                <Table.Cell className="app-nowrap">
+                  {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
+                </Table.Cell>
+                <Table.Cell>{s.location}</Table.Cell>
               </Table.Row>
-            </Table.Head>
-            <Table.Body>
-              <ColumnHeadings headings={["Date", "Time", "Where"]}>
-                {o.sessions.map((s) => (
-                  <Table.Row key={s.id}>
-                    <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
-                    <Table.Cell className="app-nowrap">
-                      {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
-                    </Table.Cell>
-                    <Table.Cell>{s.location}</Table.Cell>
-                  </Table.Row>
-                ))}
-              </ColumnHeadings>
-            </Table.Body>
-          </Table>
+            ))}
+          </ResponsiveTable>
         </>
       ) : null}
     </>

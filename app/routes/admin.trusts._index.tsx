@@ -7,7 +7,7 @@ import { requireUser } from "~/auth.server";
 import { pageTitle } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { listTrusts } from "~/models/trusts.server";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Trusts") }];
 
@@ -26,34 +26,20 @@ export default function AdminTrusts() {
           Add a trust
         </Link>
       </p>
-      <Table responsive caption={`${trusts.length} trusts, by region`}>
-        <Table.Head>
-          <Table.Row>
-            <Table.Cell>Trust</Table.Cell>
-            <Table.Cell>ODS code</Table.Cell>
-            <Table.Cell>Region</Table.Cell>
-            <Table.Cell>Integrated care system</Table.Cell>
-            <Table.Cell format="numeric">Sites</Table.Cell>
-            <Table.Cell format="numeric">Staff</Table.Cell>
+      <ResponsiveTable caption={`${trusts.length} trusts, by region`} columns={["Trust", "ODS code", "Region", "Integrated care system", { label: "Sites", numeric: true }, { label: "Staff", numeric: true }]}>
+        {trusts.map((t) => (
+          <Table.Row key={t.id}>
+            <Table.Cell>
+              <Link to={`/admin/trusts/${t.id}`}>{t.name}</Link>
+            </Table.Cell>
+            <Table.Cell>{t.odsCode}</Table.Cell>
+            <Table.Cell>{t.region}</Table.Cell>
+            <Table.Cell>{t.integratedCareSystem}</Table.Cell>
+            <Table.Cell format="numeric">{t.sites}</Table.Cell>
+            <Table.Cell format="numeric">{t.staff}</Table.Cell>
           </Table.Row>
-        </Table.Head>
-        <Table.Body>
-          <ColumnHeadings headings={["Trust", "ODS code", "Region", "Integrated care system", "Sites", "Staff"]}>
-            {trusts.map((t) => (
-              <Table.Row key={t.id}>
-                <Table.Cell>
-                  <Link to={`/admin/trusts/${t.id}`}>{t.name}</Link>
-                </Table.Cell>
-                <Table.Cell>{t.odsCode}</Table.Cell>
-                <Table.Cell>{t.region}</Table.Cell>
-                <Table.Cell>{t.integratedCareSystem}</Table.Cell>
-                <Table.Cell format="numeric">{t.sites}</Table.Cell>
-                <Table.Cell format="numeric">{t.staff}</Table.Cell>
-              </Table.Row>
-            ))}
-          </ColumnHeadings>
-        </Table.Body>
-      </Table>
+        ))}
+      </ResponsiveTable>
     </>
   );
 }

@@ -13,7 +13,7 @@ import { ROLE_LABELS, ROLES } from "~/models/domain";
 import { listTrustOptions } from "~/models/trusts.server";
 import { listPendingInvitations, listUsers } from "~/models/users.server";
 import { formatDateTime } from "~/utils/dates";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Users") }];
 
@@ -96,69 +96,43 @@ export default function AdminUsers() {
           </p>
         </>
       ) : (
-      <Table responsive caption={`${total} ${total === 1 ? "user" : "users"}`}>
-        <Table.Head>
-          <Table.Row>
-            <Table.Cell>Name</Table.Cell>
-            <Table.Cell>Email address</Table.Cell>
-            <Table.Cell>Role</Table.Cell>
-            <Table.Cell>Trust</Table.Cell>
-            <Table.Cell>Status</Table.Cell>
+      <ResponsiveTable caption={`${total} ${total === 1 ? "user" : "users"}`} columns={["Name", "Email address", "Role", "Trust", "Status"]}>
+        {users.map((u) => (
+          <Table.Row key={u.id}>
+            <Table.Cell>
+              <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
+            </Table.Cell>
+            <Table.Cell>{u.email}</Table.Cell>
+            <Table.Cell>{ROLE_LABELS[u.role]}</Table.Cell>
+            <Table.Cell>{u.trustName ?? "–"}</Table.Cell>
+            <Table.Cell>
+              {u.disabledAt ? (
+                <Tag modifier="grey">Disabled</Tag>
+              ) : u.hasPassword ? (
+                <Tag modifier="green">Active</Tag>
+              ) : (
+                <Tag modifier="yellow">Invited</Tag>
+              )}
+            </Table.Cell>
           </Table.Row>
-        </Table.Head>
-        <Table.Body>
-          <ColumnHeadings headings={["Name", "Email address", "Role", "Trust", "Status"]}>
-            {users.map((u) => (
-              <Table.Row key={u.id}>
-                <Table.Cell>
-                  <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
-                </Table.Cell>
-                <Table.Cell>{u.email}</Table.Cell>
-                <Table.Cell>{ROLE_LABELS[u.role]}</Table.Cell>
-                <Table.Cell>{u.trustName ?? "–"}</Table.Cell>
-                <Table.Cell>
-                  {u.disabledAt ? (
-                    <Tag modifier="grey">Disabled</Tag>
-                  ) : u.hasPassword ? (
-                    <Tag modifier="green">Active</Tag>
-                  ) : (
-                    <Tag modifier="yellow">Invited</Tag>
-                  )}
-                </Table.Cell>
-              </Table.Row>
-            ))}
-          </ColumnHeadings>
-        </Table.Body>
-      </Table>
+        ))}
+      </ResponsiveTable>
       )}
       <Pager page={page} lastPage={lastPage} href={pageLink} />
 
       <h2 id="invitations">Invitations waiting to be accepted</h2>
       {invitations.length ? (
-        <Table responsive>
-          <Table.Head>
-            <Table.Row>
-              <Table.Cell>Name</Table.Cell>
-              <Table.Cell>Email address</Table.Cell>
-              <Table.Cell>Role</Table.Cell>
-              <Table.Cell>Trust</Table.Cell>
-              <Table.Cell>Expires</Table.Cell>
+        <ResponsiveTable columns={["Name", "Email address", "Role", "Trust", "Expires"]}>
+          {invitations.map((i) => (
+            <Table.Row key={i.id}>
+              <Table.Cell>{i.name}</Table.Cell>
+              <Table.Cell>{i.email}</Table.Cell>
+              <Table.Cell>{ROLE_LABELS[i.role]}</Table.Cell>
+              <Table.Cell>{i.trustName ?? "–"}</Table.Cell>
+              <Table.Cell>{formatDateTime(i.expiresAt)}</Table.Cell>
             </Table.Row>
-          </Table.Head>
-          <Table.Body>
-            <ColumnHeadings headings={["Name", "Email address", "Role", "Trust", "Expires"]}>
-              {invitations.map((i) => (
-                <Table.Row key={i.id}>
-                  <Table.Cell>{i.name}</Table.Cell>
-                  <Table.Cell>{i.email}</Table.Cell>
-                  <Table.Cell>{ROLE_LABELS[i.role]}</Table.Cell>
-                  <Table.Cell>{i.trustName ?? "–"}</Table.Cell>
-                  <Table.Cell>{formatDateTime(i.expiresAt)}</Table.Cell>
-                </Table.Row>
-              ))}
-            </ColumnHeadings>
-          </Table.Body>
-        </Table>
+          ))}
+        </ResponsiveTable>
       ) : (
         <p>No invitations are waiting.</p>
       )}

@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { getDmeHome } from "~/models/homes.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Trainees at your trust") }];
 
@@ -45,34 +45,20 @@ export default function DmeHome() {
         Placed here now <span className="nhsuk-caption-m">{placedNow.length} trainees</span>
       </h2>
       {placedNow.length ? (
-        <Table responsive>
-          <Table.Head>
-            <Table.Row>
-              <Table.Cell>Trainee</Table.Cell>
-              <Table.Cell>Grade</Table.Cell>
-              <Table.Cell>Specialty</Table.Cell>
-              <Table.Cell>Site</Table.Cell>
-              <Table.Cell>Until</Table.Cell>
-              <Table.Cell>Working pattern</Table.Cell>
+        <ResponsiveTable columns={["Trainee", "Grade", "Specialty", "Site", "Until", "Working pattern"]}>
+          {placedNow.map((t) => (
+            <Table.Row key={t.placementId}>
+              <Table.Cell>{t.name}</Table.Cell>
+              <Table.Cell>{t.grade}</Table.Cell>
+              <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
+              <Table.Cell>{t.siteName || "Not recorded"}</Table.Cell>
+              <Table.Cell className="app-nowrap">{formatDate(t.endsOn)}</Table.Cell>
+              <Table.Cell>
+                <Pattern wte={t.wte} />
+              </Table.Cell>
             </Table.Row>
-          </Table.Head>
-          <Table.Body>
-            <ColumnHeadings headings={["Trainee", "Grade", "Specialty", "Site", "Until", "Working pattern"]}>
-              {placedNow.map((t) => (
-                <Table.Row key={t.placementId}>
-                  <Table.Cell>{t.name}</Table.Cell>
-                  <Table.Cell>{t.grade}</Table.Cell>
-                  <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
-                  <Table.Cell>{t.siteName || "Not recorded"}</Table.Cell>
-                  <Table.Cell className="app-nowrap">{formatDate(t.endsOn)}</Table.Cell>
-                  <Table.Cell>
-                    <Pattern wte={t.wte} />
-                  </Table.Cell>
-                </Table.Row>
-              ))}
-            </ColumnHeadings>
-          </Table.Body>
-        </Table>
+          ))}
+        </ResponsiveTable>
       ) : (
         <p>No trainees are placed at {trust.name} today.</p>
       )}
@@ -81,34 +67,20 @@ export default function DmeHome() {
         Starting in the next rotation <span className="nhsuk-caption-m">{startingNext.length} trainees</span>
       </h2>
       {startingNext.length ? (
-        <Table responsive>
-          <Table.Head>
-            <Table.Row>
-              <Table.Cell>Trainee</Table.Cell>
-              <Table.Cell>Grade</Table.Cell>
-              <Table.Cell>Specialty</Table.Cell>
-              <Table.Cell>Starts</Table.Cell>
-              <Table.Cell>Placed now at</Table.Cell>
-              <Table.Cell>Working pattern</Table.Cell>
+        <ResponsiveTable columns={["Trainee", "Grade", "Specialty", "Starts", "Placed now at", "Working pattern"]}>
+          {startingNext.map((t) => (
+            <Table.Row key={t.placementId}>
+              <Table.Cell>{t.name}</Table.Cell>
+              <Table.Cell>{t.grade}</Table.Cell>
+              <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
+              <Table.Cell className="app-nowrap">{formatDate(t.startsOn)}</Table.Cell>
+              <Table.Cell>{t.comingFrom ?? "Not placed"}</Table.Cell>
+              <Table.Cell>
+                <Pattern wte={t.wte} />
+              </Table.Cell>
             </Table.Row>
-          </Table.Head>
-          <Table.Body>
-            <ColumnHeadings headings={["Trainee", "Grade", "Specialty", "Starts", "Placed now at", "Working pattern"]}>
-              {startingNext.map((t) => (
-                <Table.Row key={t.placementId}>
-                  <Table.Cell>{t.name}</Table.Cell>
-                  <Table.Cell>{t.grade}</Table.Cell>
-                  <Table.Cell>{t.specialty || "Not recorded"}</Table.Cell>
-                  <Table.Cell className="app-nowrap">{formatDate(t.startsOn)}</Table.Cell>
-                  <Table.Cell>{t.comingFrom ?? "Not placed"}</Table.Cell>
-                  <Table.Cell>
-                    <Pattern wte={t.wte} />
-                  </Table.Cell>
-                </Table.Row>
-              ))}
-            </ColumnHeadings>
-          </Table.Body>
-        </Table>
+          ))}
+        </ResponsiveTable>
       ) : (
         <p>No trainees are due to start at {trust.name} in the next six months.</p>
       )}

@@ -11,7 +11,7 @@ import { getDb } from "~/db.server";
 import { cancelImport, confirmImport, getImport, importerFrom, IMPORTER_ROLES } from "~/models/rotation-import.server";
 import { formatDateTime } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 const INVALID_SHOWN = 1000;
 
@@ -113,28 +113,17 @@ export default function ImportPage() {
               trainees are shown, in GMC number order.
             </p>
           ) : null}
-          <Table responsive caption="New trainees" captionProps={{ className: "nhsuk-u-visually-hidden" }}>
-            <Table.Head>
-              <Table.Row>
-                <Table.Cell>Name</Table.Cell>
-                <Table.Cell>GMC Number</Table.Cell>
-                <Table.Cell>Email</Table.Cell>
+          <ResponsiveTable caption="New trainees" captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={["Name", "GMC Number", "Email"]}>
+            {data.newTraineeList.map((t) => (
+              <Table.Row key={t.gmcNumber}>
+                <Table.Cell>
+                  {t.forenames} {t.surname}
+                </Table.Cell>
+                <Table.Cell>{t.gmcNumber}</Table.Cell>
+                <Table.Cell className="app-break-all">{t.email}</Table.Cell>
               </Table.Row>
-            </Table.Head>
-            <Table.Body>
-              <ColumnHeadings headings={["Name", "GMC Number", "Email"]}>
-                {data.newTraineeList.map((t) => (
-                  <Table.Row key={t.gmcNumber}>
-                    <Table.Cell>
-                      {t.forenames} {t.surname}
-                    </Table.Cell>
-                    <Table.Cell>{t.gmcNumber}</Table.Cell>
-                    <Table.Cell className="app-break-all">{t.email}</Table.Cell>
-                  </Table.Row>
-                ))}
-              </ColumnHeadings>
-            </Table.Body>
-          </Table>
+            ))}
+          </ResponsiveTable>
         </>
       ) : null}
 
@@ -156,35 +145,23 @@ export default function ImportPage() {
               rows are shown. The download has them all.
             </p>
           ) : null}
-          <Table responsive caption="Invalid rows" captionProps={{ className: "nhsuk-u-visually-hidden" }}>
-            <Table.Head>
-              <Table.Row>
-                <Table.Cell format="numeric">Line</Table.Cell>
-                <Table.Cell>GMC Number</Table.Cell>
-                <Table.Cell>Column</Table.Cell>
-                <Table.Cell>Reason</Table.Cell>
+          <ResponsiveTable caption="Invalid rows" captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={[{ label: "Line", numeric: true }, "GMC Number", "Column", "Reason"]}>
+            {data.invalid.map((row) => (
+              <Table.Row key={row.line}>
+                <Table.Cell format="numeric">{row.line}</Table.Cell>
+                <Table.Cell>{row.gmcNumber}</Table.Cell>
+                <Table.Cell>{[...new Set(row.errors.map((e) => e.column || "Whole row"))].join(", ")}</Table.Cell>
+                <Table.Cell>
+                  {row.errors.map((e, i) => (
+                    <span key={i} className="app-preserve-lines">
+                      {i ? <br /> : null}
+                      {e.reason}
+                    </span>
+                  ))}
+                </Table.Cell>
               </Table.Row>
-            </Table.Head>
-            <Table.Body>
-              <ColumnHeadings headings={["Line", "GMC Number", "Column", "Reason"]}>
-                {data.invalid.map((row) => (
-                  <Table.Row key={row.line}>
-                    <Table.Cell format="numeric">{row.line}</Table.Cell>
-                    <Table.Cell>{row.gmcNumber}</Table.Cell>
-                    <Table.Cell>{[...new Set(row.errors.map((e) => e.column || "Whole row"))].join(", ")}</Table.Cell>
-                    <Table.Cell>
-                      {row.errors.map((e, i) => (
-                        <span key={i} className="app-preserve-lines">
-                          {i ? <br /> : null}
-                          {e.reason}
-                        </span>
-                      ))}
-                    </Table.Cell>
-                  </Table.Row>
-                ))}
-              </ColumnHeadings>
-            </Table.Body>
-          </Table>
+            ))}
+          </ResponsiveTable>
         </>
       ) : null}
 

@@ -11,7 +11,7 @@ import { IMPORT_COLUMNS } from "~/models/rotation-import";
 import { createImportPreview, importerFrom, IMPORTER_ROLES, importScope, listImports, readRotationUpload } from "~/models/rotation-import.server";
 import { formatDateTime } from "~/utils/dates";
 import type { FormFailure } from "~/utils/forms";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Import rotations") }];
 
@@ -117,44 +117,28 @@ export default function Imports() {
       <h2>Past imports</h2>
       {imports.length ? (
         <div className="app-table-wrapper">
-          <Table responsive caption="Imports, newest first" captionProps={{ className: "nhsuk-u-visually-hidden" }}>
-            <Table.Head>
-              <Table.Row>
-                <Table.Cell>Date</Table.Cell>
-                <Table.Cell>File</Table.Cell>
-                <Table.Cell>By</Table.Cell>
-                {role === "admin" ? <Table.Cell>Trusts</Table.Cell> : null}
-                <Table.Cell>Trainees</Table.Cell>
-                <Table.Cell>Placements</Table.Cell>
-                <Table.Cell format="numeric">Unchanged</Table.Cell>
-                <Table.Cell format="numeric">Invalid</Table.Cell>
+          <ResponsiveTable caption="Imports, newest first" captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={["Date", "File", "By", "Trusts", "Trainees", "Placements", { label: "Unchanged", numeric: true }, { label: "Invalid", numeric: true }]}>
+            {imports.map((i) => (
+              <Table.Row key={i.id}>
+                <Table.Cell>{formatDateTime(i.confirmedAt ?? i.createdAt)}</Table.Cell>
+                <Table.Cell>
+                  <Link to={`/imports/${i.id}`}>{i.fileName}</Link>
+                  <br />
+                  {i.status === "confirmed" ? <Tag modifier="green">Imported</Tag> : <Tag modifier="yellow">Not confirmed</Tag>}
+                </Table.Cell>
+                <Table.Cell>{i.importedByName ?? "A former user"}</Table.Cell>
+                {role === "admin" ? <Table.Cell>{i.trustOds ?? "All"}</Table.Cell> : null}
+                <Table.Cell>
+                  {i.newTrainees} new, {i.updatedTrainees} updated
+                </Table.Cell>
+                <Table.Cell>
+                  {i.newPlacements} new, {i.updatedPlacements} updated
+                </Table.Cell>
+                <Table.Cell format="numeric">{i.unchangedRows}</Table.Cell>
+                <Table.Cell format="numeric">{i.invalidRows}</Table.Cell>
               </Table.Row>
-            </Table.Head>
-            <Table.Body>
-              <ColumnHeadings headings={["Date", "File", "By", "Trusts", "Trainees", "Placements", "Unchanged", "Invalid"]}>
-                {imports.map((i) => (
-                  <Table.Row key={i.id}>
-                    <Table.Cell>{formatDateTime(i.confirmedAt ?? i.createdAt)}</Table.Cell>
-                    <Table.Cell>
-                      <Link to={`/imports/${i.id}`}>{i.fileName}</Link>
-                      <br />
-                      {i.status === "confirmed" ? <Tag modifier="green">Imported</Tag> : <Tag modifier="yellow">Not confirmed</Tag>}
-                    </Table.Cell>
-                    <Table.Cell>{i.importedByName ?? "A former user"}</Table.Cell>
-                    {role === "admin" ? <Table.Cell>{i.trustOds ?? "All"}</Table.Cell> : null}
-                    <Table.Cell>
-                      {i.newTrainees} new, {i.updatedTrainees} updated
-                    </Table.Cell>
-                    <Table.Cell>
-                      {i.newPlacements} new, {i.updatedPlacements} updated
-                    </Table.Cell>
-                    <Table.Cell format="numeric">{i.unchangedRows}</Table.Cell>
-                    <Table.Cell format="numeric">{i.invalidRows}</Table.Cell>
-                  </Table.Row>
-                ))}
-              </ColumnHeadings>
-            </Table.Body>
-          </Table>
+            ))}
+          </ResponsiveTable>
         </div>
       ) : (
         <p>No rotations have been imported yet.</p>

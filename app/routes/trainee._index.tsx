@@ -15,7 +15,7 @@ import { listTraineeApplications, upcomingSessions } from "~/models/applications
 import type { ApplicationStatus } from "~/models/domain";
 import { formatClockTime, formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your placements") }];
 
@@ -91,32 +91,20 @@ export default function TraineeHome() {
 
       <h2>Your upcoming sessions</h2>
       {sessions.length ? (
-        <Table responsive>
-          <Table.Head>
-            <Table.Row>
-              <Table.Cell>Date</Table.Cell>
-              <Table.Cell>Time</Table.Cell>
-              <Table.Cell>Opportunity</Table.Cell>
-              <Table.Cell>Where</Table.Cell>
+        <ResponsiveTable columns={["Date", "Time", "Opportunity", "Where"]}>
+          {sessions.map((s) => (
+            <Table.Row key={s.id}>
+              <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
+              <Table.Cell className="app-nowrap">
+                {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
+              </Table.Cell>
+              <Table.Cell>
+                <Link to={`/applications/${s.applicationId}`}>{s.title}</Link>
+              </Table.Cell>
+              <Table.Cell>{s.location}</Table.Cell>
             </Table.Row>
-          </Table.Head>
-          <Table.Body>
-            <ColumnHeadings headings={["Date", "Time", "Opportunity", "Where"]}>
-              {sessions.map((s) => (
-                <Table.Row key={s.id}>
-                  <Table.Cell className="app-nowrap">{formatDate(s.date)}</Table.Cell>
-                  <Table.Cell className="app-nowrap">
-                    {formatClockTime(s.startsAt)} to {formatClockTime(s.endsAt)}
-                  </Table.Cell>
-                  <Table.Cell>
-                    <Link to={`/applications/${s.applicationId}`}>{s.title}</Link>
-                  </Table.Cell>
-                  <Table.Cell>{s.location}</Table.Cell>
-                </Table.Row>
-              ))}
-            </ColumnHeadings>
-          </Table.Body>
-        </Table>
+          ))}
+        </ResponsiveTable>
       ) : (
         <p>No dated sessions in your approved placements are coming up.</p>
       )}
@@ -170,30 +158,17 @@ export default function TraineeHome() {
 
       <h2>All your placements</h2>
       {placements.length ? (
-        <Table responsive caption="Placements, earliest first">
-          <Table.Head>
-            <Table.Row>
-              <Table.Cell>Trust</Table.Cell>
-              <Table.Cell>Site</Table.Cell>
-              <Table.Cell>Specialty</Table.Cell>
-              <Table.Cell>From</Table.Cell>
-              <Table.Cell>To</Table.Cell>
+        <ResponsiveTable caption="Placements, earliest first" columns={["Trust", "Site", "Specialty", "From", "To"]}>
+          {placements.map((p) => (
+            <Table.Row key={p.id}>
+              <Table.Cell>{p.trustName}</Table.Cell>
+              <Table.Cell>{p.siteName || "Not recorded"}</Table.Cell>
+              <Table.Cell>{p.specialty || "Not recorded"}</Table.Cell>
+              <Table.Cell>{formatDate(p.startsOn)}</Table.Cell>
+              <Table.Cell>{formatDate(p.endsOn)}</Table.Cell>
             </Table.Row>
-          </Table.Head>
-          <Table.Body>
-            <ColumnHeadings headings={["Trust", "Site", "Specialty", "From", "To"]}>
-              {placements.map((p) => (
-                <Table.Row key={p.id}>
-                  <Table.Cell>{p.trustName}</Table.Cell>
-                  <Table.Cell>{p.siteName || "Not recorded"}</Table.Cell>
-                  <Table.Cell>{p.specialty || "Not recorded"}</Table.Cell>
-                  <Table.Cell>{formatDate(p.startsOn)}</Table.Cell>
-                  <Table.Cell>{formatDate(p.endsOn)}</Table.Cell>
-                </Table.Row>
-              ))}
-            </ColumnHeadings>
-          </Table.Body>
-        </Table>
+          ))}
+        </ResponsiveTable>
       ) : (
         <p>No placements are recorded for you yet.</p>
       )}

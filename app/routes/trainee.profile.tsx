@@ -13,7 +13,7 @@ import { getProfilePage, updateProfile } from "~/models/profile.server";
 import { formatDate } from "~/utils/dates";
 import { parseForm } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your profile") }];
 
@@ -127,57 +127,45 @@ export default function TraineeProfile() {
         can add placements that are missing, and change or delete the ones you added.
       </p>
       {placements.length ? (
-        <Table responsive caption="Placements, earliest first">
-          <Table.Head>
-            <Table.Row>
-              <Table.Cell>Trust and site</Table.Cell>
-              <Table.Cell>Dates</Table.Cell>
-              <Table.Cell>Post</Table.Cell>
-              <Table.Cell>Recorded by</Table.Cell>
-            </Table.Row>
-          </Table.Head>
-          <Table.Body>
-            <ColumnHeadings headings={["Trust and site", "Dates", "Post", "Recorded by"]}>
-              {placements.map((p) => (
-                <Table.Row key={p.id}>
-                  <Table.Cell>
-                    {p.trustName}
-                    {p.siteName ? (
-                      <>
-                        <br />
-                        <span className="nhsuk-body-s app-secondary-text">{p.siteName}</span>
-                      </>
-                    ) : null}
-                  </Table.Cell>
-                  <Table.Cell>
-                    {formatDate(p.startsOn)} to {formatDate(p.endsOn)}
-                  </Table.Cell>
-                  <Table.Cell>
-                    {[p.specialty, p.grade].filter(Boolean).join(", ")}
+        <ResponsiveTable caption="Placements, earliest first" columns={["Trust and site", "Dates", "Post", "Recorded by"]}>
+          {placements.map((p) => (
+            <Table.Row key={p.id}>
+              <Table.Cell>
+                {p.trustName}
+                {p.siteName ? (
+                  <>
                     <br />
-                    <span className="nhsuk-body-s app-secondary-text">
-                      {wteText(p.wte)}
-                      {p.placementType !== "In Post" ? `. ${p.placementType}` : ""}
-                    </span>
-                  </Table.Cell>
-                  <Table.Cell>
-                    {p.source === "import" ? (
-                      <Tag modifier="grey">Training-information system</Tag>
-                    ) : (
-                      <>
-                        You
-                        <br />
-                        <Link to={`/trainee/placements/${p.id}`}>
-                          Change<span className="nhsuk-u-visually-hidden"> placement at {p.trustName} from {formatDate(p.startsOn)}</span>
-                        </Link>
-                      </>
-                    )}
-                  </Table.Cell>
-                </Table.Row>
-              ))}
-            </ColumnHeadings>
-          </Table.Body>
-        </Table>
+                    <span className="nhsuk-body-s app-secondary-text">{p.siteName}</span>
+                  </>
+                ) : null}
+              </Table.Cell>
+              <Table.Cell>
+                {formatDate(p.startsOn)} to {formatDate(p.endsOn)}
+              </Table.Cell>
+              <Table.Cell>
+                {[p.specialty, p.grade].filter(Boolean).join(", ")}
+                <br />
+                <span className="nhsuk-body-s app-secondary-text">
+                  {wteText(p.wte)}
+                  {p.placementType !== "In Post" ? `. ${p.placementType}` : ""}
+                </span>
+              </Table.Cell>
+              <Table.Cell>
+                {p.source === "import" ? (
+                  <Tag modifier="grey">Training-information system</Tag>
+                ) : (
+                  <>
+                    You
+                    <br />
+                    <Link to={`/trainee/placements/${p.id}`}>
+                      Change<span className="nhsuk-u-visually-hidden"> placement at {p.trustName} from {formatDate(p.startsOn)}</span>
+                    </Link>
+                  </>
+                )}
+              </Table.Cell>
+            </Table.Row>
+          ))}
+        </ResponsiveTable>
       ) : (
         <p>No placements are recorded for you yet.</p>
       )}

@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { ROLE_LABELS } from "~/models/domain";
 import { getTrustHome } from "~/models/homes.server";
 import { notFound } from "~/utils/http.server";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your trust") }];
 
@@ -72,28 +72,17 @@ export default function TrustHome() {
       )}
 
       <h2>Staff using Invitational</h2>
-      <Table responsive>
-        <Table.Head>
-          <Table.Row>
-            <Table.Cell>Name</Table.Cell>
-            <Table.Cell>Role</Table.Cell>
-            <Table.Cell>Email address</Table.Cell>
+      <ResponsiveTable columns={["Name", "Role", "Email address"]}>
+        {staff.map((s) => (
+          <Table.Row key={s.id}>
+            <Table.Cell>
+              {s.name} {s.disabledAt ? <Tag modifier="grey">Disabled</Tag> : null}
+            </Table.Cell>
+            <Table.Cell>{ROLE_LABELS[s.role]}</Table.Cell>
+            <Table.Cell>{s.email}</Table.Cell>
           </Table.Row>
-        </Table.Head>
-        <Table.Body>
-          <ColumnHeadings headings={["Name", "Role", "Email address"]}>
-            {staff.map((s) => (
-              <Table.Row key={s.id}>
-                <Table.Cell>
-                  {s.name} {s.disabledAt ? <Tag modifier="grey">Disabled</Tag> : null}
-                </Table.Cell>
-                <Table.Cell>{ROLE_LABELS[s.role]}</Table.Cell>
-                <Table.Cell>{s.email}</Table.Cell>
-              </Table.Row>
-            ))}
-          </ColumnHeadings>
-        </Table.Body>
-      </Table>
+        ))}
+      </ResponsiveTable>
     </>
   );
 }

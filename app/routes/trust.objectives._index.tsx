@@ -11,7 +11,7 @@ import { createObjective, listObjectives } from "~/models/objectives.server";
 import { ObjectiveSchema } from "~/models/opportunities.schema";
 import { parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Organisational objectives") }];
 
@@ -49,29 +49,18 @@ export default function Objectives() {
         see what the organisation wants.
       </p>
       {objectives.length ? (
-        <Table responsive>
-          <Table.Head>
-            <Table.Row>
-              <Table.Cell>Objective</Table.Cell>
-              <Table.Cell format="numeric">Opportunities</Table.Cell>
-              <Table.Cell>Status</Table.Cell>
+        <ResponsiveTable columns={["Objective", { label: "Opportunities", numeric: true }, "Status"]}>
+          {objectives.map((o) => (
+            <Table.Row key={o.id}>
+              <Table.Cell>
+                <Link to={`/trust/objectives/${o.id}`}>{o.title}</Link>
+                {o.description ? <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">{o.description}</p> : null}
+              </Table.Cell>
+              <Table.Cell format="numeric">{o.opportunities}</Table.Cell>
+              <Table.Cell>{o.retiredAt ? <Tag modifier="grey">Retired</Tag> : <Tag modifier="green">Current</Tag>}</Table.Cell>
             </Table.Row>
-          </Table.Head>
-          <Table.Body>
-            <ColumnHeadings headings={["Objective", "Opportunities", "Status"]}>
-              {objectives.map((o) => (
-                <Table.Row key={o.id}>
-                  <Table.Cell>
-                    <Link to={`/trust/objectives/${o.id}`}>{o.title}</Link>
-                    {o.description ? <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">{o.description}</p> : null}
-                  </Table.Cell>
-                  <Table.Cell format="numeric">{o.opportunities}</Table.Cell>
-                  <Table.Cell>{o.retiredAt ? <Tag modifier="grey">Retired</Tag> : <Tag modifier="green">Current</Tag>}</Table.Cell>
-                </Table.Row>
-              ))}
-            </ColumnHeadings>
-          </Table.Body>
-        </Table>
+          ))}
+        </ResponsiveTable>
       ) : (
         <p>Your trust has no objectives yet.</p>
       )}

@@ -11,7 +11,7 @@ import { StatusTag } from "~/components/status-tag";
 import { OPPORTUNITY_STATUSES, OPPORTUNITY_TYPE_LABELS } from "~/models/domain";
 import { countTrustOpportunitiesByStatus, listTrustOpportunities } from "~/models/opportunities.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
-import { ColumnHeadings } from "~/components/column-headings";
+import { ResponsiveTable } from "~/components/responsive-table";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your trust's opportunities") }];
 
@@ -56,43 +56,30 @@ export default function TrustOpportunities() {
         </ul>
       </nav>
       {opportunities.length ? (
-        <Table responsive>
-          <Table.Head>
-            <Table.Row>
-              <Table.Cell>Opportunity</Table.Cell>
-              <Table.Cell>Status</Table.Cell>
-              <Table.Cell format="numeric">Seats filled</Table.Cell>
-              <Table.Cell format="numeric">Applications waiting</Table.Cell>
-              <Table.Cell>Deadline</Table.Cell>
+        <ResponsiveTable columns={["Opportunity", "Status", { label: "Seats filled", numeric: true }, { label: "Applications waiting", numeric: true }, "Deadline"]}>
+          {opportunities.map((o) => (
+            <Table.Row key={o.id}>
+              <Table.Cell>
+                <Link to={`/trust/opportunities/${o.id}`}>{o.title}</Link>
+                <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">{OPPORTUNITY_TYPE_LABELS[o.type]}</p>
+              </Table.Cell>
+              <Table.Cell>
+                <StatusTag status={o.status} />
+                {o.status === "published" && o.applicationDeadline < today ? (
+                  <>
+                    {" "}
+                    <Tag modifier="orange">Deadline passed</Tag>
+                  </>
+                ) : null}
+              </Table.Cell>
+              <Table.Cell format="numeric">
+                {o.seatsTaken} / {o.seats}
+              </Table.Cell>
+              <Table.Cell format="numeric">{o.applicationsWaiting ? <Tag modifier="yellow">{o.applicationsWaiting}</Tag> : 0}</Table.Cell>
+              <Table.Cell className="app-nowrap">{formatDate(o.applicationDeadline)}</Table.Cell>
             </Table.Row>
-          </Table.Head>
-          <Table.Body>
-            <ColumnHeadings headings={["Opportunity", "Status", "Seats filled", "Applications waiting", "Deadline"]}>
-              {opportunities.map((o) => (
-                <Table.Row key={o.id}>
-                  <Table.Cell>
-                    <Link to={`/trust/opportunities/${o.id}`}>{o.title}</Link>
-                    <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">{OPPORTUNITY_TYPE_LABELS[o.type]}</p>
-                  </Table.Cell>
-                  <Table.Cell>
-                    <StatusTag status={o.status} />
-                    {o.status === "published" && o.applicationDeadline < today ? (
-                      <>
-                        {" "}
-                        <Tag modifier="orange">Deadline passed</Tag>
-                      </>
-                    ) : null}
-                  </Table.Cell>
-                  <Table.Cell format="numeric">
-                    {o.seatsTaken} / {o.seats}
-                  </Table.Cell>
-                  <Table.Cell format="numeric">{o.applicationsWaiting ? <Tag modifier="yellow">{o.applicationsWaiting}</Tag> : 0}</Table.Cell>
-                  <Table.Cell className="app-nowrap">{formatDate(o.applicationDeadline)}</Table.Cell>
-                </Table.Row>
-              ))}
-            </ColumnHeadings>
-          </Table.Body>
-        </Table>
+          ))}
+        </ResponsiveTable>
       ) : (
         <p>{status ? `No ${EMPTY_WORDS[status as keyof typeof EMPTY_WORDS]} opportunities.` : "Your trust has not created any opportunities yet."}</p>
       )}
