@@ -26,7 +26,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
   switch (user.role) {
     case "trainee":
       return [
-        { href: "/trainee", text: "Your placements" },
+        { href: "/trainee", text: "Home" },
         { href: "/opportunities", text: "Find opportunities" },
       ];
     case "trust_lead":

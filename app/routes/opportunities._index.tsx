@@ -12,13 +12,16 @@ import { FOCUS_LABELS, FOCUSES, HLM_DIMENSIONS, HLM_LABELS, OPPORTUNITY_TYPE_LAB
 import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
 import { activeFilters, parseSearchParams, searchHref } from "~/models/search.schema";
 import { rotationSections, searchFacets, searchOpportunities } from "~/models/search.server";
-import { todayInLondon } from "~/utils/dates";
+import { formatDate, todayInLondon } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Find leadership opportunities") }];
 
 // Browsing is open to everyone; the trainee's own grade and rotation add to it.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const filters = parseSearchParams(new URL(request.url).searchParams);
+  const url = new URL(request.url);
+  const filters = parseSearchParams(url.searchParams);
+  // The filter form sends every field, empty ones too: answer with the short address to share.
+  if ([...url.searchParams.values()].some((value) => value === "")) throw redirect(searchHref(filters, {}));
   const db = await getDb();
   const today = todayInLondon();
   const trainee = context.user?.role === "trainee" ? context.user : null;
@@ -143,6 +146,12 @@ export default function FindOpportunities() {
           {total === 0 ? (
             <>
               <p>No open opportunity matches your search.</p>
+              {filters.startFrom && filters.startTo && filters.startFrom > filters.startTo ? (
+                <p>
+                  Your &ldquo;starting on or after&rdquo; date, {formatDate(filters.startFrom)}, is later than your &ldquo;starting on
+                  or before&rdquo; date, {formatDate(filters.startTo)}: swap them or remove one.
+                </p>
+              ) : null}
               <ul>
                 <li>check your spelling or use fewer words</li>
                 <li>remove some filters</li>

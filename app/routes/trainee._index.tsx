@@ -17,7 +17,7 @@ import { formatClockTime, formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 
-export const meta: MetaFunction = () => [{ title: pageTitle("Your placements") }];
+export const meta: MetaFunction = () => [{ title: pageTitle("Your home") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });

@@ -48,7 +48,7 @@ export default function TraineeCalendar() {
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href="/trainee">Back to your placements</BackLink>
+        <BackLink href="/trainee">Back to your home</BackLink>
         {rotated ? <SuccessBanner>Your old link no longer works</SuccessBanner> : null}
         <MessageSummary message={actionData?.message} href="#new-link" />
         <h1>

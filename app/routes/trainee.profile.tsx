@@ -58,7 +58,7 @@ export default function TraineeProfile() {
     <>
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
-          <BackLink href="/trainee">Back to your placements</BackLink>
+          <BackLink href="/trainee">Back to your home</BackLink>
           {done ? <SuccessBanner>{done}</SuccessBanner> : null}
           <FormErrorSummary failure={actionData} />
           <h1>

@@ -133,6 +133,13 @@ describe("posting and finding an opportunity", () => {
     await page.waitForURL(/type=board_seat/);
     const heading = await textOf(page, "#results");
     expect(heading).toMatch(/^\d+ opportunit(y|ies)$/);
+    // The form sends its empty fields too; the address that comes back has only the filter.
+    expect(new URL(page.url()).search).toBe("?type=board_seat");
+
+    // Dates the wrong way round find nothing, and the page says why.
+    await page.goto("/opportunities?startFrom=2027-03-01&startTo=2027-01-01");
+    expect(await textOf(page, "#results")).toBe("No opportunities found");
+    expect(await textOf(page, "main")).toContain("is later than your “starting on or before” date, 1 January 2027: swap them or remove one.");
     await context.close();
   });
 });

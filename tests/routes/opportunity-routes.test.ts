@@ -85,6 +85,15 @@ describe("another trust's opportunity", () => {
 });
 
 describe("public pages", () => {
+  it("answers a search sent with empty fields with its short address", async () => {
+    const res = await callRoute(t.db, search.loader, getRequest("/opportunities?q=board&type=&region=Midlands&ics=&trust=&tier=&sort=relevance"));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/opportunities?q=board&region=Midlands");
+    const cleared = await callRoute(t.db, search.loader, getRequest("/opportunities?q=&type=&sort=relevance"));
+    expect(cleared.headers.get("Location")).toBe("/opportunities");
+    expect((await callRoute(t.db, search.loader, getRequest("/opportunities?q=board&region=Midlands"))).status).toBe(200);
+  });
+
   it("lets a signed-out visitor search and read a published opportunity", async () => {
     const trust = await makeTrust(t.db);
     const id = await makeOpportunity(t.db, trust.id, { title: "Sit on the board" });
