@@ -9,7 +9,7 @@ import { endAllSessions } from "~/auth.server";
 import { hashPassword } from "~/passwords.server";
 import type { FieldErrors } from "~/utils/forms";
 
-import type { InviteStaffInput, RegisterTraineeInput } from "./accounts.schema";
+import { UUID, type InviteStaffInput, type RegisterTraineeInput } from "./accounts.schema";
 import { ROLE_LABELS, type Role } from "./domain";
 import { queueEmail } from "./outbox.server";
 
@@ -317,6 +317,19 @@ export async function getUserForAdmin(db: Db, userId: string) {
     .leftJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
     .where(eq(users.id, userId));
   return row ?? null;
+}
+
+/**
+ * Withdraws a staff invitation not yet accepted (sent to the wrong address, say): its link
+ * stops working at once. An accepted one is an account now, disabled from its own page.
+ */
+export async function cancelStaffInvitation(db: Db, id: string): Promise<boolean> {
+  if (!UUID.test(id)) return false;
+  const removed = await db
+    .delete(invitations)
+    .where(and(eq(invitations.id, id), isNull(invitations.usedAt), isNull(invitations.userId)))
+    .returning({ id: invitations.id });
+  return removed.length > 0;
 }
 
 export async function listPendingInvitations(db: Db, now: Date = new Date()) {

@@ -1,6 +1,6 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Button, Select, Table, Tag, TextInput } from "nhsuk-react-components";
 import * as v from "valibot";
 
@@ -11,7 +11,9 @@ import { getDb } from "~/db.server";
 import { UUID } from "~/models/accounts.schema";
 import { ROLE_LABELS, ROLES } from "~/models/domain";
 import { listTrustOptions } from "~/models/trusts.server";
-import { listPendingInvitations, listUsers } from "~/models/users.server";
+import { cancelStaffInvitation, listPendingInvitations, listUsers } from "~/models/users.server";
+import { SuccessBanner } from "~/components/success-banner";
+import { notFound } from "~/utils/http.server";
 import { formatDateTime } from "~/utils/dates";
 import { ResponsiveTable } from "~/components/responsive-table";
 
@@ -38,8 +40,17 @@ export async function loader(args: LoaderFunctionArgs) {
   return json({ ...result, trusts, invitations, filter });
 }
 
+export async function action(args: ActionFunctionArgs) {
+  requireUser(args, { role: "admin" });
+  const form = await args.request.formData();
+  if (form.get("intent") !== "cancel-invitation") return json({ message: "Choose an invitation to cancel" }, { status: 400 });
+  if (!(await cancelStaffInvitation(await getDb(), String(form.get("invitationId") ?? "")))) throw notFound();
+  return redirect("/admin/users?cancelled=1#invitations");
+}
+
 export default function AdminUsers() {
   const { users, total, page, pageSize, trusts, invitations, filter } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
   const pageLink = (p: number) => {
     const q = new URLSearchParams();
@@ -51,6 +62,7 @@ export default function AdminUsers() {
   };
   return (
     <>
+      {params.get("cancelled") ? <SuccessBanner>The invitation is cancelled: its link no longer works.</SuccessBanner> : null}
       <h1>Users</h1>
       <p>
         <Link to="/admin/users/invite" className="nhsuk-button">
@@ -122,7 +134,7 @@ export default function AdminUsers() {
 
       <h2 id="invitations">Invitations waiting to be accepted</h2>
       {invitations.length ? (
-        <ResponsiveTable columns={["Name", "Email address", "Role", "Trust", "Expires"]}>
+        <ResponsiveTable columns={["Name", "Email address", "Role", "Trust", "Expires", "Action"]}>
           {invitations.map((i) => (
             <Table.Row key={i.id}>
               <Table.Cell>{i.name}</Table.Cell>
@@ -130,6 +142,14 @@ export default function AdminUsers() {
               <Table.Cell>{ROLE_LABELS[i.role]}</Table.Cell>
               <Table.Cell>{i.trustName ?? "–"}</Table.Cell>
               <Table.Cell>{formatDateTime(i.expiresAt)}</Table.Cell>
+              <Table.Cell>
+                <Form method="post">
+                  <input type="hidden" name="invitationId" value={i.id} />
+                  <Button type="submit" name="intent" value="cancel-invitation" secondary className="nhsuk-u-margin-bottom-0">
+                    Cancel invitation<span className="nhsuk-u-visually-hidden"> for {i.email}</span>
+                  </Button>
+                </Form>
+              </Table.Cell>
             </Table.Row>
           ))}
         </ResponsiveTable>

@@ -144,6 +144,34 @@ describe("invitation routes", () => {
     return new URL(link).pathname.split("/").pop()!;
   }
 
+  it("lets an administrator cancel an invitation not yet accepted, so its link stops working", async () => {
+    const token = await invited();
+    const [row] = await t.db.select({ id: invitations.id }).from(invitations);
+    const admin = await makeUser(t.db, { role: "admin" });
+    const cookie = await sessionCookieFor(t.db, admin.id);
+    const cancel = (id: string, who = cookie) =>
+      callRoute(t.db, adminUsers.action, formRequest("/admin/users", { intent: "cancel-invitation", invitationId: id }, who));
+
+    const lead = await makeUser(t.db, { role: "trust_lead", trustId: (await makeTrust(t.db)).id });
+    expect((await cancel(row!.id, await sessionCookieFor(t.db, lead.id))).status).toBe(403);
+    const res = await cancel(row!.id);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/admin/users?cancelled=1#invitations");
+    expect(await t.db.select().from(invitations)).toHaveLength(0);
+    const accept = await callRoute(t.db, acceptInvitation.action, formRequest(`/invitations/${token}`, { name: "Dr Helen Shah", password: "a long unusual passphrase" }), { token });
+    expect(accept.status).toBe(404);
+    expect(await t.db.select().from(users).where(eq(users.email, "helen@example.nhs.uk"))).toHaveLength(0);
+    // Gone already, not an id, or not a staff invitation: 404.
+    expect((await cancel(row!.id)).status).toBe(404);
+    expect((await cancel("1 or 1=1")).status).toBe(404);
+    const trainee = await makeTrainee(t.db);
+    const [traineeInvitation] = await t.db
+      .insert(invitations)
+      .values({ email: trainee.email, role: "trainee", tokenHash: "c".repeat(64), expiresAt: new Date(Date.now() + 86_400_000), userId: trainee.id })
+      .returning({ id: invitations.id });
+    expect((await cancel(traineeInvitation!.id)).status).toBe(404);
+  });
+
   it("creates the account on first use and refuses a second use with 409", async () => {
     const token = await invited();
     const first = await callRoute(t.db, acceptInvitation.action, formRequest(`/invitations/${token}`, { name: "Dr Helen Shah", password: "a long unusual passphrase" }), { token });
