@@ -10,6 +10,7 @@ import type { SessionUser } from "~/auth.server";
 import { formatDate } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/forms";
 
+import { UUID } from "./accounts.schema";
 import { actionsFor, HOLDS_SEAT, STATUS_LABELS, TRANSITIONS, type ApplicationAction } from "./applications.rules";
 import type { ApplicationStatus, Role } from "./domain";
 import { eligibilityFor } from "./eligibility";
@@ -17,7 +18,6 @@ import { createNotifications, type NewNotification } from "./notifications.serve
 import { queueEmails } from "./outbox.server";
 import { isUniqueViolation } from "./users.server";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONFIDENTIAL_TYPES = ["board_seat", "patient_safety"] as const;
 
 export function needsConfidentiality(type: string): boolean {

@@ -5,6 +5,7 @@ import { objectives, opportunities, opportunitySessions, sites, trusts } from "@
 
 import type { FieldErrors } from "~/utils/forms";
 
+import { UUID } from "./accounts.schema";
 import type { OpportunityStatus } from "./domain";
 import type { OpportunityInput } from "./opportunities.schema";
 
@@ -40,8 +41,6 @@ export async function refreshSearchVectors(tx: DbOrTx, where: SQL | undefined): 
 }
 
 export type SaveResult = { ok: true; id: string } | { ok: false; status: 400 | 404 | 409; fieldErrors: FieldErrors; formError?: string };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Creates a draft, or updates one of the trust's opportunities, with its sessions, in one
@@ -326,7 +325,6 @@ export async function duplicateOpportunity(db: Db, scope: { trustId: string; use
     return created!.id;
   });
 }
-
 
 /** Sites and objectives for the form; a retired objective appears only where it is already used. */
 export async function opportunityFormOptions(db: Db, trustId: string, currentObjectiveId: string | null = null) {

@@ -6,9 +6,9 @@ import * as v from "valibot";
 
 import { requiredText } from "~/utils/forms";
 
+import { UUID } from "./accounts.schema";
 import { GRADES, PLACEMENT_TYPES } from "./domain";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function isRealDate(s: string): boolean {

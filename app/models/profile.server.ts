@@ -8,6 +8,7 @@ import { placements, sites, traineeProfiles, trusts, users } from "@db/schema";
 import { formatDate } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/forms";
 
+import { UUID } from "./accounts.schema";
 import { placesTraineeAtTrust, PLACEMENT_TYPES } from "./domain";
 import { getProfile, listTraineePlacements } from "./homes.server";
 
@@ -15,13 +16,11 @@ export { getProfile };
 import type { PlacementFormInput, ProfileInput } from "./profile.schema";
 import { isUniqueViolation } from "./users.server";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IN_POST = PLACEMENT_TYPES.filter(placesTraineeAtTrust);
 
 export const IMPORTED_READ_ONLY =
   "This placement is from the training-information system, so it cannot be changed here. Ask your deanery to correct it";
 export const SAME_START_MESSAGE = "You already have a placement at this trust starting on this date";
-
 
 export async function getProfilePage(db: Db, userId: string) {
   const profile = await getProfile(db, userId);

@@ -40,6 +40,7 @@ import {
   type TrustRef,
   valuesOf,
 } from "./rotation-import";
+import { UUID } from "./accounts.schema";
 import { queueEmails } from "./outbox.server";
 import { hashToken, INVITATION_TTL_MS } from "./users.server";
 
@@ -532,8 +533,6 @@ const importColumns = {
 function visibleTo(viewer: Importer) {
   return viewer.role === "admin" ? undefined : eq(placementImports.trustId, viewer.trustId ?? "00000000-0000-0000-0000-000000000000");
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function listImports(db: Db, viewer: Importer, limit = 50) {
   return db
