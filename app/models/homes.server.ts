@@ -8,6 +8,7 @@ import { invitations, placements, sites, traineeProfiles, trusts, users } from "
 import { addDaysIso } from "~/utils/dates";
 
 import { stageOf } from "./domain";
+import { waitingStaffInvitation } from "./users.server";
 
 const IN_POST = ["In Post", "In Post - Extension"] as const;
 
@@ -175,8 +176,8 @@ export async function getAdminOverview(db: Db, now: Date = new Date()) {
       dmes: sql<number>`(select count(*) from ${users} where ${users.role} = 'dme')`.mapWith(Number),
       admins: sql<number>`(select count(*) from ${users} where ${users.role} = 'admin')`.mapWith(Number),
       disabled: sql<number>`(select count(*) from ${users} where ${users.disabledAt} is not null)`.mapWith(Number),
-      // Staff invitations, as the users page lists them (a trainee's comes with an imported placement).
-      pendingInvitations: sql<number>`(select count(*) from ${invitations} where ${invitations.usedAt} is null and ${invitations.userId} is null and ${invitations.expiresAt} > ${now.toISOString()}::timestamptz)`.mapWith(Number),
+      // The same invitations the users page lists.
+      pendingInvitations: sql<number>`(select count(*) from ${invitations} where ${waitingStaffInvitation(now)})`.mapWith(Number),
     })
     .from(sql`(select 1) as one`);
   const trustsWithoutStaff = await db

@@ -319,6 +319,14 @@ export async function getUserForAdmin(db: Db, userId: string) {
   return row ?? null;
 }
 
+/** A staff invitation nobody has accepted yet (a trainee's comes with an imported placement and has its user already). */
+const unusedStaffInvitation = and(isNull(invitations.usedAt), isNull(invitations.userId))!;
+
+/** The staff invitations the users page lists, and the admin overview counts: unused and not expired. */
+export function waitingStaffInvitation(now: Date) {
+  return and(unusedStaffInvitation, gt(invitations.expiresAt, now))!;
+}
+
 /**
  * Withdraws a staff invitation not yet accepted (sent to the wrong address, say): its link
  * stops working at once. An accepted one is an account now, disabled from its own page.
@@ -327,7 +335,7 @@ export async function cancelStaffInvitation(db: Db, id: string): Promise<boolean
   if (!UUID.test(id)) return false;
   const removed = await db
     .delete(invitations)
-    .where(and(eq(invitations.id, id), isNull(invitations.usedAt), isNull(invitations.userId)))
+    .where(and(eq(invitations.id, id), unusedStaffInvitation))
     .returning({ id: invitations.id });
   return removed.length > 0;
 }
@@ -344,7 +352,7 @@ export async function listPendingInvitations(db: Db, now: Date = new Date()) {
     })
     .from(invitations)
     .leftJoin(trusts, eq(trusts.id, invitations.trustId))
-    .where(and(isNull(invitations.usedAt), gt(invitations.expiresAt, now), isNull(invitations.userId)))
+    .where(waitingStaffInvitation(now))
     .orderBy(desc(invitations.createdAt))
     .limit(50);
 }
