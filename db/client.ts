@@ -69,11 +69,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 /**
  * drizzle sends a query it did not `.prepare()` as an unnamed statement, which PostgreSQL
- * parses and plans again on every execution, and postgres.js describes again. Our queries
- * are a few hundred fixed texts with parameters, so every one is sent as a named statement
- * instead: postgres.js keeps it per connection, keyed by its text, and PostgreSQL keeps
- * its parse tree (and, once it proves as good, its plan). Transactions use their own
- * connection object and keep drizzle's default.
+ * parses again on every execution, and postgres.js describes again. Our queries are a few
+ * hundred fixed texts with parameters, so every one is sent as a named statement instead:
+ * postgres.js keeps it per connection, keyed by its text, and PostgreSQL keeps its parse
+ * tree. Plans are still made for each execution's values (`plan_cache_mode` above): a
+ * generic plan read far more rows for text search. Transactions use their own connection
+ * object and keep drizzle's default.
  */
 export function preparingStatements(client: postgres.Sql): postgres.Sql {
   return new Proxy(client, {

@@ -42,7 +42,6 @@ function hours(n: string): string {
   return `${value} ${value === 1 ? "hour" : "hours"}`;
 }
 
-
 export function OpportunityDetails({ o }: { o: OpportunityDetailView }) {
   return (
     <>

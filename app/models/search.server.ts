@@ -89,8 +89,9 @@ export async function searchOpportunities(
   // Every filter is on opportunities itself, so the count needs no join.
   const countAll = async () => (await db.select({ n: count() }).from(opportunities).where(where))[0]?.n ?? 0;
 
-  let [rows, total] = await Promise.all([rowsQuery, tsquery ? Promise.resolve(0) : countAll()]);
-  if (tsquery) total = rows[0]?.total ?? (filters.page > 1 ? await countAll() : 0);
+  const [rows, counted] = await Promise.all([rowsQuery, tsquery ? null : countAll()]);
+  // With text, any row carries the count; only a page past the end has none to carry it.
+  const total = counted ?? rows[0]?.total ?? (filters.page > 1 ? await countAll() : 0);
   return { results: rows.map(({ total: _, ...row }) => withSeatsLeft(row)), total, page: filters.page, pageSize: PAGE_SIZE };
 }
 

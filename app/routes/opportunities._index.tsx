@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const today = todayInLondon();
   const trainee = context.user?.role === "trainee" ? context.user : null;
   const profile = trainee ? await getTraineeGradeAndSpecialty(db, trainee.id) : null;
-  const unfiltered = new URL(request.url).search === "";
+  const unfiltered = url.search === "";
   const [search, facets, sections] = await Promise.all([
     searchOpportunities(db, filters, { today, viewerGrade: profile?.grade ?? null }),
     searchFacets(db, filters),
