@@ -17,7 +17,8 @@ declare module "vitest" {
   }
 }
 
-export const POSTGRES_TEMPLATE_DB = "invitational_test_template";
+// One per run (by process id), so two runs against the same server never drop each other's template.
+export const POSTGRES_TEMPLATE_DB = `invitational_test_template_${process.pid}`;
 
 export default async function setup(project: TestProject) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "invitational-test-"));
