@@ -10,6 +10,8 @@ import express from "express";
 import { resolveSession } from "./app/auth.server";
 import { createNonce, isSameOriginRequest, securityHeaders } from "./app/security.server";
 import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker, type OutboxWorker } from "./app/models/outbox-worker.server";
+import { SCHEDULED_JOBS } from "./app/jobs.server";
+import { startScheduler } from "./app/scheduler.server";
 import { getDatabase } from "./db/client";
 import { DEMO_PASSWORD, hasDemoAccounts, listDemoAccounts, seedDemoData } from "./db/seed/demo";
 
@@ -106,16 +108,19 @@ async function main() {
   let outbox: OutboxWorker | null = null;
   if (process.env.OUTBOX_WORKER !== "off") {
     const { sender, description } = senderFromEnv();
-    outbox = startOutboxWorker(database.db, { sender, intervalMs: pollIntervalFromEnv() });
+    outbox = startOutboxWorker(database.db, { sender, intervalMs: pollIntervalFromEnv(), origin: process.env.APP_ORIGIN ?? `http://localhost:${port}` });
     console.log(`E-mail outbox: sending to ${description}.`);
   }
+
+  // Timed work (the daily clean-up) runs once across every process sharing the database.
+  const scheduler = startScheduler(database.db, SCHEDULED_JOBS);
 
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     // The worker finishes its batch (and releases its row locks) before the database closes.
-    const worker = outbox?.stop() ?? Promise.resolve();
+    const worker = Promise.all([outbox?.stop(), scheduler.stop()]);
     server.close(() => {
       worker.finally(() => database.close().finally(() => process.exit(0)));
     });

@@ -1,5 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   customType,
   boolean,
@@ -45,7 +46,8 @@ export const hlmDimensionEnum = pgEnum("hlm_dimension", HLM_DIMENSIONS);
 export const applicationStatusEnum = pgEnum("application_status", APPLICATION_STATUSES);
 export const placementTypeEnum = pgEnum("placement_type", PLACEMENT_TYPES);
 export const placementSourceEnum = pgEnum("placement_source", ["manual", "import"]);
-export const outboxStatusEnum = pgEnum("outbox_status", ["pending", "sent", "failed"]);
+// "cancelled": the recipient closed their account (or the invitation was withdrawn) before it was sent.
+export const outboxStatusEnum = pgEnum("outbox_status", ["pending", "sent", "failed", "cancelled"]);
 export const completionOutcomeEnum = pgEnum("completion_outcome", ["completed", "not_completed"]);
 export const roundStatusEnum = pgEnum("round_status", ["open", "closed", "allocated"]);
 export const placementImportStatusEnum = pgEnum("placement_import_status", ["preview", "confirmed"]);
@@ -127,6 +129,9 @@ export const users = pgTable(
     uniqueIndex("users_email_key").on(t.email),
     uniqueIndex("users_calendar_token_key").on(t.calendarToken),
     index("users_trust_role_idx").on(t.trustId, t.role),
+    // The admin's user search matches any part of a name or address (ILIKE '%…%').
+    index("users_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+    index("users_email_trgm_idx").using("gin", t.email.op("gin_trgm_ops")),
     check("users_email_lowercase", sql`${t.email} = lower(${t.email})`),
     // Staff belong to exactly one trust; trainees and admins to none.
     check(
@@ -147,7 +152,7 @@ export const sessions = pgTable(
     // lucia has no absolute lifetime: the creation time lets us end every session at 7 days.
     createdAt: createdAt(),
   },
-  (t) => [index("sessions_user_idx").on(t.userId)],
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
 
 export const traineeProfiles = pgTable(
@@ -170,6 +175,7 @@ export const traineeProfiles = pgTable(
   (t) => [
     uniqueIndex("trainee_profiles_gmc_number_key").on(t.gmcNumber),
     index("trainee_profiles_grade_idx").on(t.grade),
+    index("trainee_profiles_gmc_trgm_idx").using("gin", t.gmcNumber.op("gin_trgm_ops")),
     check("trainee_profiles_gmc_format", sql`${t.gmcNumber} is null or ${t.gmcNumber} ~ '^[0-9]{7}$'`),
     check("trainee_profiles_gmc_unless_anonymised", sql`${t.gmcNumber} is not null or ${t.anonymisedAt} is not null`),
   ],
@@ -244,6 +250,8 @@ export const placements = pgTable(
     uniqueIndex("placements_trainee_trust_start_key").on(t.traineeId, t.trustId, t.startsOn),
     index("placements_trainee_dates_idx").on(t.traineeId, t.startsOn, t.endsOn),
     index("placements_trust_dates_idx").on(t.trustId, t.startsOn, t.endsOn),
+    // Removing an upload sets import_id to null on its placements: without this it scans them all.
+    index("placements_import_idx").on(t.importId),
     check("placements_dates_in_order", sql`${t.endsOn} >= ${t.startsOn}`),
     check("placements_wte_range", sql`${t.wte} >= 0.1 and ${t.wte} <= 1.0`),
   ],
@@ -293,6 +301,7 @@ export const opportunities = pgTable(
     index("opportunities_status_deadline_idx").on(t.status, t.applicationDeadline),
     index("opportunities_status_dates_idx").on(t.status, t.startsOn, t.endsOn),
     index("opportunities_eligible_grades_idx").using("gin", t.eligibleGrades),
+    index("opportunities_objective_idx").on(t.objectiveId),
     check("opportunities_seats_range", sql`${t.seats} between 1 and 50`),
     check("opportunities_dates_in_order", sql`${t.endsOn} >= ${t.startsOn}`),
     check("opportunities_deadline_before_start", sql`${t.applicationDeadline} <= ${t.startsOn}`),
@@ -403,6 +412,7 @@ export const applications = pgTable(
     index("applications_opportunity_status_idx").on(t.opportunityId, t.status),
     index("applications_trainee_status_idx").on(t.traineeId, t.status),
     index("applications_status_updated_idx").on(t.status, t.updatedAt),
+    index("applications_round_idx").on(t.roundId),
   ],
 );
 
@@ -457,6 +467,11 @@ export const completionSignoffs = pgTable(
   },
 );
 
+/**
+ * A notification is a fact: what happened (kind, and the application event it is about),
+ * to whom (user), by whom (actor). It is worded when shown, so a name that changes or an
+ * account that closes leaves no copy of itself behind (app/models/messages.ts).
+ */
 export const notifications = pgTable(
   "notifications",
   {
@@ -464,26 +479,48 @@ export const notifications = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
     applicationId: uuid("application_id").references(() => applications.id, { onDelete: "cascade" }),
-    title: text("title").notNull(),
-    body: text("body").notNull(),
-    link: text("link"),
+    eventId: bigint("event_id", { mode: "number" }).references(() => applicationEvents.id, { onDelete: "cascade" }),
+    // Null when the service itself acted, or the actor's account is gone.
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    // Ids and codes only (never names, addresses or free text): what the wording needs beyond the rows above.
+    params: jsonb("params").$type<Record<string, string>>().notNull().default({}),
     readAt: tstz("read_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt)],
+  (t) => [
+    index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt),
+    index("notifications_application_idx").on(t.applicationId),
+    index("notifications_event_idx").on(t.eventId),
+  ],
 );
 
+/**
+ * E-mail waiting to be sent, stored as a fact like a notification: its kind, its recipient
+ * (an account, or an address not yet an account for a staff invitation) and ids. The words
+ * are composed when it is sent (app/models/emails.server.ts), so a message queued before an
+ * account closed carries no name. `secret` holds a one-time link's token until it is sent,
+ * and is then cleared; sent rows are deleted after 30 days by the daily clean-up.
+ */
 export const emailOutbox = pgTable(
   "email_outbox",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    toAddress: text("to_address").notNull(),
-    subject: text("subject").notNull(),
-    textBody: text("text_body").notNull(),
+    kind: text("kind").notNull(),
+    recipientId: text("recipient_id").references(() => users.id, { onDelete: "cascade" }),
+    toAddress: text("to_address"),
+    applicationId: uuid("application_id").references(() => applications.id, { onDelete: "cascade" }),
+    eventId: bigint("event_id", { mode: "number" }).references(() => applicationEvents.id, { onDelete: "cascade" }),
+    invitationId: uuid("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
+    params: jsonb("params").$type<Record<string, string>>().notNull().default({}),
+    secret: text("secret"),
     status: outboxStatusEnum("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    // A worker's claim: nobody else sends the row until the lease runs out.
+    leaseId: uuid("lease_id"),
+    leasedUntil: tstz("leased_until"),
     lastError: text("last_error"),
     sentAt: tstz("sent_at"),
     createdAt: createdAt(),
@@ -492,6 +529,11 @@ export const emailOutbox = pgTable(
     index("email_outbox_pending_idx")
       .on(t.nextAttemptAt)
       .where(sql`${t.status} = 'pending'`),
+    index("email_outbox_recipient_idx").on(t.recipientId),
+    index("email_outbox_application_idx").on(t.applicationId),
+    index("email_outbox_invitation_idx").on(t.invitationId),
+    index("email_outbox_sent_idx").on(t.sentAt),
+    check("email_outbox_has_recipient", sql`${t.recipientId} is not null or ${t.toAddress} is not null`),
   ],
 );
 
@@ -515,6 +557,7 @@ export const invitations = pgTable(
   (t) => [
     uniqueIndex("invitations_token_hash_key").on(t.tokenHash),
     index("invitations_email_idx").on(t.email),
+    index("invitations_user_idx").on(t.userId),
     check("invitations_expiry_after_creation", sql`${t.expiresAt} > ${t.createdAt}`),
     check("invitations_trust_scope", sql`(${t.role} in ('trust_lead', 'dme')) = (${t.trustId} is not null)`),
   ],
@@ -524,16 +567,55 @@ export const loginAttempts = pgTable(
   "login_attempts",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
+    // What was tried: signing in, a password check on a signed-in page, a password-reset request.
+    kind: text("kind").notNull().default("sign_in"),
     email: text("email").notNull(),
     ip: text("ip").notNull(),
+    // Recorded as a failure before the password is checked (so parallel guesses count), set true after.
     succeeded: boolean("succeeded").notNull(),
     createdAt: createdAt(),
   },
   (t) => [
     index("login_attempts_email_idx").on(t.email, t.createdAt),
     index("login_attempts_ip_idx").on(t.ip, t.createdAt),
+    index("login_attempts_created_idx").on(t.createdAt),
   ],
 );
+
+/** A password-reset link: only a SHA-256 of its token is kept; it works once, for an hour. */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: tstz("expires_at").notNull(),
+    usedAt: tstz("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("password_resets_token_hash_key").on(t.tokenHash),
+    index("password_resets_user_idx").on(t.userId),
+    index("password_resets_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/**
+ * Timed work (the daily clean-up, and later rounds closing and reminders): one row per job.
+ * A process runs a job only after claiming its row, so it runs once across processes, and an
+ * overdue job runs when a process starts.
+ */
+export const scheduledJobs = pgTable("scheduled_jobs", {
+  name: text("name").primaryKey(),
+  nextRunAt: tstz("next_run_at").notNull(),
+  leasedUntil: tstz("leased_until"),
+  lastStartedAt: tstz("last_started_at"),
+  lastFinishedAt: tstz("last_finished_at"),
+  // The error's class only: a failed run logs no data.
+  lastError: text("last_error"),
+});
 
 export const trustsRelations = relations(trusts, ({ many }) => ({
   sites: many(sites),

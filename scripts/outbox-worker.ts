@@ -15,7 +15,8 @@ async function main() {
   // The app server applies migrations; this process only reads and updates the outbox.
   const database = await openDatabase(databaseOptionsFromEnv());
   const { sender, description } = senderFromEnv();
-  const worker = startOutboxWorker(database.db, { sender, intervalMs: pollIntervalFromEnv() });
+  if (!process.env.APP_ORIGIN) console.warn("APP_ORIGIN is not set: links in e-mails will have no host.");
+  const worker = startOutboxWorker(database.db, { sender, intervalMs: pollIntervalFromEnv(), origin: process.env.APP_ORIGIN ?? "" });
   console.log(`Outbox worker started: sending to ${description}.`);
 
   // The worker's timer is unref'd: this keeps the process alive until a signal arrives.

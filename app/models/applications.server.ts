@@ -14,7 +14,8 @@ import { UUID } from "./accounts.schema";
 import { actionsFor, HOLDS_SEAT, STATUS_LABELS, TRANSITIONS, type ApplicationAction } from "./applications.rules";
 import type { ApplicationStatus, Role } from "./domain";
 import { eligibilityFor } from "./eligibility";
-import { createNotifications, type NewNotification } from "./notifications.server";
+import { audiencesFor, type Audience } from "./messages";
+import { createNotifications, markReadForApplication } from "./notifications.server";
 import { queueEmails } from "./outbox.server";
 import { isUniqueViolation } from "./users.server";
 
@@ -36,35 +37,35 @@ export async function confidentialityError(db: Db, opportunityId: string, confir
   return opp && needsConfidentiality(opp.type) ? CONFIDENTIALITY_REQUIRED : undefined;
 }
 
-interface Message {
-  title: string;
-  body: string;
-  link: string;
-}
-
-/** In-app notification and e-mail to each recipient, in the caller's transaction. */
-async function tell(tx: DbOrTx, recipients: { id: string; email: string }[], message: Message, applicationId: string) {
-  const unique = [...new Map(recipients.map((r) => [r.id, r])).values()];
+/**
+ * Tells everyone an application event concerns: a notification and an e-mail each, in the
+ * caller's transaction. Only the facts are stored (event, recipient, actor); the words are
+ * composed when shown or sent (messages.ts), so a closed account leaves no name behind.
+ */
+async function tellAboutEvent(
+  tx: DbOrTx,
+  e: { applicationId: string; eventId: number; actorId: string | null; traineeId: string; trustId: string; toStatus: ApplicationStatus },
+) {
+  const recipients: { id: string; audience: Audience }[] = [];
+  for (const audience of audiencesFor(e.toStatus)) {
+    const people = audience === "trainee" ? [{ id: e.traineeId }] : await trustStaff(tx, e.trustId, audience);
+    for (const p of people) if (!recipients.some((r) => r.id === p.id)) recipients.push({ id: p.id, audience });
+  }
   await createNotifications(
     tx,
-    unique.map((r): NewNotification => ({ userId: r.id, title: message.title, body: message.body, link: message.link, applicationId })),
+    recipients.map((r) => ({ userId: r.id, kind: "application_event" as const, applicationId: e.applicationId, eventId: e.eventId, actorId: e.actorId })),
   );
   await queueEmails(
     tx,
-    unique.map((r) => ({ to: r.email, subject: `Invitational: ${message.title}`, text: `${message.body}\n\nSee it in Invitational: ${message.link}` })),
+    recipients.map((r) => ({ kind: "application_event" as const, recipientId: r.id, applicationId: e.applicationId, eventId: e.eventId, audience: r.audience })),
   );
 }
 
 async function trustStaff(tx: DbOrTx, trustId: string, role: "trust_lead" | "dme") {
   return tx
-    .select({ id: users.id, email: users.email })
+    .select({ id: users.id })
     .from(users)
     .where(and(eq(users.trustId, trustId), eq(users.role, role), isNull(users.disabledAt)));
-}
-
-async function userContact(tx: DbOrTx, userId: string) {
-  const [row] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
-  return row!;
 }
 
 export type ApplyResult = { ok: true; applicationId: string } | { ok: false; status: 400 | 404 | 409; fieldErrors: FieldErrors; formError?: string };
@@ -120,10 +121,11 @@ export async function applyForOpportunity(
         })
         .returning({ id: applications.id });
       const id = created!.id;
-      await tx.insert(applicationEvents).values({ applicationId: id, actorId: traineeId, fromStatus: null, toStatus: "submitted" });
-      const trainee = await userContact(tx, traineeId);
-      await tell(tx, [trainee], { title: `Application sent: ${opp.title}`, body: `Your application for ${opp.title} has been sent to the trust.`, link: `/applications/${id}` }, id);
-      await tell(tx, await trustStaff(tx, opp.trustId, "trust_lead"), { title: `New application: ${opp.title}`, body: `${trainee.name} has applied for ${opp.title}.`, link: `/applications/${id}` }, id);
+      const [event] = await tx
+        .insert(applicationEvents)
+        .values({ applicationId: id, actorId: traineeId, fromStatus: null, toStatus: "submitted" })
+        .returning({ id: applicationEvents.id });
+      await tellAboutEvent(tx, { applicationId: id, eventId: event!.id, actorId: traineeId, traineeId, trustId: opp.trustId, toStatus: "submitted" });
       return { ok: true, applicationId: id };
     });
   } catch (error) {
@@ -215,11 +217,15 @@ export async function transitionApplication(
 
     const now = new Date();
     await tx.update(applications).set({ status: rule.to, updatedAt: now }).where(eq(applications.id, app.id));
-    await tx.insert(applicationEvents).values({ applicationId: app.id, actorId: actor.id, fromStatus: app.status, toStatus: rule.to, reason });
+    const [event] = await tx
+      .insert(applicationEvents)
+      .values({ applicationId: app.id, actorId: actor.id, fromStatus: app.status, toStatus: rule.to, reason })
+      .returning({ id: applicationEvents.id });
     if (action === "complete" || action === "not_complete") {
       await tx.insert(completionSignoffs).values({ applicationId: app.id, outcome: rule.to as "completed" | "not_completed", sponsorFeedback: reason ?? "", signedOffBy: actor.id });
     }
-    await notifyTransition(tx, { applicationId: app.id, traineeId: app.traineeId, trustId: opp.trustId, title: opp.title, to: rule.to, reason });
+    await tellAboutEvent(tx, { applicationId: app.id, eventId: event!.id, actorId: actor.id, traineeId: app.traineeId, trustId: opp.trustId, toStatus: rule.to });
+    await markReadForApplication(tx, actor.id, app.id);
 
     const freesSeat = HOLDS_SEAT.includes(app.status) && !HOLDS_SEAT.includes(rule.to);
     const promoted = freesSeat ? await promoteFromWaitlist(tx, opp) : null;
@@ -252,39 +258,12 @@ async function promoteFromWaitlist(tx: DbOrTx, opp: { id: string; seats: number;
     .for("update");
   if (!next) return null;
   await tx.update(applications).set({ status: "offered", updatedAt: new Date() }).where(eq(applications.id, next.id));
-  await tx.insert(applicationEvents).values({ applicationId: next.id, actorId: null, fromStatus: "waitlisted", toStatus: "offered", reason: "A seat came free" });
-  await notifyTransition(tx, { applicationId: next.id, traineeId: next.traineeId, trustId: opp.trustId, title: opp.title, to: "offered", reason: "A seat came free, so you have been offered it from the waiting list." });
+  const [event] = await tx
+    .insert(applicationEvents)
+    .values({ applicationId: next.id, actorId: null, fromStatus: "waitlisted", toStatus: "offered", reason: "A seat came free" })
+    .returning({ id: applicationEvents.id });
+  await tellAboutEvent(tx, { applicationId: next.id, eventId: event!.id, actorId: null, traineeId: next.traineeId, trustId: opp.trustId, toStatus: "offered" });
   return next.id;
-}
-
-async function notifyTransition(
-  tx: DbOrTx,
-  e: { applicationId: string; traineeId: string; trustId: string; title: string; to: ApplicationStatus; reason: string | null },
-) {
-  const link = `/applications/${e.applicationId}`;
-  const trainee = await userContact(tx, e.traineeId);
-  const withReason = (text: string) => (e.reason ? `${text} Reason: ${e.reason}` : text);
-  const traineeMessages: Partial<Record<ApplicationStatus, string>> = {
-    offered: `You have been offered a place on ${e.title}. The director of medical education will confirm it.`,
-    waitlisted: `You are on the waiting list for ${e.title}. If a seat comes free it will be offered to you.`,
-    declined: withReason(`Your application for ${e.title} was declined.`),
-    approved: `Your placement on ${e.title} is confirmed.`,
-    rejected: withReason(`Your placement on ${e.title} was not approved.`),
-    completed: `${e.title} is signed off as completed.`,
-    not_completed: withReason(`${e.title} was recorded as not completed.`),
-  };
-  const body = traineeMessages[e.to];
-  if (body) await tell(tx, [trainee], { title: `${STATUS_LABELS[e.to]}: ${e.title}`, body, link }, e.applicationId);
-  if (e.to === "offered") {
-    await tell(tx, await trustStaff(tx, e.trustId, "dme"), { title: `Placement to approve: ${e.title}`, body: `${trainee.name} has been offered a place on ${e.title}. Please approve or reject it.`, link }, e.applicationId);
-  }
-  if (e.to === "approved" || e.to === "rejected") {
-    await tell(tx, await trustStaff(tx, e.trustId, "trust_lead"), { title: `${STATUS_LABELS[e.to]}: ${e.title}`, body: withReason(`The placement of ${trainee.name} on ${e.title} was ${e.to === "approved" ? "approved" : "not approved"}.`), link }, e.applicationId);
-  }
-  if (e.to === "withdrawn") {
-    const staff = [...(await trustStaff(tx, e.trustId, "trust_lead")), ...(await trustStaff(tx, e.trustId, "dme"))];
-    await tell(tx, staff, { title: `Withdrawn: ${e.title}`, body: withReason(`${trainee.name} has withdrawn from ${e.title}.`), link }, e.applicationId);
-  }
 }
 
 /** The trainee's placements over the given dates, with the trust they are at. */

@@ -31,6 +31,7 @@ import { verifyPassword } from "~/passwords.server";
 import type { FieldErrors } from "~/utils/forms";
 
 import { transitionApplication } from "./applications.server";
+import { listAllNotifications } from "./notifications.server";
 import { ROLE_LABELS, type ApplicationStatus } from "./domain";
 
 // ---------------------------------------------------------------------------------------
@@ -118,17 +119,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
       .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
       .where(eq(applications.traineeId, userId))
       .orderBy(asc(applications.createdAt), asc(applications.id)),
-    db
-      .select({
-        title: notifications.title,
-        body: notifications.body,
-        link: notifications.link,
-        readAt: notifications.readAt,
-        createdAt: notifications.createdAt,
-      })
-      .from(notifications)
-      .where(eq(notifications.userId, userId))
-      .orderBy(asc(notifications.createdAt), asc(notifications.id)),
+    listAllNotifications(db, userId).then((rows) => rows.reverse().map(({ id: _, ...n }) => n)),
     db
       .select({ at: loginAttempts.createdAt, ipAddress: loginAttempts.ip, succeeded: loginAttempts.succeeded })
       .from(loginAttempts)
@@ -374,7 +365,9 @@ async function anonymise(db: Db, userId: string, email: string): Promise<void> {
     await tx.delete(notifications).where(eq(notifications.userId, userId));
     await tx.delete(loginAttempts).where(eq(loginAttempts.email, email));
     await tx.delete(invitations).where(or(eq(invitations.userId, userId), eq(invitations.email, email)));
-    await tx.delete(emailOutbox).where(eq(emailOutbox.toAddress, email));
+    // Mail not yet sent to the trainee goes; mail to staff about their applications is worded
+    // when sent, and by then names nobody.
+    await tx.delete(emailOutbox).where(or(eq(emailOutbox.recipientId, userId), eq(emailOutbox.toAddress, email)));
     await endAllSessions(tx, userId);
   });
 }

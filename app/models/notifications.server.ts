@@ -2,22 +2,38 @@ import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 
 import type { Db, DbOrTx } from "@db/client";
 import { preparedQuery } from "@db/prepared";
-import { notifications } from "@db/schema";
+import { applicationEvents, applications, notifications, opportunities, traineeProfiles, users } from "@db/schema";
 
+import type { Role } from "./domain";
+import { applicationPath, wordApplicationEvent, type Audience } from "./messages";
+
+/** What happened, to whom: the words are composed when the notification is shown. */
 export interface NewNotification {
   userId: string;
-  title: string;
-  body: string;
-  link?: string | null;
-  applicationId?: string | null;
+  kind: NotificationKind;
+  applicationId: string;
+  eventId: number;
+  actorId: string | null;
 }
+
+/** Every notification today is about an event in an application's history. */
+export type NotificationKind = "application_event";
 
 /** Written in the caller's transaction, with the change it tells people about. */
 export async function createNotifications(tx: DbOrTx, list: NewNotification[]): Promise<void> {
   if (!list.length) return;
-  await tx.insert(notifications).values(
-    list.map((n) => ({ userId: n.userId, title: n.title, body: n.body, link: n.link ?? null, applicationId: n.applicationId ?? null })),
-  );
+  await tx.insert(notifications).values(list);
+}
+
+/**
+ * Acting on what a notification is about (deciding an application) reads it: the person's
+ * unread notifications about that application are marked read, in the same transaction.
+ */
+export async function markReadForApplication(tx: DbOrTx, userId: string, applicationId: string): Promise<void> {
+  await tx
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.userId, userId), eq(notifications.applicationId, applicationId), isNull(notifications.readAt)));
 }
 
 const unreadCount = preparedQuery((db) =>
@@ -36,21 +52,50 @@ export async function countUnread(db: Db, userId: string): Promise<number> {
 
 export const NOTIFICATIONS_PAGE_SIZE = 50;
 
+/** A page of the user's notifications, each worded now from the event it records. */
 export async function listNotifications(db: Db, userId: string, page = 1) {
-  return db
+  return wordedNotifications(db, userId, { limit: NOTIFICATIONS_PAGE_SIZE, offset: (Math.max(1, page) - 1) * NOTIFICATIONS_PAGE_SIZE });
+}
+
+/** Every notification of the user, worded (for "download my data"). */
+export async function listAllNotifications(db: Db, userId: string) {
+  return wordedNotifications(db, userId, null);
+}
+
+async function wordedNotifications(db: Db, userId: string, range: { limit: number; offset: number } | null) {
+  const [viewer] = await db.select({ role: users.role }).from(users).where(eq(users.id, userId));
+  const rows = await db
     .select({
       id: notifications.id,
-      title: notifications.title,
-      body: notifications.body,
-      link: notifications.link,
+      applicationId: notifications.applicationId,
       readAt: notifications.readAt,
       createdAt: notifications.createdAt,
+      toStatus: applicationEvents.toStatus,
+      byService: sql<boolean>`${applicationEvents.actorId} is null`,
+      reason: applicationEvents.reason,
+      opportunityTitle: opportunities.title,
+      traineeName: sql<string | null>`case when ${traineeProfiles.anonymisedAt} is null then ${users.name} end`,
     })
     .from(notifications)
+    .innerJoin(applicationEvents, eq(applicationEvents.id, notifications.eventId))
+    .innerJoin(applications, eq(applications.id, notifications.applicationId))
+    .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+    .innerJoin(users, eq(users.id, applications.traineeId))
+    .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
     .where(eq(notifications.userId, userId))
-    .orderBy(desc(notifications.createdAt))
-    .limit(NOTIFICATIONS_PAGE_SIZE)
-    .offset((Math.max(1, page) - 1) * NOTIFICATIONS_PAGE_SIZE);
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(range?.limit ?? Number.MAX_SAFE_INTEGER)
+    .offset(range?.offset ?? 0);
+  const audience = audienceOf(viewer?.role);
+  return rows.map((r) => {
+    const words = wordApplicationEvent(r, audience) ?? { title: "Application updated", body: `${r.opportunityTitle}: ${r.toStatus}` };
+    return { id: r.id, title: words.title, body: words.body, link: applicationPath(r.applicationId!), readAt: r.readAt, createdAt: r.createdAt };
+  });
+}
+
+/** Admins see staff wording (they are never sent these today, but a role change keeps old rows). */
+export function audienceOf(role: Role | undefined): Audience {
+  return role === "trainee" ? "trainee" : role === "dme" ? "dme" : "trust_lead";
 }
 
 /** Only the owner's own notifications change: another user's id matches nothing. */

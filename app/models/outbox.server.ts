@@ -1,8 +1,14 @@
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
 
-import type { Db, DbOrTx } from "@db/client";
+import { and, eq, inArray, sql } from "drizzle-orm";
+
+import { queryRows, type Db, type DbOrTx } from "@db/client";
 import { emailOutbox } from "@db/schema";
 
+import { composeEmail } from "./emails.server";
+import type { Audience } from "./messages";
+
+/** A worded message, as it goes to the mail server. */
 export interface OutgoingEmail {
   to: string;
   subject: string;
@@ -10,10 +16,35 @@ export interface OutgoingEmail {
 }
 
 /**
+ * What an e-mail is about, to whom: stored in the outbox and worded only when sent
+ * (app/models/emails.server.ts). A one-time link travels as `secret` and is cleared once sent.
+ */
+export type EmailFact =
+  | { kind: "application_event"; recipientId: string; applicationId: string; eventId: number; audience: Audience }
+  | { kind: "staff_invitation"; toAddress: string; invitationId: string; link: string }
+  | { kind: "trainee_invitation"; recipientId: string; invitationId: string; link: string }
+  | { kind: "password_reset"; recipientId: string; link: string };
+
+export type EmailKind = EmailFact["kind"];
+
+function outboxRow(fact: EmailFact) {
+  switch (fact.kind) {
+    case "application_event":
+      return { kind: fact.kind, recipient_id: fact.recipientId, application_id: fact.applicationId, event_id: fact.eventId, params: { audience: fact.audience } };
+    case "staff_invitation":
+      return { kind: fact.kind, to_address: fact.toAddress, invitation_id: fact.invitationId, secret: fact.link };
+    case "trainee_invitation":
+      return { kind: fact.kind, recipient_id: fact.recipientId, invitation_id: fact.invitationId, secret: fact.link };
+    case "password_reset":
+      return { kind: fact.kind, recipient_id: fact.recipientId, secret: fact.link };
+  }
+}
+
+/**
  * Writes the e-mail in the caller's transaction: it is sent only if the change that caused
  * it commits, and it survives the mail server being down.
  */
-export async function queueEmail(tx: DbOrTx, email: OutgoingEmail): Promise<void> {
+export async function queueEmail(tx: DbOrTx, email: EmailFact): Promise<void> {
   await queueEmails(tx, [email]);
 }
 
@@ -24,13 +55,14 @@ const OUTBOX_BATCH = 1000;
  * as one JSON parameter that PostgreSQL turns into rows: far cheaper for the client than a
  * statement per e-mail when an import invites tens of thousands of trainees.
  */
-export async function queueEmails(tx: DbOrTx, emails: readonly OutgoingEmail[]): Promise<void> {
+export async function queueEmails(tx: DbOrTx, emails: readonly EmailFact[]): Promise<void> {
   for (let i = 0; i < emails.length; i += OUTBOX_BATCH) {
-    const batch = emails.slice(i, i + OUTBOX_BATCH);
+    const batch = emails.slice(i, i + OUTBOX_BATCH).map(outboxRow);
     await tx.execute(sql`
-      insert into email_outbox (to_address, subject, text_body)
-      select v.to, v.subject, v.text
-      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as v("to" text, subject text, text text)`);
+      insert into email_outbox (kind, recipient_id, to_address, application_id, event_id, invitation_id, params, secret)
+      select v.kind, v.recipient_id, v.to_address, v.application_id, v.event_id, v.invitation_id, coalesce(v.params, '{}'::jsonb), v.secret
+      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
+        as v(kind text, recipient_id text, to_address text, application_id uuid, event_id bigint, invitation_id uuid, params jsonb, secret text)`);
   }
 }
 
@@ -74,23 +106,33 @@ export function safeErrorMessage(error: unknown): string {
 export interface OutboxBatchOptions {
   batchSize?: number;
   maxAttempts?: number;
-  /** Stop starting new sends after this long, so the row locks (and, on PGlite, the database) are not held for long. */
+  /** Stop starting new sends after this long; the rest of the batch is released for the next one. */
   timeBudgetMs?: number;
+  /** How long a claim keeps other workers off a row: longer than any send can take (SMTP timeouts total 50 s). */
+  leaseMs?: number;
+  /** The public origin for links in messages (APP_ORIGIN). */
+  origin?: string;
 }
 
 export interface OutboxBatchResult {
-  /** Rows locked by this batch; a full batch means more may be waiting. */
+  /** Rows claimed by this batch; a full batch means more may be waiting. */
   claimed: number;
   sent: number;
   retried: number;
   failed: number;
+  /** Rows whose recipient closed their account (or invitation went) before they were sent. */
+  cancelled: number;
 }
 
+export const OUTBOX_LEASE_MS = 5 * 60_000;
+
 /**
- * Sends up to one batch of due e-mails. The rows are claimed with FOR UPDATE SKIP LOCKED and
- * stay locked until each is marked, in the same transaction, so a second worker skips them
- * instead of sending them again. If the commit itself fails after a send, that message is
- * sent again later: delivery is at least once, never concurrent.
+ * Sends up to one batch of due e-mails, holding no transaction while it talks to the mail
+ * server: on PGlite every query waits behind an open transaction, so a slow server would
+ * freeze the app. Rows are claimed in one short statement (FOR UPDATE SKIP LOCKED, so two
+ * workers never claim the same row) with a lease; each outcome is recorded only by the
+ * holder of the lease. A worker that dies mid-send leaves its rows to be claimed again once
+ * the lease has run out: delivery is at least once, never concurrent.
  */
 export async function processOutboxBatch(
   db: Db,
@@ -100,47 +142,65 @@ export async function processOutboxBatch(
   const batchSize = options.batchSize ?? OUTBOX_BATCH_SIZE;
   const maxAttempts = options.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
   const timeBudgetMs = options.timeBudgetMs ?? 20_000;
+  const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
+  const leaseId = randomUUID();
 
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(emailOutbox)
-      .where(and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, sql`now()`)))
-      .orderBy(asc(emailOutbox.nextAttemptAt), asc(emailOutbox.id))
-      .limit(batchSize)
-      .for("update", { skipLocked: true });
+  const due = await queryRows<{ id: number }>(
+    db,
+    sql`
+      update email_outbox set lease_id = ${leaseId}::uuid, attempts = attempts + 1,
+        leased_until = clock_timestamp() + (${leaseMs}::double precision * interval '1 millisecond')
+      where id in (
+        select id from email_outbox
+        where status = 'pending' and next_attempt_at <= now() and (leased_until is null or leased_until < now())
+        order by next_attempt_at, id
+        limit ${batchSize}
+        for update skip locked)
+      returning id`,
+  );
+  const ids = due.map((r) => Number(r.id)).sort((a, b) => a - b);
+  const result: OutboxBatchResult = { claimed: ids.length, sent: 0, retried: 0, failed: 0, cancelled: 0 };
+  if (!ids.length) return result;
+  const mine = (id: number) => and(eq(emailOutbox.id, id), eq(emailOutbox.leaseId, leaseId));
+  const released = { leaseId: null, leasedUntil: null };
 
-    const result: OutboxBatchResult = { claimed: due.length, sent: 0, retried: 0, failed: 0 };
-    const started = Date.now();
-    for (const row of due) {
-      // Rows not reached are released unchanged at commit, for the next batch.
-      if (Date.now() - started > timeBudgetMs) break;
-      try {
-        await sender.send({ to: row.toAddress, subject: row.subject, text: row.textBody });
-      } catch (error) {
-        const attempts = row.attempts + 1;
-        const giveUp = attempts >= maxAttempts;
-        await tx
-          .update(emailOutbox)
-          .set({
-            attempts,
-            lastError: safeErrorMessage(error),
-            ...(giveUp
-              ? { status: "failed" as const }
-              : {
-                  nextAttemptAt: sql`clock_timestamp() + (${retryDelayMs(attempts)}::double precision * interval '1 millisecond')`,
-                }),
-          })
-          .where(eq(emailOutbox.id, row.id));
-        result[giveUp ? "failed" : "retried"] += 1;
-        continue;
-      }
-      await tx
+  const started = Date.now();
+  for (const [index, id] of ids.entries()) {
+    if (Date.now() - started > timeBudgetMs) {
+      // Not reached: back to the queue as it was, for the next batch.
+      await db
         .update(emailOutbox)
-        .set({ status: "sent", sentAt: sql`clock_timestamp()`, attempts: row.attempts + 1 })
-        .where(eq(emailOutbox.id, row.id));
-      result.sent += 1;
+        .set({ ...released, attempts: sql`${emailOutbox.attempts} - 1` })
+        .where(and(inArray(emailOutbox.id, ids.slice(index)), eq(emailOutbox.leaseId, leaseId)));
+      break;
     }
-    return result;
-  });
+    const [row] = await db.select().from(emailOutbox).where(mine(id));
+    if (!row) continue;
+    const email = await composeEmail(db, row, { origin: options.origin ?? "" });
+    if (!email) {
+      await db.update(emailOutbox).set({ ...released, status: "cancelled", secret: null }).where(mine(id));
+      result.cancelled += 1;
+      continue;
+    }
+    try {
+      await sender.send(email);
+    } catch (error) {
+      const giveUp = row.attempts >= maxAttempts;
+      await db
+        .update(emailOutbox)
+        .set({
+          ...released,
+          lastError: safeErrorMessage(error),
+          ...(giveUp
+            ? { status: "failed" as const, secret: null }
+            : { nextAttemptAt: sql`clock_timestamp() + (${retryDelayMs(row.attempts)}::double precision * interval '1 millisecond')` }),
+        })
+        .where(mine(id));
+      result[giveUp ? "failed" : "retried"] += 1;
+      continue;
+    }
+    await db.update(emailOutbox).set({ ...released, status: "sent", sentAt: sql`clock_timestamp()`, secret: null }).where(mine(id));
+    result.sent += 1;
+  }
+  return result;
 }

@@ -637,20 +637,6 @@ async function insertBatched<T>(items: T[], write: (batch: T[]) => Promise<unkno
   for (let i = 0; i < items.length; i += BATCH) await write(items.slice(i, i + BATCH));
 }
 
-export const INVITATION_SUBJECT = "Set up your Invitational account";
-
-function invitationEmail(name: string, link: string) {
-  return [
-    `Dear ${name},`,
-    "",
-    "Your placements from your training programme's records have been added to Invitational, where NHS trusts offer leadership opportunities in the workplace to doctors in training.",
-    "",
-    `Set a password for your account within 7 days: ${link}`,
-    "",
-    "The link works once. If you were not expecting this, you can ignore this email.",
-  ].join("\n");
-}
-
 /** Thrown inside the confirming transaction to undo it: the preview no longer holds. */
 class PreviewChanged extends Error {}
 
@@ -740,18 +726,24 @@ async function writePlan(tx: Tx, plan: ImportPlan, options: { importId: string; 
         as v(id text, gmc text, grade grade, specialty text, programme text, region region, ltft boolean)`),
   );
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS).toISOString();
-  await insertBatched(created, (batch) =>
-    tx.execute(sql`
-      insert into invitations (email, name, role, token_hash, invited_by, user_id, created_at, expires_at)
-      select v.email, v.name, 'trainee', v.hash, ${importer.id}, v.id, ${at}::timestamptz, ${expiresAt}::timestamptz
-      from jsonb_to_recordset(${json(batch.map((t) => ({ email: t.email, name: t.name, hash: hashToken(t.token), id: t.id })))}::jsonb)
-        as v(email text, name text, hash text, id text)`),
-  );
+  const invitationIdByUser = new Map<string, string>();
+  await insertBatched(created, async (batch) => {
+    const rows = await queryRows<{ id: string; user_id: string }>(
+      tx,
+      sql`
+        insert into invitations (email, name, role, token_hash, invited_by, user_id, created_at, expires_at)
+        select v.email, v.name, 'trainee', v.hash, ${importer.id}, v.id, ${at}::timestamptz, ${expiresAt}::timestamptz
+        from jsonb_to_recordset(${json(batch.map((t) => ({ email: t.email, name: t.name, hash: hashToken(t.token), id: t.id })))}::jsonb)
+          as v(email text, name text, hash text, id text)
+        returning id, user_id`,
+    );
+    for (const r of rows) invitationIdByUser.set(r.user_id, r.id);
+  });
   // The invitations go into the outbox in the same transaction, so they are sent only if the
   // import commits.
   await queueEmails(
     tx,
-    created.map((t) => ({ to: t.email, subject: INVITATION_SUBJECT, text: invitationEmail(t.name, `${origin}/invitations/${t.token}`) })),
+    created.map((t) => ({ kind: "trainee_invitation" as const, recipientId: t.id, invitationId: invitationIdByUser.get(t.id)!, link: `${origin}/invitations/${t.token}` })),
   );
 
   await insertBatched(plan.traineeUpdates, (batch) =>

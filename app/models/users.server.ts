@@ -10,7 +10,7 @@ import { hashPassword } from "~/passwords.server";
 import type { FieldErrors } from "~/utils/forms";
 
 import { UUID, type InviteStaffInput, type RegisterTraineeInput } from "./accounts.schema";
-import { ROLE_LABELS, type Role } from "./domain";
+import type { Role } from "./domain";
 import { queueEmail } from "./outbox.server";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -102,11 +102,9 @@ export async function inviteStaff(
         fieldErrors: { email: "An invitation to this email address is already waiting to be accepted" },
       };
     }
-    let trustName = "";
     if (trustId) {
-      const [trust] = await tx.select({ name: trusts.name }).from(trusts).where(eq(trusts.id, trustId));
+      const [trust] = await tx.select({ id: trusts.id }).from(trusts).where(eq(trusts.id, trustId));
       if (!trust) return { ok: false as const, status: 400 as const, fieldErrors: { trustId: "Select the trust this person works for" } };
-      trustName = trust.name;
     }
     const token = randomBytes(32).toString("base64url");
     const [invitation] = await tx
@@ -123,19 +121,7 @@ export async function inviteStaff(
       })
       .returning({ id: invitations.id });
     const link = `${options.baseUrl}/invitations/${token}`;
-    await queueEmail(tx, {
-      to: input.email,
-      subject: "You have been invited to Invitational",
-      text: [
-        `Dear ${input.name},`,
-        "",
-        `You have been invited to join Invitational as ${ROLE_LABELS[input.role].toLowerCase()}${trustName ? ` at ${trustName}` : ""}.`,
-        "",
-        `Set your password within 7 days: ${link}`,
-        "",
-        "The link works once. If you were not expecting this, you can ignore this email.",
-      ].join("\n"),
-    });
+    await queueEmail(tx, { kind: "staff_invitation", toAddress: input.email, invitationId: invitation!.id, link });
     return { ok: true as const, link, invitationId: invitation!.id };
   });
 }

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 
-import { openDatabase, queryRows, setDatabase, type Database, type Db } from "../../db/client";
+import { openDatabase, PGLITE_OPTIONS, queryRows, setDatabase, type Database, type Db } from "../../db/client";
 
 export interface TestDatabase {
   database: Database;
@@ -41,7 +41,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     };
   }
   const template = readFileSync(inject("pgliteTemplate"));
-  const pglite = await PGlite.create({ loadDataDir: new Blob([template]) });
+  const pglite = await PGlite.create({ ...PGLITE_OPTIONS, loadDataDir: new Blob([template]) });
   const database = await openDatabase({ pglite });
   return { database, db: database.db, url: null, dispose: () => database.close() };
 }

@@ -82,3 +82,64 @@ export async function makeOpportunity(
   if (status !== "draft") await db.update(opportunities).set({ status, publishedAt: new Date() }).where(eq(opportunities.id, result.id));
   return result.id;
 }
+
+import { applicationEvents, applications } from "../../db/schema";
+import type { ApplicationStatus } from "../../app/models/domain";
+
+/**
+ * An application of the trainee's with one event in its history, on a new opportunity with
+ * the given title at a new trust: what a notification or an e-mail about an application hangs on.
+ */
+export async function makeApplicationEvent(
+  db: Db,
+  input: { traineeId: string; title?: string; toStatus?: ApplicationStatus; actorId?: string | null; reason?: string | null },
+) {
+  const trust = await makeTrust(db);
+  const opportunityId = await makeOpportunity(db, trust.id, input.title ? { title: input.title } : {});
+  const toStatus = input.toStatus ?? "approved";
+  const [app] = await db
+    .insert(applications)
+    .values({ opportunityId, traineeId: input.traineeId, statement: "I would like to learn how the board works.", status: toStatus })
+    .returning({ id: applications.id });
+  const [event] = await db
+    .insert(applicationEvents)
+    .values({ applicationId: app!.id, actorId: input.actorId ?? null, fromStatus: null, toStatus, reason: input.reason ?? null })
+    .returning({ id: applicationEvents.id });
+  return { trustId: trust.id, opportunityId, applicationId: app!.id, eventId: event!.id };
+}
+
+import { notifications } from "../../db/schema";
+
+/**
+ * Notifications for the user a minute apart from `start` (the last one newest), each about an
+ * approved application for an opportunity with the given title, so each is worded
+ * "Approved: <title>". Titles in `read` are read already. Returns the ids by title.
+ */
+export async function makeNotifications(
+  db: Db,
+  userId: string,
+  titles: string[],
+  options: { read?: string[]; traineeId?: string; start?: Date } = {},
+) {
+  const start = (options.start ?? new Date(Date.UTC(2027, 0, 1, 9, 0))).getTime();
+  const traineeId = options.traineeId ?? (await makeTrainee(db)).id;
+  const ids: Record<string, string> = {};
+  for (const [i, title] of titles.entries()) {
+    const e = await makeApplicationEvent(db, { traineeId, title });
+    const [row] = await db
+      .insert(notifications)
+      .values({
+        userId,
+        kind: "application_event",
+        applicationId: e.applicationId,
+        eventId: e.eventId,
+        createdAt: new Date(start + i * 60_000),
+        readAt: options.read?.includes(title) ? new Date(start + i * 60_000 + 1000) : null,
+      })
+      .returning({ id: notifications.id });
+    ids[title] = row!.id;
+  }
+  return ids;
+}
+
+export const approvedTitle = (title: string) => `Approved: ${title}`;

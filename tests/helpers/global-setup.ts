@@ -8,7 +8,7 @@ import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 
-import { openDatabase } from "../../db/client";
+import { openDatabase, PGLITE_OPTIONS } from "../../db/client";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -37,7 +37,7 @@ export default async function setup(project: TestProject) {
     project.provide("postgresTemplate", POSTGRES_TEMPLATE_DB);
     project.provide("pgliteTemplate", "");
   } else {
-    const pglite = new PGlite();
+    const pglite = new PGlite(PGLITE_OPTIONS);
     const database = await openDatabase({ pglite });
     await database.migrate();
     const dump = await pglite.dumpDataDir("none");

@@ -13,6 +13,7 @@ import { acceptInvitation, changePassword, findInvitation, INVITATION_MESSAGES, 
 import { emailOutbox, invitations, loginAttempts, sessions, traineeProfiles, users } from "@db/schema";
 
 import { useTestDatabase } from "../helpers/db";
+import { composedOutbox } from "../helpers/emails";
 import { makeTrainee, makeTrust, makeUser, TEST_PASSWORD } from "../helpers/factories";
 
 const t = useTestDatabase();
@@ -211,9 +212,10 @@ describe("staff invitations", () => {
     const { token, link } = await invite();
     const [row] = await t.db.select().from(invitations);
     expect(row!.tokenHash).not.toContain(token);
-    const [mail] = await t.db.select().from(emailOutbox);
-    expect(mail!.toAddress).toBe("sam@example.nhs.uk");
-    expect(mail!.textBody).toContain(link);
+    const [mail] = await composedOutbox(t.db);
+    expect(mail!.row).toMatchObject({ kind: "staff_invitation", toAddress: "sam@example.nhs.uk" });
+    expect(mail!.email).toMatchObject({ to: "sam@example.nhs.uk", subject: "You have been invited to Invitational" });
+    expect(mail!.email!.text).toContain(link);
   });
 
   it("creates the staff account at the invited trust, once", async () => {

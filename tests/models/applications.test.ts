@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { applicationEvents, applications, emailOutbox, notifications } from "@db/schema";
@@ -9,6 +9,8 @@ import {
   listApprovalQueue,
   transitionApplication,
 } from "~/models/applications.server";
+
+import { listNotifications } from "~/models/notifications.server";
 
 import { useTestDatabase, usingPostgres } from "../helpers/db";
 import { makeOpportunity, makePlacement, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
@@ -78,6 +80,22 @@ describe("applying", () => {
 });
 
 describe("transitions", () => {
+  it("a lead's 'New application' notification is read once the lead has decided the application (acting reads it)", async () => {
+    const { opportunityId, lead, dme } = await setting();
+    const other = await makeUser(t.db, { role: "trust_lead", trustId: (await makeTrust(t.db)).id });
+    const { applicationId } = await applied(opportunityId);
+    const unread = async (userId: string) =>
+      (await t.db.select().from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))).length;
+    expect(await unread(lead.id)).toBe(1);
+    await transitionApplication(t.db, asActor(lead), applicationId, "offer", { today });
+    expect(await unread(lead.id)).toBe(0);
+    // The DME's notification waits until the DME acts; nobody else's changes.
+    expect(await unread(dme.id)).toBe(1);
+    await transitionApplication(t.db, asActor(dme), applicationId, "approve", { today });
+    expect(await unread(dme.id)).toBe(0);
+    expect(await unread(other.id)).toBe(0);
+  });
+
   it("goes submitted → offered → approved → completed with an event for each", async () => {
     const { opportunityId, lead, dme } = await setting();
     const { applicationId } = await applied(opportunityId);
@@ -179,11 +197,9 @@ describe("transitions", () => {
     expect(result).toMatchObject({ ok: true, promoted: newcomer.applicationId });
     const events = await eventsOf(newcomer.applicationId);
     expect(events.at(-1)).toMatchObject({ fromStatus: "waitlisted", toStatus: "offered", actorId: null });
-    const told = await t.db
-      .select({ title: notifications.title })
-      .from(notifications)
-      .where(and(eq(notifications.userId, newcomer.trainee.id), eq(notifications.applicationId, newcomer.applicationId)));
+    const told = await listNotifications(t.db, newcomer.trainee.id);
     expect(told.map((n) => n.title)).toContain("Offered, waiting for approval: Shadow the Chief Medical Officer");
+    expect(told.find((n) => n.title.startsWith("Offered"))!.body).toContain("A seat came free");
   });
 
   it("puts offered applications in the DME's queue with a warning when the trainee is placed elsewhere", async () => {

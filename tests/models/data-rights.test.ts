@@ -20,10 +20,12 @@ import {
 import { getOrCreateCalendarToken } from "~/models/calendar.server";
 import { applyForOpportunity, transitionApplication } from "~/models/applications.server";
 import { CLOSED_NAME, CLOSURE_REASON, closeTraineeAccount, exportTraineeData, WRONG_PASSWORD } from "~/models/data-rights.server";
+import { listNotifications } from "~/models/notifications.server";
 import { hashToken } from "~/models/users.server";
 import { createUserSession } from "~/auth.server";
 
 import { useTestDatabase } from "../helpers/db";
+import { composedOutbox } from "../helpers/emails";
 import { makeOpportunity, makePlacement, makeTrainee, makeTrust, makeUser, TEST_PASSWORD } from "../helpers/factories";
 
 const t = useTestDatabase();
@@ -166,11 +168,21 @@ describe("closing an account", () => {
     // The freed seat went to the waiting list, with the notification that says so.
     const [promoted] = await t.db.select().from(applications).where(eq(applications.id, theirWait));
     expect(promoted?.status).toBe("offered");
-    const theirNotes = await t.db.select({ title: notifications.title }).from(notifications).where(eq(notifications.userId, them.id));
+    const theirNotes = await listNotifications(t.db, them.id);
     expect(theirNotes.map((n) => n.title)).toContain("Offered, waiting for approval: Shadow the Chief Executive");
     // The trust was told of the withdrawals, with the reason.
-    const leadNotes = await t.db.select({ body: notifications.body }).from(notifications).where(eq(notifications.userId, w.lead.id));
+    const leadNotes = await listNotifications(t.db, w.lead.id);
     expect(leadNotes.some((n) => n.body.includes(CLOSURE_REASON))).toBe(true);
+
+    // Closing an account leaves the trainee's name in nobody else's notifications or queued e-mails:
+    // both are facts worded when shown or sent, and by then the name is gone.
+    const staffNotes = [...leadNotes, ...(await listNotifications(t.db, w.dme.id))];
+    expect(staffNotes.some((n) => n.title.startsWith("New application"))).toBe(true);
+    const queued = (await composedOutbox(t.db)).filter((m) => m.email);
+    expect(queued.some((m) => m.email!.to === w.lead.email)).toBe(true);
+    const everythingSaid = JSON.stringify({ staffNotes, queued: queued.map((m) => m.email) });
+    for (const personal of [me.name, me.email, me.profile.gmcNumber!]) expect(everythingSaid, personal).not.toContain(personal);
+    expect(everythingSaid).toContain("A trainee (whose account is now closed) has withdrawn");
 
     // No personal data left in the trainee's rows.
     const [user] = await t.db.select().from(users).where(eq(users.id, me.id));
@@ -205,7 +217,7 @@ describe("closing an account", () => {
     expect(await t.db.select().from(notifications).where(eq(notifications.userId, me.id))).toHaveLength(0);
     expect(await t.db.select().from(loginAttempts).where(eq(loginAttempts.email, me.email))).toHaveLength(0);
     expect(await t.db.select().from(invitations).where(eq(invitations.email, me.email))).toHaveLength(0);
-    expect(await t.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, me.email))).toHaveLength(0);
+    expect(await t.db.select().from(emailOutbox).where(eq(emailOutbox.recipientId, me.id))).toHaveLength(0);
 
     // The other trainee is untouched.
     const [theirRow] = await t.db.select().from(users).where(eq(users.id, them.id));

@@ -7,7 +7,7 @@ import { countUnread, createNotifications, markNotificationsRead } from "~/model
 import { listTraineePlacements } from "~/models/homes.server";
 
 import { useTestDatabase, usingPostgres } from "../helpers/db";
-import { makePlacement, makeTrainee, makeTrust } from "../helpers/factories";
+import { makeApplicationEvent, makePlacement, makeTrainee, makeTrust } from "../helpers/factories";
 
 describe("statements sent to PostgreSQL", () => {
   it("asks postgres.js for a named (prepared) statement whatever drizzle passes", async () => {
@@ -32,10 +32,12 @@ describe("queries prepared once per database", () => {
     const a = await makeTrainee(t.db);
     const b = await makeTrainee(t.db);
     expect(await countUnread(t.db, a.id)).toBe(0);
+    const e = await makeApplicationEvent(t.db, { traineeId: a.id });
+    const about = { kind: "application_event" as const, applicationId: e.applicationId, eventId: e.eventId, actorId: null };
     await createNotifications(t.db, [
-      { userId: a.id, title: "One", body: "x" },
-      { userId: a.id, title: "Two", body: "x" },
-      { userId: b.id, title: "Three", body: "x" },
+      { userId: a.id, ...about },
+      { userId: a.id, ...about },
+      { userId: b.id, ...about },
     ]);
     expect(await countUnread(t.db, a.id)).toBe(2);
     expect(await countUnread(t.db, b.id)).toBe(1);

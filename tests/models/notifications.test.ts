@@ -16,7 +16,7 @@ import {
 } from "~/models/notifications.server";
 
 import { useTestDatabase } from "../helpers/db";
-import { makeTrainee, makeUser } from "../helpers/factories";
+import { approvedTitle, makeApplicationEvent, makeNotifications, makeTrainee, makeUser } from "../helpers/factories";
 
 const t = useTestDatabase();
 
@@ -26,32 +26,20 @@ async function twoPeople() {
   return { priya: priya.id, admin: admin.id };
 }
 
-/** Notifications a minute apart, the last one newest. */
-async function notify(userId: string, titles: string[], read: string[] = []) {
-  const start = Date.UTC(2027, 0, 1, 9, 0);
-  const rows = await t.db
-    .insert(notifications)
-    .values(
-      titles.map((title, i) => ({
-        userId,
-        title,
-        body: `About ${title}`,
-        createdAt: new Date(start + i * 60_000),
-        readAt: read.includes(title) ? new Date(start + i * 60_000 + 1000) : null,
-      })),
-    )
-    .returning({ id: notifications.id, title: notifications.title });
-  return Object.fromEntries(rows.map((r) => [r.title, r.id])) as Record<string, string>;
-}
+const notify = (userId: string, titles: string[], read: string[] = [], traineeId?: string) =>
+  makeNotifications(t.db, userId, titles, { read, traineeId });
+const approved = approvedTitle;
 
 describe("notifications", () => {
   it("are written in the caller's transaction and counted as unread for their owner only", async () => {
     const { priya, admin } = await twoPeople();
+    const e = await makeApplicationEvent(t.db, { traineeId: priya });
+    const about = { kind: "application_event" as const, applicationId: e.applicationId, eventId: e.eventId, actorId: null };
     await t.db.transaction(async (tx) => {
       await createNotifications(tx, [
-        { userId: priya, title: "Application received", body: "Your application was sent", link: "/trainee" },
-        { userId: priya, title: "Application approved", body: "Your DME approved it" },
-        { userId: admin, title: "New trust", body: "A trust was added" },
+        { userId: priya, ...about },
+        { userId: priya, ...about },
+        { userId: admin, ...about },
       ]);
     });
     await createNotifications(t.db, []);
@@ -62,9 +50,10 @@ describe("notifications", () => {
 
   it("are rolled back with the change they tell people about", async () => {
     const { priya } = await twoPeople();
+    const e = await makeApplicationEvent(t.db, { traineeId: priya });
     await expect(
       t.db.transaction(async (tx) => {
-        await createNotifications(tx, [{ userId: priya, title: "Approved", body: "Approved" }]);
+        await createNotifications(tx, [{ userId: priya, kind: "application_event", applicationId: e.applicationId, eventId: e.eventId, actorId: null }]);
         throw new Error("the transition failed");
       }),
     ).rejects.toThrow("the transition failed");
@@ -74,9 +63,9 @@ describe("notifications", () => {
   it("list the owner's own, newest first, read and unread, a page at a time", async () => {
     const { priya, admin } = await twoPeople();
     await notify(priya, ["first", "second", "third"], ["second"]);
-    await notify(admin, ["someone else's"]);
+    await notify(admin, ["someone else's"], [], priya);
     const list = await listNotifications(t.db, priya);
-    expect(list.map((n) => n.title)).toEqual(["third", "second", "first"]);
+    expect(list.map((n) => n.title)).toEqual(["third", "second", "first"].map(approved));
     expect(list.map((n) => n.readAt === null)).toEqual([true, false, true]);
     expect(await countNotifications(t.db, priya)).toEqual({ total: 3, unread: 2 });
   });
@@ -87,14 +76,14 @@ describe("notifications", () => {
     const first = await listNotifications(t.db, priya, 1);
     const second = await listNotifications(t.db, priya, 2);
     expect(first).toHaveLength(NOTIFICATIONS_PAGE_SIZE);
-    expect(first[0]!.title).toBe(`n${NOTIFICATIONS_PAGE_SIZE}`);
-    expect(second.map((n) => n.title)).toEqual(["n0"]);
+    expect(first[0]!.title).toBe(approved(`n${NOTIFICATIONS_PAGE_SIZE}`));
+    expect(second.map((n) => n.title)).toEqual([approved("n0")]);
   });
 
   it("mark one read only for its owner: another user's id changes nothing", async () => {
     const { priya, admin } = await twoPeople();
     const mine = await notify(priya, ["mine"]);
-    const theirs = await notify(admin, ["theirs"]);
+    const theirs = await notify(admin, ["theirs"], [], priya);
     expect(await markNotificationsRead(t.db, priya, theirs.theirs!)).toBe(0);
     expect(await countUnread(t.db, admin)).toBe(1);
     expect(await markNotificationsRead(t.db, priya, mine.mine!)).toBe(1);
@@ -109,7 +98,7 @@ describe("notifications", () => {
   it("mark all read for the owner only", async () => {
     const { priya, admin } = await twoPeople();
     await notify(priya, ["a", "b", "c"], ["a"]);
-    await notify(admin, ["theirs"]);
+    await notify(admin, ["theirs"], [], priya);
     expect(await markNotificationsRead(t.db, priya)).toBe(2);
     expect(await countUnread(t.db, priya)).toBe(0);
     expect(await countUnread(t.db, admin)).toBe(1);

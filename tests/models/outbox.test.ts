@@ -1,4 +1,5 @@
 // The outbox against a real SMTP server (smtp-server on loopback) and a real database.
+import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 
 import { asc, eq, sql } from "drizzle-orm";
@@ -11,12 +12,16 @@ import {
   processOutboxBatch,
   queueEmail,
   retryDelayMs,
+  type EmailFact,
+  type OutgoingEmail,
   type Sender,
 } from "~/models/outbox.server";
-import { openDatabase } from "@db/client";
-import { emailOutbox } from "@db/schema";
+import { hashToken } from "~/models/users.server";
+import { openDatabase, pingDatabase, queryRows, type DbOrTx } from "@db/client";
+import { emailOutbox, invitations, users } from "@db/schema";
 
 import { usingPostgres, useTestDatabase } from "../helpers/db";
+import { makeApplicationEvent, makeTrainee, makeUser } from "../helpers/factories";
 
 const t = useTestDatabase();
 
@@ -90,28 +95,41 @@ async function makeRetriesDue() {
   await t.db.update(emailOutbox).set({ nextAttemptAt: sql`now() - interval '1 second'` });
 }
 
-const email = (to: string) => ({ to, subject: "Your placement was approved", text: `Hello ${to}, welcome.` });
+/** An invitation to the address and its e-mail, queued as a fact like any other. */
+async function email(to: string, db: DbOrTx = t.db): Promise<EmailFact> {
+  const token = randomBytes(8).toString("hex");
+  const [invitation] = await db
+    .insert(invitations)
+    .values({ email: to, name: "Sam Example", role: "admin", tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 86_400_000) })
+    .returning({ id: invitations.id });
+  return { kind: "staff_invitation", toAddress: to, invitationId: invitation!.id, link: `http://localhost:3000/invitations/${token}` };
+}
+
+const SUBJECT = "You have been invited to Invitational";
 
 describe("the outbox worker with an SMTP server", () => {
   it("delivers a queued e-mail once and marks it sent", async () => {
-    await queueEmail(t.db, email("priya@example.nhs.uk"));
+    await queueEmail(t.db, await email("priya@example.nhs.uk"));
     const sender = smtpSender(mail.url);
 
-    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
-    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 0, sent: 0, retried: 0, failed: 0 });
+    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0, cancelled: 0 });
+    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0 });
 
     expect(mail.deliveries).toHaveLength(1);
     expect(mail.deliveries[0]!.to).toEqual(["priya@example.nhs.uk"]);
-    expect(mail.deliveries[0]!.raw).toMatch(/^Subject: Your placement was approved\r?$/m);
+    expect(mail.deliveries[0]!.raw).toMatch(/^Subject: You have been invited to Invitational\r?$/m);
     expect(mail.deliveries[0]!.raw).toMatch(/^From: Invitational <no-reply@invitational\.nhs\.uk>\r?$/m);
-    expect(mail.deliveries[0]!.raw).toContain("Hello priya@example.nhs.uk, welcome.");
+    expect(mail.deliveries[0]!.raw).toContain("Dear Sam Example,");
+    // Quoted-printable: soft line breaks ("=" at a line's end) joined again.
+    expect(mail.deliveries[0]!.raw.replace(/=\r?\n/g, "")).toMatch(/http:\/\/localhost:3000\/invitations\/[0-9a-f]{16}/);
     const [row] = await outboxRows();
-    expect(row).toMatchObject({ status: "sent", attempts: 1, lastError: null });
+    // The one-time link is kept only until the message has gone.
+    expect(row).toMatchObject({ status: "sent", attempts: 1, lastError: null, secret: null, leaseId: null });
     expect(row!.sentAt).toBeInstanceOf(Date);
   });
 
   it("retries later when the server refuses the first attempt, then delivers exactly once", async () => {
-    await queueEmail(t.db, email("sam@example.nhs.uk"));
+    await queueEmail(t.db, await email("sam@example.nhs.uk"));
     let refusals = 0;
     mail.refuse = () => (refusals++ === 0 ? smtpError("try later", 451) : null);
     const sender = smtpSender(mail.url);
@@ -136,7 +154,7 @@ describe("the outbox worker with an SMTP server", () => {
   });
 
   it("keeps addresses the server quotes out of last_error", async () => {
-    await queueEmail(t.db, email("jo.bloggs@example.nhs.uk"));
+    await queueEmail(t.db, await email("jo.bloggs@example.nhs.uk"));
     mail.refuse = (to) => smtpError(`mailbox <${to[0]}> is full`, 452);
     await processOutboxBatch(t.db, smtpSender(mail.url));
     const [row] = await outboxRows();
@@ -145,7 +163,7 @@ describe("the outbox worker with an SMTP server", () => {
   });
 
   it("gives up after the maximum number of attempts", async () => {
-    await queueEmail(t.db, email("gone@example.nhs.uk"));
+    await queueEmail(t.db, await email("gone@example.nhs.uk"));
     mail.refuse = () => smtpError("no such mailbox", 550);
     const sender = smtpSender(mail.url);
 
@@ -166,7 +184,7 @@ describe("the outbox worker with an SMTP server", () => {
   it("sends each message exactly once with two workers running at the same time", async () => {
     const addresses = Array.from({ length: 30 }, (_, i) => `trainee${i}@example.nhs.uk`);
     await t.db.transaction(async (tx) => {
-      for (const to of addresses) await queueEmail(tx, email(to));
+      for (const to of addresses) await queueEmail(tx, await email(to, tx));
     });
 
     // On PostgreSQL each worker has its own pool, as two processes would.
@@ -219,7 +237,7 @@ describe("the outbox worker with an SMTP server", () => {
     const delivered = new Promise<Delivery>((resolve) => (mail.nextDelivery = resolve));
     const worker = startOutboxWorker(t.db, { sender: smtpSender(mail.url), intervalMs: 20 });
     try {
-      await queueEmail(t.db, email("lee@example.nhs.uk"));
+      await queueEmail(t.db, await email("lee@example.nhs.uk"));
       expect((await delivered).to).toEqual(["lee@example.nhs.uk"]);
     } finally {
       // stop() waits for the batch in flight, so its row is committed afterwards.
@@ -234,19 +252,20 @@ describe("the outbox worker with an SMTP server", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     // The database fails once (as a lost connection would), then works.
     let calls = 0;
-    const flaky = {
-      transaction: (...args: Parameters<typeof t.db.transaction>) =>
-        calls++ === 0 ? Promise.reject(new Error("lost while reading kim@example.nhs.uk")) : t.db.transaction(...args),
-    } as unknown as typeof t.db;
-    await queueEmail(t.db, email("kim@example.nhs.uk"));
+    const flaky = new Proxy(t.db, {
+      get(target, property, receiver) {
+        if (property === "execute" && calls++ === 0) return () => Promise.reject(new Error("lost while reading kim@example.nhs.uk, params: x"));
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await queueEmail(t.db, await email("kim@example.nhs.uk"));
     const delivered = new Promise<Delivery>((resolve) => (mail.nextDelivery = resolve));
     const worker = startOutboxWorker(flaky, { sender: smtpSender(mail.url), intervalMs: 20 });
     try {
       expect((await delivered).to).toEqual(["kim@example.nhs.uk"]);
       await worker.stop();
-      expect(errors.mock.calls.map((args) => args.join(" "))).toEqual([
-        "Outbox worker: poll failed: lost while reading k***@example.nhs.uk",
-      ]);
+      expect(errors.mock.calls.map((args) => args.join(" "))).toEqual(["Error in outbox worker: Error"]);
     } finally {
       await worker.stop();
       errors.mockRestore();
@@ -255,16 +274,106 @@ describe("the outbox worker with an SMTP server", () => {
   });
 });
 
+/** A sender that waits, mid-send, until released: a mail server taking its time. */
+function stalledSender() {
+  let release!: () => void;
+  let arrived!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const sending = new Promise<void>((resolve) => (arrived = resolve));
+  const sent: string[] = [];
+  const sender: Sender = {
+    async send(message) {
+      arrived();
+      await released;
+      sent.push(message.to);
+    },
+  };
+  return { sender, sending, release, sent };
+}
+
+describe("a slow mail server", () => {
+  it("does not freeze the app: no transaction or row lock is held while a message is being sent", async () => {
+    await queueEmail(t.db, await email("slow@example.nhs.uk"));
+    const stalled = stalledSender();
+    const batch = processOutboxBatch(t.db, stalled.sender);
+    await stalled.sending;
+    // On PGlite an open transaction would make this wait for the mail server; on PostgreSQL a held
+    // row lock would make NOWAIT fail at once.
+    await pingDatabase(t.db);
+    const locked = await queryRows<{ id: number }>(t.db, sql`select id from email_outbox for update nowait`);
+    expect(locked).toHaveLength(1);
+    stalled.release();
+    expect(await batch).toMatchObject({ claimed: 1, sent: 1 });
+    expect(stalled.sent).toEqual(["slow@example.nhs.uk"]);
+  });
+
+  it("never sends a message twice: a second worker skips a message another is sending", async () => {
+    await queueEmail(t.db, await email("once@example.nhs.uk"));
+    const first = stalledSender();
+    const batch = processOutboxBatch(t.db, first.sender);
+    await first.sending;
+    const second = stalledSender();
+    second.release();
+    expect(await processOutboxBatch(t.db, second.sender)).toMatchObject({ claimed: 0, sent: 0 });
+    first.release();
+    await batch;
+    expect(await processOutboxBatch(t.db, second.sender)).toMatchObject({ claimed: 0 });
+    expect([...first.sent, ...second.sent]).toEqual(["once@example.nhs.uk"]);
+  });
+
+  it("sends again a message whose worker died mid-send, once its lease has run out", async () => {
+    await queueEmail(t.db, await email("orphan@example.nhs.uk"));
+    await t.db.update(emailOutbox).set({ leaseId: randomUUID(), leasedUntil: sql`now() + interval '5 minutes'`, attempts: 1 });
+    const sender = stalledSender();
+    sender.release();
+    expect(await processOutboxBatch(t.db, sender.sender)).toMatchObject({ claimed: 0 });
+    await t.db.update(emailOutbox).set({ leasedUntil: sql`now() - interval '1 second'` });
+    expect(await processOutboxBatch(t.db, sender.sender)).toMatchObject({ claimed: 1, sent: 1 });
+    expect((await outboxRows())[0]).toMatchObject({ status: "sent", attempts: 2 });
+  });
+});
+
+describe("messages worded when sent", () => {
+  it("are cancelled, not sent, when the recipient's account is disabled or closed before sending", async () => {
+    const trainee = await makeTrainee(t.db);
+    const e = await makeApplicationEvent(t.db, { traineeId: trainee.id, title: "Join the board" });
+    await queueEmail(t.db, { kind: "application_event", recipientId: trainee.id, applicationId: e.applicationId, eventId: e.eventId, audience: "trainee" });
+    await t.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, trainee.id));
+    const sender = stalledSender();
+    sender.release();
+    expect(await processOutboxBatch(t.db, sender.sender)).toMatchObject({ claimed: 1, sent: 0, cancelled: 1 });
+    expect(sender.sent).toEqual([]);
+    expect((await outboxRows())[0]).toMatchObject({ status: "cancelled" });
+  });
+
+  it("use the trainee's name as it is at sending, and a link on the public origin", async () => {
+    const trainee = await makeTrainee(t.db, { name: "Dr Ada Old" });
+    const lead = await makeUser(t.db, { role: "admin" });
+    const e = await makeApplicationEvent(t.db, { traineeId: trainee.id, title: "Join the board", toStatus: "submitted", actorId: trainee.id });
+    await queueEmail(t.db, { kind: "application_event", recipientId: lead.id, applicationId: e.applicationId, eventId: e.eventId, audience: "trust_lead" });
+    await t.db.update(users).set({ name: "Dr Ada New" }).where(eq(users.id, trainee.id));
+    const delivered: OutgoingEmail[] = [];
+    await processOutboxBatch(t.db, { send: async (m) => void delivered.push(m) }, { origin: "https://invitational.example.nhs.uk" });
+    expect(delivered).toEqual([
+      {
+        to: lead.email,
+        subject: "Invitational: New application: Join the board",
+        text: `Dr Ada New has applied for Join the board.\n\nSee it in Invitational: https://invitational.example.nhs.uk/applications/${e.applicationId}`,
+      },
+    ]);
+  });
+});
+
 describe("without a mail server", () => {
   it("logs the message with the address masked, never the address or the body", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     try {
-      await queueEmail(t.db, email("priya.patel@nhs.net"));
+      await queueEmail(t.db, await email("priya.patel@nhs.net"));
       expect(await processOutboxBatch(t.db, logSender())).toMatchObject({ sent: 1 });
       const lines = log.mock.calls.map((args) => args.map(String).join(" "));
-      expect(lines).toEqual(["Email to p***@nhs.net: Your placement was approved"]);
+      expect(lines).toEqual([`Email to p***@nhs.net: ${SUBJECT}`]);
       expect(lines.join("\n")).not.toContain("priya.patel");
-      expect(lines.join("\n")).not.toContain("welcome");
+      expect(lines.join("\n")).not.toContain("invitations/");
     } finally {
       log.mockRestore();
     }

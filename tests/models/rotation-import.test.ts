@@ -24,6 +24,8 @@ import * as importsPage from "~/routes/imports._index";
 import * as invalidCsv from "~/routes/imports.$id_.invalid[.]csv";
 
 import { callRoute, getRequest, sessionCookieFor } from "../helpers/context";
+
+import { composedOutbox } from "../helpers/emails";
 import { useTestDatabase } from "../helpers/db";
 import { makePlacement, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
 import { csvOf, importRow, TEST_ORIGIN, uploadRequest } from "../fixtures/rotation-import";
@@ -116,9 +118,9 @@ describe("confirm", () => {
     expect(invites).toHaveLength(2);
     expect(invites[0]).toMatchObject({ email: "ada.lovelace@example.nhs.uk", role: "trainee", userId: ada!.id, trustId: null, invitedBy: admin.id, usedAt: null });
     expect(invites[0]!.expiresAt.getTime() - invites[0]!.createdAt.getTime()).toBe(7 * 24 * 60 * 60 * 1000);
-    const emails = await t.db.select().from(emailOutbox).orderBy(asc(emailOutbox.toAddress));
-    expect(emails.map((e) => e.toAddress)).toEqual(["ada.lovelace@example.nhs.uk", "grace.hopper@example.nhs.uk"]);
-    expect(emails[0]!.textBody).toContain("Dear Ada Lovelace");
+    const emails = (await composedOutbox(t.db)).map((m) => m.email!).sort((a, b) => a.to.localeCompare(b.to));
+    expect(emails.map((e) => e.to)).toEqual(["ada.lovelace@example.nhs.uk", "grace.hopper@example.nhs.uk"]);
+    expect(emails[0]!.text).toContain("Dear Ada Lovelace");
 
     const [record] = await t.db.select().from(placementImports).where(eq(placementImports.id, id));
     expect(record).toMatchObject({ status: "confirmed", importedBy: admin.id, fileName: "rotations.csv", newTrainees: 2, newPlacements: 3, invalidRows: 1 });
@@ -131,9 +133,9 @@ describe("confirm", () => {
     const { admin } = await setup();
     const { id } = await preview(admin, csvOf([THREE_GOOD()[0]!]));
     await confirm(admin, id);
-    const [email] = await t.db.select().from(emailOutbox);
-    const token = /\/invitations\/([A-Za-z0-9_-]+)/.exec(email!.textBody)![1]!;
-    expect(email!.textBody).toContain(`${TEST_ORIGIN}/invitations/${token}`);
+    const email = (await composedOutbox(t.db))[0]!.email!;
+    const token = /\/invitations\/([A-Za-z0-9_-]+)/.exec(email.text)![1]!;
+    expect(email.text).toContain(`${TEST_ORIGIN}/invitations/${token}`);
     const [invite] = await t.db.select().from(invitations);
     expect(invite!.tokenHash).not.toContain(token);
     const accepted = await acceptInvitation(t.db, token, { name: "Dr Ada Lovelace", password: "a long unusual passphrase" });

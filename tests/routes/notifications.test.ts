@@ -16,7 +16,7 @@ import * as page from "~/routes/notifications";
 
 import { useTestDatabase } from "../helpers/db";
 import { callRoute, contextFor, formRequest, getRequest, sessionCookieFor } from "../helpers/context";
-import { makeTrainee, makeTrust, makeUser } from "../helpers/factories";
+import { approvedTitle, makeNotifications, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
 
 const t = useTestDatabase();
 
@@ -35,23 +35,10 @@ beforeEach(() => {
 });
 
 /** Notifications a minute apart, the last one newest; titles in `read` are read already. */
-async function notify(userId: string, titles: string[], options: { read?: string[]; link?: string } = {}) {
-  const start = Date.UTC(2027, 0, 1, 9, minutes);
+async function notify(userId: string, titles: string[], options: { read?: string[] } = {}) {
+  const start = new Date(Date.UTC(2027, 0, 1, 9, minutes));
   minutes += titles.length;
-  const rows = await t.db
-    .insert(notifications)
-    .values(
-      titles.map((title, i) => ({
-        userId,
-        title,
-        body: `About ${title}`,
-        link: options.link ?? null,
-        createdAt: new Date(start + i * 60_000),
-        readAt: options.read?.includes(title) ? new Date(start + i * 60_000 + 1000) : null,
-      })),
-    )
-    .returning({ id: notifications.id, title: notifications.title });
-  return Object.fromEntries(rows.map((r) => [r.title, r.id])) as Record<string, string>;
+  return makeNotifications(t.db, userId, titles, { ...options, start });
 }
 
 async function unreadOf(userId: string) {
@@ -84,20 +71,19 @@ describe("the notifications page", () => {
     expect(await res.json()).toMatchObject({ items: [], total: 0, unread: 0, page: 1, lastPage: 1 });
   });
 
-  it("lists only the user's own, newest first, with only internal links kept", async () => {
+  it("lists only the user's own, newest first, each linking to the application it is about", async () => {
     const me = await person();
     const other = await person("admin");
-    await notify(me.id, ["first", "second"], { read: ["first"], link: "/trainee" });
-    await notify(me.id, ["sneaky"], { link: "//evil.example/" });
+    await notify(me.id, ["first", "second"], { read: ["first"] });
     await notify(other.id, ["not mine"]);
     const res = await callRoute(t.db, page.loader, getRequest("/notifications", me.cookie));
     const data = (await res.json()) as Listing;
-    expect(data.items.map((n) => [n.title, n.href, n.readAt === null])).toEqual([
-      ["sneaky", null, true],
-      ["second", "/trainee", true],
-      ["first", "/trainee", false],
+    expect(data.items.map((n) => [n.title, n.readAt === null])).toEqual([
+      [approvedTitle("second"), true],
+      [approvedTitle("first"), false],
     ]);
-    expect(data).toMatchObject({ total: 3, unread: 2 });
+    for (const n of data.items) expect(n.href).toMatch(/^\/applications\/[0-9a-f-]{36}$/);
+    expect(data).toMatchObject({ total: 2, unread: 1 });
     expect(data.items[0]).not.toHaveProperty("link");
   });
 
@@ -106,7 +92,7 @@ describe("the notifications page", () => {
     await notify(me.id, Array.from({ length: NOTIFICATIONS_PAGE_SIZE + 1 }, (_, i) => `n${i}`));
     const second = (await (await callRoute(t.db, page.loader, getRequest("/notifications?page=2", me.cookie))).json()) as Listing;
     expect(second).toMatchObject({ page: 2, lastPage: 2 });
-    expect(second.items.map((n) => n.title)).toEqual(["n0"]);
+    expect(second.items.map((n) => n.title)).toEqual([approvedTitle("n0")]);
     const past = await callRoute(t.db, page.loader, getRequest("/notifications?page=9", me.cookie));
     expect(past.status).toBe(302);
     expect(past.headers.get("Location")).toBe("/notifications?page=2");
@@ -122,8 +108,8 @@ describe("marking notifications as read", () => {
     const res = await callRoute(t.db, page.action, formRequest("/notifications?page=1", { intent: "read", id: ids.a! }, me.cookie));
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toBe("/notifications?done=read");
-    const rows = await t.db.select().from(notifications).orderBy(notifications.title);
-    expect(rows.map((r) => [r.title, r.readAt !== null])).toEqual([["a", true], ["b", false]]);
+    const rows = await t.db.select().from(notifications);
+    expect(rows.map((r) => [r.id, r.readAt !== null]).sort()).toEqual([[ids.a!, true], [ids.b!, false]].sort());
   });
 
   it("accepts a second click on one already read", async () => {
@@ -217,21 +203,20 @@ const text = (html: string) => html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g,
 describe("the rendered page", () => {
   it("marks unread ones New and gives each a form whose button says what it marks", async () => {
     const me = await person();
-    const ids = await notify(me.id, ["Application approved", "Application sent"], { read: ["Application sent"], link: "/trainee" });
-    await notify(me.id, ["Odd link"], { link: "javascript:alert(1)" });
+    const ids = await notify(me.id, ["Board seat", "Shadowing"], { read: ["Shadowing"] });
+    await notify(me.id, ["QI project"]);
     const html = await renderPage("/notifications", me.cookie, { loader: page.loader, Component: page.default });
     expect(html).toContain("<h1>Notifications</h1>");
     expect(text(html)).toContain("You have 2 unread notifications.");
-    expect(text(html)).toContain("New Application approved");
-    expect(text(html)).not.toContain("New Application sent");
-    expect(html).toContain('href="/trainee"');
-    expect(html).not.toContain("javascript:");
-    expect(text(html)).toContain("Mark as read: Application approved");
-    expect(html).toMatch(/<span class="nhsuk-u-visually-hidden">: Application approved<\/span>/);
+    expect(text(html)).toContain("New Approved: Board seat");
+    expect(text(html)).not.toContain("New Approved: Shadowing");
+    expect(html).toMatch(/href="\/applications\/[0-9a-f-]{36}"/);
+    expect(text(html)).toContain("Mark as read: Approved: Board seat");
+    expect(html).toMatch(/<span class="nhsuk-u-visually-hidden">: Approved: Board seat<\/span>/);
     // One form per unread notification, plus mark all, each a plain POST back to this page.
     const forms = [...html.matchAll(/<form[^>]*method="post"[^>]*action="\/notifications"[^>]*>([\s\S]*?)<\/form>/g)];
     expect(forms).toHaveLength(3);
-    expect(forms.some((f) => f[1]!.includes(`name="id" value="${ids["Application approved"]}"`))).toBe(true);
+    expect(forms.some((f) => f[1]!.includes(`name="id" value="${ids["Board seat"]}"`))).toBe(true);
     expect(forms.some((f) => f[1]!.includes(`value="read-all"`) && text(f[1]!).includes("Mark all as read"))).toBe(true);
     expect(html).toMatch(/<time dateTime="2027-01-01T09:\d\d:00.000Z">1 January 2027 at 9:\d\dam<\/time>/);
   });

@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { openDatabase, setDatabase } from "@db/client";
+import { openDatabase, PGLITE_OPTIONS, setDatabase } from "@db/client";
 import { invitations, trusts, users } from "@db/schema";
 import { PGlite } from "@electric-sql/pglite";
 import * as adminTrust from "~/routes/admin.trusts.$id";
@@ -204,7 +204,7 @@ describe("invitation routes", () => {
 
 describe("health check", () => {
   it("answers 503 when the database does not answer", async () => {
-    const pglite = new PGlite();
+    const pglite = new PGlite(PGLITE_OPTIONS);
     const broken = await openDatabase({ pglite });
     await broken.close();
     setDatabase(broken);

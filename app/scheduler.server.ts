@@ -1,0 +1,108 @@
+// The one scheduler for timed work. Each job has a row in scheduled_jobs; a process runs a job
+// only after claiming that row with a lease in one UPDATE, so with two app processes a job runs
+// once, and a job that fell due while every process was down runs as soon as one starts.
+import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
+
+import type { Db } from "@db/client";
+import { scheduledJobs } from "@db/schema";
+
+import { logError } from "./utils/log.server";
+
+export interface ScheduledJob {
+  /** The job's key: unique across the service. */
+  name: string;
+  /** The next run after one that started at `from`. */
+  next(from: Date): Date;
+  /** Longer than a run can take: another process may take the job over after this. */
+  leaseMs: number;
+  run(db: Db, now: Date): Promise<void>;
+}
+
+/** Adds the jobs' rows, due at once, unless they are there already (kept across restarts). */
+export async function registerJobs(db: Db, jobs: readonly ScheduledJob[], now: Date = new Date()): Promise<void> {
+  if (!jobs.length) return;
+  await db
+    .insert(scheduledJobs)
+    .values(jobs.map((j) => ({ name: j.name, nextRunAt: now })))
+    .onConflictDoNothing({ target: scheduledJobs.name });
+}
+
+/** Claims the job if it is due and nobody holds it; true when this caller must run it. */
+export async function claimJob(db: Db, job: ScheduledJob, now: Date = new Date()): Promise<boolean> {
+  const claimed = await db
+    .update(scheduledJobs)
+    .set({ leasedUntil: new Date(now.getTime() + job.leaseMs), lastStartedAt: now, nextRunAt: job.next(now) })
+    .where(
+      and(
+        eq(scheduledJobs.name, job.name),
+        lte(scheduledJobs.nextRunAt, now),
+        or(isNull(scheduledJobs.leasedUntil), lt(scheduledJobs.leasedUntil, now)),
+      ),
+    )
+    .returning({ name: scheduledJobs.name });
+  return claimed.length > 0;
+}
+
+/** Runs every due job this process can claim, one after another. Returns the names it ran. */
+export async function runDueJobs(db: Db, jobs: readonly ScheduledJob[], now: () => Date = () => new Date()): Promise<string[]> {
+  const ran: string[] = [];
+  for (const job of jobs) {
+    const startedAt = now();
+    if (!(await claimJob(db, job, startedAt))) continue;
+    let failure: string | null = null;
+    try {
+      await job.run(db, startedAt);
+      ran.push(job.name);
+    } catch (error) {
+      failure = error instanceof Error ? error.constructor.name : "Error";
+      logError(error, { where: `job ${job.name}` });
+      // A failed run is tried again at the next tick, not a whole period later.
+    }
+    await db
+      .update(scheduledJobs)
+      .set({
+        leasedUntil: null,
+        lastFinishedAt: sql`clock_timestamp()`,
+        lastError: failure,
+        ...(failure ? { nextRunAt: new Date(startedAt.getTime() + 60_000) } : {}),
+      })
+      .where(eq(scheduledJobs.name, job.name));
+  }
+  return ran;
+}
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+/** Checks for due jobs every `tickMs` (at once on start). Ticks never overlap; the timer is unref'd. */
+export function startScheduler(db: Db, jobs: readonly ScheduledJob[], options: { tickMs?: number } = {}): Scheduler {
+  const tickMs = options.tickMs ?? 60_000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let registered = false;
+  const tick = async () => {
+    try {
+      if (!registered) {
+        await registerJobs(db, jobs);
+        registered = true;
+      }
+      await runDueJobs(db, jobs);
+    } catch (error) {
+      logError(error, { where: "scheduler" });
+    }
+    if (!stopped) {
+      timer = setTimeout(() => void (running = tick()), tickMs);
+      timer.unref();
+    }
+  };
+  running = tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
