@@ -46,7 +46,7 @@ export async function cleanUpPersonalData(db: Db, now: Date = new Date()): Promi
       .where(
         and(
           inArray(emailOutbox.status, ["sent", "failed", "cancelled"]),
-          lt(sql`coalesce(${emailOutbox.sentAt}, ${emailOutbox.createdAt})`, before(now, RETENTION_DAYS.outbox)),
+          sql`coalesce(${emailOutbox.sentAt}, ${emailOutbox.createdAt}) < ${before(now, RETENTION_DAYS.outbox).toISOString()}::timestamptz`,
         ),
       )
       .returning({ id: emailOutbox.id });
