@@ -146,6 +146,28 @@ describe("closing an account", () => {
     expect((await t.db.select().from(users).where(eq(users.id, me.id)))[0]?.disabledAt).toBeNull();
   });
 
+  it("closing an account leaves the trainee's name in nobody else's notifications or queued e-mails", async () => {
+    const w = await world();
+    const me = await w.trainee("Mine");
+    const seat = await me.apply(w.shadowing, "shadowing");
+    await transitionApplication(t.db, asActor(w.lead), seat, "offer", { today });
+    const before = JSON.stringify([...(await listNotifications(t.db, w.lead.id)), ...(await listNotifications(t.db, w.dme.id))]);
+    expect(before).toContain(me.name);
+
+    expect(await closeTraineeAccount(t.db, asActor(me), { password: TEST_PASSWORD, ip: "192.0.2.1", today })).toMatchObject({ ok: true });
+
+    // Both are facts worded when shown or sent, and by then the name is gone.
+    const staffNotes = [...(await listNotifications(t.db, w.lead.id)), ...(await listNotifications(t.db, w.dme.id))];
+    expect(staffNotes.some((n) => n.title.startsWith("New application"))).toBe(true);
+    const queued = (await composedOutbox(t.db)).filter((m) => m.row.status === "pending" && m.email);
+    expect(queued.some((m) => m.email!.to === w.lead.email)).toBe(true);
+    const everythingSaid = JSON.stringify({ staffNotes, queued: queued.map((m) => m.email) });
+    for (const personal of [me.name, me.email, me.profile.gmcNumber!]) expect(everythingSaid, personal).not.toContain(personal);
+    expect(everythingSaid).toContain("A trainee (whose account is now closed) has withdrawn");
+    // Nothing of theirs waits to be sent to them.
+    expect(await t.db.select().from(emailOutbox).where(eq(emailOutbox.recipientId, me.id))).toHaveLength(0);
+  });
+
   it("withdraws open applications so the waiting list moves, anonymises, keeps the counts and ends every session", async () => {
     const w = await world();
     const me = await w.trainee("Mine");
@@ -174,15 +196,6 @@ describe("closing an account", () => {
     const leadNotes = await listNotifications(t.db, w.lead.id);
     expect(leadNotes.some((n) => n.body.includes(CLOSURE_REASON))).toBe(true);
 
-    // Closing an account leaves the trainee's name in nobody else's notifications or queued e-mails:
-    // both are facts worded when shown or sent, and by then the name is gone.
-    const staffNotes = [...leadNotes, ...(await listNotifications(t.db, w.dme.id))];
-    expect(staffNotes.some((n) => n.title.startsWith("New application"))).toBe(true);
-    const queued = (await composedOutbox(t.db)).filter((m) => m.email);
-    expect(queued.some((m) => m.email!.to === w.lead.email)).toBe(true);
-    const everythingSaid = JSON.stringify({ staffNotes, queued: queued.map((m) => m.email) });
-    for (const personal of [me.name, me.email, me.profile.gmcNumber!]) expect(everythingSaid, personal).not.toContain(personal);
-    expect(everythingSaid).toContain("A trainee (whose account is now closed) has withdrawn");
 
     // No personal data left in the trainee's rows.
     const [user] = await t.db.select().from(users).where(eq(users.id, me.id));
