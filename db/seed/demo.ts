@@ -13,6 +13,7 @@ import { hashPassword } from "../../app/passwords.server";
 import type { Db } from "../client";
 import { trusts, users } from "../schema";
 import { createPlacement, createTrainee, createTrust, createUser } from "./factories";
+import { seedDemoApplications } from "./applications";
 import { seedDemoOpportunities } from "./opportunities";
 import { TRUST_SITES } from "./sites";
 
@@ -155,7 +156,7 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
 
     await createUser(tx, { email: `admin${DEMO_DOMAIN}`, name: "Alex Morgan", role: "admin", passwordHash });
     const lead = await createUser(tx, { email: `lead${DEMO_DOMAIN}`, name: "Sam Okafor", role: "trust_lead", trustId: rrk.id, passwordHash });
-    await createUser(tx, { email: `dme${DEMO_DOMAIN}`, name: "Dr Helen Shah", role: "dme", trustId: rrk.id, passwordHash });
+    const dme = await createUser(tx, { email: `dme${DEMO_DOMAIN}`, name: "Dr Helen Shah", role: "dme", trustId: rrk.id, passwordHash });
 
     const demoTrainee = await createTrainee(tx, {
       email: `trainee${DEMO_DOMAIN}`,
@@ -219,6 +220,11 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
     }
     // Savepoints inside this transaction: a refused demo opportunity leaves no half-seeded database.
     await seedDemoOpportunities(tx as unknown as Db, today, { id: lead.id, trustId: rrk.id });
+    await seedDemoApplications(tx as unknown as Db, today, {
+      lead: { id: lead.id, role: "trust_lead", trustId: rrk.id },
+      dme: { id: dme.id, role: "dme", trustId: rrk.id },
+      demoTraineeId: demoTrainee.id,
+    });
   });
   return true;
 }

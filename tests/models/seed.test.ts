@@ -1,8 +1,10 @@
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { hasDemoAccounts, readReferenceTrusts, seedDemoData } from "@db/seed/demo";
-import { placements, sites, trusts, users } from "@db/schema";
+import { applications, emailOutbox, opportunities, placements, sites, trusts, users } from "@db/schema";
+import { listApprovalQueue, listTraineeApplications } from "~/models/applications.server";
+import { countUnread } from "~/models/notifications.server";
 import { getDmeHome, getTraineeHome } from "~/models/homes.server";
 
 import { useTestDatabase } from "../helpers/db";
@@ -37,6 +39,25 @@ describe("demo data", () => {
     const dme = await getDmeHome(t.db, rrk!.id, today);
     expect(dme!.placedNow.length).toBeGreaterThanOrEqual(5);
     expect(dme!.startingNext.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("gives every role living work: applicants for the lead, placements for the DME, the trainee's own applications and notifications", async () => {
+    await seedDemoData(t.db, today);
+    const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
+    const person = async (email: string) => (await t.db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
+    const submitted = await t.db
+      .select({ n: count() })
+      .from(applications)
+      .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+      .where(and(eq(opportunities.trustId, rrk!.id), eq(applications.status, "submitted")));
+    expect(submitted[0]!.n).toBeGreaterThanOrEqual(5);
+    expect((await listApprovalQueue(t.db, rrk!.id)).length).toBeGreaterThanOrEqual(1);
+    const mine = await listTraineeApplications(t.db, await person("trainee@demo.test"));
+    expect(mine.map((a) => a.status).sort()).toEqual(["approved", "submitted"]);
+    expect(await countUnread(t.db, await person("lead@demo.test"))).toBeGreaterThanOrEqual(5);
+    expect(await countUnread(t.db, await person("trainee@demo.test"))).toBeGreaterThanOrEqual(3);
+    // No e-mail waits for the demo's made-up addresses.
+    expect(await t.db.select().from(emailOutbox).where(eq(emailOutbox.status, "pending"))).toHaveLength(0);
   });
 
   it("does nothing when the database already has users", async () => {
