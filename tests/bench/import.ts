@@ -22,7 +22,7 @@ import postgres from "postgres";
 import type { Db } from "../../db/client";
 import * as schema from "../../db/schema";
 import { emailOutbox, invitations, placements, sites, traineeProfiles, trusts, users } from "../../db/schema";
-import { confirmImport, createImportPreview, readRotationUpload, type Importer } from "../../app/models/rotation-import.server";
+import { CONFIRM_MESSAGES, confirmImport, createImportPreview, readRotationUpload, type Importer } from "../../app/models/rotation-import.server";
 import { GRADES, REGIONS, type Grade } from "../../app/models/domain";
 import { IMPORT_COLUMNS } from "../../app/models/rotation-import";
 
@@ -175,8 +175,11 @@ async function runImport(databaseUrl: string, file: string, adminId: string): Pr
       const confirmed = await step(`${round}: confirm (one transaction)`, () =>
         confirmImport(db, importer, preview.id, { origin: "https://invitational.example.nhs.uk" }),
       );
-      if (!confirmed.ok) throw new Error(`confirm refused: ${confirmed.message}`);
-      counts.push(confirmed.counts);
+      // The same file again changes nothing, so confirming it is refused (after the whole check).
+      if (!confirmed.ok && !(round === "same file again" && confirmed.message === CONFIRM_MESSAGES.nothing)) {
+        throw new Error(`confirm refused: ${confirmed.message}`);
+      }
+      counts.push(confirmed.ok ? confirmed.counts : confirmed.message);
     }
   } finally {
     await database.close();
