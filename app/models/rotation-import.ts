@@ -637,6 +637,8 @@ export function planImport(input: PlanInput): ImportPlan {
   for (const [gmcNumber, fileRows] of input.file.byGmc) {
     const existing = input.trainees.get(gmcNumber);
     let rows = fileRows;
+    const acceptedHere = new Set<number>();
+    const notDescribing = new Set<CheckedRow>();
 
     if (!existing) {
       // A new account: its e-mail address must be free, in the database and in the file.
@@ -656,9 +658,13 @@ export function planImport(input: PlanInput): ImportPlan {
       claimedEmails.set(email, rows[0]!.line);
     } else {
       // A row naming someone other than the account holder (a mistyped GMC number, say) would
-      // put another person's placement and details on this account: left out unless accepted.
-      // Left out first, so that the placements it would have replaced stay in the checks below.
-      const acceptedHere = new Set<number>();
+      // put another person's placement and details on this account: it writes nothing to the
+      // account unless the importer accepts it. One that matches a placement held exactly (as
+      // an earlier import accepted it) writes nothing anyway: it stays, unchanged, but does not
+      // describe the trainee. The others are left out first, so that the placements they would
+      // have replaced stay in the checks below.
+      const held = input.placements.get(existing.userId) ?? [];
+      const heldByKey = new Map(held.map((p) => [placementKey(p.trustId, p.startsOn), p]));
       rows = rows.filter((row) => {
         const mismatch = identityMismatch(gmcNumber, existing, row, { showAccountEmail: !dme });
         if (!mismatch) return true;
@@ -666,12 +672,16 @@ export function planImport(input: PlanInput): ImportPlan {
           acceptedHere.add(row.line);
           return true;
         }
+        const match = heldByKey.get(placementKey(row.trust.id, row.startsOn));
+        if (match && samePlacement(match, valuesOf(row))) {
+          notDescribing.add(row);
+          return true;
+        }
         refuse(row, mismatch);
         return false;
       });
       // Against the placements already held: those the file does not replace must not overlap.
       // Refusing a row brings back the placement it would have replaced, so repeat until stable.
-      const held = input.placements.get(existing.userId) ?? [];
       for (let changed = true; changed; ) {
         changed = false;
         const replaced = new Set(rows.map((r) => placementKey(r.trust.id, r.startsOn)));
@@ -714,7 +724,9 @@ export function planImport(input: PlanInput): ImportPlan {
     // Training details come from the row that describes the trainee now; a blank specialty or
     // programme keeps what is held. A DME's rows describe the trainee only as their current placement.
     const held = input.placements.get(existing.userId) ?? [];
-    const now = dme ? currentPlacementRow(rows, held, input.today) : currentRow(rows, input.today);
+    const describing = rows.filter((r) => !notDescribing.has(r));
+    const candidate = dme ? currentPlacementRow(rows, held, input.today) : describing.length ? currentRow(describing, input.today) : null;
+    const now = candidate && !notDescribing.has(candidate) ? candidate : null;
     if (now) {
       const before: TrainingDetails = { grade: existing.grade, specialty: existing.specialty, programme: existing.programme, ltft: existing.ltft };
       const after: TrainingDetails = {

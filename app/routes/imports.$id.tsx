@@ -147,13 +147,14 @@ function placementOf(row: { trust: string; startsOn: string; endsOn: string }) {
 function RowsToCheck({ data, tickable, ticked }: { data: ImportData; tickable: boolean; ticked: number[] }) {
   if (!data.rowsToCheck) return null;
   const preview = data.status === "preview";
-  const rows = data.toCheck as RowToCheck[];
+  const rows: RowToCheck[] = data.toCheck;
+  const one = data.rowsToCheck === 1;
   return (
     <div id="rows-to-check">
       <h2>{preview ? "Rows to check" : "Rows left out"}</h2>
       <p>
-        The GMC number on {data.rowsToCheck === 1 ? "this row belongs" : "these rows belongs"} to an account with another name
-        or email address. It may be a mistyped GMC number, or the same doctor under another name or address.
+        The GMC number on {one ? "this row" : "these rows"} belongs to an account with another name or email address. It
+        may be a mistyped GMC number, or the same doctor under another name or address.
       </p>
       {preview ? (
         <p>
@@ -161,7 +162,7 @@ function RowsToCheck({ data, tickable, ticked }: { data: ImportData; tickable: b
           and their account keeps its name and email address. A row you do not tick is left out.
         </p>
       ) : (
-        <p>These rows were not accepted as the account holder's, so they were not imported.</p>
+        <p>{one ? "It was" : "They were"} not accepted as the account holder's, so {one ? "it was" : "they were"} not imported.</p>
       )}
       <FirstOf shown={rows.length} total={data.rowsToCheck} what="rows to check" />
       {tickable ? (
@@ -178,7 +179,13 @@ function RowsToCheck({ data, tickable, ticked }: { data: ImportData; tickable: b
               id={`accept-${r.line}`}
               value={String(r.line)}
               defaultChecked={ticked.includes(r.line)}
-              hint={`${r.reason}. This row's placement: ${placementOf(r)}.`}
+              hint={
+                <>
+                  {r.reason}.
+                  <br />
+                  Placement: {placementOf(r)}.
+                </>
+              }
             >
               Import line {r.line} for {holderOf(r)} (GMC {r.gmcNumber})
             </Checkboxes.Item>
@@ -314,9 +321,8 @@ export default function ImportPage() {
           <RowsToCheck data={data} tickable ticked={actionData?.accepted ?? []} />
           <h2>Confirm the import</h2>
           <p>
-            Confirming saves every valid row in one go
-            {data.rowsToCheck ? ", and each row to check that you ticked," : ""}
-            {data.newTrainees ? " and sends each new trainee an email inviting them to set a password" : ""}.
+            Confirming saves every valid row{data.rowsToCheck ? " and each row to check that you ticked" : ""} in one go
+            {data.newTrainees ? ", and sends each new trainee an email inviting them to set a password" : ""}.
           </p>
           <div className="app-actions">
             <Button type="submit" name="intent" value="confirm" disabled={busy}>

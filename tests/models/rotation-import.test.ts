@@ -533,6 +533,11 @@ describe("rows whose name or email address is not the account holder's", () => {
     expect(after.placement).toMatchObject({ specialty: "Cardiology", siteId: rrk.sites[0]!.id, importId: id });
     expect(after.user).toMatchObject({ name: "Dr Priya Patel", email: "priya.patel@example.nhs.uk" });
     expect(await getImport(t.db, admin, id)).toMatchObject({ status: "confirmed", rowsToCheck: 0, invalidRows: 0 });
+
+    // The same file again: the accepted row is held as it says, so nothing is asked or imported.
+    const again = await preview(admin, csvOf([CHIDI()]), "rotations.csv", NOW);
+    expect(again.counts).toMatchObject({ unchangedRows: 1, invalidRows: 0 });
+    expect(await getImport(t.db, admin, again.id, { now: NOW })).toMatchObject({ rowsToCheck: 0, nothingToImport: true });
   });
 
   it("takes the ticks from the confirm form, line by line", async () => {

@@ -313,6 +313,17 @@ describe("the plan against the database", () => {
     expect(partly.acceptedLines).toEqual([row.line]);
   });
 
+  it("does not ask again about a row naming someone else that is held exactly as it says, but does not let it describe the trainee", () => {
+    // Accepted by an earlier import: the placement is held as the row says.
+    const row = raw({ Forenames: "Chidi", Surname: "Okafor", Email: "chidi@example.nhs.uk" });
+    const result = plan([row], [existingPlacement()], new Map(), { trainee: { ...trainee, grade: "FY1" } });
+    expect(result.errors.size).toBe(0);
+    expect(result.counts).toMatchObject({ unchangedRows: 1, updatedTrainees: 0, invalidRows: 0 });
+    // Changed in the file since: asked again.
+    const changed = raw({ Forenames: "Chidi", Surname: "Okafor", Email: "chidi@example.nhs.uk", "Date To": "2027-03-01" });
+    expect(plan([changed], [existingPlacement()]).errors.get(changed.line)).toEqual([expect.objectContaining({ code: "identity_mismatch" })]);
+  });
+
   it("says which of the name and the email address differs, and hides the account's address from a DME", () => {
     const account = { name: "Dr Priya Patel", email: "trainee@demo.test" };
     const admin = { showAccountEmail: true };
