@@ -162,7 +162,13 @@ function RowsToCheck({ data, tickable, ticked }: { data: ImportData; tickable: b
           and their account keeps its name and email address. A row you do not tick is left out.
         </p>
       ) : (
-        <p>{one ? "It was" : "They were"} not accepted as the account holder's, so {one ? "it was" : "they were"} not imported.</p>
+        <p>
+          {one ? "It was" : "They were"} not accepted as the account holder's, so {one ? "it was" : "they were"} not imported.{" "}
+          <a href={`/imports/${data.id}/invalid.csv`} download>
+            Download the rows not imported (CSV)
+          </a>
+          , correct them and upload them again.
+        </p>
       )}
       <FirstOf shown={rows.length} total={data.rowsToCheck} what="rows to check" />
       {tickable ? (

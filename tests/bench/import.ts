@@ -228,9 +228,10 @@ async function main() {
     for (let i = 0; i < firstLines.length; i += 1000) {
       const batch = firstLines.slice(i, i + 1000).map((line) => {
         const cells = line.split(",");
-        return { id: randomUUID(), gmc: cells[0]!, email: cells[3]!, ods: cells[7]!, shorter: rand() < 0.5 };
+        return { id: randomUUID(), gmc: cells[0]!, name: `Dr ${cells[1]} ${cells[2]}`, email: cells[3]!, ods: cells[7]!, shorter: rand() < 0.5 };
       });
-      await db.insert(users).values(batch.map((b) => ({ id: b.id, email: b.email, name: `Dr ${b.gmc}`, role: "trainee" as const })));
+      // Held under the file's own names: a row naming someone else would be a row to check.
+      await db.insert(users).values(batch.map((b) => ({ id: b.id, email: b.email, name: b.name, role: "trainee" as const })));
       await db.insert(traineeProfiles).values(batch.map((b) => ({ userId: b.id, gmcNumber: b.gmc, grade: "FY1" as const })));
       await db.insert(placements).values(
         batch.map((b) => ({
