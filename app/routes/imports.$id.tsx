@@ -95,11 +95,11 @@ function Counts({ data }: { data: ImportData }) {
   );
 }
 
-function FirstOf({ shown, total, what }: { shown: number; total: number; what: string }) {
+function FirstOf({ shown, total, what, order = "GMC number order" }: { shown: number; total: number; what: string; order?: string }) {
   if (total <= shown) return null;
   return (
     <p>
-      The first {count(shown)} of {count(total)} {what} are shown, in GMC number order.
+      The first {count(shown)} of {count(total)} {what} are shown, in {order}.
     </p>
   );
 }
@@ -170,7 +170,7 @@ function RowsToCheck({ data, tickable, ticked }: { data: ImportData; tickable: b
           , correct them and upload them again.
         </p>
       )}
-      <FirstOf shown={rows.length} total={data.rowsToCheck} what="rows to check" />
+      <FirstOf shown={rows.length} total={data.rowsToCheck} what={preview ? "rows to check" : "rows left out"} order="the file's order" />
       {tickable ? (
         <Checkboxes
           name="accept"
