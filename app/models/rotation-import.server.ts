@@ -21,12 +21,14 @@ import { todayInLondon } from "~/utils/dates";
 import { forbidden } from "~/utils/http.server";
 
 import {
+  changesNothing,
   checkFile,
   createInterner,
   currentRow,
   invalidRowsCsv,
   MAX_IMPORT_BYTES,
   MAX_IMPORT_ROWS,
+  parseImportDate,
   planImport,
   readHeadings,
   rowFromRecord,
@@ -37,6 +39,7 @@ import {
   type ImportPlan,
   type RawRow,
   type RowError,
+  type TraineeUpdate,
   type TrustRef,
   valuesOf,
 } from "./rotation-import";
@@ -55,8 +58,12 @@ export const UPLOAD_MESSAGES = {
 
 /** Previews not confirmed within a day are deleted: they hold personal data from the file. */
 export const PREVIEW_TTL_MS = 24 * 60 * 60 * 1000;
-/** Beyond this the request is not even read to its end (the connection may be cut). */
-const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+/**
+ * The most of a request the import reads: the file's limit and room for the form's other parts
+ * and multipart headers. A request declaring more is refused before any of it is read, and one
+ * that goes on past it (sent in chunks, without a length) is cut off there.
+ */
+const MAX_REQUEST_BYTES = MAX_IMPORT_BYTES + 64 * 1024;
 const BATCH = 1000;
 
 export type UploadRefusal = { ok: false; status: 400 | 413; message: string };
@@ -87,8 +94,9 @@ function csvErrorMessage(error: unknown): string {
 
 /**
  * Parses the CSV as it arrives, through csv-parse's stream (BOM removed, CRLF, LF or CR line
- * endings, quoted values over several lines). The source is always read to its end, so an
- * upload that is refused half-way (too large, too many rows) does not leave the request unread.
+ * endings, quoted values over several lines). A file refused half-way for its rows (too many,
+ * not CSV) is still read to its end, which is within the limit, so the browser gets the answer
+ * to a request it finished sending. A file over the limit is read no further than the limit.
  */
 export async function parseRotationCsv(
   source: AsyncIterable<Uint8Array>,
@@ -152,11 +160,11 @@ export async function parseRotationCsv(
   try {
     for await (const chunk of source) {
       bytes += chunk.byteLength;
-      // Too large wins over any other refusal: it is the first thing to put right.
+      // Too large wins over any other refusal: it is the first thing to put right. Leaving the
+      // loop stops asking the source for more: the rest of the file is never read.
       if (bytes > maxBytes) {
-        if (failure?.status !== 413) failure = refuse(UPLOAD_MESSAGES.tooLarge, 413);
-        endParser();
-        continue;
+        failure = refuse(UPLOAD_MESSAGES.tooLarge, 413);
+        break;
       }
       if (failure || parser.destroyed) continue;
       // A spreadsheet (.xlsx is a zip), a UTF-16 text file or any other binary has NUL bytes early on.
@@ -178,6 +186,8 @@ export async function parseRotationCsv(
   return { ok: true, rows };
 }
 
+const REQUEST_TOO_LARGE = "request too large";
+
 /** Splits large chunks: the multipart parser cannot take a chunk holding tens of thousands of line breaks. */
 function boundedBody(body: ReadableStream<Uint8Array>, maxChunk = 64 * 1024): ReadableStream<Uint8Array> {
   let total = 0;
@@ -186,7 +196,7 @@ function boundedBody(body: ReadableStream<Uint8Array>, maxChunk = 64 * 1024): Re
       transform(chunk, controller) {
         total += chunk.byteLength;
         if (total > MAX_REQUEST_BYTES) {
-          controller.error(new RangeError("request too large"));
+          controller.error(new RangeError(REQUEST_TOO_LARGE));
           return;
         }
         for (let i = 0; i < chunk.byteLength; i += maxChunk) controller.enqueue(chunk.subarray(i, i + maxChunk));
@@ -241,11 +251,13 @@ export async function readRotationUpload(
         return undefined;
       }
       const parsed = await parseRotationCsv(part.data, { ...limits, maxBytes });
+      // Over the limit: stop reading the request altogether rather than skip the rest of the file.
+      if (!parsed.ok && parsed.status === 413) throw new RangeError(REQUEST_TOO_LARGE);
       result = parsed.ok ? { ok: true, fileName, rows: parsed.rows } : parsed;
       return undefined;
     });
   } catch (error) {
-    if (error instanceof RangeError && error.message === "request too large") return refuse(UPLOAD_MESSAGES.tooLarge, 413);
+    if (error instanceof RangeError && error.message === REQUEST_TOO_LARGE) return refuse(UPLOAD_MESSAGES.tooLarge, 413);
     // A body that is not multipart at all, or is cut short.
     return refuse(UPLOAD_MESSAGES.noFile);
   }
@@ -310,12 +322,15 @@ async function existingData(db: DbOrTx, file: CheckedFile, today: string) {
       .select({
         userId: traineeProfiles.userId,
         gmcNumber: traineeProfiles.gmcNumber,
+        name: users.name,
+        email: users.email,
         grade: traineeProfiles.grade,
         specialty: traineeProfiles.specialty,
         programme: traineeProfiles.programme,
         ltft: traineeProfiles.ltft,
       })
       .from(traineeProfiles)
+      .innerJoin(users, eq(users.id, traineeProfiles.userId))
       .where(inArray(traineeProfiles.gmcNumber, gmcs));
     for (const t of found) trainees.set(t.gmcNumber!, t);
   }
@@ -328,6 +343,7 @@ async function existingData(db: DbOrTx, file: CheckedFile, today: string) {
         traineeId: placements.traineeId,
         trustId: placements.trustId,
         odsCode: trusts.odsCode,
+        trustName: trusts.name,
         startsOn: placements.startsOn,
         endsOn: placements.endsOn,
         siteId: placements.siteId,
@@ -373,23 +389,38 @@ async function rowsOf<T>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
 
 const zeroCounts = (): ImportCounts => ({ newTrainees: 0, updatedTrainees: 0, newPlacements: 0, updatedPlacements: 0, unchangedRows: 0, invalidRows: 0 });
 
+/** One chunk of the stored rows, planned. */
+interface PlannedChunk {
+  stored: StoredRow[];
+  /** The plan as the preview shows it: no row accepted by the importer. */
+  plan: ImportPlan;
+  /** The plan with the rows the importer accepted: `plan` itself when none of them is in the chunk. */
+  accepting: ImportPlan;
+}
+
+const isIdentityError = (e: RowError) => e.code === "identity_mismatch";
+
 /**
  * Checks and plans the stored rows of an import against the database as it is now, a few
  * hundred trainees at a time so that memory does not grow with the file: the rows are read
  * through a cursor in GMC number order and each chunk holds every row of its trainees.
- * `each` gets every chunk's plan with the rows as stored; the totals are returned.
+ * `each` gets every chunk planned, with the rows as stored, and may answer true to stop there;
+ * the totals are returned. `validOnly` reads only the rows without errors (to list them).
  */
 async function planStoredRows(
   tx: Tx,
   importer: Importer,
   importId: string,
   today: string,
-  each: (plan: ImportPlan, stored: StoredRow[]) => Promise<void>,
-): Promise<ImportCounts> {
+  each: (chunk: PlannedChunk) => Promise<boolean | void>,
+  options: { accepted?: ReadonlySet<number>; validOnly?: boolean } = {},
+): Promise<{ previewed: ImportCounts; accepting: ImportCounts }> {
   const context = { trustsByOds: await loadTrusts(tx), scopeTrustId: importer.role === "dme" ? importer.trustId : null };
+  const accepted = options.accepted ?? new Set<number>();
   const claimedEmails = new Map<string, number>();
-  const totals = zeroCounts();
-  const planChunk = async (stored: StoredRow[]) => {
+  const previewed = zeroCounts();
+  const accepting = zeroCounts();
+  const planChunk = async (stored: StoredRow[]): Promise<boolean> => {
     const rows: RawRow[] = stored.map((r) => ({
       line: r.line,
       cells: r.cells,
@@ -397,16 +428,27 @@ async function planStoredRows(
       shapeError: r.errors?.find((e) => e.code === "columns") ?? null,
     }));
     const file = checkFile(rows, context);
-    const plan = planImport({ file, ...(await existingData(tx, file, today)), today, claimedEmails });
-    for (const key of Object.keys(totals) as (keyof ImportCounts)[]) totals[key] += plan.counts[key];
-    await each(plan, stored);
+    const input = { file, ...(await existingData(tx, file, today)), today, importer: importer.role };
+    // Accepting a row changes nothing for new trainees, so the second plan starts from the same
+    // e-mail addresses claimed, and the first plan's claims are the ones carried on.
+    const claimedBefore = new Map(claimedEmails);
+    const plan = planImport({ ...input, claimedEmails });
+    const acceptsHere = stored.some((r) => accepted.has(r.line) && plan.errors.get(r.line)?.some(isIdentityError));
+    const withAccepted = acceptsHere ? planImport({ ...input, claimedEmails: claimedBefore, accepted }) : plan;
+    for (const key of Object.keys(previewed) as (keyof ImportCounts)[]) {
+      previewed[key] += plan.counts[key];
+      accepting[key] += withAccepted.counts[key];
+    }
+    return (await each({ stored, plan, accepting: withAccepted })) === true;
   };
 
   await tx.execute(sql`
     declare rotation_import_rows no scroll cursor for
-    select line, cells, errors from placement_import_rows where import_id = ${importId}::uuid order by cells[1], line`);
+    select line, cells, errors from placement_import_rows
+    where import_id = ${importId}::uuid ${options.validOnly ? sql`and errors is null` : sql``}
+    order by cells[1], line`);
   let carried: StoredRow[] = [];
-  for (;;) {
+  for (let stop = false; !stop; ) {
     const page = await rowsOf<StoredRow>(tx, sql`fetch forward ${sql.raw(String(CHUNK_ROWS))} from rotation_import_rows`);
     const last = page.length < CHUNK_ROWS;
     let chunk = carried.concat(page);
@@ -419,21 +461,21 @@ async function planStoredRows(
       carried = chunk.slice(cut);
       chunk = chunk.slice(0, cut);
     }
-    if (chunk.length) await planChunk(chunk);
-    if (last) break;
+    if (chunk.length) stop = await planChunk(chunk);
+    if (last) stop = true;
   }
   await tx.execute(sql`close rotation_import_rows`);
-  return totals;
+  return { previewed, accepting };
 }
 
 /** Plans the stored rows again and records each row's errors and the counts as the preview. */
 async function refreshPreview(tx: Tx, importer: Importer, importId: string, now: Date): Promise<ImportCounts> {
-  const counts = await planStoredRows(tx, importer, importId, todayInLondon(now), async (plan, stored) => {
+  const { previewed } = await planStoredRows(tx, importer, importId, todayInLondon(now), async ({ plan, stored }) => {
     const changed = stored.filter((r) => errorKey(r.errors) !== errorKey(plan.errors.get(r.line)));
     await storeErrors(tx, importId, changed.map((r) => [r.line, plan.errors.get(r.line) ?? null]));
   });
-  await tx.update(placementImports).set(countColumns(counts)).where(eq(placementImports.id, importId));
-  return counts;
+  await tx.update(placementImports).set(countColumns(previewed)).where(eq(placementImports.id, importId));
+  return previewed;
 }
 
 const errorKey = (errors: { column: string; code: string; reason: string }[] | null | undefined) =>
@@ -545,6 +587,71 @@ export async function listImports(db: Db, viewer: Importer, limit = 50) {
     .limit(limit);
 }
 
+const IDENTITY_ERROR = sql`'[{"code":"identity_mismatch"}]'::jsonb`;
+
+/** The importer an import was made by, as its plan was made: a DME's import keeps their trust's scope. */
+function importerOf(found: { importedBy: string | null; trustId: string | null }): Importer {
+  return found.trustId
+    ? { id: found.importedBy ?? "", role: "dme", trustId: found.trustId }
+    : { id: found.importedBy ?? "", role: "admin", trustId: null };
+}
+
+export interface NewTraineeShown {
+  gmcNumber: string;
+  name: string;
+  /** The address the account gets: the trainee's current row's, lower-cased. */
+  email: string;
+}
+
+/**
+ * Who confirming creates and whose training details it changes (the first `limit` of each, in
+ * GMC number order), planned again from the valid rows. These are not stored with the preview:
+ * the plan that made the counts is deterministic, so planning the valid rows again gives the
+ * same trainees, and reading stops as soon as both lists are full.
+ */
+async function previewLists(
+  db: Db,
+  found: { id: string; importedBy: string | null; trustId: string | null; newTrainees: number; updatedTrainees: number },
+  today: string,
+  limit: number,
+): Promise<{ newTrainees: NewTraineeShown[]; traineeUpdates: TraineeUpdate[] }> {
+  const wanted = { newTrainees: Math.min(limit, found.newTrainees), updates: Math.min(limit, found.updatedTrainees) };
+  const newTrainees: NewTraineeShown[] = [];
+  const traineeUpdates: TraineeUpdate[] = [];
+  if (!wanted.newTrainees && !wanted.updates) return { newTrainees, traineeUpdates };
+  await db.transaction(async (tx) => {
+    await planStoredRows(
+      tx,
+      importerOf(found),
+      found.id,
+      today,
+      async ({ plan }) => {
+        for (const t of plan.newTrainees.slice(0, wanted.newTrainees - newTrainees.length)) {
+          newTrainees.push({ gmcNumber: t.gmcNumber, name: t.name, email: t.email });
+        }
+        traineeUpdates.push(...plan.traineeUpdates.slice(0, wanted.updates - traineeUpdates.length));
+        return newTrainees.length >= wanted.newTrainees && traineeUpdates.length >= wanted.updates;
+      },
+      { validOnly: true },
+    );
+  });
+  return { newTrainees, traineeUpdates };
+}
+
+export interface RowToCheck {
+  line: number;
+  gmcNumber: string;
+  /** The name and (lower-cased) address the row gives. */
+  name: string;
+  email: string;
+  /** The name on the account that holds the GMC number (null if it has gone since). */
+  accountName: string | null;
+  trust: string;
+  startsOn: string;
+  endsOn: string;
+  reason: string;
+}
+
 /** The import with its invalid rows (the first `invalidLimit` of them), or null when the viewer may not see it. */
 export async function getImport(db: Db, viewer: Importer, id: string, options: { invalidLimit?: number; newTraineeLimit?: number; now?: Date } = {}) {
   if (!UUID.test(id)) return null;
@@ -555,32 +662,66 @@ export async function getImport(db: Db, viewer: Importer, id: string, options: {
     .leftJoin(trusts, eq(trusts.id, placementImports.trustId))
     .where(and(eq(placementImports.id, id), visibleTo(viewer)));
   if (!found) return null;
+  const limit = options.invalidLimit ?? 1000;
+  const now = options.now ?? new Date();
+  // Rows whose name or e-mail address is not the account holder's are listed on their own, to be
+  // accepted (or, once confirmed, as left out); the other invalid rows in their table.
   const invalid = await db
     .select({ line: placementImportRows.line, cells: placementImportRows.cells, errors: placementImportRows.errors })
     .from(placementImportRows)
-    .where(and(eq(placementImportRows.importId, id), isNotNull(placementImportRows.errors)))
+    .where(
+      and(
+        eq(placementImportRows.importId, id),
+        isNotNull(placementImportRows.errors),
+        sql`not (${placementImportRows.errors} @> ${IDENTITY_ERROR})`,
+      ),
+    )
     .orderBy(asc(placementImportRows.line))
-    .limit(options.invalidLimit ?? 1000);
-  // Who gets an account and an invitation e-mail on confirming: valid rows whose GMC number
-  // no trainee holds yet (one line each, first row of the trainee).
-  const newTrainees =
+    .limit(limit);
+  const toCheck = await queryRows<{ line: number; cells: string[]; errors: RowError[]; accountName: string | null; trustName: string | null }>(
+    db,
+    sql`select r.line, r.cells, r.errors, u.name as "accountName", t.name as "trustName"
+        from placement_import_rows r
+        left join trainee_profiles p on p.gmc_number = r.cells[1]
+        left join users u on u.id = p.user_id
+        left join trusts t on t.ods_code = upper(r.cells[8])
+        where r.import_id = ${id}::uuid and r.errors @> ${IDENTITY_ERROR}
+        order by r.line
+        limit ${limit}`,
+  );
+  const [checkCount] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from placement_import_rows where import_id = ${id}::uuid and errors @> ${IDENTITY_ERROR}`,
+  );
+  const rowsToCheck = checkCount?.n ?? 0;
+  const lists =
     found.status === "preview"
-      ? await queryRows<{ gmcNumber: string; forenames: string; surname: string; email: string }>(
-          db,
-          sql`select distinct on (r.cells[1]) r.cells[1] as "gmcNumber", r.cells[2] as forenames, r.cells[3] as surname, r.cells[4] as email
-              from placement_import_rows r
-              where r.import_id = ${id}::uuid and r.errors is null
-                and not exists (select 1 from trainee_profiles p where p.gmc_number = r.cells[1])
-              order by r.cells[1], r.line
-              limit ${options.newTraineeLimit ?? 100}`,
-        )
-      : [];
-  const now = options.now ?? new Date();
+      ? await previewLists(db, found, todayInLondon(now), options.newTraineeLimit ?? 100)
+      : { newTrainees: [], traineeUpdates: [] };
+  const preview = found.status === "preview";
   return {
     ...found,
-    newTraineeList: newTrainees,
-    expired: found.status === "preview" && now.getTime() - found.createdAt.getTime() > PREVIEW_TTL_MS,
-    canConfirm: found.status === "preview" && found.importedBy === viewer.id,
+    newTraineeList: lists.newTrainees,
+    traineeUpdateList: lists.traineeUpdates,
+    /** Of invalidRows, those whose name or e-mail address differs from the account's. */
+    rowsToCheck,
+    toCheck: toCheck.map(
+      (r): RowToCheck => ({
+        line: r.line,
+        gmcNumber: r.cells[0] ?? "",
+        name: `${r.cells[1] ?? ""} ${r.cells[2] ?? ""}`.trim(),
+        email: (r.cells[3] ?? "").toLowerCase(),
+        accountName: r.accountName,
+        trust: r.trustName ? `${r.trustName} (${(r.cells[7] ?? "").toUpperCase()})` : (r.cells[7] ?? ""),
+        startsOn: parseImportDate(r.cells[9] ?? "") ?? "",
+        endsOn: parseImportDate(r.cells[10] ?? "") ?? "",
+        reason: r.errors.find(isIdentityError)?.reason ?? "",
+      }),
+    ),
+    // A preview that would change nothing (an identical file again, say) is not offered for confirming.
+    nothingToImport: preview && changesNothing(found) && rowsToCheck === 0,
+    expired: preview && now.getTime() - found.createdAt.getTime() > PREVIEW_TTL_MS,
+    canConfirm: preview && found.importedBy === viewer.id,
     invalid: invalid.map((r) => ({ line: r.line, gmcNumber: r.cells[0] ?? "", errors: (r.errors ?? []) as RowError[] })),
   };
 }
@@ -618,7 +759,8 @@ export async function cancelImport(db: Db, importer: Importer, id: string): Prom
 // Confirm
 
 export type ConfirmResult =
-  | { ok: true; counts: ImportCounts }
+  /** `accepted`: rows imported on the importer's word; `leftOut`: rows to check that were not accepted. */
+  | { ok: true; counts: ImportCounts; accepted: number; leftOut: number }
   | { ok: false; status: 404 | 409 | 410; message: string; counts?: ImportCounts };
 
 export const CONFIRM_MESSAGES = {
@@ -628,6 +770,8 @@ export const CONFIRM_MESSAGES = {
   expired: "This preview has expired: upload the file again",
   changed:
     "The trainees or placements held changed since this preview was made: check the new preview below and confirm again",
+  nothing: "There is nothing to import: every valid row is already held exactly as in the file",
+  nothingAccepted: "There is nothing to import unless you accept a row to check: tick the rows that are the account holder's, or cancel the import",
 } as const;
 
 // One import at a time: two confirmations checking the same trainees must not both pass.
@@ -640,6 +784,13 @@ async function insertBatched<T>(items: T[], write: (batch: T[]) => Promise<unkno
 /** Thrown inside the confirming transaction to undo it: the preview no longer holds. */
 class PreviewChanged extends Error {}
 
+/** Thrown inside the confirming transaction to undo it: confirming would change nothing. */
+class NothingToImport extends Error {
+  constructor(readonly leftOut: number) {
+    super("nothing to import");
+  }
+}
+
 const sameCounts = (a: ImportCounts, b: ImportCounts) => (Object.keys(a) as (keyof ImportCounts)[]).every((k) => a[k] === b[k]);
 
 /**
@@ -648,15 +799,20 @@ const sameCounts = (a: ImportCounts, b: ImportCounts) => (Object.keys(a) as (key
  * (someone changed the trainees or placements meanwhile) the transaction is undone and the
  * preview is brought up to date instead, for the importer to check. New trainees get an
  * account without a password, a profile and an invitation by e-mail.
+ *
+ * `accepted` are the lines of rows to check (name or e-mail address not the account holder's)
+ * that the importer ticked: they are imported for the account holder; the others are left out.
+ * A preview that would change nothing is refused, and nothing is recorded.
  */
 export async function confirmImport(
   db: Db,
   importer: Importer,
   id: string,
-  options: { origin: string; now?: Date },
+  options: { origin: string; now?: Date; accepted?: Iterable<number> },
 ): Promise<ConfirmResult> {
   if (!UUID.test(id)) return { ok: false, status: 404, message: CONFIRM_MESSAGES.notFound };
   const now = options.now ?? new Date();
+  const accepted = new Set(options.accepted ?? []);
   const claim = async (tx: Tx): Promise<Extract<ConfirmResult, { ok: false }> | typeof placementImports.$inferSelect> => {
     await tx.execute(IMPORT_LOCK);
     const [found] = await tx
@@ -674,20 +830,41 @@ export async function confirmImport(
     return await db.transaction(async (tx): Promise<ConfirmResult> => {
       const found = await claim(tx);
       if ("ok" in found) return found;
-      const counts = await planStoredRows(tx, importer, id, todayInLondon(now), async (plan, stored) => {
-        if (stored.some((r) => errorKey(r.errors) !== errorKey(plan.errors.get(r.line)))) throw new PreviewChanged();
-        await writePlan(tx, plan, { importId: id, importer, origin: options.origin, now });
-      });
-      if (!sameCounts(counts, countColumns(found))) throw new PreviewChanged();
+      let acceptedRows = 0;
+      let leftOut = 0;
+      const { previewed, accepting: counts } = await planStoredRows(
+        tx,
+        importer,
+        id,
+        todayInLondon(now),
+        async ({ stored, plan, accepting }) => {
+          if (stored.some((r) => errorKey(r.errors) !== errorKey(plan.errors.get(r.line)))) throw new PreviewChanged();
+          if (accepting !== plan) {
+            // What became of the accepted rows replaces what the preview said of them, so the
+            // rows kept once confirmed (for the download) are the ones not imported.
+            const changed = stored.filter((r) => errorKey(plan.errors.get(r.line)) !== errorKey(accepting.errors.get(r.line)));
+            await storeErrors(tx, id, changed.map((r) => [r.line, accepting.errors.get(r.line) ?? null]));
+          }
+          acceptedRows += accepting.acceptedLines.length;
+          for (const errors of accepting.errors.values()) if (errors.some(isIdentityError)) leftOut += 1;
+          await writePlan(tx, accepting, { importId: id, importer, origin: options.origin, now });
+        },
+        { accepted },
+      );
+      if (!sameCounts(previewed, countColumns(found))) throw new PreviewChanged();
+      if (changesNothing(counts)) throw new NothingToImport(leftOut);
       await tx
         .update(placementImports)
         .set({ status: "confirmed", confirmedAt: now, ...countColumns(counts) })
         .where(eq(placementImports.id, id));
       // Only the invalid rows are kept, for their download; the rest is now in the tables it describes.
       await tx.delete(placementImportRows).where(and(eq(placementImportRows.importId, id), isNull(placementImportRows.errors)));
-      return { ok: true, counts };
+      return { ok: true, counts, accepted: acceptedRows, leftOut };
     });
   } catch (error) {
+    if (error instanceof NothingToImport) {
+      return { ok: false, status: 409, message: error.leftOut ? CONFIRM_MESSAGES.nothingAccepted : CONFIRM_MESSAGES.nothing };
+    }
     if (!(error instanceof PreviewChanged)) throw error;
   }
   // Nothing was written. Show the importer what confirming would do now.

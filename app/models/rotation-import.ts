@@ -60,7 +60,8 @@ export type RowErrorCode =
   | "wte"
   | "placement_type"
   | "duplicate"
-  | "overlap";
+  | "overlap"
+  | "identity_mismatch";
 
 export interface RowError {
   /** The heading of the column at fault, or "" for the row as a whole. */
@@ -328,6 +329,9 @@ const overlaps = (a: { startsOn: string; endsOn: string }, b: { startsOn: string
 
 const span = (p: { startsOn: string; endsOn: string }) => `${formatDate(p.startsOn)} to ${formatDate(p.endsOn)}`;
 
+/** A trust as people know it, with the code the file uses: "Cambridge University Hospitals NHS Foundation Trust (RGT)". */
+const trustLabel = (t: { name: string; odsCode: string }) => `${t.name} (${t.odsCode})`;
+
 export interface CheckedFile {
   /** Rows that passed every check within the file, grouped by GMC number in order of first line. */
   byGmc: Map<string, CheckedRow[]>;
@@ -368,7 +372,7 @@ export function checkFile(rows: RawRow[], context: CheckContext): CheckedFile {
         {
           column: "Date From",
           code: "overlap",
-          reason: `Overlapping placements: this trainee's placement on line ${clash.line} (${clash.trust.odsCode}, ${span(clash)}) overlaps ${span(row)}`,
+          reason: `Overlapping placements: overlaps the placement at ${trustLabel(clash.trust)} from ${span(clash)} on line ${clash.line}`,
         },
       ]);
       continue;
@@ -382,18 +386,25 @@ export function checkFile(rows: RawRow[], context: CheckContext): CheckedFile {
 // ---------------------------------------------------------------------------------------
 // The plan: what confirming would write, given what the database holds now
 
-export interface ExistingTrainee {
-  userId: string;
+export interface TrainingDetails {
   grade: Grade;
   specialty: string;
   programme: string;
   ltft: boolean;
 }
 
+export interface ExistingTrainee extends TrainingDetails {
+  userId: string;
+  /** The account's name and (lower-case) e-mail address: a row naming someone else is not theirs without the importer's word. */
+  name: string;
+  email: string;
+}
+
 export interface ExistingPlacement {
   id: string;
   trustId: string;
   odsCode: string;
+  trustName: string;
   startsOn: string;
   endsOn: string;
   siteId: string | null;
@@ -420,6 +431,15 @@ export interface PlanInput {
    * shared when a large file is planned a few trainees at a time.
    */
   claimedEmails?: Map<string, number>;
+  /**
+   * Who imports; an administrator when not given. An administrator's file is the national
+   * record, so its current row describes the trainee. A DME's file holds their trust's rows
+   * only, often of placements long past: it changes a trainee's training details only when one
+   * of its rows is the trainee's current placement (see currentPlacementRow).
+   */
+  importer?: "admin" | "dme";
+  /** Lines the importer accepted as the account holder's although their name or e-mail address differs. */
+  accepted?: ReadonlySet<number>;
 }
 
 export interface ImportCounts {
@@ -443,19 +463,32 @@ export interface PlacementValues {
   placementType: PlacementType;
 }
 
+/** A held trainee whose training details the import changes: the new values, and `before` as held. */
+export interface TraineeUpdate extends TrainingDetails {
+  userId: string;
+  gmcNumber: string;
+  /** The account's name and e-mail address, which the import never changes. */
+  name: string;
+  email: string;
+  before: TrainingDetails;
+}
+
 export interface ImportPlan {
   counts: ImportCounts;
   errors: Map<number, RowError[]>;
   newTrainees: { gmcNumber: string; email: string; name: string; grade: Grade; specialty: string; programme: string; region: Region; ltft: boolean }[];
-  traineeUpdates: { userId: string; grade: Grade; specialty: string; programme: string; ltft: boolean }[];
+  traineeUpdates: TraineeUpdate[];
   /** traineeId is null for a trainee created by this import: look it up by the row's GMC number. */
   newPlacements: { row: CheckedRow; traineeId: string | null }[];
   placementUpdates: { row: CheckedRow; id: string }[];
+  /** Lines imported for the account holder on the importer's word (see PlanInput.accepted). */
+  acceptedLines: number[];
 }
 
 /**
  * The row that describes the trainee today: the placement that includes today, else the
- * latest one already started, else the first one to come.
+ * latest one already started, else the first one to come. A placement that has not started
+ * yet describes a grade the trainee does not hold yet, so it comes last.
  */
 export function currentRow<T extends { startsOn: string; endsOn: string; line: number }>(rows: T[], today: string): T {
   const byStart = [...rows].sort((a, b) => (a.startsOn === b.startsOn ? a.line - b.line : a.startsOn < b.startsOn ? -1 : 1));
@@ -467,6 +500,85 @@ export function currentRow<T extends { startsOn: string; endsOn: string; line: n
 }
 
 const placementKey = (trustId: string, startsOn: string) => `${trustId}|${startsOn}`;
+
+/**
+ * The trainee's current placement, by the rule of currentRow, among every placement they would
+ * hold after the import (those held that the rows do not replace, and the rows): the row when it
+ * is one of the rows, else null (the current placement is one held, at this or another trust,
+ * and the rows are the trainee's history or future there).
+ */
+export function currentPlacementRow(rows: CheckedRow[], held: ExistingPlacement[], today: string): CheckedRow | null {
+  const replaced = new Set(rows.map((r) => placementKey(r.trust.id, r.startsOn)));
+  const all = [
+    ...held
+      .filter((p) => !replaced.has(placementKey(p.trustId, p.startsOn)))
+      .map((p) => ({ startsOn: p.startsOn, endsOn: p.endsOn, line: 0, row: null })),
+    ...rows.map((row) => ({ startsOn: row.startsOn, endsOn: row.endsOn, line: row.line, row })),
+  ];
+  return currentRow(all, today).row;
+}
+
+const TITLE = /^(?:dr|mr|mrs|ms|miss|mx|prof|professor) /;
+
+/**
+ * A name as people compare names: case, accents, spacing, full stops and a leading title
+ * ("Dr", "Mr", "Prof") make no difference, so "Dr Priya  Patel" and "priya patel" are one name.
+ */
+export function nameKey(name: string): string {
+  let key = name
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02BC`\u00B4]/g, "'")
+    .replace(/[.,]/g, " ")
+    .replace(/\s*-\s*/g, "-")
+    .replace(/\s+/g, " ")
+    .trim();
+  while (TITLE.test(key)) key = key.replace(TITLE, "");
+  return key;
+}
+
+/**
+ * The refusal of a row whose GMC number is held by an account with another name or e-mail
+ * address, or null when the row names the account holder. Only an administrator is told the
+ * account's address: a DME could otherwise learn any trainee's address from a GMC number.
+ */
+export function identityMismatch(
+  gmcNumber: string,
+  account: { name: string; email: string },
+  row: { name: string; email: string },
+  options: { showAccountEmail: boolean },
+): RowError | null {
+  const nameDiffers = nameKey(account.name) !== nameKey(row.name);
+  const emailDiffers = account.email.toLowerCase() !== row.email.toLowerCase();
+  if (!nameDiffers && !emailDiffers) return null;
+  const holder = `GMC ${gmcNumber} belongs to ${account.name}`;
+  const otherAddress = options.showAccountEmail ? null : `${holder}, whose account has another email address`;
+  let reason: string;
+  if (!emailDiffers) reason = `${holder}; this row says ${row.name}`;
+  else if (!nameDiffers) reason = `${otherAddress ?? `${holder}, whose email address is ${account.email}`}; this row says ${row.email}`;
+  else reason = `${otherAddress ?? `${holder} (${account.email})`}; this row says ${row.name} (${row.email})`;
+  return { column: "GMC Number", code: "identity_mismatch", reason };
+}
+
+const DETAIL_LABELS: [keyof TrainingDetails, string][] = [
+  ["grade", "Grade"],
+  ["specialty", "Specialty"],
+  ["programme", "Programme"],
+  ["ltft", "Working pattern"],
+];
+
+const shownDetail = (key: keyof TrainingDetails, value: TrainingDetails[keyof TrainingDetails]) =>
+  key === "ltft" ? (value ? "Less than full time" : "Full time") : String(value) || "Not given";
+
+/** Each training detail an update changes, as the preview shows it. */
+export function trainingDetailChanges(update: TrainingDetails & { before: TrainingDetails }): { detail: string; before: string; after: string }[] {
+  return DETAIL_LABELS.filter(([key]) => update[key] !== update.before[key]).map(([key, detail]) => ({
+    detail,
+    before: shownDetail(key, update.before[key]),
+    after: shownDetail(key, update[key]),
+  }));
+}
 
 /** What a row stores in a placement. */
 export function valuesOf(row: CheckedRow): PlacementValues {
@@ -496,6 +608,11 @@ function samePlacement(existing: ExistingPlacement, row: PlacementValues): boole
   );
 }
 
+/** True when confirming would write nothing: every valid row is held exactly as in the file. */
+export function changesNothing(counts: ImportCounts): boolean {
+  return counts.newTrainees + counts.updatedTrainees + counts.newPlacements + counts.updatedPlacements === 0;
+}
+
 /**
  * Matches rows to trainees (GMC number) and placements (trainee, trust and Date From) and
  * decides, row by row, new, updated, unchanged or invalid. Deterministic: the same file
@@ -511,12 +628,17 @@ export function planImport(input: PlanInput): ImportPlan {
     traineeUpdates: [],
     newPlacements: [],
     placementUpdates: [],
+    acceptedLines: [],
   };
   const claimedEmails = input.claimedEmails ?? new Map<string, number>();
+  const dme = input.importer === "dme";
+  const accepted = input.accepted ?? new Set<number>();
 
   for (const [gmcNumber, fileRows] of input.file.byGmc) {
     const existing = input.trainees.get(gmcNumber);
     let rows = fileRows;
+    const acceptedHere = new Set<number>();
+    const notDescribing = new Set<CheckedRow>();
 
     if (!existing) {
       // A new account: its e-mail address must be free, in the database and in the file.
@@ -535,9 +657,31 @@ export function planImport(input: PlanInput): ImportPlan {
       }
       claimedEmails.set(email, rows[0]!.line);
     } else {
+      // A row naming someone other than the account holder (a mistyped GMC number, say) would
+      // put another person's placement and details on this account: it writes nothing to the
+      // account unless the importer accepts it. One that matches a placement held exactly (as
+      // an earlier import accepted it) writes nothing anyway: it stays, unchanged, but does not
+      // describe the trainee. The others are left out first, so that the placements they would
+      // have replaced stay in the checks below.
+      const held = input.placements.get(existing.userId) ?? [];
+      const heldByKey = new Map(held.map((p) => [placementKey(p.trustId, p.startsOn), p]));
+      rows = rows.filter((row) => {
+        const mismatch = identityMismatch(gmcNumber, existing, row, { showAccountEmail: !dme });
+        if (!mismatch) return true;
+        if (accepted.has(row.line)) {
+          acceptedHere.add(row.line);
+          return true;
+        }
+        const match = heldByKey.get(placementKey(row.trust.id, row.startsOn));
+        if (match && samePlacement(match, valuesOf(row))) {
+          notDescribing.add(row);
+          return true;
+        }
+        refuse(row, mismatch);
+        return false;
+      });
       // Against the placements already held: those the file does not replace must not overlap.
       // Refusing a row brings back the placement it would have replaced, so repeat until stable.
-      const held = input.placements.get(existing.userId) ?? [];
       for (let changed = true; changed; ) {
         changed = false;
         const replaced = new Set(rows.map((r) => placementKey(r.trust.id, r.startsOn)));
@@ -548,7 +692,7 @@ export function planImport(input: PlanInput): ImportPlan {
           refuse(row, {
             column: "Date From",
             code: "overlap",
-            reason: `Overlapping placements: the trainee already has a placement at ${clash.odsCode} from ${span(clash)}`,
+            reason: `Overlapping placements: overlaps the placement at ${trustLabel({ name: clash.trustName, odsCode: clash.odsCode })} from ${span(clash)} that the trainee already has`,
           });
           rows = rows.filter((r) => r !== row);
           changed = true;
@@ -556,11 +700,11 @@ export function planImport(input: PlanInput): ImportPlan {
         }
       }
       if (!rows.length) continue;
+      for (const row of rows) if (acceptedHere.has(row.line)) plan.acceptedLines.push(row.line);
     }
 
-    const now = currentRow(rows, input.today);
-    const ltft = Number(now.wte) < 1;
     if (!existing) {
+      const now = currentRow(rows, input.today);
       plan.newTrainees.push({
         gmcNumber,
         email: now.email,
@@ -569,7 +713,7 @@ export function planImport(input: PlanInput): ImportPlan {
         specialty: now.specialty,
         programme: now.programme,
         region: now.trust.region,
-        ltft,
+        ltft: Number(now.wte) < 1,
       });
       plan.counts.newTrainees += 1;
       for (const row of rows) plan.newPlacements.push({ row, traineeId: null });
@@ -577,26 +721,28 @@ export function planImport(input: PlanInput): ImportPlan {
       continue;
     }
 
-    // Training details come from the file; a blank specialty or programme keeps what is held.
-    const profile = {
-      userId: existing.userId,
-      grade: now.grade,
-      specialty: now.specialty || existing.specialty,
-      programme: now.programme || existing.programme,
-      ltft,
-    };
-    if (
-      profile.grade !== existing.grade ||
-      profile.specialty !== existing.specialty ||
-      profile.programme !== existing.programme ||
-      profile.ltft !== existing.ltft
-    ) {
-      plan.traineeUpdates.push(profile);
-      plan.counts.updatedTrainees += 1;
+    // Training details come from the row that describes the trainee now; a blank specialty or
+    // programme keeps what is held. A DME's rows describe the trainee only as their current placement.
+    const held = input.placements.get(existing.userId) ?? [];
+    const describing = rows.filter((r) => !notDescribing.has(r));
+    const candidate = dme ? currentPlacementRow(rows, held, input.today) : describing.length ? currentRow(describing, input.today) : null;
+    const now = candidate && !notDescribing.has(candidate) ? candidate : null;
+    if (now) {
+      const before: TrainingDetails = { grade: existing.grade, specialty: existing.specialty, programme: existing.programme, ltft: existing.ltft };
+      const after: TrainingDetails = {
+        grade: now.grade,
+        specialty: now.specialty || existing.specialty,
+        programme: now.programme || existing.programme,
+        ltft: Number(now.wte) < 1,
+      };
+      if (DETAIL_LABELS.some(([key]) => after[key] !== before[key])) {
+        plan.traineeUpdates.push({ userId: existing.userId, gmcNumber, name: existing.name, email: existing.email, ...after, before });
+        plan.counts.updatedTrainees += 1;
+      }
     }
-    const held = new Map((input.placements.get(existing.userId) ?? []).map((p) => [placementKey(p.trustId, p.startsOn), p]));
+    const byKey = new Map(held.map((p) => [placementKey(p.trustId, p.startsOn), p]));
     for (const row of rows) {
-      const match = held.get(placementKey(row.trust.id, row.startsOn));
+      const match = byKey.get(placementKey(row.trust.id, row.startsOn));
       if (!match) {
         plan.newPlacements.push({ row, traineeId: existing.userId });
         plan.counts.newPlacements += 1;

@@ -2,14 +2,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, InsetText, SummaryList, Table, WarningCallout } from "nhsuk-react-components";
+import { BackLink, Button, Checkboxes, InsetText, SummaryList, Table, WarningCallout } from "nhsuk-react-components";
 
 import { requireUser } from "~/auth.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
-import { cancelImport, confirmImport, getImport, importerFrom, IMPORTER_ROLES } from "~/models/rotation-import.server";
-import { formatDateTime } from "~/utils/dates";
+import { trainingDetailChanges } from "~/models/rotation-import";
+import { cancelImport, confirmImport, getImport, importerFrom, IMPORTER_ROLES, type RowToCheck } from "~/models/rotation-import.server";
+import { formatDate, formatDateTime } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 
@@ -30,24 +31,39 @@ function appOrigin(request: Request): string {
   return process.env.APP_ORIGIN ?? new URL(request.url).origin;
 }
 
+/** The lines ticked on the form: whole numbers only, anything else is not a line of the file. */
+function acceptedLines(form: FormData): number[] {
+  return form
+    .getAll("accept")
+    .map(String)
+    .filter((v) => /^[1-9]\d{0,6}$/.test(v))
+    .map(Number);
+}
+
 export async function action(args: ActionFunctionArgs) {
   const importer = importerFrom(requireUser(args, { role: IMPORTER_ROLES }));
   const id = args.params.id ?? "";
   const form = await args.request.formData();
   const db = await getDb();
   if (form.get("intent") === "cancel") {
-    if (!(await cancelImport(db, importer, id))) return json({ message: "This preview can no longer be cancelled" }, { status: 409 });
+    if (!(await cancelImport(db, importer, id))) return json({ message: "This preview can no longer be cancelled", accepted: [] }, { status: 409 });
     return redirect("/imports");
   }
-  const result = await confirmImport(db, importer, id, { origin: appOrigin(args.request) });
+  const accepted = acceptedLines(form);
+  const result = await confirmImport(db, importer, id, { origin: appOrigin(args.request), accepted });
   if (!result.ok) {
     if (result.status === 404) throw notFound();
-    return json({ message: result.message }, { status: result.status });
+    // The ticks stay ticked on the page shown again.
+    return json({ message: result.message, accepted }, { status: result.status });
   }
   return redirect(`/imports/${id}?confirmed=1`);
 }
 
-function Counts({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>> }) {
+type ImportData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+const count = (n: number) => n.toLocaleString("en-GB");
+
+function Counts({ data }: { data: ImportData }) {
   const preview = data.status === "preview";
   const rows: [string, number, string][] = [
     ["New trainees", data.newTrainees, preview ? "get an account and an email inviting them to set a password" : "invited by email"],
@@ -55,7 +71,14 @@ function Counts({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>
     ["New placements", data.newPlacements, ""],
     ["Updated placements", data.updatedPlacements, "matched on GMC number, trust and Date From, with other details changed"],
     ["Unchanged rows", data.unchangedRows, "already held exactly as in the file"],
-    ["Invalid rows", data.invalidRows, preview ? "will not be imported" : "not imported"],
+    [
+      preview ? "Rows to check" : "Rows left out",
+      data.rowsToCheck,
+      preview
+        ? "the name or email address is not the one on the account with that GMC number: imported only if you accept them"
+        : "the name or email address was not the one on the account with that GMC number, and they were not accepted",
+    ],
+    ["Invalid rows", data.invalidRows - data.rowsToCheck, preview ? "will not be imported" : "not imported"],
   ];
   return (
     <SummaryList>
@@ -63,12 +86,135 @@ function Counts({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>
         <SummaryList.Row key={label}>
           <SummaryList.Key>{label}</SummaryList.Key>
           <SummaryList.Value>
-            <span className="nhsuk-u-font-weight-bold">{value.toLocaleString("en-GB")}</span>
+            <span className="nhsuk-u-font-weight-bold">{count(value)}</span>
             {note && value ? <span className="app-secondary-text"> ({note})</span> : null}
           </SummaryList.Value>
         </SummaryList.Row>
       ))}
     </SummaryList>
+  );
+}
+
+function FirstOf({ shown, total, what, order = "GMC number order" }: { shown: number; total: number; what: string; order?: string }) {
+  if (total <= shown) return null;
+  return (
+    <p>
+      The first {count(shown)} of {count(total)} {what} are shown, in {order}.
+    </p>
+  );
+}
+
+function UpdatedTrainees({ data }: { data: ImportData }) {
+  if (!data.traineeUpdateList.length) return null;
+  return (
+    <>
+      <h2>Trainees whose details change</h2>
+      <p>
+        Confirming changes these training details. Each trainee keeps the name and email address on their account.
+        {data.trustId ? " From your trust's file, details change only where its row is the trainee's current placement." : ""}
+      </p>
+      <FirstOf shown={data.traineeUpdateList.length} total={data.updatedTrainees} what="updated trainees" />
+      {data.traineeUpdateList.map((t) => (
+        <div key={t.userId} className="nhsuk-u-margin-bottom-6">
+          <h3 className="nhsuk-heading-s nhsuk-u-margin-bottom-2">
+            {t.name}
+            <span className="nhsuk-caption-m app-break-all">
+              GMC {t.gmcNumber} · {t.email}
+            </span>
+          </h3>
+          <ResponsiveTable caption={`Changes to ${t.name}'s training details`} captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={["Detail", "Now", "After the import"]}>
+            {trainingDetailChanges(t).map((c) => (
+              <Table.Row key={c.detail}>
+                <Table.Cell>{c.detail}</Table.Cell>
+                <Table.Cell>{c.before}</Table.Cell>
+                <Table.Cell>{c.after}</Table.Cell>
+              </Table.Row>
+            ))}
+          </ResponsiveTable>
+        </div>
+      ))}
+    </>
+  );
+}
+
+const holderOf = (row: { accountName: string | null }) => row.accountName ?? "the account holder";
+
+function placementOf(row: { trust: string; startsOn: string; endsOn: string }) {
+  return `${row.trust}, ${formatDate(row.startsOn)} to ${formatDate(row.endsOn)}`;
+}
+
+/** The rows to check, to tick (the importer, before confirming) or to read (anyone else, or once confirmed). */
+function RowsToCheck({ data, tickable, ticked }: { data: ImportData; tickable: boolean; ticked: number[] }) {
+  if (!data.rowsToCheck) return null;
+  const preview = data.status === "preview";
+  const rows: RowToCheck[] = data.toCheck;
+  const one = data.rowsToCheck === 1;
+  return (
+    <div id="rows-to-check">
+      <h2>{preview ? "Rows to check" : "Rows left out"}</h2>
+      <p>
+        The GMC number on {one ? "this row" : "these rows"} belongs to an account with another name or email address. It
+        may be a mistyped GMC number, or the same doctor under another name or address.
+      </p>
+      {preview ? (
+        <p>
+          A row you tick is imported for the account holder: its placement is saved and their training details may change,
+          and their account keeps its name and email address. A row you do not tick is left out.
+        </p>
+      ) : (
+        <p>
+          {one ? "It was" : "They were"} not accepted as the account holder's, so {one ? "it was" : "they were"} not imported.{" "}
+          <a href={`/imports/${data.id}/invalid.csv`} download>
+            Download the rows not imported (CSV)
+          </a>
+          , correct them and upload them again.
+        </p>
+      )}
+      <FirstOf shown={rows.length} total={data.rowsToCheck} what={preview ? "rows to check" : "rows left out"} order="the file's order" />
+      {tickable ? (
+        <Checkboxes
+          name="accept"
+          idPrefix="accept"
+          legend="Which rows are the account holder's?"
+          legendProps={{ size: "s" }}
+          hint="Tick each row that is the same doctor as the account with its GMC number"
+        >
+          {rows.map((r) => (
+            <Checkboxes.Item
+              key={r.line}
+              id={`accept-${r.line}`}
+              value={String(r.line)}
+              defaultChecked={ticked.includes(r.line)}
+              hint={
+                <>
+                  {r.reason}.
+                  <br />
+                  Placement: {placementOf(r)}.
+                </>
+              }
+            >
+              Import line {r.line} for {holderOf(r)} (GMC {r.gmcNumber})
+            </Checkboxes.Item>
+          ))}
+        </Checkboxes>
+      ) : (
+        <ResponsiveTable caption={preview ? "Rows to check" : "Rows left out"} captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={[{ label: "Line", numeric: true }, "GMC Number", "Account holder", "This row says", "Placement"]}>
+          {rows.map((r) => (
+            <Table.Row key={r.line}>
+              <Table.Cell format="numeric">{r.line}</Table.Cell>
+              <Table.Cell>{r.gmcNumber}</Table.Cell>
+              <Table.Cell>{holderOf(r)}</Table.Cell>
+              <Table.Cell className="app-break-all">
+                {r.name}
+                <br />
+                {r.email}
+              </Table.Cell>
+              <Table.Cell>{placementOf(r)}</Table.Cell>
+            </Table.Row>
+          ))}
+        </ResponsiveTable>
+      )}
+    </div>
   );
 }
 
@@ -79,11 +225,18 @@ export default function ImportPage() {
   const busy = useNavigation().state === "submitting";
   const preview = data.status === "preview";
   const downloadHref = `/imports/${data.id}/invalid.csv`;
+  const otherInvalid = data.invalidRows - data.rowsToCheck;
+  const canConfirm = preview && data.canConfirm && !data.expired && !data.nothingToImport;
   return (
     <>
       <BackLink href="/imports">Back to imports</BackLink>
-      <MessageSummary message={actionData?.message} href="#confirm" />
-      {!preview && params.get("confirmed") ? <SuccessBanner>Import complete: the placements are saved</SuccessBanner> : null}
+      <MessageSummary message={actionData?.message} href={data.rowsToCheck && canConfirm ? "#rows-to-check" : "#confirm"} />
+      {!preview && params.get("confirmed") ? (
+        <SuccessBanner>
+          Import complete: the placements are saved
+          {data.rowsToCheck ? `. ${count(data.rowsToCheck)} ${data.rowsToCheck === 1 ? "row was" : "rows were"} left out: not accepted as the account holder's` : ""}
+        </SuccessBanner>
+      ) : null}
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
           <h1>
@@ -97,6 +250,15 @@ export default function ImportPage() {
             {preview ? " Nothing has been saved yet." : ""}
           </p>
           <Counts data={data} />
+          {data.nothingToImport ? (
+            <InsetText>
+              <h2 className="nhsuk-heading-m">There is nothing to import</h2>
+              <p>
+                Every valid row of this file is already held exactly as it is in the file
+                {otherInvalid ? ", and the other rows cannot be imported" : ""}. Importing it would change nothing.
+              </p>
+            </InsetText>
+          ) : null}
         </div>
       </div>
 
@@ -107,18 +269,11 @@ export default function ImportPage() {
             {data.newTrainees === 1 ? "This trainee gets" : "These trainees get"} an account and an email to this address
             on confirming. Check the names and addresses before you confirm.
           </p>
-          {data.newTrainees > data.newTraineeList.length ? (
-            <p>
-              The first {data.newTraineeList.length.toLocaleString("en-GB")} of {data.newTrainees.toLocaleString("en-GB")} new
-              trainees are shown, in GMC number order.
-            </p>
-          ) : null}
+          <FirstOf shown={data.newTraineeList.length} total={data.newTrainees} what="new trainees" />
           <ResponsiveTable caption="New trainees" captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={["Name", "GMC Number", "Email"]}>
             {data.newTraineeList.map((t) => (
               <Table.Row key={t.gmcNumber}>
-                <Table.Cell>
-                  {t.forenames} {t.surname}
-                </Table.Cell>
+                <Table.Cell>{t.name}</Table.Cell>
                 <Table.Cell>{t.gmcNumber}</Table.Cell>
                 <Table.Cell className="app-break-all">{t.email}</Table.Cell>
               </Table.Row>
@@ -127,7 +282,9 @@ export default function ImportPage() {
         </>
       ) : null}
 
-      {data.invalidRows ? (
+      {preview ? <UpdatedTrainees data={data} /> : null}
+
+      {otherInvalid ? (
         <>
           <h2>Invalid rows</h2>
           <p>
@@ -139,10 +296,10 @@ export default function ImportPage() {
               Download the invalid rows (CSV)
             </a>
           </p>
-          {data.invalidRows > data.invalid.length ? (
+          {otherInvalid > data.invalid.length ? (
             <p>
-              The first {data.invalid.length.toLocaleString("en-GB")} of {data.invalidRows.toLocaleString("en-GB")} invalid
-              rows are shown. The download has them all.
+              The first {count(data.invalid.length)} of {count(otherInvalid)} invalid rows are shown. The download has them
+              all.
             </p>
           ) : null}
           <ResponsiveTable caption="Invalid rows" captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={[{ label: "Line", numeric: true }, "GMC Number", "Column", "Reason"]}>
@@ -165,33 +322,48 @@ export default function ImportPage() {
         </>
       ) : null}
 
-      {preview ? (
-        <div id="confirm">
-          {data.expired ? (
-            <WarningCallout>
-              <WarningCallout.Heading>This preview has expired</WarningCallout.Heading>
-              <p>Previews are kept for a day. Upload the file again to import it.</p>
-            </WarningCallout>
-          ) : data.canConfirm ? (
-            <Form method="post" className="app-actions">
-              <p>
-                Confirming saves every valid row in one go
-                {data.newTrainees ? " and sends each new trainee an email inviting them to set a password" : ""}.
-              </p>
-              <Button type="submit" name="intent" value="confirm" disabled={busy}>
-                Confirm import
-              </Button>{" "}
-              <Button type="submit" name="intent" value="cancel" secondary disabled={busy}>
-                Cancel import
-              </Button>
-            </Form>
-          ) : (
-            <InsetText>
-              <p>Only {data.importedByName ?? "the person who uploaded the file"} can confirm this import.</p>
-            </InsetText>
-          )}
-        </div>
-      ) : null}
+      {canConfirm ? (
+        <Form method="post" id="confirm">
+          <RowsToCheck data={data} tickable ticked={actionData?.accepted ?? []} />
+          <h2>Confirm the import</h2>
+          <p>
+            Confirming saves every valid row{data.rowsToCheck ? " and each row to check that you ticked" : ""} in one go
+            {data.newTrainees ? ", and sends each new trainee an email inviting them to set a password" : ""}.
+          </p>
+          <div className="app-actions">
+            <Button type="submit" name="intent" value="confirm" disabled={busy}>
+              Confirm import
+            </Button>{" "}
+            <Button type="submit" name="intent" value="cancel" secondary disabled={busy}>
+              Cancel import
+            </Button>
+          </div>
+        </Form>
+      ) : (
+        <>
+          <RowsToCheck data={data} tickable={false} ticked={[]} />
+          {preview ? (
+            <div id="confirm">
+              {data.expired ? (
+                <WarningCallout>
+                  <WarningCallout.Heading>This preview has expired</WarningCallout.Heading>
+                  <p>Previews are kept for a day. Upload the file again to import it.</p>
+                </WarningCallout>
+              ) : !data.canConfirm ? (
+                <InsetText>
+                  <p>Only {data.importedByName ?? "the person who uploaded the file"} can confirm this import.</p>
+                </InsetText>
+              ) : (
+                <Form method="post">
+                  <Button type="submit" name="intent" value="cancel" secondary disabled={busy}>
+                    Cancel import
+                  </Button>
+                </Form>
+              )}
+            </div>
+          ) : null}
+        </>
+      )}
     </>
   );
 }

@@ -84,7 +84,8 @@ export default function Imports() {
             <InsetText>
               <p>
                 You can import placements at {trust.name} only: rows with another Employing Body Code are shown as not
-                your trust.
+                your trust. A trainee's grade, specialty, programme and working pattern change only from the row of
+                their current placement.
               </p>
             </InsetText>
           ) : null}
@@ -103,6 +104,10 @@ export default function Imports() {
                 Post - Extension, Parental Leave, Long-term Sick, OOPE, OOPR, OOPT or OOPC.
               </p>
               <p>Rows are matched on GMC Number, Employing Body Code and Date From, so importing a file again changes nothing.</p>
+              <p>
+                A row whose name or email address is not the one on the account with its GMC Number is shown for you to
+                check, and imported only if you accept it.
+              </p>
             </Details.Text>
           </Details>
           <Form method="post" encType="multipart/form-data" noValidate>

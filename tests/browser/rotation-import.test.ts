@@ -1,5 +1,6 @@
 // An administrator imports a rotation file in Chromium: 3 good rows and 2 bad ones, a preview,
-// the confirmation and the download of the bad rows; and the same without JavaScript.
+// the confirmation and the download of the bad rows; and the same without JavaScript. Rows
+// whose name is not the account holder's are ticked to be imported, or left out.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -7,7 +8,8 @@ import { parse } from "csv-parse/sync";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 
-import { DEMO_PASSWORD } from "../../db/seed/demo";
+import { DEMO_PASSWORD, rotationsAround } from "../../db/seed/demo";
+import { todayInLondon } from "../../app/utils/dates";
 import { h1, isFocused, signInThroughForm, textOf, useRunningApp } from "../helpers/browser";
 
 const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/rotation-import-journey.csv");
@@ -15,10 +17,14 @@ const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/rotation-import-j
 const app = useRunningApp();
 
 async function adminPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  return signedIn("admin@demo.test", "**/admin", options);
+}
+
+async function signedIn(email: string, home: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
   const context = await app.context(options);
   const page = await context.newPage();
-  await signInThroughForm(page, "admin@demo.test", DEMO_PASSWORD);
-  await page.waitForURL("**/admin");
+  await signInThroughForm(page, email, DEMO_PASSWORD);
+  await page.waitForURL(home);
   return page;
 }
 
@@ -91,6 +97,8 @@ describe("an administrator imports rotations", () => {
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
     expect(await figure(page, "Unchanged rows")).toBe("3");
     expect(await figure(page, "New placements")).toBe("0");
+    expect(await textOf(page, "main", "There is nothing to import")).toContain("There is nothing to import");
+    expect(await page.getByRole("button", { name: "Confirm import" }).count()).toBe(0);
     await page.getByRole("button", { name: "Cancel import" }).click();
     await page.waitForURL(/\/imports$/);
   });
@@ -114,5 +122,73 @@ describe("an administrator imports rotations", () => {
     await page.getByRole("button", { name: "Confirm import" }).click();
     await page.waitForURL(/confirmed=1/);
     expect(await textOf(page, ".nhsuk-notification-banner", "Import complete")).toContain("Import complete");
+  });
+
+  it("an import row can silently merge a different person into an account: without JavaScript, the ticked row is imported for the account holder and the other left out", async () => {
+    const { current } = rotationsAround(todayInLondon());
+    // Dr Priya Patel (7100001) and Dr Hamza Mensah (7200001) hold these GMC numbers in the demo.
+    const file = [
+      "GMC Number,Forenames,Surname,Email,Grade,Specialty1,Programme Name,Employing Body Code,Site,Date From,Date To,WTE,Placement Type",
+      `7100001,Chidi,Okafor,Chidi.Okafor@example.nhs.uk,FY2,Cardiology,Midlands Cardiology,RRK,,${current.startsOn},${current.endsOn},1.0,In Post`,
+      `7200001,Someone,Else,someone.else@example.nhs.uk,ST3,Cardiology,Midlands Cardiology,RRK,,${current.startsOn},${current.endsOn},1.0,In Post`,
+    ].join("\n");
+    const page = await adminPage({ javaScriptEnabled: false });
+    await page.goto("/imports");
+    await chooseFile(page, "rows-to-check.csv", Buffer.from(file));
+    await page.getByRole("button", { name: "Upload file" }).click();
+    await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+    expect(await figure(page, "Rows to check")).toBe("2");
+    expect(await figure(page, "Updated trainees")).toBe("0");
+    expect(await figure(page, "Updated placements")).toBe("0");
+
+    // Each row's checkbox says which row and whose account it goes to; the hint says why.
+    const priya = page.getByRole("checkbox", { name: "Import line 2 for Dr Priya Patel (GMC 7100001)" });
+    expect(await priya.isChecked()).toBe(false);
+    const hint = await page.locator(`#${await priya.getAttribute("aria-describedby")}`).innerText();
+    expect(hint).toContain("GMC 7100001 belongs to Dr Priya Patel (trainee@demo.test); this row says Chidi Okafor (chidi.okafor@example.nhs.uk)");
+    expect(await page.getByRole("checkbox", { name: /^Import line 3 for Dr .+ \(GMC 7200001\)$/ }).count()).toBe(1);
+
+    await priya.check();
+    await page.getByRole("button", { name: "Confirm import" }).click();
+    await page.waitForURL(/confirmed=1/);
+    expect(await textOf(page, ".nhsuk-notification-banner", "left out")).toContain("1 row was left out: not accepted as the account holder's");
+    expect(await figure(page, "Updated placements")).toBe("1");
+    expect(await figure(page, "Rows left out")).toBe("1");
+    const leftOut = await page.getByRole("table", { name: "Rows left out" }).locator("tbody tr").allInnerTexts();
+    expect(leftOut).toHaveLength(1);
+    expect(leftOut[0]).toMatch(/^3\s+7200001/);
+
+    // The same file again: line 2 is now held as it says; only line 3 is asked about.
+    await page.goto("/imports");
+    await chooseFile(page, "rows-to-check.csv", Buffer.from(file));
+    await page.getByRole("button", { name: "Upload file" }).click();
+    await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+    expect(await figure(page, "Unchanged rows")).toBe("1");
+    expect(await figure(page, "Rows to check")).toBe("1");
+    // Confirming without a tick imports nothing, and says so next to the rows to check.
+    await page.getByRole("button", { name: "Confirm import" }).click();
+    expect(await textOf(page, ".nhsuk-error-summary", "nothing to import")).toContain("There is nothing to import unless you accept a row to check");
+    expect(await page.locator(".nhsuk-error-summary a").getAttribute("href")).toBe("#rows-to-check");
+    await page.getByRole("button", { name: "Cancel import" }).click();
+    await page.waitForURL(/\/imports$/);
+  });
+
+  it("shows the DME the account holder of a row to check, but not their email address", async () => {
+    const { current } = rotationsAround(todayInLondon());
+    const file = [
+      "GMC Number,Forenames,Surname,Email,Grade,Specialty1,Programme Name,Employing Body Code,Site,Date From,Date To,WTE,Placement Type",
+      `7100001,Priya,Patel,p.patel@nhs.net,FY2,Acute Medicine,Midlands Foundation Programme,RRK,,${current.startsOn},${current.endsOn},1.0,In Post`,
+    ].join("\n");
+    const page = await signedIn("dme@demo.test", "**/dme");
+    await page.goto("/imports");
+    await chooseFile(page, "dme.csv", Buffer.from(file));
+    await page.getByRole("button", { name: "Upload file" }).click();
+    await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+    const row = page.getByRole("checkbox", { name: "Import line 2 for Dr Priya Patel (GMC 7100001)" });
+    const hint = await page.locator(`#${await row.getAttribute("aria-describedby")}`).innerText();
+    expect(hint).toContain("GMC 7100001 belongs to Dr Priya Patel, whose account has another email address; this row says p.patel@nhs.net");
+    expect(await textOf(page, "main")).not.toContain("trainee@demo.test");
+    await page.getByRole("button", { name: "Cancel import" }).click();
+    await page.waitForURL(/\/imports$/);
   });
 });

@@ -52,8 +52,18 @@ async function preview(importer: Importer, text: string, fileName = "rotations.c
   return createImportPreview(t.db, importer, await upload(text, fileName), { now });
 }
 
-async function confirm(importer: Importer, id: string, now?: Date) {
-  return confirmImport(t.db, importer, id, { origin: TEST_ORIGIN, now });
+async function confirm(importer: Importer, id: string, now?: Date, accepted?: number[]) {
+  return confirmImport(t.db, importer, id, { origin: TEST_ORIGIN, now, accepted });
+}
+
+/** The preview page's confirm form as a browser posts it, with the lines ticked. */
+function confirmRequest(id: string, cookie: string, accepted: number[] = []): Request {
+  const body = new URLSearchParams([["intent", "confirm"], ...accepted.map((line): [string, string] => ["accept", String(line)])]);
+  return new Request(`${TEST_ORIGIN}/imports/${id}`, {
+    method: "POST",
+    body,
+    headers: { Origin: TEST_ORIGIN, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+  });
 }
 
 async function rowCount(table: typeof users | typeof traineeProfiles | typeof placements | typeof invitations | typeof emailOutbox) {
@@ -96,7 +106,7 @@ describe("confirm", () => {
     const { id } = await preview(admin, csvOf([...THREE_GOOD(), importRow({ "GMC Number": "bad", Email: "x@example.nhs.uk" })]));
     const now = new Date();
     const result = await confirm(admin, id, now);
-    expect(result).toEqual({ ok: true, counts: { newTrainees: 2, updatedTrainees: 0, newPlacements: 3, updatedPlacements: 0, unchangedRows: 0, invalidRows: 1 } });
+    expect(result).toEqual({ ok: true, counts: { newTrainees: 2, updatedTrainees: 0, newPlacements: 3, updatedPlacements: 0, unchangedRows: 0, invalidRows: 1 }, accepted: 0, leftOut: 0 });
 
     const [ada] = await t.db.select().from(users).where(eq(users.email, "ada.lovelace@example.nhs.uk"));
     expect(ada).toMatchObject({ role: "trainee", name: "Ada Lovelace", passwordHash: null, trustId: null });
@@ -145,27 +155,38 @@ describe("confirm", () => {
     expect(ada!.passwordHash).toMatch(/^\$argon2id\$/);
   });
 
-  it("re-importing the same file changes nothing", async () => {
+  it("re-importing an identical file says there is nothing to import instead of offering to confirm it", async () => {
     const { admin } = await setup();
     const file = csvOf([...THREE_GOOD(), importRow({ Grade: "Registrar", "GMC Number": "7000009", Email: "r@example.nhs.uk" })]);
     const first = await preview(admin, file);
+    expect((await getImport(t.db, admin, first.id))!.nothingToImport).toBe(false);
     await confirm(admin, first.id);
     const after = await snapshot();
 
     const again = await preview(admin, file);
     expect(again.counts).toEqual({ newTrainees: 0, updatedTrainees: 0, newPlacements: 0, updatedPlacements: 0, unchangedRows: 3, invalidRows: 1 });
-    expect(await confirm(admin, again.id)).toMatchObject({ ok: true });
+    expect(await getImport(t.db, admin, again.id)).toMatchObject({ status: "preview", nothingToImport: true });
+    // A confirmation sent anyway (an old tab, say) is refused and records nothing.
+    expect(await confirm(admin, again.id)).toEqual({ ok: false, status: 409, message: CONFIRM_MESSAGES.nothing });
     expect(await snapshot()).toEqual(after);
-    // Both imports are recorded.
-    expect((await listImports(t.db, admin)).map((i) => i.status)).toEqual(["confirmed", "confirmed"]);
+    expect((await listImports(t.db, admin)).map((i) => i.status)).toEqual(["preview", "confirmed"]);
+
+    // The page says so, and offers no Confirm import button.
+    const cookie = await sessionCookieFor(t.db, admin.id);
+    const page = await callRoute(t.db, importDetail.loader, getRequest(`/imports/${again.id}`, cookie), { id: again.id });
+    expect(await page.json()).toMatchObject({ nothingToImport: true, canConfirm: true });
+    const posted = await callRoute(t.db, importDetail.action, confirmRequest(again.id, cookie), { id: again.id });
+    expect(posted.status).toBe(409);
+    expect(await posted.json()).toMatchObject({ message: CONFIRM_MESSAGES.nothing });
   });
 
   it("updates changed fields of a matched placement and the trainee's training details, keeping their name and email", async () => {
     const { admin } = await setup();
-    const trainee = await makeTrainee(t.db, { gmcNumber: "7000001", email: "ada@example.nhs.uk", name: "Dr Ada L", grade: "FY1", specialty: "Foundation" });
+    const trainee = await makeTrainee(t.db, { gmcNumber: "7000001", email: "ada.lovelace@example.nhs.uk", name: "Dr Ada Lovelace", grade: "FY1", specialty: "Foundation" });
     const { rrk } = { rrk: (await t.db.query.trusts.findFirst({ where: (x, { eq }) => eq(x.odsCode, "RRK") }))! };
     const held = await makePlacement(t.db, { traineeId: trainee.id, trustId: rrk.id, grade: "FY1", startsOn: "2026-08-05", endsOn: "2027-01-31", source: "import" });
-    const { id, counts } = await preview(admin, csvOf([importRow({ "Date To": "2027-02-02", WTE: "0.8" })]));
+    // The same person, written differently: not a row to check.
+    const { id, counts } = await preview(admin, csvOf([importRow({ Forenames: "ADA", Surname: " Lovelace", Email: "Ada.Lovelace@Example.nhs.uk", "Date To": "2027-02-02", WTE: "0.8" })]));
     expect(counts).toEqual({ newTrainees: 0, updatedTrainees: 1, newPlacements: 0, updatedPlacements: 1, unchangedRows: 0, invalidRows: 0 });
     await confirm(admin, id);
     const [placement] = await t.db.select().from(placements).where(eq(placements.id, held.id));
@@ -173,7 +194,7 @@ describe("confirm", () => {
     const [profile] = await t.db.select().from(traineeProfiles).where(eq(traineeProfiles.userId, trainee.id));
     expect(profile).toMatchObject({ grade: "FY2", specialty: "General Medicine", ltft: true });
     const [user] = await t.db.select().from(users).where(eq(users.id, trainee.id));
-    expect(user).toMatchObject({ name: "Dr Ada L", email: "ada@example.nhs.uk" });
+    expect(user).toMatchObject({ name: "Dr Ada Lovelace", email: "ada.lovelace@example.nhs.uk" });
     expect(await rowCount(invitations)).toBe(0);
   });
 
@@ -181,7 +202,7 @@ describe("confirm", () => {
     const { admin, rkb } = await setup();
     const { id } = await preview(admin, csvOf(THREE_GOOD()));
     // Meanwhile Grace registers herself and types in a placement that clashes.
-    const grace = await makeTrainee(t.db, { gmcNumber: "7000002", email: "grace.hopper@example.nhs.uk" });
+    const grace = await makeTrainee(t.db, { gmcNumber: "7000002", email: "grace.hopper@example.nhs.uk", name: "Grace Hopper" });
     await makePlacement(t.db, { traineeId: grace.id, trustId: rkb.id, grade: "FY2", startsOn: "2026-09-01", endsOn: "2026-12-01" });
     const changed = await confirm(admin, id);
     expect(changed).toMatchObject({ ok: false, status: 409, message: CONFIRM_MESSAGES.changed, counts: { newTrainees: 1, newPlacements: 2, invalidRows: 1 } });
@@ -240,7 +261,7 @@ describe("confirm", () => {
 describe("invalid rows", () => {
   it("gives every reason with its line and column, and writes only the valid rows", async () => {
     const { admin, rkb } = await setup();
-    const held = await makeTrainee(t.db, { gmcNumber: "7000050", email: "held@example.nhs.uk" });
+    const held = await makeTrainee(t.db, { gmcNumber: "7000050", email: "held@example.nhs.uk", name: "Dr Ada Lovelace" });
     await makePlacement(t.db, { traineeId: held.id, trustId: rkb.id, grade: "FY2", startsOn: "2026-06-01", endsOn: "2026-09-30" });
     await makeUser(t.db, { role: "trust_lead", trustId: rkb.id, email: "lead@example.nhs.uk" });
     const rows = [
@@ -280,7 +301,7 @@ describe("invalid rows", () => {
       expect.stringMatching(/^Unknown ODS code "XYZ"/),
       expect.stringMatching(/^End before start/),
       expect.stringMatching(/^Overlapping placements: .*line 2/),
-      expect.stringMatching(/^Overlapping placements: .*already has a placement at RKB/),
+      expect.stringMatching(/^Overlapping placements: overlaps the placement at University Hospitals Coventry and Warwickshire NHS Trust \(RKB\) from .* that the trainee already has$/),
       expect.stringMatching(/^Unknown grade "SpR"/),
       expect.stringMatching(/^Duplicate row: line 2/),
       expect.stringMatching(/^Another account already uses/),
@@ -438,5 +459,218 @@ describe("a DME's import", () => {
     expect((await callRoute(t.db, invalidCsv.loader, getRequest(`/imports/${id}/invalid.csv`, cookie), { id })).status).toBe(404);
     expect((await callRoute(t.db, importsPage.loader, getRequest("/imports"))).status).toBe(302);
     expect(await t.db.select().from(placementImports).where(and(eq(placementImports.id, id), eq(placementImports.status, "preview")))).toHaveLength(1);
+  });
+});
+
+describe("rows whose name or email address is not the account holder's", () => {
+  // 1 September 2026: Dr Priya Patel is in her FY2 placement at RRK.
+  const NOW = new Date("2026-09-01T09:00:00Z");
+
+  async function withPriya() {
+    const trusts = await setup();
+    const priya = await makeTrainee(t.db, {
+      gmcNumber: "7100001",
+      email: "priya.patel@example.nhs.uk",
+      name: "Dr Priya Patel",
+      grade: "FY2",
+      specialty: "Foundation",
+      programme: "Midlands Foundation Programme",
+    });
+    const held = await makePlacement(t.db, { traineeId: priya.id, trustId: trusts.rrk.id, grade: "FY2", specialty: "Acute Medicine", startsOn: "2026-08-05", endsOn: "2027-02-02", source: "import" });
+    return { ...trusts, priya, held };
+  }
+
+  // Another doctor's row with Priya's GMC number: it would change her specialty, programme and site.
+  const CHIDI = () =>
+    importRow({ "GMC Number": "7100001", Forenames: "Chidi", Surname: "Okafor", Email: "Chidi.Okafor@example.nhs.uk", Grade: "FY2", Specialty1: "Cardiology", "Programme Name": "Midlands Cardiology", Site: "Heartlands Hospital" });
+
+  async function profileAndPlacement(userId: string, placementId: string) {
+    const [profile] = await t.db.select().from(traineeProfiles).where(eq(traineeProfiles.userId, userId));
+    const [placement] = await t.db.select().from(placements).where(eq(placements.id, placementId));
+    const [user] = await t.db.select().from(users).where(eq(users.id, userId));
+    return { profile: profile!, placement: placement!, user: user! };
+  }
+
+  it("an import row can silently merge a different person into an account: the preview flags it and confirming without the tick leaves it out", async () => {
+    const { admin, priya, held } = await withPriya();
+    const before = await profileAndPlacement(priya.id, held.id);
+    const { id, counts } = await preview(admin, csvOf([CHIDI(), importRow({ "GMC Number": "7000040", Email: "new@example.nhs.uk" })]), "rotations.csv", NOW);
+    expect(counts).toEqual({ newTrainees: 1, updatedTrainees: 0, newPlacements: 1, updatedPlacements: 0, unchangedRows: 0, invalidRows: 1 });
+    const shown = await getImport(t.db, admin, id, { now: NOW });
+    expect(shown).toMatchObject({ rowsToCheck: 1, invalid: [], traineeUpdateList: [], nothingToImport: false });
+    expect(shown!.toCheck).toEqual([
+      {
+        line: 2,
+        gmcNumber: "7100001",
+        name: "Chidi Okafor",
+        email: "chidi.okafor@example.nhs.uk",
+        accountName: "Dr Priya Patel",
+        trust: "University Hospitals Birmingham NHS Foundation Trust (RRK)",
+        startsOn: "2026-08-05",
+        endsOn: "2027-02-02",
+        reason: "GMC 7100001 belongs to Dr Priya Patel (priya.patel@example.nhs.uk); this row says Chidi Okafor (chidi.okafor@example.nhs.uk)",
+      },
+    ]);
+
+    const result = await confirm(admin, id, NOW);
+    expect(result).toMatchObject({ ok: true, accepted: 0, leftOut: 1, counts: { newTrainees: 1, updatedTrainees: 0, updatedPlacements: 0, invalidRows: 1 } });
+    expect(await profileAndPlacement(priya.id, held.id)).toEqual(before);
+    // The result says the row was left out; its download keeps the reason.
+    const done = await getImport(t.db, admin, id, { now: NOW });
+    expect(done).toMatchObject({ status: "confirmed", rowsToCheck: 1, toCheck: [expect.objectContaining({ line: 2 })] });
+    expect((await invalidRowsCsvFor(t.db, admin, id))!.csv).toContain("GMC 7100001 belongs to Dr Priya Patel");
+  });
+
+  it("imports a ticked row for the account holder, keeping their name and email address", async () => {
+    const { admin, priya, held, rrk } = await withPriya();
+    const { id } = await preview(admin, csvOf([CHIDI()]), "rotations.csv", NOW);
+    expect((await getImport(t.db, admin, id, { now: NOW }))!.nothingToImport).toBe(false);
+    // Nothing else in the file: confirming without the tick would import nothing.
+    expect(await confirm(admin, id, NOW)).toEqual({ ok: false, status: 409, message: CONFIRM_MESSAGES.nothingAccepted });
+
+    const result = await confirm(admin, id, NOW, [2]);
+    expect(result).toMatchObject({ ok: true, accepted: 1, leftOut: 0, counts: { updatedTrainees: 1, updatedPlacements: 1, invalidRows: 0 } });
+    const after = await profileAndPlacement(priya.id, held.id);
+    expect(after.profile).toMatchObject({ specialty: "Cardiology", programme: "Midlands Cardiology" });
+    expect(after.placement).toMatchObject({ specialty: "Cardiology", siteId: rrk.sites[0]!.id, importId: id });
+    expect(after.user).toMatchObject({ name: "Dr Priya Patel", email: "priya.patel@example.nhs.uk" });
+    expect(await getImport(t.db, admin, id)).toMatchObject({ status: "confirmed", rowsToCheck: 0, invalidRows: 0 });
+
+    // The same file again: the accepted row is held as it says, so nothing is asked or imported.
+    const again = await preview(admin, csvOf([CHIDI()]), "rotations.csv", NOW);
+    expect(again.counts).toMatchObject({ unchangedRows: 1, invalidRows: 0 });
+    expect(await getImport(t.db, admin, again.id, { now: NOW })).toMatchObject({ rowsToCheck: 0, nothingToImport: true });
+  });
+
+  it("takes the ticks from the confirm form, line by line", async () => {
+    const { admin, priya } = await withPriya();
+    const second = importRow({ ...CHIDI(), "Date From": "2027-02-03", "Date To": "2027-08-01", "Employing Body Code": "RKB", Site: "" });
+    // Made now: the route confirms with the clock's time.
+    const { id } = await preview(admin, csvOf([CHIDI(), second]));
+    const cookie = await sessionCookieFor(t.db, admin.id);
+    // A line that is not a row to check, and values that are not lines at all, change nothing.
+    const res = await callRoute(t.db, importDetail.action, confirmRequest(id, cookie, [3, 99]), { id });
+    expect(res.status).toBe(302);
+    const held = await t.db.select().from(placements).where(eq(placements.traineeId, priya.id)).orderBy(asc(placements.startsOn));
+    expect(held.map((p) => [p.startsOn, p.specialty])).toEqual([
+      ["2026-08-05", "Acute Medicine"],
+      ["2027-02-03", "Cardiology"],
+    ]);
+    expect((await getImport(t.db, admin, id))!.toCheck.map((r) => r.line)).toEqual([2]);
+  });
+
+  it("lists every updated trainee with each detail's old and new value, and new trainees with the address their account gets", async () => {
+    const { admin } = await withPriya();
+    const { id } = await preview(
+      admin,
+      csvOf([
+        // Priya, written another way: her grade and working pattern change.
+        importRow({ "GMC Number": "7100001", Forenames: "PRIYA", Surname: "patel", Email: "Priya.Patel@example.nhs.uk", Grade: "CT1", Specialty1: "Foundation", "Programme Name": "", WTE: "0.8" }),
+        // A new trainee whose next placement comes first in the file, with another address.
+        importRow({ "GMC Number": "7000060", Forenames: "Ada", Surname: "Lovelace", Email: "ada.next@example.nhs.uk", "Date From": "2027-02-03", "Date To": "2027-08-01" }),
+        importRow({ "GMC Number": "7000060", Forenames: "Ada", Surname: "Lovelace", Email: "Ada.Lovelace@Example.NHS.uk" }),
+      ]),
+      "rotations.csv",
+      NOW,
+    );
+    const shown = await getImport(t.db, admin, id, { now: NOW });
+    expect(shown!.newTraineeList).toEqual([{ gmcNumber: "7000060", name: "Ada Lovelace", email: "ada.lovelace@example.nhs.uk" }]);
+    expect(shown!.traineeUpdateList).toEqual([
+      expect.objectContaining({
+        gmcNumber: "7100001",
+        name: "Dr Priya Patel",
+        email: "priya.patel@example.nhs.uk",
+        grade: "CT1",
+        specialty: "Foundation",
+        programme: "Midlands Foundation Programme",
+        ltft: true,
+        before: { grade: "FY2", specialty: "Foundation", programme: "Midlands Foundation Programme", ltft: false },
+      }),
+    ]);
+    // The account made on confirming has the address shown.
+    await confirm(admin, id, NOW);
+    const [ada] = await t.db.select().from(traineeProfiles).innerJoin(users, eq(users.id, traineeProfiles.userId)).where(eq(traineeProfiles.gmcNumber, "7000060"));
+    expect(ada!.users.email).toBe("ada.lovelace@example.nhs.uk");
+  });
+
+  it("shows a DME the account holder's name but not their email address", async () => {
+    const { dme } = await withPriya();
+    const { id } = await preview(dme, csvOf([importRow({ ...CHIDI(), Forenames: "Priya", Surname: "Patel" })]), "rotations.csv", NOW);
+    const [row] = (await getImport(t.db, dme, id, { now: NOW }))!.toCheck;
+    expect(row!.reason).toBe("GMC 7100001 belongs to Dr Priya Patel, whose account has another email address; this row says chidi.okafor@example.nhs.uk");
+  });
+});
+
+describe("a DME's import and the trainee's profile", () => {
+  it("a DME's import must not rewrite a trainee's national profile fields from a row of another trust's trainee history", async () => {
+    const { dme, rrk, rkb } = await setup();
+    const now = new Date("2026-09-01T09:00:00Z");
+    const trainee = await makeTrainee(t.db, { gmcNumber: "7000070", email: "sam.jones@example.nhs.uk", name: "Dr Sam Jones", grade: "ST4", specialty: "Cardiology", programme: "Midlands Cardiology", ltft: false });
+    await makePlacement(t.db, { traineeId: trainee.id, trustId: rkb.id, grade: "ST4", specialty: "Cardiology", startsOn: "2026-08-05", endsOn: "2027-08-03" });
+    const history = importRow({ "GMC Number": "7000070", Forenames: "Sam", Surname: "Jones", Email: "sam.jones@example.nhs.uk", Grade: "CT2", Specialty1: "Core Medical Training", "Programme Name": "Midlands Core Medicine", "Date From": "2024-08-07", "Date To": "2025-08-05", WTE: "0.6" });
+    const { id, counts } = await preview(dme, csvOf([history]), "rotations.csv", now);
+    expect(counts).toMatchObject({ updatedTrainees: 0, newPlacements: 1, invalidRows: 0 });
+    expect(await confirm(dme, id, now)).toMatchObject({ ok: true });
+    const [profile] = await t.db.select().from(traineeProfiles).where(eq(traineeProfiles.userId, trainee.id));
+    expect(profile).toMatchObject({ grade: "ST4", specialty: "Cardiology", programme: "Midlands Cardiology", ltft: false });
+    // The placement at the DME's trust is recorded all the same.
+    const held = await t.db.select().from(placements).where(eq(placements.traineeId, trainee.id)).orderBy(asc(placements.startsOn));
+    expect(held.map((p) => [p.trustId, p.startsOn, p.grade])).toEqual([
+      [rrk.id, "2024-08-07", "CT2"],
+      [rkb.id, "2026-08-05", "ST4"],
+    ]);
+  });
+});
+
+describe("the size of what the import reads", () => {
+  /** A multipart upload of a file of `fileBytes`, streamed on demand, counting what is read of it. */
+  function streamedUpload(fileBytes: number, declareLength: boolean) {
+    const boundary = "----invitational-test-boundary";
+    const encoder = new TextEncoder();
+    const head = encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n${IMPORT_COLUMNS.join(",")}\n`);
+    const line = encoder.encode(`${csvOf([importRow()]).split("\n")[1]}\n`);
+    const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+    const lines = Math.ceil(fileBytes / line.byteLength);
+    const total = head.byteLength + lines * line.byteLength + tail.byteLength;
+    const perChunk = 512;
+    let sent = 0;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (sent === 0) controller.enqueue(head);
+          if (sent >= lines) {
+            controller.enqueue(tail);
+            controller.close();
+            return;
+          }
+          const n = Math.min(perChunk, lines - sent);
+          const chunk = new Uint8Array(n * line.byteLength);
+          for (let i = 0; i < n; i++) chunk.set(line, i * line.byteLength);
+          sent += n;
+          pulled += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const headers: Record<string, string> = { "Content-Type": `multipart/form-data; boundary=${boundary}` };
+    if (declareLength) headers["Content-Length"] = String(total);
+    const request = new Request(`${TEST_ORIGIN}/imports`, { method: "POST", body, headers, duplex: "half" } as RequestInit & { duplex: "half" });
+    return { request, pulled: () => pulled, total };
+  }
+
+  it("nothing in the import reads a file larger than the limit: a declared length over it is refused unread", async () => {
+    const upload = streamedUpload(MAX_IMPORT_BYTES + 5 * 1024 * 1024, true);
+    expect(await readRotationUpload(upload.request)).toEqual({ ok: false, status: 413, message: UPLOAD_MESSAGES.tooLarge });
+    expect(upload.pulled()).toBe(0);
+  });
+
+  it("nothing in the import reads a file larger than the limit: an upload without a length is read no further than the limit", async () => {
+    const upload = streamedUpload(MAX_IMPORT_BYTES + 20 * 1024 * 1024, false);
+    expect(await readRotationUpload(upload.request)).toEqual({ ok: false, status: 413, message: UPLOAD_MESSAGES.tooLarge });
+    // The limit, the form's own bytes and what the stream had already fetched (a chunk or two) at most.
+    expect(upload.pulled()).toBeLessThan(MAX_IMPORT_BYTES + 512 * 1024);
+    expect(upload.total - upload.pulled()).toBeGreaterThan(19 * 1024 * 1024);
   });
 });

@@ -7,8 +7,10 @@ import {
   checkFile,
   csvLine,
   currentRow,
+  identityMismatch,
   IMPORT_COLUMNS,
   invalidRowsCsv,
+  nameKey,
   neutraliseCell,
   normaliseGrade,
   normalisePlacementType,
@@ -16,8 +18,11 @@ import {
   parseWte,
   planImport,
   readHeadings,
+  trainingDetailChanges,
   type CheckContext,
   type ExistingPlacement,
+  type ExistingTrainee,
+  type PlanInput,
   type RawRow,
   type TrustRef,
 } from "~/models/rotation-import";
@@ -25,8 +30,8 @@ import { parseRotationCsv, UPLOAD_MESSAGES } from "~/models/rotation-import.serv
 
 import { csvOf, importRow } from "../fixtures/rotation-import";
 
-const RRK: TrustRef = { id: "t-rrk", odsCode: "RRK", name: "University Hospitals Birmingham", region: "Midlands", sites: new Map([["heartlands hospital", "s-heartlands"]]) };
-const RKB: TrustRef = { id: "t-rkb", odsCode: "RKB", name: "University Hospitals Coventry", region: "Midlands", sites: new Map() };
+const RRK: TrustRef = { id: "t-rrk", odsCode: "RRK", name: "University Hospitals Birmingham NHS Foundation Trust", region: "Midlands", sites: new Map([["heartlands hospital", "s-heartlands"]]) };
+const RKB: TrustRef = { id: "t-rkb", odsCode: "RKB", name: "University Hospitals Coventry and Warwickshire NHS Trust", region: "Midlands", sites: new Map() };
 const admin: CheckContext = { trustsByOds: new Map([["RRK", RRK], ["RKB", RKB]]), scopeTrustId: null };
 
 let nextLine = 2;
@@ -164,6 +169,15 @@ describe("checks within the file", () => {
     expect(file.errors.get(overlapping.line)![0]).toMatchObject({ code: "overlap", column: "Date From" });
     expect(file.errors.get(overlapping.line)![0]!.reason).toContain(`line ${first.line}`);
   });
+
+  it("overlap reasons name the trust, not only its code (two rows of the file)", () => {
+    const first = raw({ "Employing Body Code": "RKB" });
+    const overlapping = raw({ "Date From": "2026-10-01", "Date To": "2027-03-01" });
+    const file = checkFile([first, overlapping], admin);
+    expect(file.errors.get(overlapping.line)![0]!.reason).toBe(
+      `Overlapping placements: overlaps the placement at University Hospitals Coventry and Warwickshire NHS Trust (RKB) from 5 August 2026 to 2 February 2027 on line ${first.line}`,
+    );
+  });
 });
 
 describe("the plan against the database", () => {
@@ -171,6 +185,7 @@ describe("the plan against the database", () => {
     id: "p1",
     trustId: RRK.id,
     odsCode: "RRK",
+    trustName: RRK.name,
     startsOn: "2026-08-05",
     endsOn: "2027-02-02",
     siteId: null,
@@ -182,14 +197,30 @@ describe("the plan against the database", () => {
     source: "import",
     ...overrides,
   });
-  const trainee = { userId: "u1", grade: "FY2" as const, specialty: "General Medicine", programme: "Midlands Foundation Programme", ltft: false };
-  const plan = (rows: RawRow[], held: ExistingPlacement[] = [], emailOwners = new Map<string, string>()) =>
+  // The account that holds GMC number 7000001: the fixture's row (Ada Lovelace) is hers.
+  const trainee: ExistingTrainee = {
+    userId: "u1",
+    name: "Dr Ada Lovelace",
+    email: "ada.lovelace@example.nhs.uk",
+    grade: "FY2",
+    specialty: "General Medicine",
+    programme: "Midlands Foundation Programme",
+    ltft: false,
+  };
+  const plan = (
+    rows: RawRow[],
+    held: ExistingPlacement[] = [],
+    emailOwners = new Map<string, string>(),
+    options: Pick<PlanInput, "accepted" | "importer"> & { trainee?: ExistingTrainee; context?: CheckContext } = {},
+  ) =>
     planImport({
-      file: checkFile(rows, admin),
-      trainees: new Map([["7000001", trainee]]),
+      file: checkFile(rows, options.context ?? admin),
+      trainees: new Map([["7000001", options.trainee ?? trainee]]),
       placements: new Map([["u1", held]]),
       emailOwners,
       today: "2026-09-01",
+      accepted: options.accepted,
+      importer: options.importer,
     });
 
   it("finds new trainees, new placements, updates and unchanged rows", () => {
@@ -215,7 +246,7 @@ describe("the plan against the database", () => {
     const held = existingPlacement({ id: "p2", trustId: RKB.id, odsCode: "RKB", startsOn: "2026-06-01", endsOn: "2026-09-30" });
     const clash = raw();
     const refused = plan([clash], [held]);
-    expect(refused.errors.get(clash.line)).toEqual([expect.objectContaining({ code: "overlap", reason: expect.stringContaining("RKB") })]);
+    expect(refused.errors.get(clash.line)).toEqual([expect.objectContaining({ code: "overlap", reason: expect.stringContaining("(RKB)") })]);
     expect(refused.counts.invalidRows).toBe(1);
     // The same file also shortens the RKB placement: now they fit.
     const shortened = plan([raw({ "Employing Body Code": "RKB", "Date From": "2026-06-01", "Date To": "2026-08-04" }), raw()], [held]);
@@ -228,6 +259,135 @@ describe("the plan against the database", () => {
     const result = plan([row], [], new Map([["taken@example.nhs.uk", "someone"]]));
     expect(result.errors.get(row.line)).toEqual([expect.objectContaining({ column: "Email", code: "email_taken" })]);
     expect(result.newTrainees).toHaveLength(0);
+  });
+
+  it("overlap reasons name the trust, not only its code (a placement already held)", () => {
+    const held = existingPlacement({ id: "p2", trustId: RKB.id, odsCode: "RKB", trustName: RKB.name, startsOn: "2026-06-01", endsOn: "2026-09-30" });
+    const clash = raw();
+    expect(plan([clash], [held]).errors.get(clash.line)![0]!.reason).toBe(
+      "Overlapping placements: overlaps the placement at University Hospitals Coventry and Warwickshire NHS Trust (RKB) from 1 June 2026 to 30 September 2026 that the trainee already has",
+    );
+  });
+
+  it("an import row can silently merge a different person into an account: a row naming someone else is left out unless accepted", () => {
+    const chidi = { Forenames: "Chidi", Surname: "Okafor", Email: "Chidi.Okafor@example.nhs.uk", Grade: "ST3", Specialty1: "Cardiology", "Programme Name": "Midlands Cardiology" };
+    const row = raw(chidi);
+    const refused = plan([row], [existingPlacement()]);
+    expect(refused.errors.get(row.line)).toEqual([
+      {
+        column: "GMC Number",
+        code: "identity_mismatch",
+        reason: "GMC 7000001 belongs to Dr Ada Lovelace (ada.lovelace@example.nhs.uk); this row says Chidi Okafor (chidi.okafor@example.nhs.uk)",
+      },
+    ]);
+    expect(refused.traineeUpdates).toEqual([]);
+    expect(refused.placementUpdates).toEqual([]);
+    expect(refused.counts).toMatchObject({ updatedTrainees: 0, updatedPlacements: 0, invalidRows: 1 });
+
+    // Ticked by the importer: imported for the account holder, old and new values at hand.
+    const accepted = plan([row], [existingPlacement()], new Map(), { accepted: new Set([row.line]) });
+    expect(accepted.errors.size).toBe(0);
+    expect(accepted.acceptedLines).toEqual([row.line]);
+    expect(accepted.traineeUpdates).toEqual([
+      {
+        userId: "u1",
+        gmcNumber: "7000001",
+        name: "Dr Ada Lovelace",
+        email: "ada.lovelace@example.nhs.uk",
+        grade: "ST3",
+        specialty: "Cardiology",
+        programme: "Midlands Cardiology",
+        ltft: false,
+        before: { grade: "FY2", specialty: "General Medicine", programme: "Midlands Foundation Programme", ltft: false },
+      },
+    ]);
+    expect(trainingDetailChanges(accepted.traineeUpdates[0]!)).toEqual([
+      { detail: "Grade", before: "FY2", after: "ST3" },
+      { detail: "Specialty", before: "General Medicine", after: "Cardiology" },
+      { detail: "Programme", before: "Midlands Foundation Programme", after: "Midlands Cardiology" },
+    ]);
+    // Only the ticked line counts: another line of the same trainee is still left out.
+    const second = raw({ ...chidi, "Date From": "2027-02-03", "Date To": "2027-08-01" });
+    const partly = plan([row, second], [existingPlacement()], new Map(), { accepted: new Set([row.line]) });
+    expect([...partly.errors.keys()]).toEqual([second.line]);
+    expect(partly.acceptedLines).toEqual([row.line]);
+  });
+
+  it("does not ask again about a row naming someone else that is held exactly as it says, but does not let it describe the trainee", () => {
+    // Accepted by an earlier import: the placement is held as the row says.
+    const row = raw({ Forenames: "Chidi", Surname: "Okafor", Email: "chidi@example.nhs.uk" });
+    const result = plan([row], [existingPlacement()], new Map(), { trainee: { ...trainee, grade: "FY1" } });
+    expect(result.errors.size).toBe(0);
+    expect(result.counts).toMatchObject({ unchangedRows: 1, updatedTrainees: 0, invalidRows: 0 });
+    // Changed in the file since: asked again.
+    const changed = raw({ Forenames: "Chidi", Surname: "Okafor", Email: "chidi@example.nhs.uk", "Date To": "2027-03-01" });
+    expect(plan([changed], [existingPlacement()]).errors.get(changed.line)).toEqual([expect.objectContaining({ code: "identity_mismatch" })]);
+  });
+
+  it("says which of the name and the email address differs, and hides the account's address from a DME", () => {
+    const account = { name: "Dr Priya Patel", email: "trainee@demo.test" };
+    const admin = { showAccountEmail: true };
+    expect(identityMismatch("7100001", account, { name: "Chidi Okafor", email: "trainee@demo.test" }, admin)?.reason).toBe(
+      "GMC 7100001 belongs to Dr Priya Patel; this row says Chidi Okafor",
+    );
+    expect(identityMismatch("7100001", account, { name: "Priya Patel", email: "p.patel@nhs.net" }, admin)?.reason).toBe(
+      "GMC 7100001 belongs to Dr Priya Patel, whose email address is trainee@demo.test; this row says p.patel@nhs.net",
+    );
+    const dme = { showAccountEmail: false };
+    expect(identityMismatch("7100001", account, { name: "Priya Patel", email: "p.patel@nhs.net" }, dme)?.reason).toBe(
+      "GMC 7100001 belongs to Dr Priya Patel, whose account has another email address; this row says p.patel@nhs.net",
+    );
+    expect(identityMismatch("7100001", account, { name: "Chidi Okafor", email: "c@nhs.net" }, dme)?.reason).not.toContain("trainee@demo.test");
+    expect(identityMismatch("7100001", account, { name: "priya  PATEL", email: "trainee@demo.test" }, admin)).toBeNull();
+  });
+
+  it.each([
+    ["Dr Priya Patel", "Priya Patel"],
+    ["Dr. Priya Patel", "priya patel"],
+    ["  PRIYA   PATEL ", "Priya Patel"],
+    ["Priya Patel", "DR PRIYA PATEL"],
+    ["Zoë O’Brien", "Zoe O'Brien"],
+    ["Mary-Jane Smith", "Mary - Jane Smith"],
+    ["Mr John Smith", "John Smith"],
+  ])("takes %j and %j for the same name", (a, b) => {
+    expect(nameKey(a)).toBe(nameKey(b));
+  });
+
+  it.each([
+    ["Priya Patel", "Priya Shah"],
+    ["Priya Patel", "Chidi Okafor"],
+    ["Dr Priya Patel", "Priyanka Patel"],
+  ])("takes %j and %j for different names", (a, b) => {
+    expect(nameKey(a)).not.toBe(nameKey(b));
+  });
+
+  it("does not flag the account holder's own rows with another case, spacing or a title", () => {
+    const row = raw({ Forenames: " ADA ", Surname: "lovelace", Email: "Ada.Lovelace@Example.NHS.uk" });
+    const result = plan([row], [existingPlacement()]);
+    expect(result.errors.size).toBe(0);
+    expect(result.counts.unchangedRows).toBe(1);
+  });
+
+  it("a DME's import must not rewrite a trainee's national profile fields from a row of another trust's trainee history", () => {
+    const dme: CheckContext = { ...admin, scopeTrustId: RRK.id };
+    const now: ExistingTrainee = { ...trainee, grade: "ST4", specialty: "Cardiology", programme: "Midlands Cardiology", ltft: false };
+    // Placed at RKB now (today is 1 September 2026); the DME's file has the trainee's CT2 year at RRK, part time.
+    const heldNow = existingPlacement({ id: "p-now", trustId: RKB.id, odsCode: "RKB", trustName: RKB.name, grade: "ST4", specialty: "Cardiology", startsOn: "2026-08-05", endsOn: "2027-08-03" });
+    const history = raw({ Grade: "CT2", Specialty1: "Core Medical Training", "Programme Name": "Midlands Core Medicine", "Date From": "2024-08-07", "Date To": "2025-08-05", WTE: "0.6" });
+    const result = plan([history], [heldNow], new Map(), { importer: "dme", context: dme, trainee: now });
+    expect(result.traineeUpdates).toEqual([]);
+    expect(result.counts).toMatchObject({ updatedTrainees: 0, newPlacements: 1 });
+    expect(result.newPlacements).toEqual([expect.objectContaining({ traineeId: "u1", row: expect.objectContaining({ trust: RRK, grade: "CT2", startsOn: "2024-08-07" }) })]);
+
+    // The DME's row that is the trainee's current placement does describe them.
+    const current = raw({ Grade: "ST5", Specialty1: "Cardiology", "Programme Name": "", "Date From": "2026-08-05", "Date To": "2027-08-03", WTE: "0.8" });
+    const before = existingPlacement({ id: "p-past", trustId: RKB.id, odsCode: "RKB", trustName: RKB.name, grade: "ST4", startsOn: "2025-08-06", endsOn: "2026-08-04" });
+    const updated = plan([current], [before], new Map(), { importer: "dme", context: dme, trainee: now });
+    expect(updated.traineeUpdates).toEqual([expect.objectContaining({ grade: "ST5", specialty: "Cardiology", programme: "Midlands Cardiology", ltft: true })]);
+
+    // An administrator's file is the national record: its current row describes the trainee.
+    const national = plan([history], [heldNow], new Map(), { trainee: now });
+    expect(national.traineeUpdates).toEqual([expect.objectContaining({ grade: "CT2" })]);
   });
 
   it("describes the trainee by the placement of today", () => {
@@ -303,7 +463,22 @@ describe("the streamed parser", () => {
     expect(parsed).toMatchObject({ ok: false, status: 400, message: expect.stringContaining(message) });
   });
 
-  it("stops at the row and byte limits but reads its source to the end", async () => {
+  it("nothing in the import reads a file larger than the limit: parsing stops at the limit", async () => {
+    let read = 0;
+    async function* counted(text: string) {
+      for await (const chunk of chunked(text, 64)) {
+        read += chunk.byteLength;
+        yield chunk;
+      }
+    }
+    const text = csvOf(Array.from({ length: 60 }, (_, i) => importRow({ "GMC Number": String(7000001 + i) })));
+    expect(await parseRotationCsv(counted(text), { maxBytes: 300 })).toEqual({ ok: false, status: 413, message: UPLOAD_MESSAGES.tooLarge });
+    // The chunk that goes over the limit is the last one asked for.
+    expect(read).toBeGreaterThan(300);
+    expect(read).toBeLessThanOrEqual(300 + 64);
+  });
+
+  it("stops at the row limit but reads its source to the end", async () => {
     let read = 0;
     async function* counted(text: string) {
       for await (const chunk of chunked(text, 64)) {
@@ -313,9 +488,6 @@ describe("the streamed parser", () => {
     }
     const text = csvOf(Array.from({ length: 6 }, (_, i) => importRow({ "GMC Number": String(7000001 + i) })));
     expect(await parseRotationCsv(counted(text), { maxRows: 5 })).toEqual({ ok: false, status: 400, message: UPLOAD_MESSAGES.tooManyRows });
-    expect(read).toBe(new TextEncoder().encode(text).byteLength);
-    read = 0;
-    expect(await parseRotationCsv(counted(text), { maxBytes: 300 })).toEqual({ ok: false, status: 413, message: UPLOAD_MESSAGES.tooLarge });
     expect(read).toBe(new TextEncoder().encode(text).byteLength);
     expect((await parseRotationCsv(counted(text), { maxRows: 6 })).ok).toBe(true);
   });
