@@ -8,6 +8,7 @@ import { invitations, placements, sites, traineeProfiles, trusts, users } from "
 import { addDaysIso } from "~/utils/dates";
 
 import { stageOf } from "./domain";
+import { eligibilityGrade } from "./trainee-grade.server";
 import { waitingStaffInvitation } from "./users.server";
 
 const IN_POST = ["In Post", "In Post - Extension"] as const;
@@ -72,10 +73,12 @@ export async function getProfile(db: Db, userId: string) {
 }
 
 export async function getTraineeHome(db: Db, userId: string, today: string) {
-  const profile = await getProfile(db, userId);
-  if (!profile) return null;
+  const [profile, held] = await Promise.all([getProfile(db, userId), getTraineeGradeAndSpecialty(db, userId, today)]);
+  if (!profile || !held?.grade) return null;
   const list = await listTraineePlacements(db, userId);
-  return { profile: { ...profile, stage: stageOf(profile.grade) }, ...currentAndNext(list, today), placements: list };
+  // The grade shown is the one opportunities check, so the home and the verdicts agree.
+  const grade = held.grade;
+  return { profile: { ...profile, grade, gradeSelfDeclared: held.gradeSelfDeclared, stage: stageOf(grade) }, ...currentAndNext(list, today), placements: list };
 }
 
 export async function getTrustHome(db: Db, trustId: string) {
@@ -188,15 +191,17 @@ export async function getAdminOverview(db: Db, now: Date = new Date()) {
   return { counts: counts!, trustsWithoutStaff };
 }
 
-const gradeAndSpecialty = preparedQuery((db) =>
-  db
-    .select({ grade: traineeProfiles.grade, specialty: traineeProfiles.specialty })
+const gradeAndSpecialty = preparedQuery((db) => {
+  const grade = eligibilityGrade(sql.placeholder("today"));
+  return db
+    .select({ grade: grade.grade, gradeSelfDeclared: grade.gradeSelfDeclared, specialty: traineeProfiles.specialty })
     .from(traineeProfiles)
     .where(eq(traineeProfiles.userId, sql.placeholder("userId")))
-    .prepare("trainee_grade"),
-);
+    .prepare("trainee_grade");
+});
 
-export async function getTraineeGradeAndSpecialty(db: Db, userId: string) {
-  const [row] = await gradeAndSpecialty(db).execute({ userId });
+/** The grade the trainee is held to today (eligibilityGrade: the rotation data's, when there is any) and their specialty. */
+export async function getTraineeGradeAndSpecialty(db: Db, userId: string, today: string) {
+  const [row] = await gradeAndSpecialty(db).execute({ userId, today });
   return row ?? null;
 }

@@ -10,7 +10,7 @@ import type { FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
 import { placesTraineeAtTrust, PLACEMENT_TYPES } from "./domain";
-import { getProfile, listTraineePlacements } from "./homes.server";
+import { getProfile, getTraineeGradeAndSpecialty, listTraineePlacements } from "./homes.server";
 
 export { getProfile };
 import type { PlacementFormInput, ProfileInput } from "./profile.schema";
@@ -22,10 +22,11 @@ export const IMPORTED_READ_ONLY =
   "This placement is from the training-information system, so it cannot be changed here. Ask your deanery to correct it";
 export const SAME_START_MESSAGE = "You already have a placement at this trust starting on this date";
 
-export async function getProfilePage(db: Db, userId: string) {
-  const profile = await getProfile(db, userId);
+export async function getProfilePage(db: Db, userId: string, today: string) {
+  const [profile, held, list] = await Promise.all([getProfile(db, userId), getTraineeGradeAndSpecialty(db, userId, today), listTraineePlacements(db, userId)]);
   if (!profile) return null;
-  return { profile, placements: await listTraineePlacements(db, userId) };
+  // The grade typed here counts only while the rotation data has none: the page says which one opportunities check.
+  return { profile, gradeChecked: held?.gradeSelfDeclared === false ? held.grade : null, placements: list };
 }
 
 export async function updateProfile(db: Db, userId: string, input: ProfileInput): Promise<boolean> {

@@ -25,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = await getDb();
   const today = todayInLondon();
   const trainee = context.user?.role === "trainee" ? context.user : null;
-  const profile = trainee ? await getTraineeGradeAndSpecialty(db, trainee.id) : null;
+  const profile = trainee ? await getTraineeGradeAndSpecialty(db, trainee.id, today) : null;
   const unfiltered = url.search === "";
   const [search, facets, sections] = await Promise.all([
     searchOpportunities(db, filters, { today, viewerGrade: profile?.grade ?? null }),

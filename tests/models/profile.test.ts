@@ -87,7 +87,7 @@ describe("the trainee's profile", () => {
   it("saves name, grade, specialty, programme and LTFT, and nothing else", async () => {
     const trainee = await makeTrainee(t.db, { grade: "FY2", ltft: false });
     expect(await updateProfile(t.db, trainee.id, { name: "Dr Ada Lovelace", grade: "CT1", specialty: "Anaesthetics", programme: "Core Anaesthetics", ltft: true })).toBe(true);
-    const page = await getProfilePage(t.db, trainee.id);
+    const page = await getProfilePage(t.db, trainee.id, "2026-11-25");
     expect(page?.profile).toMatchObject({ name: "Dr Ada Lovelace", grade: "CT1", specialty: "Anaesthetics", programme: "Core Anaesthetics", ltft: true, gmcNumber: trainee.profile.gmcNumber, email: trainee.email });
   });
 
