@@ -1,6 +1,7 @@
 // Who may move an application from which status to which, and when: one table, used by the
 // server for every change and by the pages to offer only the buttons that will work now.
 import { formatDate } from "~/utils/dates";
+import { plural } from "~/utils/plural";
 
 import type { ApplicationStatus, OpportunityStatus, Role } from "./domain";
 
@@ -43,7 +44,7 @@ export function acceptsOffers(o: Pick<OpportunityNow, "endsOn" | "today" | "stat
 }
 
 const ENDED = (o: OpportunityNow) => `This opportunity ended on ${formatDate(o.endsOn)}`;
-const allTaken = (seats: number) => `All ${seats} ${seats === 1 ? "seat is" : "seats are"} taken`;
+const allTaken = (seats: number) => `All ${plural(seats, "seat is", "seats are")} taken`;
 
 export const TRANSITIONS: Record<ApplicationAction, TransitionRule> = {
   offer: {

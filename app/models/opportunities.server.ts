@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from "@db/client";
 import { objectives, opportunities, opportunitySessions, sites, trusts } from "@db/schema";
 
 import type { FieldErrors } from "~/utils/forms";
+import { plural } from "~/utils/plural";
 
 import { UUID } from "./accounts.schema";
 import { fillSeatsFromWaitingList, seatsTaken } from "./applications.server";
@@ -71,7 +72,7 @@ export async function saveOpportunity(
     const fieldErrors: FieldErrors = {};
     if (existing && input.seats < existing.seatsTaken) {
       const taken = existing.seatsTaken;
-      fieldErrors.seats = `${taken} ${taken === 1 ? "place is" : "places are"} already offered or approved: the number of seats must be ${taken} or more`;
+      fieldErrors.seats = `${plural(taken, "place is", "places are")} already offered or approved: the number of seats must be ${taken} or more`;
     }
     const siteId = input.siteId || null;
     if (siteId) {

@@ -13,6 +13,7 @@ import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
 import { activeFilters, parseSearchParams, searchHref } from "~/models/search.schema";
 import { rotationSections, searchFacets, searchOpportunities } from "~/models/search.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
+import { plural } from "~/utils/plural";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Find leadership opportunities") }];
 
@@ -123,7 +124,7 @@ export default function FindOpportunities() {
         </div>
         <div className="nhsuk-grid-column-two-thirds">
           <h2 className="nhsuk-heading-m" id="results" aria-live="polite">
-            {total === 0 ? "No opportunities found" : `${total} ${total === 1 ? "opportunity" : "opportunities"}`}
+            {total === 0 ? "No opportunities found" : plural(total, "opportunity", "opportunities")}
             {total > pageSize ? <span className="nhsuk-caption-m">Showing {from} to {to}</span> : null}
           </h2>
           {inForce.length ? (
