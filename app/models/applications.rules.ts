@@ -72,7 +72,7 @@ export const TRANSITIONS: Record<ApplicationAction, TransitionRule> = {
     refusal: (o) => {
       if (hasEnded(o)) return `${ENDED(o)}, so nobody can join its waiting list`;
       if (o.status === "archived") return "This opportunity is archived, so nobody can join its waiting list";
-      if (acceptsOffers(o) && o.seatsTaken < o.seats) return "A seat is free: offer it instead of adding the applicant to the waiting list";
+      if (acceptsOffers(o) && o.seatsTaken < o.seats) return "A seat is free, so the applicant can be offered a place rather than join the waiting list";
       return null;
     },
   },
@@ -167,6 +167,15 @@ function isTheirs(action: ApplicationAction, role: Role, status: ApplicationStat
 /** The actions this role can take now on an application in this status, in the order pages show them. */
 export function actionsFor(role: Role, status: ApplicationStatus, opportunity: OpportunityNow): ApplicationAction[] {
   return APPLICATION_ACTIONS.filter((a) => canTransition(a, role, status, opportunity));
+}
+
+/**
+ * Why this role's usual moves on this status cannot be made now ("You can sign off completion
+ * from 31 March 2027"), each said once: a page shows them where the buttons would be.
+ */
+export function notYetFor(role: Role, status: ApplicationStatus, opportunity: OpportunityNow): string[] {
+  const reasons = APPLICATION_ACTIONS.filter((a) => isTheirs(a, role, status)).map((a) => TRANSITIONS[a].refusal?.(opportunity) ?? null);
+  return [...new Set(reasons.filter((r): r is string => r !== null))];
 }
 
 export function canTransition(action: ApplicationAction, role: Role, status: ApplicationStatus, opportunity: OpportunityNow): boolean {

@@ -11,7 +11,7 @@ import { formatDate } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
-import { acceptsOffers, actionsFor, HOLDS_SEAT, TRANSITIONS, type ApplicationAction, type OpportunityNow } from "./applications.rules";
+import { acceptsOffers, actionsFor, HOLDS_SEAT, notYetFor, TRANSITIONS, type ApplicationAction, type OpportunityNow } from "./applications.rules";
 import type { ApplicationStatus, OpportunityStatus, Role } from "./domain";
 import { eligibilityFor } from "./eligibility";
 import { eligibilityGrade } from "./trainee-grade.server";
@@ -376,6 +376,7 @@ export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, 
     placements: during,
     warning: viewer.role === "trainee" ? null : placementWarning(during, row.trustId, row.trustName),
     actions: actionsFor(viewer.role as Role, row.status, opportunityNow),
+    notYet: notYetFor(viewer.role as Role, row.status, opportunityNow),
   };
 }
 

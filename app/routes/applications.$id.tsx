@@ -136,9 +136,17 @@ export default function ApplicationPage() {
         <h2>Statement</h2>
         <p className="app-preserve-lines">{a.statement}</p>
 
-        {a.actions.length ? (
+        {a.actions.length || a.notYet.length ? (
           <div id="actions">
-            <h2>What do you want to do?</h2>
+            {a.actions.length ? <h2>What do you want to do?</h2> : null}
+            {a.notYet.length ? (
+              <div className="nhsuk-inset-text">
+                <span className="nhsuk-u-visually-hidden">Information: </span>
+                {a.notYet.map((reason) => (
+                  <p key={reason}>{reason}.</p>
+                ))}
+              </div>
+            ) : null}
             {a.actions.map((act) => {
               const rule = TRANSITIONS[act];
               if (act === "withdraw" && !confirmingWithdraw && actionData?.field !== "reason-withdraw") {

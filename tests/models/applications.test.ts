@@ -143,7 +143,7 @@ describe("transitions", () => {
     expect(await transitionApplication(t.db, asActor(lead), a.applicationId, "waitlist", { today })).toEqual({
       ok: false,
       status: 409,
-      message: "A seat is free: offer it instead of adding the applicant to the waiting list",
+      message: "A seat is free, so the applicant can be offered a place rather than join the waiting list",
     });
   });
 
@@ -404,7 +404,10 @@ describe("sign off as completed is offered before the opportunity has started", 
     const { trainee, applicationId } = await applied(opportunityId);
     await transitionApplication(t.db, asActor(lead), applicationId, "offer", { today });
     await transitionApplication(t.db, asActor(dme), applicationId, "approve", { today });
-    expect((await getApplicationForViewer(t.db, asActor(lead), applicationId, today))?.actions).toEqual([]);
+    expect(await getApplicationForViewer(t.db, asActor(lead), applicationId, today)).toMatchObject({
+      actions: [],
+      notYet: ["You can sign off completion from 31 March 2027, when the opportunity ends"],
+    });
     expect((await getApplicationForViewer(t.db, asActor(lead), applicationId, "2027-03-31"))?.actions).toEqual(["complete", "not_complete"]);
     expect((await getApplicationForViewer(t.db, asActor({ ...trainee, trustId: null }), applicationId, today))?.actions).toEqual(["withdraw"]);
     expect((await getApplicationForViewer(t.db, asActor({ ...trainee, trustId: null }), applicationId, "2027-04-01"))?.actions).toEqual([]);
