@@ -8,7 +8,7 @@ export function GradeText({ grade, selfDeclared, capital = false }: { grade: str
   return (
     <>
       {grade}
-      {selfDeclared ? <> (self-declared)</> : null}
+      {selfDeclared ? <> <span className="app-nowrap">(self-declared)</span></> : null}
     </>
   );
 }
