@@ -3,6 +3,7 @@ import { Tag } from "nhsuk-react-components";
 
 import { OPPORTUNITY_TYPE_LABELS, type OpportunityType } from "~/models/domain";
 import { formatDate } from "~/utils/dates";
+import { plural } from "~/utils/plural";
 
 export interface OpportunityCardData {
   id: string;
@@ -39,7 +40,7 @@ export function OpportunityCard({ opportunity: o, headingLevel = "h3" }: { oppor
         </li>
         <li>{Number(o.hoursPerWeek)} hours a week</li>
         <li>Apply by {formatDate(o.applicationDeadline)}</li>
-        <li>{o.seatsLeft > 0 ? `${o.seatsLeft} of ${o.seats} ${o.seats === 1 ? "seat" : "seats"} left` : "All seats taken: waiting list"}</li>
+        <li>{o.seatsLeft > 0 ? `${o.seatsLeft} of ${plural(o.seats, "seat")} left` : "All seats taken: waiting list"}</li>
       </ul>
       <p className="nhsuk-u-margin-bottom-0">
         <Tag modifier="blue">Tier {o.tier}</Tag> {o.ltftFriendly ? <Tag modifier="aqua-green">LTFT friendly</Tag> : null}

@@ -7,6 +7,7 @@ import { formatClockTime, formatDate } from "~/utils/dates";
 
 import { RichText } from "./rich-text";
 import { ResponsiveTable } from "./responsive-table";
+import { plural } from "~/utils/plural";
 
 export interface OpportunityDetailView {
   type: OpportunityType;
@@ -39,7 +40,7 @@ export interface OpportunityDetailView {
 
 function hours(n: string): string {
   const value = Number(n);
-  return `${value} ${value === 1 ? "hour" : "hours"}`;
+  return plural(value, "hour");
 }
 
 export function OpportunityDetails({ o }: { o: OpportunityDetailView }) {

@@ -1,10 +1,13 @@
 import { Link } from "@remix-run/react";
 
-/** NHS.UK previous/next pagination for a list split into pages. */
-export function Pager({ page, lastPage, href }: { page: number; lastPage: number; href: (page: number) => string }) {
+/**
+ * NHS.UK previous/next pagination for a list split into pages. A page with two paged lists
+ * names each (`label`), so a screen reader's list of landmarks tells them apart.
+ */
+export function Pager({ page, lastPage, href, label = "Pagination" }: { page: number; lastPage: number; href: (page: number) => string; label?: string }) {
   if (lastPage <= 1) return null;
   return (
-    <nav className="nhsuk-pagination" role="navigation" aria-label="Pagination">
+    <nav className="nhsuk-pagination" role="navigation" aria-label={label}>
       <ul className="nhsuk-list nhsuk-pagination__list">
         {page > 1 ? (
           <li className="nhsuk-pagination-item--previous">

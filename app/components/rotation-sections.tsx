@@ -5,6 +5,7 @@ import { formatDate } from "~/utils/dates";
 import { OPPORTUNITY_TYPE_LABELS } from "~/models/domain";
 
 import type { OpportunityCardData } from "./opportunity-card";
+import { plural } from "~/utils/plural";
 
 /**
  * One line or two an opportunity: the sections lead the page, so they stay short (on a
@@ -21,7 +22,7 @@ function SectionList({ items }: { items: OpportunityCardData[] }) {
           </Link>
           <span className="nhsuk-body-s app-secondary-text app-section-list__facts">
             {OPPORTUNITY_TYPE_LABELS[o.type]} · {formatDate(o.startsOn)} to {formatDate(o.endsOn)} · Apply by {formatDate(o.applicationDeadline)} ·{" "}
-            {o.seatsLeft > 0 ? `${o.seatsLeft} of ${o.seats} ${o.seats === 1 ? "seat" : "seats"} left` : "waiting list"}
+            {o.seatsLeft > 0 ? `${o.seatsLeft} of ${plural(o.seats, "seat")} left` : "waiting list"}
           </span>
         </li>
       ))}

@@ -11,9 +11,10 @@ import { formatDate } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
-import { actionsFor, HOLDS_SEAT, STATUS_LABELS, TRANSITIONS, type ApplicationAction } from "./applications.rules";
-import type { ApplicationStatus, Role } from "./domain";
+import { acceptsOffers, actionsFor, HOLDS_SEAT, notYetFor, TRANSITIONS, type ApplicationAction, type OpportunityNow } from "./applications.rules";
+import type { ApplicationStatus, OpportunityStatus, Role } from "./domain";
 import { eligibilityFor } from "./eligibility";
+import { eligibilityGrade } from "./trainee-grade.server";
 import { audiencesFor, type Audience } from "./messages";
 import { createNotifications, markReadForApplication } from "./notifications.server";
 import { queueEmails } from "./outbox.server";
@@ -95,7 +96,7 @@ export async function applyForOpportunity(
         .for("update");
       if (!opp || opp.status === "draft" || opp.status === "archived") return { ok: false, status: 404, fieldErrors: {} };
       const [profile] = await tx
-        .select({ grade: traineeProfiles.grade, specialty: traineeProfiles.specialty })
+        .select({ grade: eligibilityGrade(today).grade, specialty: traineeProfiles.specialty })
         .from(traineeProfiles)
         .where(eq(traineeProfiles.userId, traineeId));
       if (!profile) return { ok: false, status: 409, fieldErrors: {}, formError: "Only trainees can apply" };
@@ -138,7 +139,7 @@ export async function applyForOpportunity(
 }
 
 export type TransitionResult =
-  | { ok: true; unchanged: boolean; status: ApplicationStatus; promoted: string | null }
+  | { ok: true; unchanged: boolean; status: ApplicationStatus; promoted: string[] }
   | { ok: false; status: 400 | 403 | 404 | 409; message: string };
 
 const PAST: Record<ApplicationStatus, string> = {
@@ -180,7 +181,7 @@ export async function transitionApplication(
     if (!ref) return { ok: false, status: 404, message: "Application not found" };
     // Lock the opportunity first: every change to its seats queues here, one at a time.
     const [opp] = await tx
-      .select({ id: opportunities.id, title: opportunities.title, seats: opportunities.seats, trustId: opportunities.trustId, endsOn: opportunities.endsOn })
+      .select({ id: opportunities.id, seats: opportunities.seats, trustId: opportunities.trustId, endsOn: opportunities.endsOn, status: opportunities.status })
       .from(opportunities)
       .where(eq(opportunities.id, ref.opportunityId))
       .for("update");
@@ -194,7 +195,7 @@ export async function transitionApplication(
     }
     if (actor.role !== rule.by) return { ok: false, status: 403, message: "Your role cannot do this" };
     // The same form sent twice: the first made the change, the second has nothing to do.
-    if (app.status === rule.to) return { ok: true, unchanged: true, status: app.status, promoted: null };
+    if (app.status === rule.to) return { ok: true, unchanged: true, status: app.status, promoted: [] };
     if (!rule.from.includes(app.status)) {
       const [last] = await tx
         .select({ at: applicationEvents.createdAt })
@@ -205,18 +206,12 @@ export async function transitionApplication(
       const when = last ? ` on ${formatDate(last.at)}` : "";
       return { ok: false, status: 409, message: `This application was ${PAST[app.status]}${when}, so it cannot be ${PAST[rule.to]} now` };
     }
-    if (action === "offer") {
-      const taken = await seatsHeld(tx, opp.id);
-      if (taken >= opp.seats) {
-        return { ok: false, status: 409, message: `All ${opp.seats} ${opp.seats === 1 ? "seat is" : "seats are"} taken: add the applicant to the waiting list instead` };
-      }
-    }
-    if ((action === "complete" || action === "not_complete") && input.today < opp.endsOn) {
-      return { ok: false, status: 409, message: `You can sign off completion from ${formatDate(opp.endsOn)}, when the opportunity ends` };
-    }
+    // The same table and the same facts the pages used to offer the button.
+    const now: OpportunityNow = { today: input.today, endsOn: opp.endsOn, status: opp.status, seats: opp.seats, seatsTaken: await seatsHeld(tx, opp.id) };
+    const refusal = rule.refusal?.(now);
+    if (refusal) return { ok: false, status: 409, message: refusal };
 
-    const now = new Date();
-    await tx.update(applications).set({ status: rule.to, updatedAt: now }).where(eq(applications.id, app.id));
+    await tx.update(applications).set({ status: rule.to, updatedAt: new Date() }).where(eq(applications.id, app.id));
     const [event] = await tx
       .insert(applicationEvents)
       .values({ applicationId: app.id, actorId: actor.id, fromStatus: app.status, toStatus: rule.to, reason })
@@ -228,10 +223,18 @@ export async function transitionApplication(
     await markReadForApplication(tx, actor.id, app.id);
 
     const freesSeat = HOLDS_SEAT.includes(app.status) && !HOLDS_SEAT.includes(rule.to);
-    const promoted = freesSeat ? await promoteFromWaitlist(tx, opp) : null;
+    const promoted = freesSeat ? await fillSeatsFromWaitingList(tx, opp, input.today) : [];
     return { ok: true, unchanged: false, status: rule.to, promoted };
   });
 }
+
+/**
+ * Seats held on the opportunity, correlated with "opportunities" (the query must have it
+ * under its own name). Built from HOLDS_SEAT, so the count and the rules cannot drift.
+ */
+export const seatsTaken = sql<number>`(select count(*) from applications seat
+  where seat.opportunity_id = "opportunities"."id"
+    and seat.status in (${sql.raw(HOLDS_SEAT.map((s) => `'${s}'`).join(", "))}))`.mapWith(Number);
 
 async function seatsHeld(tx: DbOrTx, opportunityId: string): Promise<number> {
   const [row] = await tx
@@ -246,35 +249,71 @@ const priorOpportunities = sql<number>`(select count(*) from applications prior
   where prior.trainee_id = "applications"."trainee_id" and prior.id <> "applications"."id"
     and prior.status in ('approved', 'completed'))`.mapWith(Number);
 
-/** Offers a freed seat to the next on the waiting list: first-timers first, then the earliest. */
-async function promoteFromWaitlist(tx: DbOrTx, opp: { id: string; seats: number; trustId: string; title: string }): Promise<string | null> {
-  if ((await seatsHeld(tx, opp.id)) >= opp.seats) return null;
-  const [next] = await tx
-    .select({ id: applications.id, traineeId: applications.traineeId, prior: priorOpportunities })
+/**
+ * Offers every free seat to the waiting list, first-timers first, then the earliest to
+ * apply, and tells each one. The one way anybody is promoted: every change that frees or
+ * adds a seat calls it in its own transaction (a withdrawal or rejection, more seats or
+ * later dates on an edit, reopening), which already holds the opportunity's row lock.
+ * Nobody is promoted onto an opportunity that is closed, archived or ended: that seat
+ * would be one nobody can take up.
+ */
+export async function fillSeatsFromWaitingList(
+  tx: DbOrTx,
+  opp: { id: string; seats: number; trustId: string; status: OpportunityStatus; endsOn: string },
+  today: string,
+): Promise<string[]> {
+  if (!acceptsOffers({ status: opp.status, endsOn: opp.endsOn, today })) return [];
+  const free = opp.seats - (await seatsHeld(tx, opp.id));
+  if (free <= 0) return [];
+  const next = await tx
+    .select({ id: applications.id, traineeId: applications.traineeId })
     .from(applications)
     .where(and(eq(applications.opportunityId, opp.id), eq(applications.status, "waitlisted")))
     .orderBy(sql`${priorOpportunities} = 0 desc`, asc(applications.createdAt), asc(applications.id))
-    .limit(1)
+    .limit(free)
     .for("update");
-  if (!next) return null;
-  await tx.update(applications).set({ status: "offered", updatedAt: new Date() }).where(eq(applications.id, next.id));
-  const [event] = await tx
-    .insert(applicationEvents)
-    .values({ applicationId: next.id, actorId: null, fromStatus: "waitlisted", toStatus: "offered", reason: "A seat came free" })
-    .returning({ id: applicationEvents.id });
-  await tellAboutEvent(tx, { applicationId: next.id, eventId: event!.id, actorId: null, traineeId: next.traineeId, trustId: opp.trustId, toStatus: "offered" });
-  return next.id;
+  for (const waiting of next) {
+    await tx.update(applications).set({ status: "offered", updatedAt: new Date() }).where(eq(applications.id, waiting.id));
+    const [event] = await tx
+      .insert(applicationEvents)
+      .values({ applicationId: waiting.id, actorId: null, fromStatus: "waitlisted", toStatus: "offered", reason: "A seat came free" })
+      .returning({ id: applicationEvents.id });
+    await tellAboutEvent(tx, { applicationId: waiting.id, eventId: event!.id, actorId: null, traineeId: waiting.traineeId, trustId: opp.trustId, toStatus: "offered" });
+  }
+  return next.map((w) => w.id);
 }
 
-/** The trainee's placements over the given dates, with the trust they are at. */
-export async function placementsDuring(db: DbOrTx, traineeId: string, startsOn: string, endsOn: string) {
-  return db
-    .select({ trustId: placements.trustId, trustName: trusts.name, siteName: sql<string>`coalesce(${sites.name}, ${placements.siteName})`, startsOn: placements.startsOn, endsOn: placements.endsOn, placementType: placements.placementType })
-    .from(placements)
+type PlacementDuring = { trustId: string; trustName: string; siteName: string; startsOn: string; endsOn: string; placementType: string };
+
+/**
+ * Each application's trainee's placements over the opportunity's dates, with the trust they
+ * are at: one query for a whole page of applications, however many rows it has.
+ */
+async function placementsDuringApplications(db: DbOrTx, applicationIds: string[]): Promise<Map<string, PlacementDuring[]>> {
+  const byApplication = new Map<string, PlacementDuring[]>(applicationIds.map((id) => [id, []]));
+  if (!applicationIds.length) return byApplication;
+  const rows = await db
+    .select({
+      applicationId: applications.id,
+      trustId: placements.trustId,
+      trustName: trusts.name,
+      siteName: sql<string>`coalesce(${sites.name}, ${placements.siteName})`,
+      startsOn: placements.startsOn,
+      endsOn: placements.endsOn,
+      placementType: placements.placementType,
+    })
+    .from(applications)
+    .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+    .innerJoin(
+      placements,
+      and(eq(placements.traineeId, applications.traineeId), lte(placements.startsOn, opportunities.endsOn), gte(placements.endsOn, opportunities.startsOn)),
+    )
     .innerJoin(trusts, eq(trusts.id, placements.trustId))
     .leftJoin(sites, eq(sites.id, placements.siteId))
-    .where(and(eq(placements.traineeId, traineeId), lte(placements.startsOn, endsOn), gte(placements.endsOn, startsOn)))
-    .orderBy(asc(placements.startsOn));
+    .where(inArray(applications.id, applicationIds))
+    .orderBy(asc(placements.startsOn), asc(placements.id));
+  for (const { applicationId, ...p } of rows) byApplication.get(applicationId)!.push(p);
+  return byApplication;
 }
 
 /** The DME's warning: placed at another trust, or not placed, during the opportunity. */
@@ -286,8 +325,9 @@ export function placementWarning(list: { trustId: string; trustName: string; pla
   return null;
 }
 
-export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, "id" | "role" | "trustId">, id: string) {
+export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, "id" | "role" | "trustId">, id: string, today: string) {
   if (!UUID.test(id)) return null;
+  const grade = eligibilityGrade(today);
   const [row] = await db
     .select({
       id: applications.id,
@@ -297,7 +337,8 @@ export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, 
       createdAt: applications.createdAt,
       traineeId: applications.traineeId,
       traineeName: users.name,
-      grade: traineeProfiles.grade,
+      grade: grade.grade,
+      gradeSelfDeclared: grade.gradeSelfDeclared,
       specialty: traineeProfiles.specialty,
       opportunityId: opportunities.id,
       title: opportunities.title,
@@ -305,6 +346,8 @@ export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, 
       startsOn: opportunities.startsOn,
       endsOn: opportunities.endsOn,
       seats: opportunities.seats,
+      seatsTaken,
+      opportunityStatus: opportunities.status,
       trustId: opportunities.trustId,
       trustName: trusts.name,
       prior: priorOpportunities,
@@ -323,27 +366,33 @@ export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, 
       .leftJoin(users, eq(users.id, applicationEvents.actorId))
       .where(eq(applicationEvents.applicationId, id))
       .orderBy(asc(applicationEvents.createdAt), asc(applicationEvents.id)),
-    viewer.role === "trainee" ? Promise.resolve([]) : placementsDuring(db, row.traineeId, row.startsOn, row.endsOn),
+    viewer.role === "trainee" ? Promise.resolve([]) : placementsDuringApplications(db, [row.id]).then((m) => m.get(row.id) ?? []),
   ]);
+  const opportunityNow: OpportunityNow = { today, endsOn: row.endsOn, status: row.opportunityStatus, seats: row.seats, seatsTaken: row.seatsTaken };
   return {
     ...row,
     firstTimer: row.prior === 0,
     events,
     placements: during,
     warning: viewer.role === "trainee" ? null : placementWarning(during, row.trustId, row.trustName),
-    actions: actionsFor(viewer.role as Role, row.status),
+    actions: actionsFor(viewer.role as Role, row.status, opportunityNow),
+    notYet: notYetFor(viewer.role as Role, row.status, opportunityNow),
   };
 }
 
-/** Applicants for one of the trust's opportunities: first-timers first, then by date applied. */
-export async function listApplicants(db: Db, trustId: string, opportunityId: string) {
+/**
+ * Applicants for one of the trust's opportunities: first-timers first, then by date applied,
+ * with where each is placed and what the lead can do now. Three queries, however many apply.
+ */
+export async function listApplicants(db: Db, trustId: string, opportunityId: string, today: string) {
   if (!UUID.test(opportunityId)) return null;
   const [opp] = await db
-    .select({ id: opportunities.id, title: opportunities.title, seats: opportunities.seats, startsOn: opportunities.startsOn, endsOn: opportunities.endsOn, trustName: trusts.name })
+    .select({ id: opportunities.id, title: opportunities.title, status: opportunities.status, seats: opportunities.seats, startsOn: opportunities.startsOn, endsOn: opportunities.endsOn, trustName: trusts.name })
     .from(opportunities)
     .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
     .where(and(eq(opportunities.id, opportunityId), eq(opportunities.trustId, trustId)));
   if (!opp) return null;
+  const grade = eligibilityGrade(today);
   const rows = await db
     .select({
       id: applications.id,
@@ -352,7 +401,8 @@ export async function listApplicants(db: Db, trustId: string, opportunityId: str
       createdAt: applications.createdAt,
       traineeId: applications.traineeId,
       name: users.name,
-      grade: traineeProfiles.grade,
+      grade: grade.grade,
+      gradeSelfDeclared: grade.gradeSelfDeclared,
       specialty: traineeProfiles.specialty,
       prior: priorOpportunities,
     })
@@ -360,26 +410,33 @@ export async function listApplicants(db: Db, trustId: string, opportunityId: str
     .innerJoin(users, eq(users.id, applications.traineeId))
     .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
     .where(eq(applications.opportunityId, opp.id))
-    .orderBy(sql`${priorOpportunities} = 0 desc`, asc(applications.createdAt));
-  const applicants = await Promise.all(
-    rows.map(async (r) => {
-      const during = await placementsDuring(db, r.traineeId, opp.startsOn, opp.endsOn);
-      return { ...r, firstTimer: r.prior === 0, placements: during, actions: actionsFor("trust_lead", r.status) };
-    }),
+    .orderBy(sql`${priorOpportunities} = 0 desc`, asc(applications.createdAt), asc(applications.id));
+  const during = await placementsDuringApplications(
+    db,
+    rows.map((r) => r.id),
   );
-  const seatsTaken = applicants.filter((a) => HOLDS_SEAT.includes(a.status)).length;
+  const seatsTaken = rows.filter((r) => HOLDS_SEAT.includes(r.status)).length;
+  const opportunityNow: OpportunityNow = { today, endsOn: opp.endsOn, status: opp.status, seats: opp.seats, seatsTaken };
+  const applicants = rows.map((r) => ({
+    ...r,
+    firstTimer: r.prior === 0,
+    placements: during.get(r.id) ?? [],
+    actions: actionsFor("trust_lead", r.status, opportunityNow),
+  }));
   return { opportunity: { ...opp, seatsTaken }, applicants };
 }
 
-/** The DME's queue: offered applications at the trust, oldest first, with placement warnings. */
-export async function listApprovalQueue(db: Db, trustId: string) {
+/** The DME's queue: offered applications at the trust, oldest first, with placement warnings. Two queries. */
+export async function listApprovalQueue(db: Db, trustId: string, today: string) {
+  const grade = eligibilityGrade(today);
   const rows = await db
     .select({
       id: applications.id,
       updatedAt: applications.updatedAt,
       traineeId: applications.traineeId,
       name: users.name,
-      grade: traineeProfiles.grade,
+      grade: grade.grade,
+      gradeSelfDeclared: grade.gradeSelfDeclared,
       title: opportunities.title,
       startsOn: opportunities.startsOn,
       endsOn: opportunities.endsOn,
@@ -392,13 +449,15 @@ export async function listApprovalQueue(db: Db, trustId: string) {
     .innerJoin(users, eq(users.id, applications.traineeId))
     .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
     .where(and(eq(opportunities.trustId, trustId), eq(applications.status, "offered")))
-    .orderBy(asc(applications.updatedAt));
-  return Promise.all(
-    rows.map(async (r) => {
-      const during = await placementsDuring(db, r.traineeId, r.startsOn, r.endsOn);
-      return { ...r, firstTimer: r.prior === 0, placements: during, warning: placementWarning(during, trustId, r.trustName) };
-    }),
+    .orderBy(asc(applications.updatedAt), asc(applications.id));
+  const during = await placementsDuringApplications(
+    db,
+    rows.map((r) => r.id),
   );
+  return rows.map((r) => {
+    const list = during.get(r.id) ?? [];
+    return { ...r, firstTimer: r.prior === 0, placements: list, warning: placementWarning(list, trustId, r.trustName) };
+  });
 }
 
 export async function listTraineeApplications(db: Db, traineeId: string) {

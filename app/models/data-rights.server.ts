@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 
 import { and, asc, count, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
 
-import type { Db } from "@db/client";
+import type { Db, DbOrTx } from "@db/client";
 import {
   allocationRounds,
   applicationEvents,
@@ -30,9 +30,10 @@ import { endAllSessions, FAILED_SIGN_IN_WINDOW_MINUTES, MAX_FAILED_SIGN_INS, typ
 import { verifyPassword } from "~/passwords.server";
 import type { FieldErrors } from "~/utils/forms";
 
+import { isOpenApplication } from "./applications.rules";
 import { transitionApplication } from "./applications.server";
 import { listAllNotifications } from "./notifications.server";
-import { ROLE_LABELS, type ApplicationStatus } from "./domain";
+import { ROLE_LABELS } from "./domain";
 
 // ---------------------------------------------------------------------------------------
 // Download my data
@@ -227,8 +228,6 @@ export type TraineeDataExport = NonNullable<Awaited<ReturnType<typeof exportTrai
 // Close my account
 // ---------------------------------------------------------------------------------------
 
-/** Applications that are still open and so are withdrawn when the account closes. */
-export const OPEN_STATUSES = ["submitted", "waitlisted", "offered", "approved"] as const satisfies readonly ApplicationStatus[];
 export const CLOSED_NAME = "Closed account";
 export const CLOSURE_REASON = "The trainee closed their Invitational account";
 export const WRONG_PASSWORD = "Your password is not correct. Enter the password you use to sign in";
@@ -281,11 +280,8 @@ export async function closeTraineeAccount(
   let withdrawn = 0;
   const promoted: string[] = [];
   for (let attempt = 1; ; attempt++) {
-    const open = await db
-      .select({ id: applications.id })
-      .from(applications)
-      .where(and(eq(applications.traineeId, actor.id), inArray(applications.status, [...OPEN_STATUSES])))
-      .orderBy(asc(applications.createdAt), asc(applications.id));
+    // Only open applications: an ended opportunity's outcome (approved, even) stays as it is.
+    const open = (await applicationsWithEnd(db, actor.id)).filter((a) => isOpenApplication(a.status, a.endsOn, input.today));
     for (const app of open) {
       const result = await transitionApplication(db, actor, app.id, "withdraw", { reason: CLOSURE_REASON, today: input.today });
       if (!result.ok) {
@@ -293,10 +289,10 @@ export async function closeTraineeAccount(
         continue;
       }
       if (!result.unchanged) withdrawn++;
-      if (result.promoted) promoted.push(result.promoted);
+      promoted.push(...result.promoted);
     }
     try {
-      await anonymise(db, actor.id, user.email);
+      await anonymise(db, actor.id, user.email, input.today);
       return { ok: true, withdrawn, promoted };
     } catch (error) {
       if (error instanceof OpenApplicationsAppeared && attempt < 3) continue;
@@ -305,19 +301,26 @@ export async function closeTraineeAccount(
   }
 }
 
+/** The trainee's applications with their opportunity's last day, oldest first. */
+function applicationsWithEnd(db: DbOrTx, traineeId: string) {
+  return db
+    .select({ id: applications.id, status: applications.status, endsOn: opportunities.endsOn })
+    .from(applications)
+    .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+    .where(eq(applications.traineeId, traineeId))
+    .orderBy(asc(applications.createdAt), asc(applications.id));
+}
+
 /** One transaction: every personal detail goes, the rows that reports count stay. */
-async function anonymise(db: Db, userId: string, email: string): Promise<void> {
+async function anonymise(db: Db, userId: string, email: string, today: string): Promise<void> {
   await db.transaction(async (tx) => {
     const now = new Date();
     // FOR NO KEY UPDATE: the row is changed but its key is not, so inserts that merely
     // reference the user (a notification, an event) are not blocked.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
-    const mine = await tx
-      .select({ id: applications.id, status: applications.status })
-      .from(applications)
-      .where(eq(applications.traineeId, userId))
-      .for("update");
-    if (mine.some((a) => (OPEN_STATUSES as readonly string[]).includes(a.status))) throw new OpenApplicationsAppeared();
+    // The same test as the withdrawals above, with the applications (not their opportunities) locked.
+    const mine = await applicationsWithEnd(tx, userId).for("update", { of: applications });
+    if (mine.some((a) => isOpenApplication(a.status, a.endsOn, today))) throw new OpenApplicationsAppeared();
     const ids = mine.map((a) => a.id);
 
     await tx

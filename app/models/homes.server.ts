@@ -8,6 +8,7 @@ import { invitations, placements, sites, traineeProfiles, trusts, users } from "
 import { addDaysIso } from "~/utils/dates";
 
 import { stageOf } from "./domain";
+import { eligibilityGrade } from "./trainee-grade.server";
 import { waitingStaffInvitation } from "./users.server";
 
 const IN_POST = ["In Post", "In Post - Extension"] as const;
@@ -72,10 +73,12 @@ export async function getProfile(db: Db, userId: string) {
 }
 
 export async function getTraineeHome(db: Db, userId: string, today: string) {
-  const profile = await getProfile(db, userId);
-  if (!profile) return null;
+  const [profile, held] = await Promise.all([getProfile(db, userId), getTraineeGradeAndSpecialty(db, userId, today)]);
+  if (!profile || !held?.grade) return null;
   const list = await listTraineePlacements(db, userId);
-  return { profile: { ...profile, stage: stageOf(profile.grade) }, ...currentAndNext(list, today), placements: list };
+  // The grade shown is the one opportunities check, so the home and the verdicts agree.
+  const grade = held.grade;
+  return { profile: { ...profile, grade, gradeSelfDeclared: held.gradeSelfDeclared, stage: stageOf(grade) }, ...currentAndNext(list, today), placements: list };
 }
 
 export async function getTrustHome(db: Db, trustId: string) {
@@ -100,7 +103,16 @@ export async function getTrustHome(db: Db, trustId: string) {
 /** How far ahead "starting next" looks: one rotation. */
 export const STARTING_SOON_DAYS = 183;
 
-export async function getDmeHome(db: Db, trustId: string, today: string) {
+/** Trainees a page on the DME's home, for each of its two lists. */
+export const DME_PAGE_SIZE = 50;
+
+/**
+ * The DME's home: who is placed at the trust now and who arrives in the next rotation, each
+ * list a page at a time (a large trust has a thousand or more trainees in post) with its
+ * total. A page past the end comes back empty with the total, for the route to send the
+ * reader to the last page.
+ */
+export async function getDmeHome(db: Db, trustId: string, today: string, pages: { now: number; next: number } = { now: 1, next: 1 }) {
   const trust = await db.query.trusts.findFirst({
     where: eq(trusts.id, trustId),
     columns: { id: true, name: true, odsCode: true },
@@ -118,53 +130,70 @@ export async function getDmeHome(db: Db, trustId: string, today: string) {
     startsOn: placements.startsOn,
     endsOn: placements.endsOn,
   };
-  const base = () =>
+  const placedNowWhere = and(
+    eq(placements.trustId, trustId),
+    inArray(placements.placementType, [...IN_POST]),
+    lte(placements.startsOn, today),
+    gte(placements.endsOn, today),
+    isNull(traineeProfiles.anonymisedAt),
+  );
+  const startingNextWhere = and(
+    eq(placements.trustId, trustId),
+    inArray(placements.placementType, [...IN_POST]),
+    gt(placements.startsOn, today),
+    lte(placements.startsOn, addDaysIso(today, STARTING_SOON_DAYS)),
+    isNull(traineeProfiles.anonymisedAt),
+    // A trainee already placed here who simply starts a new post is not arriving.
+    sql`not exists (select 1 from placements here where here.trainee_id = ${placements.traineeId}
+      and here.trust_id = ${trustId} and here.starts_on <= ${today} and here.ends_on >= ${today})`,
+  );
+  const counted = (where: typeof placedNowWhere) =>
+    db
+      .select({ n: count() })
+      .from(placements)
+      .innerJoin(traineeProfiles, eq(traineeProfiles.userId, placements.traineeId))
+      .where(where)
+      .then((rows) => rows[0]?.n ?? 0);
+  const offset = (page: number) => (Math.max(1, page) - 1) * DME_PAGE_SIZE;
+  const [placedNow, placedNowTotal, startingNext, startingNextTotal] = await Promise.all([
     db
       .select(traineeColumns)
       .from(placements)
       .innerJoin(users, eq(users.id, placements.traineeId))
       .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
-      .leftJoin(sites, eq(sites.id, placements.siteId));
-  const placedNow = await base()
-    .where(
-      and(
-        eq(placements.trustId, trustId),
-        inArray(placements.placementType, [...IN_POST]),
-        lte(placements.startsOn, today),
-        gte(placements.endsOn, today),
-        isNull(traineeProfiles.anonymisedAt),
-      ),
-    )
-    .orderBy(asc(users.name));
-  const startingNext = await db
-    .select({
-      ...traineeColumns,
-      // Where the trainee is placed now, so the DME knows whom to contact before they arrive.
-      comingFrom: sql<string | null>`(
-        select prior_trust.name from placements prior
-        join trusts prior_trust on prior_trust.id = prior.trust_id
-        where prior.trainee_id = ${placements.traineeId}
-          and prior.starts_on <= ${today} and prior.ends_on >= ${today}
-        order by prior.starts_on desc limit 1)`,
-    })
-    .from(placements)
-    .innerJoin(users, eq(users.id, placements.traineeId))
-    .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
-    .leftJoin(sites, eq(sites.id, placements.siteId))
-    .where(
-      and(
-        eq(placements.trustId, trustId),
-        inArray(placements.placementType, [...IN_POST]),
-        gt(placements.startsOn, today),
-        lte(placements.startsOn, addDaysIso(today, STARTING_SOON_DAYS)),
-        isNull(traineeProfiles.anonymisedAt),
-        // A trainee already placed here who simply starts a new post is not arriving.
-        sql`not exists (select 1 from placements here where here.trainee_id = ${placements.traineeId}
-          and here.trust_id = ${trustId} and here.starts_on <= ${today} and here.ends_on >= ${today})`,
-      ),
-    )
-    .orderBy(asc(placements.startsOn), asc(users.name));
-  return { trust, placedNow, startingNext };
+      .leftJoin(sites, eq(sites.id, placements.siteId))
+      .where(placedNowWhere)
+      .orderBy(asc(users.name), asc(placements.id))
+      .limit(DME_PAGE_SIZE)
+      .offset(offset(pages.now)),
+    counted(placedNowWhere),
+    db
+      .select({
+        ...traineeColumns,
+        // Where the trainee is placed now, so the DME knows whom to contact before they arrive.
+        comingFrom: sql<string | null>`(
+          select prior_trust.name from placements prior
+          join trusts prior_trust on prior_trust.id = prior.trust_id
+          where prior.trainee_id = ${placements.traineeId}
+            and prior.starts_on <= ${today} and prior.ends_on >= ${today}
+          order by prior.starts_on desc limit 1)`,
+      })
+      .from(placements)
+      .innerJoin(users, eq(users.id, placements.traineeId))
+      .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
+      .leftJoin(sites, eq(sites.id, placements.siteId))
+      .where(startingNextWhere)
+      .orderBy(asc(placements.startsOn), asc(users.name), asc(placements.id))
+      .limit(DME_PAGE_SIZE)
+      .offset(offset(pages.next)),
+    counted(startingNextWhere),
+  ]);
+  return {
+    trust,
+    pageSize: DME_PAGE_SIZE,
+    placedNow: { trainees: placedNow, total: placedNowTotal, page: Math.max(1, pages.now) },
+    startingNext: { trainees: startingNext, total: startingNextTotal, page: Math.max(1, pages.next) },
+  };
 }
 
 export async function getAdminOverview(db: Db, now: Date = new Date()) {
@@ -188,15 +217,17 @@ export async function getAdminOverview(db: Db, now: Date = new Date()) {
   return { counts: counts!, trustsWithoutStaff };
 }
 
-const gradeAndSpecialty = preparedQuery((db) =>
-  db
-    .select({ grade: traineeProfiles.grade, specialty: traineeProfiles.specialty })
+const gradeAndSpecialty = preparedQuery((db) => {
+  const grade = eligibilityGrade(sql.placeholder("today"));
+  return db
+    .select({ grade: grade.grade, gradeSelfDeclared: grade.gradeSelfDeclared, specialty: traineeProfiles.specialty })
     .from(traineeProfiles)
     .where(eq(traineeProfiles.userId, sql.placeholder("userId")))
-    .prepare("trainee_grade"),
-);
+    .prepare("trainee_grade");
+});
 
-export async function getTraineeGradeAndSpecialty(db: Db, userId: string) {
-  const [row] = await gradeAndSpecialty(db).execute({ userId });
+/** The grade the trainee is held to today (eligibilityGrade: the rotation data's, when there is any) and their specialty. */
+export async function getTraineeGradeAndSpecialty(db: Db, userId: string, today: string) {
+  const [row] = await gradeAndSpecialty(db).execute({ userId, today });
   return row ?? null;
 }

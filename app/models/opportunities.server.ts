@@ -4,19 +4,17 @@ import type { Db, DbOrTx } from "@db/client";
 import { objectives, opportunities, opportunitySessions, sites, trusts } from "@db/schema";
 
 import type { FieldErrors } from "~/utils/forms";
+import { plural } from "~/utils/plural";
 
 import { UUID } from "./accounts.schema";
+import { fillSeatsFromWaitingList, seatsTaken } from "./applications.server";
 import type { OpportunityStatus } from "./domain";
 import type { OpportunityInput } from "./opportunities.schema";
 
-/** Applications that hold a seat. */
-export const SEAT_HOLDING = ["offered", "approved", "completed"] as const;
+export { seatsTaken };
 
 // Correlated subqueries name the outer row in full: drizzle leaves columns unqualified in a
 // single-table select, where a bare "id" would resolve to the inner table's own column.
-export const seatsTaken = sql<number>`(select count(*) from applications seat
-  where seat.opportunity_id = "opportunities"."id"
-    and seat.status in ('offered', 'approved', 'completed'))`.mapWith(Number);
 
 const applicationsWaiting = sql<number>`(select count(*) from applications waiting
   where waiting.opportunity_id = "opportunities"."id" and waiting.status = 'submitted')`.mapWith(Number);
@@ -40,19 +38,23 @@ export async function refreshSearchVectors(tx: DbOrTx, where: SQL | undefined): 
     .where(where);
 }
 
-export type SaveResult = { ok: true; id: string } | { ok: false; status: 400 | 404 | 409; fieldErrors: FieldErrors; formError?: string };
+export type SaveResult =
+  | { ok: true; id: string; /** Waiting-list applications offered a seat the edit added. */ promoted: string[] }
+  | { ok: false; status: 400 | 404 | 409; fieldErrors: FieldErrors; formError?: string };
 
 /**
- * Creates a draft, or updates one of the trust's opportunities, with its sessions, in one
- * transaction. Checks what the schema cannot: the site and objective belong to this trust,
- * and a newly chosen objective is not retired.
+ * Creates a draft, or updates one of the trust's opportunities (`edit`), with its sessions,
+ * in one transaction. Checks what the schema cannot: the site and objective belong to this
+ * trust, and a newly chosen objective is not retired. An edit that adds seats (or moves the
+ * end date on) offers them to the waiting list in the same transaction.
  */
 export async function saveOpportunity(
   db: Db,
   scope: { trustId: string; userId: string | null },
   input: OpportunityInput,
-  id?: string,
+  edit?: { id: string; today: string },
 ): Promise<SaveResult> {
+  const id = edit?.id;
   return db.transaction(async (tx): Promise<SaveResult> => {
     let existing: { objectiveId: string | null; status: OpportunityStatus; seatsTaken: number } | undefined;
     if (id) {
@@ -70,7 +72,7 @@ export async function saveOpportunity(
     const fieldErrors: FieldErrors = {};
     if (existing && input.seats < existing.seatsTaken) {
       const taken = existing.seatsTaken;
-      fieldErrors.seats = `${taken} ${taken === 1 ? "place is" : "places are"} already offered or approved: the number of seats must be ${taken} or more`;
+      fieldErrors.seats = `${plural(taken, "place is", "places are")} already offered or approved: the number of seats must be ${taken} or more`;
     }
     const siteId = input.siteId || null;
     if (siteId) {
@@ -119,10 +121,16 @@ export async function saveOpportunity(
       learningOutcomes: input.learningOutcomes,
     };
     let opportunityId: string;
-    if (id) {
-      await tx.update(opportunities).set({ ...values, updatedAt: new Date() }).where(eq(opportunities.id, id));
-      await tx.delete(opportunitySessions).where(eq(opportunitySessions.opportunityId, id));
-      opportunityId = id;
+    let promoted: string[] = [];
+    if (edit && existing) {
+      await tx.update(opportunities).set({ ...values, updatedAt: new Date() }).where(eq(opportunities.id, edit.id));
+      await tx.delete(opportunitySessions).where(eq(opportunitySessions.opportunityId, edit.id));
+      opportunityId = edit.id;
+      promoted = await fillSeatsFromWaitingList(
+        tx,
+        { id: edit.id, seats: input.seats, trustId: scope.trustId, status: existing.status, endsOn: input.endsOn },
+        edit.today,
+      );
     } else {
       const [row] = await tx
         .insert(opportunities)
@@ -134,7 +142,7 @@ export async function saveOpportunity(
       await tx.insert(opportunitySessions).values(input.sessions.map((s) => ({ ...s, opportunityId })));
     }
     await refreshSearchVectors(tx, eq(opportunities.id, opportunityId));
-    return { ok: true, id: opportunityId };
+    return { ok: true, id: opportunityId, promoted };
   });
 }
 
@@ -269,10 +277,10 @@ export async function changeOpportunityStatus(
   id: string,
   action: StatusAction,
   today: string,
-): Promise<{ ok: true } | { ok: false; status: 404 | 409; message: string }> {
+): Promise<{ ok: true; promoted: string[] } | { ok: false; status: 404 | 409; message: string }> {
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ status: opportunities.status, deadline: opportunities.applicationDeadline, title: opportunities.title })
+      .select({ status: opportunities.status, deadline: opportunities.applicationDeadline, title: opportunities.title, seats: opportunities.seats, endsOn: opportunities.endsOn })
       .from(opportunities)
       .where(and(eq(opportunities.id, id), eq(opportunities.trustId, trustId)))
       .for("update");
@@ -298,7 +306,9 @@ export async function changeOpportunityStatus(
         ...(rule.to === "archived" ? { archivedAt: now } : {}),
       })
       .where(eq(opportunities.id, id));
-    return { ok: true as const };
+    // Reopening makes seats offerable again: any free ones go to the waiting list at once.
+    const promoted = rule.to === "published" ? await fillSeatsFromWaitingList(tx, { id, seats: row.seats, trustId, status: rule.to, endsOn: row.endsOn }, today) : [];
+    return { ok: true as const, promoted };
   });
 }
 

@@ -10,7 +10,7 @@ import type { FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
 import { placesTraineeAtTrust, PLACEMENT_TYPES } from "./domain";
-import { getProfile, listTraineePlacements } from "./homes.server";
+import { getProfile, getTraineeGradeAndSpecialty, listTraineePlacements } from "./homes.server";
 
 export { getProfile };
 import type { PlacementFormInput, ProfileInput } from "./profile.schema";
@@ -22,10 +22,11 @@ export const IMPORTED_READ_ONLY =
   "This placement is from the training-information system, so it cannot be changed here. Ask your deanery to correct it";
 export const SAME_START_MESSAGE = "You already have a placement at this trust starting on this date";
 
-export async function getProfilePage(db: Db, userId: string) {
-  const profile = await getProfile(db, userId);
+export async function getProfilePage(db: Db, userId: string, today: string) {
+  const [profile, held, list] = await Promise.all([getProfile(db, userId), getTraineeGradeAndSpecialty(db, userId, today), listTraineePlacements(db, userId)]);
   if (!profile) return null;
-  return { profile, placements: await listTraineePlacements(db, userId) };
+  // The grade typed here counts only while the rotation data has none: the page says which one opportunities check.
+  return { profile, gradeChecked: held?.gradeSelfDeclared === false ? held.grade : null, placements: list };
 }
 
 export async function updateProfile(db: Db, userId: string, input: ProfileInput): Promise<boolean> {
@@ -41,16 +42,22 @@ export async function updateProfile(db: Db, userId: string, input: ProfileInput)
   });
 }
 
-/** Every trust with its sites, for the placement form's two selects. */
-export async function placementFormOptions(db: Db) {
-  const rows = await db.query.trusts.findMany({
-    columns: { id: true, name: true, odsCode: true },
-    orderBy: [asc(trusts.name)],
-    with: { sites: { columns: { id: true, name: true }, orderBy: [asc(sites.name)] } },
-  });
-  return rows;
+/**
+ * The placement form's choices: every trust (about 220 in England, one select) and the sites
+ * of the chosen trust only. Sending every trust's sites made the form about 200 KB (900
+ * options at 220 trusts of three sites each), and sites grow with every clinic added.
+ * `sitesFor` is the trust the sites belong to, or null when none (or no real one) is chosen.
+ */
+export async function placementFormOptions(db: Db, chosenTrustId: string | null) {
+  const trustId = chosenTrustId && UUID.test(chosenTrustId) ? chosenTrustId : null;
+  const [trustRows, siteRows] = await Promise.all([
+    db.select({ id: trusts.id, name: trusts.name, odsCode: trusts.odsCode }).from(trusts).orderBy(asc(trusts.name)),
+    trustId ? db.select({ id: sites.id, name: sites.name }).from(sites).where(eq(sites.trustId, trustId)).orderBy(asc(sites.name)) : Promise.resolve([]),
+  ]);
+  const known = trustId !== null && trustRows.some((t) => t.id === trustId);
+  return { trusts: trustRows, sites: known ? siteRows : [], sitesFor: known ? trustId : null };
 }
-export type TrustOption = Awaited<ReturnType<typeof placementFormOptions>>[number];
+export type PlacementFormOptions = Awaited<ReturnType<typeof placementFormOptions>>;
 
 /** The trainee's own placement, or null: another trainee's placement is not found. */
 export async function getOwnPlacement(db: Db, traineeId: string, placementId: string) {

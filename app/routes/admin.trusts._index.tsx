@@ -8,6 +8,7 @@ import { pageTitle } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { listTrusts } from "~/models/trusts.server";
 import { ResponsiveTable } from "~/components/responsive-table";
+import { plural } from "~/utils/plural";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Trusts") }];
 
@@ -26,7 +27,7 @@ export default function AdminTrusts() {
           Add a trust
         </Link>
       </p>
-      <ResponsiveTable caption={`${trusts.length} trusts, by region`} columns={["Trust", "ODS code", "Region", "Integrated care system", { label: "Sites", numeric: true }, { label: "Staff", numeric: true }]}>
+      <ResponsiveTable caption={`${plural(trusts.length, "trust")}, by region`} columns={["Trust", "ODS code", "Region", "Integrated care system", { label: "Sites", numeric: true }, { label: "Staff", numeric: true }]}>
         {trusts.map((t) => (
           <Table.Row key={t.id}>
             <Table.Cell>

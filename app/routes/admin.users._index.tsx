@@ -16,6 +16,7 @@ import { SuccessBanner } from "~/components/success-banner";
 import { notFound } from "~/utils/http.server";
 import { formatDateTime } from "~/utils/dates";
 import { ResponsiveTable } from "~/components/responsive-table";
+import { plural } from "~/utils/plural";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Users") }];
 
@@ -108,7 +109,7 @@ export default function AdminUsers() {
           </p>
         </>
       ) : (
-      <ResponsiveTable caption={`${total} ${total === 1 ? "user" : "users"}`} columns={["Name", "Email address", "Role", "Trust", "Status"]}>
+      <ResponsiveTable caption={plural(total, "user")} columns={["Name", "Email address", "Role", "Trust", "Status"]}>
         {users.map((u) => (
           <Table.Row key={u.id}>
             <Table.Cell>

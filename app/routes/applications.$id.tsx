@@ -7,6 +7,7 @@ import * as v from "valibot";
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
+import { GradeText } from "~/components/grade-text";
 import { SuccessBanner } from "~/components/success-banner";
 import { APPLICATION_ACTIONS, STATUS_LABELS, TRANSITIONS, WHAT_NEXT, type ApplicationAction } from "~/models/applications.rules";
 import { ReasonSchema } from "~/models/applications.schema";
@@ -19,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTit
 // The trainee who applied, staff of the opportunity's trust and administrators see it; anyone else gets 404.
 export async function loader(args: LoaderFunctionArgs) {
   const viewer = requireUser(args);
-  const application = await getApplicationForViewer(await getDb(), viewer, args.params.id ?? "");
+  const application = await getApplicationForViewer(await getDb(), viewer, args.params.id ?? "", todayInLondon());
   if (!application) throw notFound();
   return json({ application, role: viewer.role });
 }
@@ -88,7 +89,7 @@ export default function ApplicationPage() {
               <SummaryList.Row>
                 <SummaryList.Key>Trainee</SummaryList.Key>
                 <SummaryList.Value>
-                  {a.traineeName}, {a.grade ?? "grade not recorded"}
+                  {a.traineeName}, <GradeText grade={a.grade} selfDeclared={a.gradeSelfDeclared} />
                   {a.specialty ? `, ${a.specialty}` : ""}{" "}
                   {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{a.prior} before</Tag>}
                 </SummaryList.Value>
@@ -135,9 +136,17 @@ export default function ApplicationPage() {
         <h2>Statement</h2>
         <p className="app-preserve-lines">{a.statement}</p>
 
-        {a.actions.length ? (
+        {a.actions.length || a.notYet.length ? (
           <div id="actions">
-            <h2>What do you want to do?</h2>
+            {a.actions.length ? <h2>What do you want to do?</h2> : null}
+            {a.notYet.length ? (
+              <div className="nhsuk-inset-text">
+                <span className="nhsuk-u-visually-hidden">Information: </span>
+                {a.notYet.map((reason) => (
+                  <p key={reason}>{reason}.</p>
+                ))}
+              </div>
+            ) : null}
             {a.actions.map((act) => {
               const rule = TRANSITIONS[act];
               if (act === "withdraw" && !confirmingWithdraw && actionData?.field !== "reason-withdraw") {

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Table, Tag } from "nhsuk-react-components";
 
@@ -9,14 +9,37 @@ import { getDb } from "~/db.server";
 import { getDmeHome } from "~/models/homes.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
+import { Pager } from "~/components/pager";
 import { ResponsiveTable } from "~/components/responsive-table";
+import { plural } from "~/utils/plural";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Trainees at your trust") }];
 
+/** A page number from the address: anything else (missing, "abc", "-1", "1.5") is page 1. */
+function pageParam(value: string | null): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+}
+
+/** The address of the home with each list at its page; page 1 is left out, so the plain address stays plain. */
+function homeHref(pages: { now: number; next: number }, anchor: string): string {
+  const q = new URLSearchParams();
+  if (pages.now > 1) q.set("now", String(pages.now));
+  if (pages.next > 1) q.set("next", String(pages.next));
+  const search = q.toString();
+  return `/dme${search ? `?${search}` : ""}#${anchor}`;
+}
+
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args, "dme");
-  const home = await getDmeHome(await getDb(), user.trustId, todayInLondon());
+  const url = new URL(args.request.url);
+  const pages = { now: pageParam(url.searchParams.get("now")), next: pageParam(url.searchParams.get("next")) };
+  const home = await getDmeHome(await getDb(), user.trustId, todayInLondon(), pages);
   if (!home) throw notFound();
+  // A page past the end (the lists shrank, or the address was edited) goes to the last one.
+  const last = (total: number) => Math.max(1, Math.ceil(total / home.pageSize));
+  const clamped = { now: Math.min(pages.now, last(home.placedNow.total)), next: Math.min(pages.next, last(home.startingNext.total)) };
+  if (clamped.now !== pages.now || clamped.next !== pages.next) throw redirect(homeHref(clamped, clamped.next !== pages.next ? "starting-next" : "placed-now"));
   return json(home);
 }
 
@@ -25,7 +48,9 @@ function Pattern({ wte }: { wte: string }) {
 }
 
 export default function DmeHome() {
-  const { trust, placedNow, startingNext } = useLoaderData<typeof loader>();
+  const { trust, placedNow, startingNext, pageSize } = useLoaderData<typeof loader>();
+  const pages = { now: placedNow.page, next: startingNext.page };
+  const lastPage = (total: number) => Math.max(1, Math.ceil(total / pageSize));
   return (
     <>
       <h1>
@@ -41,12 +66,12 @@ export default function DmeHome() {
           Import rotations
         </Link>
       </p>
-      <h2>
-        Placed here now <span className="nhsuk-caption-m">{placedNow.length} trainees</span>
+      <h2 id="placed-now">
+        Placed here now <span className="nhsuk-caption-m">{plural(placedNow.total, "trainee")}</span>
       </h2>
-      {placedNow.length ? (
+      {placedNow.total ? (
         <ResponsiveTable columns={["Trainee", "Grade", "Specialty", "Site", "Until", "Working pattern"]}>
-          {placedNow.map((t) => (
+          {placedNow.trainees.map((t) => (
             <Table.Row key={t.placementId}>
               <Table.Cell>{t.name}</Table.Cell>
               <Table.Cell>{t.grade}</Table.Cell>
@@ -62,13 +87,19 @@ export default function DmeHome() {
       ) : (
         <p>No trainees are placed at {trust.name} today.</p>
       )}
+      <Pager
+        label="Pages of trainees placed here now"
+        page={placedNow.page}
+        lastPage={lastPage(placedNow.total)}
+        href={(p) => homeHref({ ...pages, now: p }, "placed-now")}
+      />
 
-      <h2>
-        Starting in the next rotation <span className="nhsuk-caption-m">{startingNext.length} trainees</span>
+      <h2 id="starting-next">
+        Starting in the next rotation <span className="nhsuk-caption-m">{plural(startingNext.total, "trainee")}</span>
       </h2>
-      {startingNext.length ? (
+      {startingNext.total ? (
         <ResponsiveTable columns={["Trainee", "Grade", "Specialty", "Starts", "Placed now at", "Working pattern"]}>
-          {startingNext.map((t) => (
+          {startingNext.trainees.map((t) => (
             <Table.Row key={t.placementId}>
               <Table.Cell>{t.name}</Table.Cell>
               <Table.Cell>{t.grade}</Table.Cell>
@@ -84,6 +115,12 @@ export default function DmeHome() {
       ) : (
         <p>No trainees are due to start at {trust.name} in the next six months.</p>
       )}
+      <Pager
+        label="Pages of trainees starting in the next rotation"
+        page={startingNext.page}
+        lastPage={lastPage(startingNext.total)}
+        href={(p) => homeHref({ ...pages, next: p }, "starting-next")}
+      />
     </>
   );
 }

@@ -6,14 +6,15 @@ import { Tag } from "nhsuk-react-components";
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { pageTitle } from "~/components/form-errors";
+import { GradeText } from "~/components/grade-text";
 import { listApprovalQueue } from "~/models/applications.server";
-import { formatDate, formatDateTime } from "~/utils/dates";
+import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Placements to approve") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const dme = requireStaff(args, "dme");
-  return json({ queue: await listApprovalQueue(await getDb(), dme.trustId) });
+  return json({ queue: await listApprovalQueue(await getDb(), dme.trustId, todayInLondon()) });
 }
 
 export default function Approvals() {
@@ -32,7 +33,7 @@ export default function Approvals() {
                 </Link>
               </h2>
               <p className="nhsuk-body-s nhsuk-u-margin-bottom-2 app-secondary-text">
-                {q.grade ?? "Grade not recorded"} · {formatDate(q.startsOn)} to {formatDate(q.endsOn)} · offered {formatDateTime(q.updatedAt)}{" "}
+                <GradeText grade={q.grade} selfDeclared={q.gradeSelfDeclared} capital /> · {formatDate(q.startsOn)} to {formatDate(q.endsOn)} · offered {formatDateTime(q.updatedAt)}{" "}
                 {q.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : null}
               </p>
               <p className="nhsuk-body-s nhsuk-u-margin-bottom-2">

@@ -20,6 +20,7 @@ import {
 } from "~/models/notifications.server";
 import { formatDateTime } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
+import { plural } from "~/utils/plural";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Notifications") }];
 
@@ -100,7 +101,7 @@ export default function Notifications() {
             <p>
               {unread === 0
                 ? "You have read all your notifications."
-                : `You have ${unread} unread ${unread === 1 ? "notification" : "notifications"}.`}
+                : `You have ${plural(unread, "unread notification")}.`}
             </p>
             {unread > 0 ? (
               <Form method="post" action={formAction}>

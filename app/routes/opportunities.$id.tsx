@@ -30,7 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staffTrust = user && (user.role === "trust_lead" || user.role === "dme") ? user.trustId : null;
   const opportunity = await getOpportunityForViewer(db, params.id ?? "", staffTrust);
   if (!opportunity) throw notFound();
-  const profile = user?.role === "trainee" ? await getTraineeGradeAndSpecialty(db, user.id) : null;
+  const profile = user?.role === "trainee" ? await getTraineeGradeAndSpecialty(db, user.id, todayInLondon()) : null;
   const eligibility = eligibilityFor(
     opportunity,
     user ? { role: user.role, grade: profile?.grade ?? null, specialty: profile?.specialty ?? "" } : null,

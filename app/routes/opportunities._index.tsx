@@ -13,6 +13,7 @@ import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
 import { activeFilters, parseSearchParams, searchHref } from "~/models/search.schema";
 import { rotationSections, searchFacets, searchOpportunities } from "~/models/search.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
+import { plural } from "~/utils/plural";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Find leadership opportunities") }];
 
@@ -25,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = await getDb();
   const today = todayInLondon();
   const trainee = context.user?.role === "trainee" ? context.user : null;
-  const profile = trainee ? await getTraineeGradeAndSpecialty(db, trainee.id) : null;
+  const profile = trainee ? await getTraineeGradeAndSpecialty(db, trainee.id, today) : null;
   const unfiltered = url.search === "";
   const [search, facets, sections] = await Promise.all([
     searchOpportunities(db, filters, { today, viewerGrade: profile?.grade ?? null }),
@@ -123,7 +124,7 @@ export default function FindOpportunities() {
         </div>
         <div className="nhsuk-grid-column-two-thirds">
           <h2 className="nhsuk-heading-m" id="results" aria-live="polite">
-            {total === 0 ? "No opportunities found" : `${total} ${total === 1 ? "opportunity" : "opportunities"}`}
+            {total === 0 ? "No opportunities found" : plural(total, "opportunity", "opportunities")}
             {total > pageSize ? <span className="nhsuk-caption-m">Showing {from} to {to}</span> : null}
           </h2>
           {inForce.length ? (

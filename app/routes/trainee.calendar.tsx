@@ -10,6 +10,7 @@ import { getDb } from "~/db.server";
 import { countUpcomingSessions, getOrCreateCalendarToken, rotateCalendarToken } from "~/models/calendar.server";
 import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
+import { plural } from "~/utils/plural";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your calendar feed") }];
 
@@ -37,7 +38,7 @@ export async function action(args: ActionFunctionArgs) {
 
 function upcomingText(count: number): string {
   if (count === 0) return "There are no upcoming sessions in your calendar feed yet. Sessions appear in it when a placement is approved.";
-  return `Your calendar feed has ${count} upcoming ${count === 1 ? "session" : "sessions"}.`;
+  return `Your calendar feed has ${plural(count, "upcoming session")}.`;
 }
 
 export default function TraineeCalendar() {

@@ -6,11 +6,12 @@ import { BackLink, Button, TextInput, WarningCallout } from "nhsuk-react-compone
 import { endSession, requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
-import { STATUS_LABELS } from "~/models/applications.rules";
+import { isOpenApplication, STATUS_LABELS } from "~/models/applications.rules";
 import { listTraineeApplications } from "~/models/applications.server";
-import { closeTraineeAccount, OPEN_STATUSES } from "~/models/data-rights.server";
+import { closeTraineeAccount } from "~/models/data-rights.server";
 import { CloseAccountSchema } from "~/models/profile.schema";
 import { todayInLondon } from "~/utils/dates";
+import { plural } from "~/utils/plural";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
 
@@ -19,8 +20,9 @@ export const meta: MetaFunction = () => [{ title: pageTitle("Close your account"
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const all = await listTraineeApplications(await getDb(), user.id);
+  const today = todayInLondon();
   const open = all
-    .filter((a) => (OPEN_STATUSES as readonly string[]).includes(a.status))
+    .filter((a) => isOpenApplication(a.status, a.endsOn, today))
     .map((a) => ({ id: a.id, title: a.title, trustName: a.trustName, status: a.status }));
   return json({ open });
 }
@@ -67,11 +69,11 @@ export default function CloseAccount() {
           <ul>
             <li>
               {open.length
-                ? `your ${open.length === 1 ? "open application is" : `${open.length} open applications are`} withdrawn, and any place you hold is offered to the next person on the waiting list`
+                ? `your ${open.length === 1 ? "open application is" : `${plural(open.length, "open application")} are`} withdrawn, and any place you hold is offered to the next person on the waiting list`
                 : "you have no open applications to withdraw"}
             </li>
             <li>your name, email address, GMC number, specialty and programme are removed</li>
-            <li>what you wrote in applications and reflections is deleted, and so are your notifications</li>
+            <li>what you wrote in your applications is deleted, and so are your notifications</li>
             <li>you are signed out on every device and cannot sign in again</li>
           </ul>
         </WarningCallout>

@@ -10,9 +10,9 @@ import { PlacementSchema } from "~/models/profile.schema";
 import { deletePlacement, getOwnPlacement, placementFormOptions, savePlacement } from "~/models/profile.server";
 import { formatDate } from "~/utils/dates";
 import { failure, parseForm } from "~/utils/forms";
-import { invalid, notFound } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
 
-import { PLACEMENT_TYPE_LABELS, PlacementForm } from "./trainee.placements.new";
+import { PLACEMENT_TYPE_LABELS, PlacementForm, refusedPlacement, valuesFromAddress, type PlacementFormValues } from "./trainee.placements.new";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: pageTitle(data?.placement.source === "manual" ? "Change a placement" : "Placement") },
@@ -24,8 +24,20 @@ export async function loader(args: LoaderFunctionArgs) {
   // Another trainee's placement, or no placement: the same 404.
   const placement = await getOwnPlacement(db, user.id, args.params.id ?? "");
   if (!placement) throw notFound();
-  const trusts = placement.source === "manual" ? await placementFormOptions(db) : [];
-  return json({ placement, trusts });
+  if (placement.source !== "manual") return json({ placement, form: null });
+  const initial: PlacementFormValues = {
+    trustId: placement.trustId,
+    siteId: placement.siteId ?? "",
+    specialty: placement.specialty,
+    grade: placement.grade,
+    startsOn: placement.startsOn,
+    endsOn: placement.endsOn,
+    wte: Number(placement.wte).toFixed(2).replace(/0$/, ""),
+    placementType: placement.placementType,
+    // The form sent to "Show the trust's sites" (without JavaScript) comes back with its values.
+    ...valuesFromAddress(new URL(args.request.url).searchParams),
+  };
+  return json({ placement, form: { initial, options: await placementFormOptions(db, initial.trustId || null) } });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -37,23 +49,23 @@ export async function action(args: ActionFunctionArgs) {
     const result = await deletePlacement(db, user.id, id);
     if (!result.ok) {
       if (result.status === 404) throw notFound();
-      return invalid(failure(formData, {}, result.message), result.status);
+      return refusedPlacement(db, failure(formData, {}, result.message), result.status);
     }
     return redirect("/trainee/profile?done=deleted#placements");
   }
   if (!(await getOwnPlacement(db, user.id, id))) throw notFound();
   const parsed = parseForm(PlacementSchema, formData);
-  if (!parsed.ok) return invalid(parsed);
+  if (!parsed.ok) return refusedPlacement(db, parsed);
   const result = await savePlacement(db, user.id, parsed.data, id);
   if (!result.ok) {
     if (result.status === 404) throw notFound();
-    return invalid(failure(formData, result.fieldErrors, result.formError), result.status);
+    return refusedPlacement(db, failure(formData, result.fieldErrors, result.formError), result.status);
   }
   return redirect("/trainee/profile?done=saved#placements");
 }
 
 export default function EditPlacement() {
-  const { placement, trusts } = useLoaderData<typeof loader>();
+  const { placement, form } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const heading = `${placement.trustName}, ${formatDate(placement.startsOn)} to ${formatDate(placement.endsOn)}`;
   return (
@@ -61,27 +73,13 @@ export default function EditPlacement() {
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/trainee/profile#placements">Back to your profile</BackLink>
         <FormErrorSummary failure={actionData} />
-        {placement.source === "manual" ? (
+        {form ? (
           <>
             <h1>
               <span className="nhsuk-caption-l">{heading}</span>
               Change a placement
             </h1>
-            <PlacementForm
-              failure={actionData}
-              trusts={trusts}
-              submitLabel="Save placement"
-              initial={{
-                trustId: placement.trustId,
-                siteId: placement.siteId ?? "",
-                specialty: placement.specialty,
-                grade: placement.grade,
-                startsOn: placement.startsOn,
-                endsOn: placement.endsOn,
-                wte: Number(placement.wte).toFixed(2).replace(/0$/, ""),
-                placementType: placement.placementType,
-              }}
-            />
+            <PlacementForm failure={actionData} options={form.options} initial={form.initial} submitLabel="Save placement" />
             <h2>Delete this placement</h2>
             <p>Delete it if you added it by mistake or it did not happen. You can add it again later.</p>
             <Form method="post">

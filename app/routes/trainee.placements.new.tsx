@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useFetcher, useLoaderData, useLocation } from "@remix-run/react";
 import { BackLink, Button, Fieldset, Radios, Select, TextInput } from "nhsuk-react-components";
 import { useEffect, useState, type ReactNode } from "react";
 
@@ -11,39 +11,43 @@ import { GRADES, PLACEMENT_TYPES, type PlacementType } from "~/models/domain";
 import { PlacementSchema, PROFILE_LIMITS } from "~/models/profile.schema";
 import { getProfile, placementFormOptions, savePlacement } from "~/models/profile.server";
 import { failure, parseForm, type FormFailure } from "~/utils/forms";
-import { invalid, notFound } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
+import type { Db } from "@db/client";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Add a placement") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const db = await getDb();
-  const [profile, trusts] = await Promise.all([getProfile(db, user.id), placementFormOptions(db)]);
+  const profile = await getProfile(db, user.id);
   if (!profile) throw notFound();
   const initial: PlacementFormValues = {
     ...EMPTY_PLACEMENT,
     grade: profile.grade,
     specialty: profile.specialty,
     wte: profile.ltft ? "" : "1.0",
+    // The form sent to "Show the trust's sites" (without JavaScript) comes back with its values.
+    ...valuesFromAddress(new URL(args.request.url).searchParams),
   };
-  return json({ trusts, initial });
+  return json({ ...(await placementFormOptions(db, initial.trustId || null)), initial });
 }
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const formData = await args.request.formData();
+  const db = await getDb();
   const parsed = parseForm(PlacementSchema, formData);
-  if (!parsed.ok) return invalid(parsed);
-  const result = await savePlacement(await getDb(), user.id, parsed.data);
+  if (!parsed.ok) return refusedPlacement(db, parsed);
+  const result = await savePlacement(db, user.id, parsed.data);
   if (!result.ok) {
     if (result.status === 404) throw notFound();
-    return invalid(failure(formData, result.fieldErrors, result.formError), result.status);
+    return refusedPlacement(db, failure(formData, result.fieldErrors, result.formError), result.status);
   }
   return redirect("/trainee/profile?done=added#placements");
 }
 
 export default function NewPlacement() {
-  const { trusts, initial } = useLoaderData<typeof loader>();
+  const { initial, ...options } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
@@ -55,7 +59,7 @@ export default function NewPlacement() {
           Add a placement
         </h1>
         <p>Add a placement that is missing from the training-information system, such as one you have just been told about.</p>
-        <PlacementForm failure={actionData} initial={initial} trusts={trusts} submitLabel="Add placement" />
+        <PlacementForm failure={actionData} initial={initial} options={options} submitLabel="Add placement" />
       </div>
     </div>
   );
@@ -98,28 +102,45 @@ export const PLACEMENT_TYPE_LABELS: Record<PlacementType, string> = {
   OOPC: "Out of programme career break (OOPC)",
 };
 
-interface TrustChoice {
-  id: string;
-  name: string;
-  odsCode: string;
-  sites: { id: string; name: string }[];
+const FIELDS = Object.keys(EMPTY_PLACEMENT) as (keyof PlacementFormValues)[];
+
+/** Placement form values from the address (a GET of the form), each a short string; anything else is ignored. */
+export function valuesFromAddress(params: URLSearchParams): Partial<PlacementFormValues> {
+  const values: Partial<PlacementFormValues> = {};
+  for (const field of FIELDS) {
+    const value = params.get(field);
+    if (value !== null) values[field] = value.slice(0, 200);
+  }
+  return values;
 }
 
 /**
- * Without JavaScript the site list shows every trust's sites, grouped under the trust's name
- * (the server checks the site belongs to the trust chosen); with JavaScript it shows only
- * the sites of the trust chosen.
+ * A refused placement form, with the sites of the trust it was sent with: the page then
+ * shows the choices that go with the values kept.
+ */
+export async function refusedPlacement(db: Db, refused: FormFailure, status: 400 | 409 = 400) {
+  const trustId = keptValue(refused, "trustId");
+  const { sites, sitesFor } = await placementFormOptions(db, trustId || null);
+  return json({ ...refused, sites, sitesFor }, { status });
+}
+
+type SiteChoices = { sites: { id: string; name: string }[]; sitesFor: string | null };
+
+/**
+ * The trust select lists every trust; the site select only the chosen trust's sites. With
+ * JavaScript, choosing a trust fetches its sites (this route's loader with ?trustId=);
+ * without, "Show the trust's sites" sends the form to this page by GET, keeping what was typed.
  */
 export function PlacementForm({
   failure,
   initial,
-  trusts,
+  options,
   submitLabel,
   children,
 }: {
-  failure: FormFailure | undefined;
+  failure: (FormFailure & Partial<SiteChoices>) | undefined;
   initial: PlacementFormValues;
-  trusts: TrustChoice[];
+  options: { trusts: { id: string; name: string }[] } & SiteChoices;
   submitLabel: string;
   children?: ReactNode;
 }) {
@@ -127,47 +148,55 @@ export function PlacementForm({
   const err = (name: string) => fieldError(failure, name);
   const [hydrated, setHydrated] = useState(false);
   const [trustId, setTrustId] = useState(val("trustId"));
+  const fetcher = useFetcher<SiteChoices>();
+  const { pathname } = useLocation();
   useEffect(() => setHydrated(true), []);
   useEffect(() => setTrustId(keptValue(failure, "trustId", initial.trustId)), [failure, initial.trustId]);
-  const chosen = trusts.find((t) => t.id === trustId);
+  // The newest list that belongs to the trust chosen now: fetched, sent back with a refusal, or loaded with the page.
+  const choices = [fetcher.data, failure?.sitesFor !== undefined ? (failure as SiteChoices) : undefined, options].find((c) => c && c.sitesFor === trustId);
+  const siteOptions = choices?.sites ?? [];
   const type = val("placementType");
   return (
     <Form method="post" noValidate>
-      <Select id="trustId" name="trustId" label="Trust" defaultValue={val("trustId")} error={err("trustId")} onChange={(e) => setTrustId(e.currentTarget.value)}>
+      <Select
+        id="trustId"
+        name="trustId"
+        label="Trust"
+        defaultValue={val("trustId")}
+        error={err("trustId")}
+        onChange={(e) => {
+          const chosen = e.currentTarget.value;
+          setTrustId(chosen);
+          if (chosen) fetcher.load(`${pathname}?trustId=${encodeURIComponent(chosen)}`);
+        }}
+      >
         <Select.Option value="">Select the trust</Select.Option>
-        {trusts.map((t) => (
+        {options.trusts.map((t) => (
           <Select.Option key={t.id} value={t.id}>
             {t.name}
           </Select.Option>
         ))}
       </Select>
+      {hydrated ? null : (
+        <Button type="submit" formMethod="get" secondary className="nhsuk-u-margin-bottom-4">
+          Show the trust&apos;s sites
+        </Button>
+      )}
       <Select
-        key={hydrated ? `site-${trustId}` : "site-all"}
+        key={`site-${trustId}`}
         id="siteId"
         name="siteId"
         label="Site (optional)"
-        hint={hydrated ? "Sites of the trust you chose" : "Choose a site of the trust you chose"}
+        hint={trustId && choices ? "Sites of the trust you chose" : "Choose the trust first, then its site"}
         defaultValue={val("siteId")}
         error={err("siteId")}
       >
         <Select.Option value="">Not known, or more than one site</Select.Option>
-        {hydrated
-          ? (chosen?.sites ?? []).map((s) => (
-              <Select.Option key={s.id} value={s.id}>
-                {s.name}
-              </Select.Option>
-            ))
-          : trusts
-              .filter((t) => t.sites.length)
-              .map((t) => (
-                <optgroup key={t.id} label={t.name}>
-                  {t.sites.map((s) => (
-                    <Select.Option key={s.id} value={s.id}>
-                      {s.name}
-                    </Select.Option>
-                  ))}
-                </optgroup>
-              ))}
+        {siteOptions.map((s) => (
+          <Select.Option key={s.id} value={s.id}>
+            {s.name}
+          </Select.Option>
+        ))}
       </Select>
       <TextInput
         id="specialty"

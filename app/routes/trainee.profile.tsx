@@ -10,7 +10,7 @@ import { getDb } from "~/db.server";
 import { GRADES } from "~/models/domain";
 import { PROFILE_LIMITS, ProfileSchema } from "~/models/profile.schema";
 import { getProfilePage, updateProfile } from "~/models/profile.server";
-import { formatDate } from "~/utils/dates";
+import { formatDate, todayInLondon } from "~/utils/dates";
 import { parseForm } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
@@ -19,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: pageTitle("Your profile") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
-  const page = await getProfilePage(await getDb(), user.id);
+  const page = await getProfilePage(await getDb(), user.id, todayInLondon());
   if (!page) throw notFound();
   return json(page);
 }
@@ -47,7 +47,7 @@ function wteText(wte: string): string {
 }
 
 export default function TraineeProfile() {
-  const { profile, placements } = useLoaderData<typeof loader>();
+  const { profile, gradeChecked, placements } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = actionData ? undefined : DONE[params.get("done") ?? ""];
@@ -83,7 +83,11 @@ export default function TraineeProfile() {
 
           <Form method="post" noValidate>
             <TextInput id="name" name="name" label="Full name" autoComplete="name" spellCheck={false} defaultValue={val("name", profile.name)} error={err("name")} />
-            <Select id="grade" name="grade" label="Grade" hint="Your grade now. Opportunities say which grades they are open to" defaultValue={val("grade", profile.grade)} error={err("grade")}>
+            <Select id="grade" name="grade" label="Grade" hint={
+                gradeChecked
+                  ? `Opportunities check the grade in your placements from the training-information system (${gradeChecked} now), not this one. This grade counts only when the system has no placement for you`
+                  : "Your grade now. Opportunities say which grades they are open to"
+              } defaultValue={val("grade", profile.grade)} error={err("grade")}>
               {GRADES.map((g) => (
                 <Select.Option key={g} value={g}>
                   {g}
@@ -178,7 +182,7 @@ export default function TraineeProfile() {
           <h2 id="your-data">Your data</h2>
           <p>
             Download a copy of everything Invitational holds about you: your profile, placements, applications and their
-            history, reflections and notifications. It is a JSON file that other services can read.
+            history, and notifications. It is a JSON file that other services can read.
           </p>
           <Button href="/trainee/data.json" secondary download>
             Download my data

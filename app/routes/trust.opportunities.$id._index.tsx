@@ -11,6 +11,7 @@ import { StatusTag } from "~/components/status-tag";
 import { SuccessBanner } from "~/components/success-banner";
 import { allowedActions, changeOpportunityStatus, duplicateOpportunity, getTrustOpportunity, type StatusAction } from "~/models/opportunities.server";
 import { todayInLondon } from "~/utils/dates";
+import { plural, pluralWord } from "~/utils/plural";
 import { notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.opportunity.title ?? "Opportunity") }];
@@ -50,7 +51,7 @@ export async function action(args: ActionFunctionArgs) {
     if (result.status === 404) throw notFound();
     return json({ message: result.message }, { status: 409 });
   }
-  return redirect(`/trust/opportunities/${id}?done=${intent}`);
+  return redirect(`/trust/opportunities/${id}?done=${intent}${result.promoted.length ? `&offered=${result.promoted.length}` : ""}`);
 }
 
 const BUTTONS: Record<StatusAction, string> = {
@@ -65,13 +66,19 @@ export default function ManageOpportunity() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = params.get("done") ?? (params.get("saved") ? "saved" : null);
+  const offered = Number(params.get("offered")) || 0;
   // Archiving cannot be undone: the button leads to a question first (a link, so it works without JavaScript).
   const confirmingArchive = params.get("confirm") === "archive" && actions.includes("archive") && !actionData;
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/trust/opportunities">Back to opportunities</BackLink>
-        {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
+        {done && DONE[done] && !actionData ? (
+          <SuccessBanner>
+            {DONE[done]}
+            {offered > 0 ? ` ${plural(offered, "applicant")} on the waiting list ${pluralWord(offered, "was", "were")} offered a seat. The director of medical education has been asked to approve.` : ""}
+          </SuccessBanner>
+        ) : null}
         <MessageSummary message={actionData?.message} href="#manage" />
         <h1>
           <span className="nhsuk-caption-l">

@@ -6,16 +6,18 @@ import { BackLink, Tag } from "nhsuk-react-components";
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { pageTitle } from "~/components/form-errors";
+import { GradeText } from "~/components/grade-text";
 import { STATUS_LABELS } from "~/models/applications.rules";
 import { listApplicants } from "~/models/applications.server";
-import { formatDate, formatDateTime } from "~/utils/dates";
+import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
+import { plural } from "~/utils/plural";
 import { notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `Applicants: ${data.opportunity.title}` : "Applicants") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const lead = requireStaff(args, "trust_lead");
-  const result = await listApplicants(await getDb(), lead.trustId, args.params.id ?? "");
+  const result = await listApplicants(await getDb(), lead.trustId, args.params.id ?? "", todayInLondon());
   if (!result) throw notFound();
   return json(result);
 }
@@ -30,7 +32,7 @@ export default function Applicants() {
         {o.title}
       </h1>
       <p>
-        {o.seatsTaken} of {o.seats} {o.seats === 1 ? "seat" : "seats"} filled. First-timers are listed first: the service aims to give everyone a first leadership
+        {o.seatsTaken} of {plural(o.seats, "seat")} filled. First-timers are listed first: the service aims to give everyone a first leadership
         opportunity before anyone gets a second.
       </p>
       {applicants.length ? (
@@ -42,7 +44,7 @@ export default function Applicants() {
                 {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{a.prior} before</Tag>}
               </h2>
               <p className="nhsuk-body-s nhsuk-u-margin-bottom-2 app-secondary-text">
-                {a.grade ?? "Grade not recorded"}
+                <GradeText grade={a.grade} selfDeclared={a.gradeSelfDeclared} capital />
                 {a.specialty ? `, ${a.specialty}` : ""} · applied {formatDateTime(a.createdAt)} · <strong>{STATUS_LABELS[a.status]}</strong>
               </p>
               <p className="nhsuk-body-s nhsuk-u-margin-bottom-2">

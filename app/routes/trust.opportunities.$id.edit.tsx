@@ -10,6 +10,7 @@ import { OpportunityForm, type OpportunityFormValues } from "~/components/opport
 import { parseOpportunityForm } from "~/models/opportunities.schema";
 import { getTrustOpportunity, opportunityFormOptions, saveOpportunity } from "~/models/opportunities.server";
 import { failure } from "~/utils/forms";
+import { todayInLondon } from "~/utils/dates";
 import { invalid, notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Edit opportunity") }];
@@ -52,12 +53,12 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const parsed = parseOpportunityForm(formData);
   if (!parsed.ok) return invalid(parsed);
-  const result = await saveOpportunity(await getDb(), { trustId: user.trustId, userId: user.id }, parsed.data, args.params.id ?? "");
+  const result = await saveOpportunity(await getDb(), { trustId: user.trustId, userId: user.id }, parsed.data, { id: args.params.id ?? "", today: todayInLondon() });
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     return invalid(failure(formData, result.fieldErrors, result.formError), result.status === 409 ? 409 : 400);
   }
-  return redirect(`/trust/opportunities/${result.id}?saved=1`);
+  return redirect(`/trust/opportunities/${result.id}?saved=1${result.promoted.length ? `&offered=${result.promoted.length}` : ""}`);
 }
 
 export default function EditOpportunity() {

@@ -142,7 +142,7 @@ async function main(): Promise<number> {
 
   // The trainee page's loader, query by query, to show which dominates.
   const trainee = await explainer.capture(async (db) => {
-    const profile = await getTraineeGradeAndSpecialty(db, seeded.benchTraineeId);
+    const profile = await getTraineeGradeAndSpecialty(db, seeded.benchTraineeId, today);
     await searchOpportunities(db, parseSearchParams(new URLSearchParams()), { today, viewerGrade: profile?.grade ?? null });
     await searchFacets(db, {});
     await rotationSections(db, seeded.benchTraineeId, today);

@@ -80,20 +80,31 @@ describe("an application from start to confirmed placement", () => {
     // The lead sees both applicants, both first-timers, and offers the first; the seat is then full.
     await lead.goto(`/trust/opportunities/${opportunityId}/applicants`);
     expect(await textOf(lead, "main", "First leadership opportunity")).toContain("First leadership opportunity");
+    // The second trainee has no placement from the training-information system: their grade is their own word.
+    expect(await textOf(lead, "main", "CT1 (self-declared)")).toContain("CT1 (self-declared)");
     await act(lead, first, "Offer a place");
+    // With the seat full the page offers the waiting list, not a place it would refuse.
     await lead.goto(`/applications/${secondId}`);
-    await lead.getByRole("button", { name: "Offer a place" }).click();
-    expect(await textOf(lead, ".nhsuk-error-summary", "All 1 seat is taken: add the applicant to the waiting list instead")).toContain("All 1 seat is taken: add the applicant to the waiting list instead");
+    expect(await textOf(lead, "#actions", "All 1 seat is taken")).toContain("All 1 seat is taken: add the applicant to the waiting list instead");
+    expect(await lead.getByRole("button", { name: "Offer a place" }).count()).toBe(0);
     await act(lead, secondId, "Add to waiting list");
 
     // The DME approves from the queue.
     const dme = await person("dme@demo.test", "/dme");
     await dme.getByRole("link", { name: "Approvals", exact: true }).click();
     await dme.waitForURL("**/dme/approvals");
+    // The demo trainee's placements were added by hand, so their grade is marked as their own word here too.
+    expect(await textOf(dme, "main", "FY2 (self-declared)")).toContain("FY2 (self-declared)");
     await dme.getByRole("link", { name: new RegExp(TITLE) }).click();
     await dme.getByRole("button", { name: "Approve placement" }).click();
     await dme.waitForURL(/done=approve/);
     expect(await textOf(dme, ".nhsuk-notification-banner", "approved")).toContain("approved");
+
+    // Before the opportunity has even started, the lead is not offered a sign-off that would be refused.
+    await lead.goto(`/applications/${first}`);
+    expect(await textOf(lead, "main", "You can sign off completion from")).toContain("You can sign off completion from");
+    expect(await lead.getByRole("button", { name: "Sign off as completed" }).count()).toBe(0);
+    expect(await lead.getByRole("button", { name: "Record as not completed" }).count()).toBe(0);
 
     // The trainee sees the confirmed placement, its session, a notification and the calendar feed.
     await trainee.goto("/trainee");

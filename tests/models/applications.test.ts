@@ -10,10 +10,18 @@ import {
   transitionApplication,
 } from "~/models/applications.server";
 
+import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
 import { listNotifications } from "~/models/notifications.server";
+import { changeOpportunityStatus, saveOpportunity } from "~/models/opportunities.server";
+import { parseOpportunityForm } from "~/models/opportunities.schema";
+import { updateProfile } from "~/models/profile.server";
+import { parseSearchParams } from "~/models/search.schema";
+import { searchOpportunities } from "~/models/search.server";
 
 import { useTestDatabase, usingPostgres } from "../helpers/db";
 import { makeOpportunity, makePlacement, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
+import { opportunityForm } from "../helpers/opportunities";
+import { countingQueries } from "../helpers/query-count";
 
 const t = useTestDatabase();
 const today = "2026-11-25";
@@ -117,13 +125,26 @@ describe("transitions", () => {
   });
 
   it("lets a waitlisted applicant be offered later or declined", async () => {
-    const { opportunityId, lead } = await setting("1");
+    const { opportunityId, lead, dme } = await setting("1");
+    const holder = await applied(opportunityId);
     const a = await applied(opportunityId);
     const b = await applied(opportunityId);
-    await transitionApplication(t.db, asActor(lead), a.applicationId, "waitlist", { today });
-    await transitionApplication(t.db, asActor(lead), b.applicationId, "waitlist", { today });
-    expect(await transitionApplication(t.db, asActor(lead), a.applicationId, "offer", { today })).toMatchObject({ ok: true, status: "offered" });
+    await transitionApplication(t.db, asActor(lead), holder.applicationId, "offer", { today });
+    expect(await transitionApplication(t.db, asActor(lead), a.applicationId, "waitlist", { today })).toMatchObject({ ok: true, status: "waitlisted" });
+    expect(await transitionApplication(t.db, asActor(lead), b.applicationId, "waitlist", { today })).toMatchObject({ ok: true, status: "waitlisted" });
+    // Rejecting the holder frees the seat, and the waiting list offers it to the first waiting.
+    expect(await transitionApplication(t.db, asActor(dme), holder.applicationId, "reject", { today, reason: "Rota" })).toMatchObject({ ok: true, promoted: [a.applicationId] });
     expect(await transitionApplication(t.db, asActor(lead), b.applicationId, "decline", { today, reason: "The one seat is taken" })).toMatchObject({ ok: true, status: "declined" });
+  });
+
+  it("refuses the waiting list while a seat is free: the seat is offered instead (the page and the server read one table)", async () => {
+    const { opportunityId, lead } = await setting("1");
+    const a = await applied(opportunityId);
+    expect(await transitionApplication(t.db, asActor(lead), a.applicationId, "waitlist", { today })).toEqual({
+      ok: false,
+      status: 409,
+      message: "A seat is free, so the applicant can be offered a place rather than join the waiting list",
+    });
   });
 
   it("refuses the wrong role with 403 and another trust's staff with 404", async () => {
@@ -136,8 +157,8 @@ describe("transitions", () => {
     expect(await transitionApplication(t.db, asActor(otherDme), applicationId, "approve", { today })).toMatchObject({ ok: false, status: 404 });
     const stranger = await makeTrainee(t.db);
     expect(await transitionApplication(t.db, asActor({ ...stranger, trustId: null }), applicationId, "withdraw", { today })).toMatchObject({ ok: false, status: 404 });
-    expect(await getApplicationForViewer(t.db, asActor({ ...stranger, trustId: null }), applicationId)).toBeNull();
-    expect(await getApplicationForViewer(t.db, asActor(otherDme), applicationId)).toBeNull();
+    expect(await getApplicationForViewer(t.db, asActor({ ...stranger, trustId: null }), applicationId, today)).toBeNull();
+    expect(await getApplicationForViewer(t.db, asActor(otherDme), applicationId, today)).toBeNull();
   });
 
   it("answers 409 saying why when the status has moved on", async () => {
@@ -194,7 +215,7 @@ describe("transitions", () => {
     await transitionApplication(t.db, asActor(lead), newcomer.applicationId, "waitlist", { today });
 
     const result = await transitionApplication(t.db, asActor(dme), holder.applicationId, "reject", { today, reason: "Rota cannot release the trainee" });
-    expect(result).toMatchObject({ ok: true, promoted: newcomer.applicationId });
+    expect(result).toMatchObject({ ok: true, promoted: [newcomer.applicationId] });
     const events = await eventsOf(newcomer.applicationId);
     expect(events.at(-1)).toMatchObject({ fromStatus: "waitlisted", toStatus: "offered", actorId: null });
     const told = await listNotifications(t.db, newcomer.trainee.id);
@@ -211,7 +232,7 @@ describe("transitions", () => {
     await makePlacement(t.db, { traineeId: b.trainee.id, trustId: trust.id, grade: "FY2", startsOn: "2027-02-03", endsOn: "2027-08-03" });
     await transitionApplication(t.db, asActor(lead), a.applicationId, "offer", { today });
     await transitionApplication(t.db, asActor(lead), b.applicationId, "offer", { today });
-    const queue = await listApprovalQueue(t.db, trust.id);
+    const queue = await listApprovalQueue(t.db, trust.id, today);
     expect(queue.map((q) => q.id)).toEqual([a.applicationId, b.applicationId]);
     expect(queue[0]!.warning).toContain(elsewhere.name);
     expect(queue[1]!.warning).toBeNull();
@@ -223,13 +244,212 @@ describe("transitions", () => {
     const earlier = await makeOpportunity(t.db, trust.id, { title: "Earlier" });
     await t.db.insert(applications).values({ opportunityId: earlier, traineeId: veteran.trainee.id, statement, status: "approved" });
     const newcomer = await applied(opportunityId);
-    const list = await listApplicants(t.db, trust.id, opportunityId);
+    const list = await listApplicants(t.db, trust.id, opportunityId, today);
     expect(list!.applicants.map((x) => [x.id, x.firstTimer])).toEqual([
       [newcomer.applicationId, true],
       [veteran.applicationId, false],
     ]);
     const other = await makeTrust(t.db);
-    expect(await listApplicants(t.db, other.id, opportunityId)).toBeNull();
+    expect(await listApplicants(t.db, other.id, opportunityId, today)).toBeNull();
+  });
+});
+
+/** An edit of the opportunity as the lead would send it: the test form with these fields changed. */
+async function edit(trustId: string, opportunityId: string, fields: Record<string, string | string[]>, on = today) {
+  const parsed = parseOpportunityForm(opportunityForm(fields));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.fieldErrors));
+  return saveOpportunity(t.db, { trustId, userId: null }, parsed.data, { id: opportunityId, today: on });
+}
+
+async function statusOf(applicationId: string) {
+  const [row] = await t.db.select({ status: applications.status }).from(applications).where(eq(applications.id, applicationId));
+  return row?.status;
+}
+
+describe("a trainee can beat the grade rule by editing their own grade", () => {
+  it("an FY1 who changes their profile to ST4 is still FY1 to an ST4-only opportunity: applying, the verdict and the search use the imported placement", async () => {
+    const { opportunityId, trust } = await setting("2", { eligibleGrades: ["ST4"] });
+    const fy1 = await makeTrainee(t.db, { grade: "FY1" });
+    await makePlacement(t.db, { traineeId: fy1.id, trustId: trust.id, grade: "FY1", startsOn: "2026-08-05", endsOn: "2027-08-03", source: "import" });
+    await updateProfile(t.db, fy1.id, { name: fy1.name, grade: "ST4", specialty: "Foundation", programme: "", ltft: false });
+
+    expect(await applyForOpportunity(t.db, fy1.id, { opportunityId, statement, confidentiality: false }, today)).toMatchObject({
+      ok: false,
+      status: 409,
+      formError: "Open to ST4; you are FY1.",
+    });
+    // The opportunity page and the search's "open to my grade" read the same grade.
+    expect(await getTraineeGradeAndSpecialty(t.db, fy1.id, today)).toEqual({ grade: "FY1", gradeSelfDeclared: false, specialty: "Foundation" });
+    const mine = await searchOpportunities(t.db, parseSearchParams(new URLSearchParams("eligible=mine")), { today, viewerGrade: "FY1" });
+    expect(mine.results.map((r) => r.id)).not.toContain(opportunityId);
+  });
+
+  it("takes the imported placement current today, else the latest one started, else the next one; a manual placement never counts", async () => {
+    const trust = await makeTrust(t.db);
+    const trainee = await makeTrainee(t.db, { grade: "ST8" });
+    const gradeOn = async (day: string) => (await getTraineeGradeAndSpecialty(t.db, trainee.id, day))?.grade;
+    await makePlacement(t.db, { traineeId: trainee.id, trustId: trust.id, grade: "CT1", startsOn: "2026-02-04", endsOn: "2026-08-04", source: "import" });
+    await makePlacement(t.db, { traineeId: trainee.id, trustId: trust.id, grade: "CT2", startsOn: "2026-10-07", endsOn: "2027-08-03", source: "import" });
+    await makePlacement(t.db, { traineeId: trainee.id, trustId: trust.id, grade: "ST3", startsOn: "2027-08-04", endsOn: "2028-08-01", source: "import" });
+    await makePlacement(t.db, { traineeId: trainee.id, trustId: (await makeTrust(t.db)).id, grade: "ST8", startsOn: "2026-08-05", endsOn: "2026-10-06", source: "manual" });
+    expect(await gradeOn("2026-11-25")).toBe("CT2"); // current
+    expect(await gradeOn("2026-09-01")).toBe("CT1"); // between posts: the latest one started (the manual ST8 does not count)
+    expect(await gradeOn("2025-12-01")).toBe("CT1"); // before any: the next one
+    expect(await gradeOn("2029-01-01")).toBe("ST3"); // after all: the latest one started
+  });
+
+  it("uses the grade the trainee typed only when no placement is imported, and staff see it as self-declared", async () => {
+    const { opportunityId, trust, lead } = await setting("2", { eligibleGrades: ["FY2", "ST4"] });
+    const typed = await makeTrainee(t.db, { grade: "FY2" });
+    await updateProfile(t.db, typed.id, { name: typed.name, grade: "ST4", specialty: "", programme: "", ltft: false });
+    const typedApp = await applyForOpportunity(t.db, typed.id, { opportunityId, statement, confidentiality: false }, today);
+    const imported = await applied(opportunityId);
+    await makePlacement(t.db, { traineeId: imported.trainee.id, trustId: trust.id, grade: "FY2", startsOn: "2026-08-05", endsOn: "2027-08-03", source: "import" });
+    if (!typedApp.ok) throw new Error("apply");
+
+    const list = await listApplicants(t.db, trust.id, opportunityId, today);
+    const byId = new Map(list!.applicants.map((a) => [a.id, a]));
+    expect(byId.get(typedApp.applicationId)).toMatchObject({ grade: "ST4", gradeSelfDeclared: true });
+    expect(byId.get(imported.applicationId)).toMatchObject({ grade: "FY2", gradeSelfDeclared: false });
+    expect(await getApplicationForViewer(t.db, asActor(lead), typedApp.applicationId, today)).toMatchObject({ grade: "ST4", gradeSelfDeclared: true });
+    await transitionApplication(t.db, asActor(lead), typedApp.applicationId, "offer", { today });
+    expect((await listApprovalQueue(t.db, trust.id, today)).map((q) => [q.grade, q.gradeSelfDeclared])).toEqual([["ST4", true]]);
+  });
+});
+
+describe("closing an account, or withdrawing, rewrites history and offers dead seats", () => {
+  const afterEnd = "2027-04-02"; // the test opportunity runs through March 2027
+
+  it("withdrawing after the end date is refused with a message, and the outcome stays", async () => {
+    const { opportunityId, lead, dme } = await setting("1");
+    const { trainee, applicationId } = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), applicationId, "offer", { today });
+    await transitionApplication(t.db, asActor(dme), applicationId, "approve", { today });
+    expect(await transitionApplication(t.db, asActor({ ...trainee, trustId: null }), applicationId, "withdraw", { today: afterEnd })).toEqual({
+      ok: false,
+      status: 409,
+      message: "This opportunity ended on 31 March 2027, so the application can no longer be withdrawn: it stays on your record as it is",
+    });
+    expect(await statusOf(applicationId)).toBe("approved");
+    // Up to the last day it can still be withdrawn.
+    expect(await transitionApplication(t.db, asActor({ ...trainee, trustId: null }), applicationId, "withdraw", { today: "2027-03-31" })).toMatchObject({ ok: true, status: "withdrawn" });
+  });
+
+  it("a seat freed after the end is not offered to the waiting list, and the DME is not asked to approve it", async () => {
+    const { opportunityId, lead, dme, trust } = await setting("1");
+    const holder = await applied(opportunityId);
+    const waiting = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), holder.applicationId, "offer", { today });
+    await transitionApplication(t.db, asActor(lead), waiting.applicationId, "waitlist", { today });
+    const dmeNotesBefore = (await listNotifications(t.db, dme.id)).length;
+    expect(await transitionApplication(t.db, asActor(dme), holder.applicationId, "reject", { today: afterEnd, reason: "Too late to release the trainee" })).toMatchObject({ ok: true, promoted: [] });
+    expect(await statusOf(waiting.applicationId)).toBe("waitlisted");
+    expect(await listNotifications(t.db, dme.id)).toHaveLength(dmeNotesBefore);
+    expect(await listApprovalQueue(t.db, trust.id, afterEnd)).toEqual([]);
+  });
+
+  it("nobody is promoted onto a closed opportunity; reopening it offers the free seat", async () => {
+    const { opportunityId, lead, dme, trust } = await setting("1");
+    const holder = await applied(opportunityId);
+    const waiting = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), holder.applicationId, "offer", { today });
+    await transitionApplication(t.db, asActor(lead), waiting.applicationId, "waitlist", { today });
+    await changeOpportunityStatus(t.db, trust.id, opportunityId, "close", today);
+    expect(await transitionApplication(t.db, asActor(dme), holder.applicationId, "reject", { today, reason: "Rota" })).toMatchObject({ ok: true, promoted: [] });
+    expect(await statusOf(waiting.applicationId)).toBe("waitlisted");
+    expect(await changeOpportunityStatus(t.db, trust.id, opportunityId, "reopen", today)).toEqual({ ok: true, promoted: [waiting.applicationId] });
+    expect(await statusOf(waiting.applicationId)).toBe("offered");
+  });
+});
+
+describe("raising the seats does not promote the waiting list", () => {
+  it("changing the seats from 1 to 2 offers the new seat to the first on the waiting list, in the same save, and tells them and the DME", async () => {
+    const { opportunityId, lead, dme, trust } = await setting("1");
+    const holder = await applied(opportunityId);
+    const first = await applied(opportunityId);
+    const second = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), holder.applicationId, "offer", { today });
+    await transitionApplication(t.db, asActor(lead), first.applicationId, "waitlist", { today });
+    await transitionApplication(t.db, asActor(lead), second.applicationId, "waitlist", { today });
+    const dmeNotesBefore = (await listNotifications(t.db, dme.id)).length;
+
+    expect(await edit(trust.id, opportunityId, { seats: "2" })).toEqual({ ok: true, id: opportunityId, promoted: [first.applicationId] });
+    expect(await statusOf(first.applicationId)).toBe("offered");
+    expect(await statusOf(second.applicationId)).toBe("waitlisted");
+    expect((await eventsOf(first.applicationId)).at(-1)).toMatchObject({ fromStatus: "waitlisted", toStatus: "offered", actorId: null });
+    expect((await listNotifications(t.db, first.trainee.id)).map((n) => n.title)).toContain("Offered, waiting for approval: Shadow the Chief Medical Officer");
+    expect((await listApprovalQueue(t.db, trust.id, today)).map((q) => q.id)).toEqual([holder.applicationId, first.applicationId]);
+    expect(await listNotifications(t.db, dme.id)).toHaveLength(dmeNotesBefore + 1);
+
+    // Saving again with the same seats changes nothing more.
+    expect(await edit(trust.id, opportunityId, { seats: "2" })).toMatchObject({ ok: true, promoted: [] });
+    // Three seats for one waiting: one more offer, and the list is empty.
+    expect(await edit(trust.id, opportunityId, { seats: "4" })).toMatchObject({ ok: true, promoted: [second.applicationId] });
+  });
+
+  it("does not promote when the edit leaves the opportunity ended", async () => {
+    const { opportunityId, lead, trust } = await setting("1");
+    const holder = await applied(opportunityId);
+    const waiting = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), holder.applicationId, "offer", { today });
+    await transitionApplication(t.db, asActor(lead), waiting.applicationId, "waitlist", { today });
+    expect(await edit(trust.id, opportunityId, { seats: "2" }, "2027-04-02")).toMatchObject({ ok: true, promoted: [] });
+    expect(await statusOf(waiting.applicationId)).toBe("waitlisted");
+  });
+});
+
+describe("sign off as completed is offered before the opportunity has started", () => {
+  it("the lead's page offers sign-off only from the end date, and the trainee's page withdrawal only until then", async () => {
+    const { opportunityId, lead, dme } = await setting();
+    const { trainee, applicationId } = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), applicationId, "offer", { today });
+    await transitionApplication(t.db, asActor(dme), applicationId, "approve", { today });
+    expect(await getApplicationForViewer(t.db, asActor(lead), applicationId, today)).toMatchObject({
+      actions: [],
+      notYet: ["You can sign off completion from 31 March 2027, when the opportunity ends"],
+    });
+    expect((await getApplicationForViewer(t.db, asActor(lead), applicationId, "2027-03-31"))?.actions).toEqual(["complete", "not_complete"]);
+    expect((await getApplicationForViewer(t.db, asActor({ ...trainee, trustId: null }), applicationId, today))?.actions).toEqual(["withdraw"]);
+    expect((await getApplicationForViewer(t.db, asActor({ ...trainee, trustId: null }), applicationId, "2027-04-01"))?.actions).toEqual([]);
+  });
+
+  it("the applicants list offers 'Add to waiting list' rather than an offer once the seats are full", async () => {
+    const { opportunityId, lead, trust } = await setting("1");
+    const holder = await applied(opportunityId);
+    const next = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), holder.applicationId, "offer", { today });
+    const list = await listApplicants(t.db, trust.id, opportunityId, today);
+    expect(list!.applicants.find((a) => a.id === next.applicationId)?.actions).toEqual(["waitlist", "decline"]);
+  });
+});
+
+describe("listApplicants and listApprovalQueue run one placements query per row", () => {
+  it("sends the same few queries for 25 applicants as for 1", async () => {
+    const { opportunityId, lead, trust } = await setting("50");
+    const counting = countingQueries(t.db, t.database.driver);
+    const cost = async () => {
+      counting.reset();
+      const list = await listApplicants(counting.db, trust.id, opportunityId, today);
+      const applicants = counting.queries.length;
+      counting.reset();
+      const queue = await listApprovalQueue(counting.db, trust.id, today);
+      return { applicants, queue: counting.queries.length, rows: list!.applicants.length, queued: queue.length };
+    };
+    const one = await applied(opportunityId);
+    await makePlacement(t.db, { traineeId: one.trainee.id, trustId: trust.id, grade: "FY2", startsOn: "2027-02-03", endsOn: "2027-08-03" });
+    await transitionApplication(t.db, asActor(lead), one.applicationId, "offer", { today });
+    const small = await cost();
+    for (let i = 0; i < 24; i++) {
+      const a = await applied(opportunityId);
+      await makePlacement(t.db, { traineeId: a.trainee.id, trustId: trust.id, grade: "FY2", startsOn: "2027-02-03", endsOn: "2027-08-03" });
+      await transitionApplication(t.db, asActor(lead), a.applicationId, "offer", { today });
+    }
+    const large = await cost();
+    expect(small).toEqual({ applicants: 3, queue: 2, rows: 1, queued: 1 });
+    expect(large).toEqual({ applicants: 3, queue: 2, rows: 25, queued: 25 });
+    // Each row still carries its own placements.
+    const list = await listApplicants(t.db, trust.id, opportunityId, today);
+    expect(list!.applicants.every((a) => a.placements.length === 1 && a.placements[0]!.trustId === trust.id)).toBe(true);
   });
 });
 

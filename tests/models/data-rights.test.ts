@@ -244,6 +244,35 @@ describe("closing an account", () => {
   });
 });
 
+describe("closing an account, or withdrawing, rewrites history and offers dead seats", () => {
+  it("closing leaves an approved placement that has already ended as it is, offers nobody its seat, and still anonymises", async () => {
+    const w = await world();
+    const ended = { startsOn: "2026-12-01", endsOn: "2026-12-20", applicationDeadline: "2026-11-30", sessionDate: ["2026-12-02", "", "", "", "", ""] };
+    const finished = await makeOpportunity(t.db, w.trust.id, { ...ended, title: "Finished shadowing", seats: "1" });
+    const unanswered = await makeOpportunity(t.db, w.trust.id, { ...ended, title: "Finished board seat" });
+    const me = await w.trainee("Mine");
+    const them = await w.trainee("Theirs");
+    const myPlace = await me.apply(finished, "the finished shadowing");
+    await transitionApplication(t.db, asActor(w.lead), myPlace, "offer", { today });
+    await transitionApplication(t.db, asActor(w.dme), myPlace, "approve", { today });
+    const theirWait = await them.apply(finished, "the finished shadowing");
+    await transitionApplication(t.db, asActor(w.lead), theirWait, "waitlist", { today });
+    const neverDecided = await me.apply(unanswered, "the finished board seat");
+    const dmeNotesBefore = (await listNotifications(t.db, w.dme.id)).length;
+
+    const afterTheEnd = "2027-01-05";
+    expect(await closeTraineeAccount(t.db, asActor(me), { password: TEST_PASSWORD, ip: "192.0.2.1", today: afterTheEnd })).toEqual({ ok: true, withdrawn: 0, promoted: [] });
+
+    const statuses = Object.fromEntries(
+      (await t.db.select({ id: applications.id, status: applications.status }).from(applications).where(inArray(applications.id, [myPlace, theirWait, neverDecided]))).map((a) => [a.id, a.status]),
+    );
+    expect(statuses).toEqual({ [myPlace]: "approved", [theirWait]: "waitlisted", [neverDecided]: "submitted" });
+    expect(await listNotifications(t.db, w.dme.id)).toHaveLength(dmeNotesBefore);
+    const [user] = await t.db.select().from(users).where(eq(users.id, me.id));
+    expect(user).toMatchObject({ name: CLOSED_NAME });
+  });
+});
+
 describe("rotation import rows that name the trainee", () => {
   it("are in the trainee's download, by GMC number or e-mail address, without other trainees' rows", async () => {
     const me = await makeTrainee(t.db, { gmcNumber: "7123456", email: "me.export@example.nhs.uk" });

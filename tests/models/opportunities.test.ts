@@ -60,7 +60,7 @@ describe("saving opportunities", () => {
     const saved = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ type: "qi_project", objectiveId }));
     if (!saved.ok) throw new Error("setup");
     await setObjectiveRetired(t.db, trust.id, objectiveId, true);
-    const edit = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ type: "qi_project", objectiveId, title: "Renamed" }), saved.id);
+    const edit = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ type: "qi_project", objectiveId, title: "Renamed" }), { id: saved.id, today });
     expect(edit.ok).toBe(true);
     const fresh = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ type: "qi_project", objectiveId }));
     expect(fresh).toMatchObject({ ok: false, fieldErrors: { objectiveId: "This objective is retired: choose a current one" } });
@@ -72,7 +72,7 @@ describe("saving opportunities", () => {
     const mine = await makeTrust(t.db);
     const theirs = await makeTrust(t.db);
     const id = await makeOpportunity(t.db, theirs.id);
-    const result = await saveOpportunity(t.db, { trustId: mine.id, userId: null }, input({ title: "Hijacked" }), id);
+    const result = await saveOpportunity(t.db, { trustId: mine.id, userId: null }, input({ title: "Hijacked" }), { id, today });
     expect(result).toMatchObject({ ok: false, status: 404 });
     expect(await getTrustOpportunity(t.db, mine.id, id)).toBeNull();
     expect((await getTrustOpportunity(t.db, theirs.id, id))!.title).toBe("Shadow the Chief Medical Officer");
@@ -81,7 +81,7 @@ describe("saving opportunities", () => {
   it("replaces the sessions on edit", async () => {
     const trust = await makeTrust(t.db);
     const id = await makeOpportunity(t.db, trust.id, {}, "draft");
-    await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ sessionDate: ["2027-03-10", "2027-03-17"], sessionStart: ["09:00", "10:00"], sessionEnd: ["12:00", "11:00"], sessionLocation: ["Room 1", "Room 2"] }), id);
+    await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ sessionDate: ["2027-03-10", "2027-03-17"], sessionStart: ["09:00", "10:00"], sessionEnd: ["12:00", "11:00"], sessionLocation: ["Room 1", "Room 2"] }), { id, today });
     const rows = await t.db.select().from(opportunitySessions).where(eq(opportunitySessions.opportunityId, id));
     expect(rows.map((r) => r.date).sort()).toEqual(["2027-03-10", "2027-03-17"]);
   });
@@ -92,13 +92,13 @@ describe("publishing, closing, archiving and duplicating", () => {
     const trust = await makeTrust(t.db);
     const id = await makeOpportunity(t.db, trust.id, {}, "draft");
     expect(await changeOpportunityStatus(t.db, trust.id, id, "close", today)).toEqual({ ok: false, status: 409, message: "This opportunity is a draft, so it cannot be closed" });
-    expect(await changeOpportunityStatus(t.db, trust.id, id, "publish", today)).toEqual({ ok: true });
+    expect(await changeOpportunityStatus(t.db, trust.id, id, "publish", today)).toEqual({ ok: true, promoted: [] });
     expect(await changeOpportunityStatus(t.db, trust.id, id, "publish", today)).toMatchObject({ ok: false, status: 409 });
-    expect(await changeOpportunityStatus(t.db, trust.id, id, "close", today)).toEqual({ ok: true });
-    expect(await changeOpportunityStatus(t.db, trust.id, id, "archive", today)).toEqual({ ok: true });
+    expect(await changeOpportunityStatus(t.db, trust.id, id, "close", today)).toEqual({ ok: true, promoted: [] });
+    expect(await changeOpportunityStatus(t.db, trust.id, id, "archive", today)).toEqual({ ok: true, promoted: [] });
     const [row] = await t.db.select().from(opportunities).where(eq(opportunities.id, id));
     expect(row!.status).toBe("archived");
-    const edit = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input(), id);
+    const edit = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input(), { id, today });
     expect(edit).toMatchObject({ ok: false, status: 409 });
   });
 
@@ -128,7 +128,7 @@ describe("publishing, closing, archiving and duplicating", () => {
       message: "Change the title of this copy (and its dates) before you publish it",
     });
     await t.db.update(opportunities).set({ title: "Shadow the Chief Medical Officer in spring" }).where(eq(opportunities.id, copyId!));
-    expect(await changeOpportunityStatus(t.db, trust.id, copyId!, "publish", today)).toEqual({ ok: true });
+    expect(await changeOpportunityStatus(t.db, trust.id, copyId!, "publish", today)).toEqual({ ok: true, promoted: [] });
   });
 
   it("will not cut the seats below the places already offered or approved", async () => {
@@ -141,10 +141,10 @@ describe("publishing, closing, archiving and duplicating", () => {
       { opportunityId: saved.id, traineeId: b.id, statement: "x", status: "approved" },
       { opportunityId: saved.id, traineeId: c.id, statement: "x", status: "submitted" },
     ]);
-    const cut = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ seats: "1" }), saved.id);
+    const cut = await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ seats: "1" }), { id: saved.id, today });
     expect(cut).toEqual({ ok: false, status: 400, fieldErrors: { seats: "2 places are already offered or approved: the number of seats must be 2 or more" } });
     expect((await getTrustOpportunity(t.db, trust.id, saved.id))?.seats).toBe(3);
-    expect(await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ seats: "2" }), saved.id)).toMatchObject({ ok: true });
+    expect(await saveOpportunity(t.db, { trustId: trust.id, userId: null }, input({ seats: "2" }), { id: saved.id, today })).toMatchObject({ ok: true });
   });
 
   it("lists the trust's opportunities with seats filled and applications waiting", async () => {

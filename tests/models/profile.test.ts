@@ -87,16 +87,21 @@ describe("the trainee's profile", () => {
   it("saves name, grade, specialty, programme and LTFT, and nothing else", async () => {
     const trainee = await makeTrainee(t.db, { grade: "FY2", ltft: false });
     expect(await updateProfile(t.db, trainee.id, { name: "Dr Ada Lovelace", grade: "CT1", specialty: "Anaesthetics", programme: "Core Anaesthetics", ltft: true })).toBe(true);
-    const page = await getProfilePage(t.db, trainee.id);
+    const page = await getProfilePage(t.db, trainee.id, "2026-11-25");
     expect(page?.profile).toMatchObject({ name: "Dr Ada Lovelace", grade: "CT1", specialty: "Anaesthetics", programme: "Core Anaesthetics", ltft: true, gmcNumber: trainee.profile.gmcNumber, email: trainee.email });
   });
 
-  it("lists every trust with its own sites for the form", async () => {
+  it("the placement form's options are unbounded: it lists every trust, but only the chosen trust's sites", async () => {
     const a = await makeTrust(t.db, { siteNames: ["Alpha General", "Alpha Community"] });
-    await makeTrust(t.db, { siteNames: [] });
-    const options = await placementFormOptions(t.db);
-    expect(options).toHaveLength(2);
-    expect(options.find((o) => o.id === a.id)?.sites.map((s) => s.name)).toEqual(["Alpha Community", "Alpha General"]);
+    const b = await makeTrust(t.db, { siteNames: ["Beta Infirmary"] });
+    const none = await placementFormOptions(t.db, null);
+    expect(none.trusts.map((o) => o.id).sort()).toEqual([a.id, b.id].sort());
+    expect(none).toMatchObject({ sites: [], sitesFor: null });
+    const chosen = await placementFormOptions(t.db, a.id);
+    expect(chosen.sites.map((s) => s.name)).toEqual(["Alpha Community", "Alpha General"]);
+    expect(chosen.sitesFor).toBe(a.id);
+    // Whatever the address says, an unknown trust has no sites and is no error.
+    for (const odd of ["not-a-uuid", "00000000-0000-4000-8000-000000000000"]) expect(await placementFormOptions(t.db, odd)).toMatchObject({ sites: [], sitesFor: null });
   });
 });
 

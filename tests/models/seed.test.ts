@@ -37,8 +37,8 @@ describe("demo data", () => {
 
     const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
     const dme = await getDmeHome(t.db, rrk!.id, today);
-    expect(dme!.placedNow.length).toBeGreaterThanOrEqual(5);
-    expect(dme!.startingNext.length).toBeGreaterThanOrEqual(1);
+    expect(dme!.placedNow.trainees.length).toBeGreaterThanOrEqual(5);
+    expect(dme!.startingNext.trainees.length).toBeGreaterThanOrEqual(1);
   });
 
   it("gives every role living work: applicants for the lead, placements for the DME, the trainee's own applications and notifications", async () => {

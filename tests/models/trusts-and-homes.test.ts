@@ -106,8 +106,8 @@ describe("role homes", () => {
     await makePlacement(t.db, { traineeId: elsewhere.id, trustId: other.id, grade: "FY2", startsOn: "2026-08-05", endsOn: "2027-02-02" });
     await makePlacement(t.db, { traineeId: onLeave.id, trustId: mine.id, grade: "FY2", startsOn: "2026-08-05", endsOn: "2027-02-02", placementType: "Parental Leave" });
     const home = await getDmeHome(t.db, mine.id, today);
-    expect(home?.placedNow.map((p) => p.name)).toEqual(["Dr Now"]);
-    expect(home?.startingNext).toEqual([expect.objectContaining({ name: "Dr Arriving", comingFrom: other.name, startsOn: "2027-02-03" })]);
+    expect(home?.placedNow.trainees.map((p) => p.name)).toEqual(["Dr Now"]);
+    expect(home?.startingNext.trainees).toEqual([expect.objectContaining({ name: "Dr Arriving", comingFrom: other.name, startsOn: "2027-02-03" })]);
   });
 
   it("gives the administrator counts and the trusts nobody manages", async () => {

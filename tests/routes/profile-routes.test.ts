@@ -100,7 +100,7 @@ describe("adding, changing and deleting placements", () => {
   it("adds a manual placement and refuses overlapping dates and a second placement starting the same day", async () => {
     const { trainee, cookie } = await signedInTrainee();
     const trust = await makeTrust(t.db);
-    const form = (await (await callRoute(t.db, newPlacement.loader, getRequest("/trainee/placements/new", cookie))).json()) as { trusts: { id: string; sites: unknown[] }[]; initial: { grade: string } };
+    const form = (await (await callRoute(t.db, newPlacement.loader, getRequest("/trainee/placements/new", cookie))).json()) as { trusts: { id: string }[]; initial: { grade: string } };
     expect(form.trusts.map((x) => x.id)).toEqual([trust.id]);
     expect(form.initial.grade).toBe("FY2");
 
@@ -122,6 +122,28 @@ describe("adding, changing and deleting placements", () => {
     expect(backwards.status).toBe(400);
     expect(((await backwards.json()) as FormFailure).fieldErrors).toEqual({ endsOn: "The end date must be the same as or after the start date" });
     expect(await t.db.select().from(placements).where(eq(placements.traineeId, trainee.id))).toHaveLength(1);
+  });
+
+  it("the placement form's options are unbounded: the page carries the chosen trust's sites only, with what was typed", async () => {
+    const { cookie } = await signedInTrainee();
+    const chosen = await makeTrust(t.db, { siteNames: ["Chosen General", "Chosen Community"] });
+    const other = await makeTrust(t.db, { siteNames: ["Other Infirmary"] });
+    type Form = { trusts: { id: string }[]; sites: { name: string }[]; sitesFor: string | null; initial: Record<string, string> };
+    const plain = (await (await callRoute(t.db, newPlacement.loader, getRequest("/trainee/placements/new", cookie))).json()) as Form;
+    expect(plain.trusts).toHaveLength(2);
+    expect(plain.sites).toEqual([]);
+    // "Show the trust's sites" without JavaScript: the form comes back by GET with its values.
+    const shown = (await (
+      await callRoute(t.db, newPlacement.loader, getRequest(`/trainee/placements/new?trustId=${chosen.id}&specialty=Renal+Medicine&startsOn=2027-08-04`, cookie))
+    ).json()) as Form;
+    expect(shown.sites.map((x) => x.name)).toEqual(["Chosen Community", "Chosen General"]);
+    expect(shown.sitesFor).toBe(chosen.id);
+    expect(shown.initial).toMatchObject({ trustId: chosen.id, specialty: "Renal Medicine", startsOn: "2027-08-04" });
+    expect(JSON.stringify(shown)).not.toContain("Other Infirmary");
+    // A refused form comes back with the sites of the trust it was sent with.
+    const refused = await callRoute(t.db, newPlacement.action, formRequest("/trainee/placements/new", placementFields(other.id, { endsOn: "" }), cookie));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ sitesFor: other.id, sites: [{ name: "Other Infirmary" }] });
   });
 
   it("changes and deletes the trainee's own manual placement", async () => {
