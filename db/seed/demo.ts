@@ -1,5 +1,6 @@
 // Demo data for a new database outside production: the real trusts of the reference CSV,
-// one account of each role, and 40 further trainees on rotation around today's date.
+// one account of each role, and 40 further trainees on rotation around today's date (their
+// placements as if from the training-information system, so grades come from rotation data).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -170,11 +171,11 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
     });
     await createPlacement(tx, {
       traineeId: demoTrainee.id, trustId: rrk.id, siteId: rrk.sites[0]?.id, siteName: rrk.sites[0]?.name,
-      specialty: "Acute Medicine", grade: "FY2", ...current,
+      specialty: "Acute Medicine", grade: "FY2", ...current, source: "import",
     });
     await createPlacement(tx, {
       traineeId: demoTrainee.id, trustId: rkb.id, siteId: rkb.sites[0]?.id, siteName: rkb.sites[0]?.name,
-      specialty: "Emergency Medicine", grade: "FY2", ...next,
+      specialty: "Emergency Medicine", grade: "FY2", ...next, source: "import",
     });
 
     const allTrusts = [...byOds.values()];
@@ -207,14 +208,14 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
       const currentSite = currentTrust.sites.length ? rand.pick(currentTrust.sites) : undefined;
       await createPlacement(tx, {
         traineeId: trainee.id, trustId: currentTrust.id, siteId: currentSite?.id, siteName: currentSite?.name,
-        specialty, grade, wte, ...current,
+        specialty, grade, wte, ...current, source: "import",
       });
       // One in ten has no next placement yet (the training-information system has not sent it).
       if (i % 10 !== 9) {
         const nextSite = nextTrust.sites.length ? rand.pick(nextTrust.sites) : undefined;
         await createPlacement(tx, {
           traineeId: trainee.id, trustId: nextTrust.id, siteId: nextSite?.id, siteName: nextSite?.name,
-          specialty, grade, wte, ...next,
+          specialty, grade, wte, ...next, source: "import",
         });
       }
     }
