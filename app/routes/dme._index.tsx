@@ -41,6 +41,9 @@ export default function DmeHome() {
           Import rotations
         </Link>
       </p>
+      <p>
+        <Link to="/dme/invitations">Trainees who have not set up their account</Link>
+      </p>
       <h2>
         Placed here now <span className="nhsuk-caption-m">{placedNow.length} trainees</span>
       </h2>
@@ -84,6 +87,10 @@ export default function DmeHome() {
       ) : (
         <p>No trainees are due to start at {trust.name} in the next six months.</p>
       )}
+      <h2>Your account</h2>
+      <p>
+        <Link to="/account/password">Change your password</Link>
+      </p>
     </>
   );
 }

@@ -9,7 +9,7 @@ import {
   TOO_MANY_ATTEMPTS,
   WRONG_CREDENTIALS,
 } from "~/auth.server";
-import { acceptInvitation, changePassword, findInvitation, INVITATION_MESSAGES, inviteStaff, registerTrainee, setUserDisabled } from "~/models/users.server";
+import { acceptInvitation, changeOwnPassword, findInvitation, INVITATION_MESSAGES, inviteStaff, registerTrainee, setUserDisabled } from "~/models/users.server";
 import { emailOutbox, invitations, loginAttempts, sessions, traineeProfiles, users } from "@db/schema";
 
 import { useTestDatabase } from "../helpers/db";
@@ -181,7 +181,8 @@ describe("sessions", () => {
   it("ends every session when the password changes", async () => {
     const user = await makeTrainee(t.db);
     const cookie = cookieValue(await createUserSession(t.db, user.id));
-    await changePassword(t.db, user.id, "a brand new long passphrase");
+    const result = await changeOwnPassword(t.db, user, { currentPassword: TEST_PASSWORD, newPassword: "a brand new long passphrase", ip: "10.0.0.1" });
+    expect(result).toEqual({ ok: true });
     expect((await resolveSession(t.db, cookie)).user).toBeNull();
   });
 });
