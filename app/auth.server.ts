@@ -1,7 +1,7 @@
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
 import { redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { Lucia, TimeSpan } from "lucia";
 
 import type { Db, DbOrTx } from "@db/client";
@@ -14,7 +14,10 @@ import { forbidden } from "./utils/http.server";
 
 export const SESSION_IDLE = new TimeSpan(12, "h");
 export const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** Wrong passwords for one e-mail address in the window. */
 export const MAX_FAILED_SIGN_INS = 10;
+/** Wrong passwords from one IP address in the window: far higher, as a whole hospital may share one. */
+export const MAX_FAILED_SIGN_INS_PER_IP = 100;
 export const FAILED_SIGN_IN_WINDOW_MINUTES = 15;
 
 export function sessionCookieName(): string {
@@ -124,28 +127,111 @@ export type SignInResult =
   | { ok: false; status: 400 | 429; message: string };
 
 export const WRONG_CREDENTIALS = "Enter a correct email address and password";
-export const TOO_MANY_ATTEMPTS = `Too many failed attempts to sign in. Wait ${FAILED_SIGN_IN_WINDOW_MINUTES} minutes, then try again`;
+export const TOO_MANY_ATTEMPTS = `Too many failed attempts to sign in. Wait ${FAILED_SIGN_IN_WINDOW_MINUTES} minutes, or reset your password`;
 
 /** Checks the password, throttling failures per e-mail and per IP address in the database. */
 export async function signIn(db: Db, input: { email: string; password: string; ip: string }): Promise<SignInResult> {
-  const windowStart = new Date(Date.now() - FAILED_SIGN_IN_WINDOW_MINUTES * 60 * 1000);
+  const check = await checkPasswordThrottled(db, { kind: "sign_in", ...input });
+  if (check.ok) return { ok: true, userId: check.user.id, role: check.user.role };
+  if (check.reason === "throttled") return { ok: false, status: 429, message: TOO_MANY_ATTEMPTS };
+  return { ok: false, status: 400, message: WRONG_CREDENTIALS };
+}
+
+// ---------------------------------------------------------------------------------------
+// Throttling, in the login_attempts table
+// ---------------------------------------------------------------------------------------
+
+/**
+ * What was tried. Signing in and a signed-in page's password check (closing the account,
+ * changing the password) are guesses at the same password, so they share one limit.
+ * Requests that send an e-mail (a reset link, a new invitation link) have their own.
+ */
+export type AttemptKind = "sign_in" | "password_check" | "reset_request" | "new_link_request";
+
+/** A refused attempt keeps its row (for an investigation) under this kind, and counts for nothing. */
+export function refusedKind(kind: AttemptKind): string {
+  return `${kind}_refused`;
+}
+
+export interface ThrottleRule {
+  /** The kinds of row that count against the limit. */
+  kinds: readonly AttemptKind[];
+  perAddress: number;
+  perIp: number;
+  windowMinutes: number;
+  /** Count only rows not marked succeeded: a right password is not a guess. */
+  failuresOnly: boolean;
+  /** Rows from before the account's password last changed stop counting: a reset ends a lockout. */
+  sinceLastPasswordChange: boolean;
+}
+
+const PASSWORD_GUESSES: ThrottleRule = {
+  kinds: ["sign_in", "password_check"],
+  perAddress: MAX_FAILED_SIGN_INS,
+  perIp: MAX_FAILED_SIGN_INS_PER_IP,
+  windowMinutes: FAILED_SIGN_IN_WINDOW_MINUTES,
+  failuresOnly: true,
+  sinceLastPasswordChange: true,
+};
+
+/**
+ * Records the attempt, THEN counts, so the limit holds under parallel requests. The row is
+ * committed (as a failure) before the count; each count, under READ COMMITTED, sees every row
+ * committed before it began, its own included. Of requests that would pass the limit N, the
+ * k-th to commit its row sees at least k rows, so at most N of them can see a count of N or
+ * fewer: the limit cannot be raced, with no lock held. A request that is refused relabels its
+ * row so that it is not counted as a guess, and a lockout ends 15 minutes after the last real one.
+ */
+export async function recordAttempt(
+  db: DbOrTx,
+  rule: ThrottleRule,
+  attempt: { kind: AttemptKind; email: string; ip: string },
+): Promise<{ id: number; allowed: boolean }> {
+  const [row] = await db
+    .insert(loginAttempts)
+    .values({ kind: attempt.kind, email: attempt.email, ip: attempt.ip, succeeded: false })
+    .returning({ id: loginAttempts.id });
+  const id = row!.id;
+  const windowStart = sql`now() - make_interval(mins => ${rule.windowMinutes})`;
+  const addressFrom = rule.sinceLastPasswordChange
+    ? sql`greatest(${windowStart}, (select ${users.passwordChangedAt} from ${users} where ${users.email} = ${attempt.email}))`
+    : windowStart;
   const [counts] = await db
     .select({
-      byEmail: sql<number>`count(*) filter (where ${loginAttempts.email} = ${input.email})`.mapWith(Number),
-      byIp: sql<number>`count(*) filter (where ${loginAttempts.ip} = ${input.ip})`.mapWith(Number),
+      byAddress: sql<number>`count(*) filter (where ${loginAttempts.email} = ${attempt.email} and ${loginAttempts.createdAt} > ${addressFrom})`.mapWith(Number),
+      byIp: sql<number>`count(*) filter (where ${loginAttempts.ip} = ${attempt.ip})`.mapWith(Number),
     })
     .from(loginAttempts)
     .where(
       and(
-        eq(loginAttempts.succeeded, false),
-        gt(loginAttempts.createdAt, windowStart),
-        sql`(${loginAttempts.email} = ${input.email} or ${loginAttempts.ip} = ${input.ip})`,
+        inArray(loginAttempts.kind, [...rule.kinds]),
+        rule.failuresOnly ? eq(loginAttempts.succeeded, false) : undefined,
+        sql`${loginAttempts.createdAt} > ${windowStart}`,
+        or(eq(loginAttempts.email, attempt.email), eq(loginAttempts.ip, attempt.ip)),
       ),
     );
-  if ((counts?.byEmail ?? 0) >= MAX_FAILED_SIGN_INS || (counts?.byIp ?? 0) >= MAX_FAILED_SIGN_INS) {
-    return { ok: false, status: 429, message: TOO_MANY_ATTEMPTS };
-  }
+  const allowed = (counts?.byAddress ?? 0) <= rule.perAddress && (counts?.byIp ?? 0) <= rule.perIp;
+  if (!allowed) await db.update(loginAttempts).set({ kind: refusedKind(attempt.kind) }).where(eq(loginAttempts.id, id));
+  return { id, allowed };
+}
 
+export type PasswordCheck =
+  | { ok: true; user: { id: string; role: Role } }
+  | { ok: false; reason: "wrong" | "throttled" };
+
+/**
+ * The one throttled password check: signing in, and every signed-in form that asks for the
+ * password again (closing the account, changing the password). At most 10 wrong passwords
+ * for one e-mail address, and 100 from one IP address (a hospital's NAT), in 15 minutes;
+ * a password reset ends the account's lockout. An unknown address costs the same hash as a
+ * known one, so the answer's timing does not tell who has an account.
+ */
+export async function checkPasswordThrottled(
+  db: Db,
+  input: { kind: "sign_in" | "password_check"; email: string; password: string; ip: string },
+): Promise<PasswordCheck> {
+  const attempt = await recordAttempt(db, PASSWORD_GUESSES, { kind: input.kind, email: input.email, ip: input.ip });
+  if (!attempt.allowed) return { ok: false, reason: "throttled" };
   const [user] = await db
     .select({ id: users.id, role: users.role, passwordHash: users.passwordHash })
     .from(users)
@@ -153,10 +239,9 @@ export async function signIn(db: Db, input: { email: string; password: string; i
   const valid = user?.passwordHash
     ? await verifyPassword(user.passwordHash, input.password)
     : (await verifyPassword(await dummyPasswordHash(), input.password), false);
-
-  await db.insert(loginAttempts).values({ email: input.email, ip: input.ip, succeeded: valid });
-  if (!valid || !user) return { ok: false, status: 400, message: WRONG_CREDENTIALS };
-  return { ok: true, userId: user.id, role: user.role };
+  if (!valid || !user) return { ok: false, reason: "wrong" };
+  await db.update(loginAttempts).set({ succeeded: true }).where(eq(loginAttempts.id, attempt.id));
+  return { ok: true, user: { id: user.id, role: user.role } };
 }
 
 export function homePathFor(role: Role): string {

@@ -74,6 +74,9 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
               "Notifications"
             )}
           </Header.AccountItem>
+          <Header.AccountItem href="/account/password" aria-current={pathname === "/account/password" ? "page" : undefined}>
+            Change password
+          </Header.AccountItem>
           <Header.AccountItem formProps={{ action: "/sign-out", method: "post" }} type="submit">
             Sign out
           </Header.AccountItem>

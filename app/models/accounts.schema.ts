@@ -89,3 +89,23 @@ export const TrustSchema = v.object({
   ),
 });
 export type TrustInput = v.InferOutput<typeof TrustSchema>;
+
+const CurrentPasswordSchema = v.pipe(
+  v.string("Enter your current password"),
+  v.nonEmpty("Enter your current password"),
+  v.maxLength(MAX_PASSWORD_LENGTH, "Enter your current password"),
+);
+
+export const ChangePasswordSchema = v.pipe(
+  v.object({ currentPassword: CurrentPasswordSchema, newPassword: NewPasswordSchema }),
+  v.forward(
+    v.check((input) => input.currentPassword !== input.newPassword, "Your new password must be different from your current one"),
+    ["newPassword"],
+  ),
+);
+
+export const ForgottenPasswordSchema = v.object({ email: EmailSchema });
+
+export const ResetPasswordSchema = v.object({ password: NewPasswordSchema });
+
+export const CorrectEmailSchema = v.object({ email: EmailSchema });

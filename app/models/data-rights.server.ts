@@ -2,7 +2,7 @@
 // the account (withdraw, anonymise, sign out everywhere) while keeping the counts reports need.
 import { randomUUID } from "node:crypto";
 
-import { and, asc, count, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 
 import type { Db, DbOrTx } from "@db/client";
 import {
@@ -26,8 +26,7 @@ import {
   users,
 } from "@db/schema";
 
-import { endAllSessions, FAILED_SIGN_IN_WINDOW_MINUTES, MAX_FAILED_SIGN_INS, type SessionUser } from "~/auth.server";
-import { verifyPassword } from "~/passwords.server";
+import { checkPasswordThrottled, endAllSessions, FAILED_SIGN_IN_WINDOW_MINUTES, type SessionUser } from "~/auth.server";
 import type { FieldErrors } from "~/utils/forms";
 
 import { isOpenApplication } from "./applications.rules";
@@ -258,23 +257,18 @@ export async function closeTraineeAccount(
   input: { password: string; ip: string; today: string },
 ): Promise<CloseResult> {
   const [user] = await db
-    .select({ email: users.email, passwordHash: users.passwordHash, anonymisedAt: traineeProfiles.anonymisedAt })
+    .select({ email: users.email, anonymisedAt: traineeProfiles.anonymisedAt })
     .from(users)
     .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
     .where(and(eq(users.id, actor.id), isNull(users.disabledAt)));
   if (!user || user.anonymisedAt) return { ok: false, status: 404, fieldErrors: {} };
 
-  // The password form is throttled like sign-in, so a borrowed session cannot guess it.
-  const windowStart = new Date(Date.now() - FAILED_SIGN_IN_WINDOW_MINUTES * 60 * 1000);
-  const [failures] = await db
-    .select({ n: count() })
-    .from(loginAttempts)
-    .where(and(eq(loginAttempts.email, user.email), eq(loginAttempts.succeeded, false), gt(loginAttempts.createdAt, windowStart)));
-  if ((failures?.n ?? 0) >= MAX_FAILED_SIGN_INS) return { ok: false, status: 429, fieldErrors: { password: TOO_MANY_PASSWORD_ATTEMPTS } };
-  const valid = user.passwordHash ? await verifyPassword(user.passwordHash, input.password) : false;
-  if (!valid) {
-    await db.insert(loginAttempts).values({ email: user.email, ip: input.ip, succeeded: false });
-    return { ok: false, status: 400, fieldErrors: { password: WRONG_PASSWORD } };
+  // The password form is throttled with sign-in (one limit), so a borrowed session cannot guess it.
+  const check = await checkPasswordThrottled(db, { kind: "password_check", email: user.email, password: input.password, ip: input.ip });
+  if (!check.ok) {
+    return check.reason === "throttled"
+      ? { ok: false, status: 429, fieldErrors: { password: TOO_MANY_PASSWORD_ATTEMPTS } }
+      : { ok: false, status: 400, fieldErrors: { password: WRONG_PASSWORD } };
   }
 
   let withdrawn = 0;

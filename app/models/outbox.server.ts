@@ -66,6 +66,17 @@ export async function queueEmails(tx: DbOrTx, emails: readonly EmailFact[]): Pro
   }
 }
 
+/**
+ * Cancels e-mails not yet sent about an invitation (its link was replaced): a worker sending
+ * one at this moment still finishes it, every later attempt is off.
+ */
+export async function cancelQueuedEmails(tx: DbOrTx, about: { invitationId: string }): Promise<void> {
+  await tx
+    .update(emailOutbox)
+    .set({ status: "cancelled", secret: null })
+    .where(and(eq(emailOutbox.invitationId, about.invitationId), eq(emailOutbox.status, "pending")));
+}
+
 /** "p***@example.nhs.uk": enough to tell messages apart in a log, not enough to identify anyone. */
 export function maskEmail(address: string): string {
   const at = address.lastIndexOf("@");

@@ -1,17 +1,17 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 
-import { and, asc, count, desc, eq, gt, ilike, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, sql } from "drizzle-orm";
 
 import type { Db } from "@db/client";
-import { invitations, traineeProfiles, trusts, users } from "@db/schema";
+import { invitations, placements, traineeProfiles, trusts, users } from "@db/schema";
 
-import { endAllSessions } from "~/auth.server";
+import { checkPasswordThrottled, endAllSessions, FAILED_SIGN_IN_WINDOW_MINUTES, recordAttempt, type ThrottleRule } from "~/auth.server";
 import { hashPassword } from "~/passwords.server";
 import type { FieldErrors } from "~/utils/forms";
 
 import { UUID, type InviteStaffInput, type RegisterTraineeInput } from "./accounts.schema";
 import type { Role } from "./domain";
-import { queueEmail } from "./outbox.server";
+import { cancelQueuedEmails, queueEmail } from "./outbox.server";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -157,7 +157,7 @@ export async function findInvitation(db: Db, token: string, now: Date = new Date
 export const INVITATION_MESSAGES = {
   unknown: "This invitation link is not valid. Check you copied the whole link from the email",
   used: "This invitation has already been used. Sign in with the password you set",
-  expired: "This invitation has expired. Ask your regional administrator to send a new one",
+  expired: "This invitation has expired. We can send a new link to the email address we have for it",
 } as const;
 
 /**
@@ -219,32 +219,81 @@ export async function acceptInvitation(
   });
 }
 
+export const CLOSED_ACCOUNT_MESSAGE = "This account was closed by its owner: it cannot be enabled again";
+
+/**
+ * Disables or enables an account. An account its owner closed has been anonymised: it is
+ * nobody's any more, so it is never enabled again (nor changed at all).
+ */
 export async function setUserDisabled(db: Db, userId: string, disabled: boolean, actingAdminId: string) {
   if (userId === actingAdminId && disabled) {
     return { ok: false as const, message: "You cannot disable your own account" };
   }
   return db.transaction(async (tx) => {
-    const [user] = await tx
+    const [current] = await tx
+      .select({ id: users.id, closedAt: traineeProfiles.anonymisedAt })
+      .from(users)
+      .leftJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
+      .where(eq(users.id, userId))
+      .for("update", { of: users });
+    if (!current) return { ok: false as const, message: "not found" };
+    if (current.closedAt) return { ok: false as const, message: CLOSED_ACCOUNT_MESSAGE };
+    await tx
       .update(users)
       .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
-      .where(eq(users.id, userId))
-      .returning({ id: users.id });
-    if (!user) return { ok: false as const, message: "not found" };
+      .where(eq(users.id, userId));
     if (disabled) await endAllSessions(tx, userId);
     return { ok: true as const };
   });
 }
 
-/** A new password ends every session of the user, including the one that changed it. */
-export async function changePassword(db: Db, userId: string, newPassword: string): Promise<void> {
-  const passwordHash = await hashPassword(newPassword);
+export const WRONG_CURRENT_PASSWORD = "Your current password is not correct. Enter the password you use to sign in";
+export const TOO_MANY_PASSWORD_CHECKS = `Too many wrong passwords. Wait ${FAILED_SIGN_IN_WINDOW_MINUTES} minutes, or reset your password by email`;
+
+export type ChangePasswordResult = { ok: true } | { ok: false; status: 400 | 429; fieldErrors: FieldErrors };
+
+/**
+ * A signed-in user's new password, after the current one is checked (throttled with sign-in).
+ * Every session of the user ends, this one too: the route issues a fresh one for this browser,
+ * so a session someone else may hold does not survive the change.
+ */
+export async function changeOwnPassword(
+  db: Db,
+  user: { id: string; email: string },
+  input: { currentPassword: string; newPassword: string; ip: string },
+): Promise<ChangePasswordResult> {
+  const check = await checkPasswordThrottled(db, { kind: "password_check", email: user.email, password: input.currentPassword, ip: input.ip });
+  if (!check.ok) {
+    return check.reason === "throttled"
+      ? { ok: false, status: 429, fieldErrors: { currentPassword: TOO_MANY_PASSWORD_CHECKS } }
+      : { ok: false, status: 400, fieldErrors: { currentPassword: WRONG_CURRENT_PASSWORD } };
+  }
+  if (check.user.id !== user.id) return { ok: false, status: 400, fieldErrors: { currentPassword: WRONG_CURRENT_PASSWORD } };
+  const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
-    await endAllSessions(tx, userId);
+    await tx
+      .update(users)
+      .set({ passwordHash, passwordChangedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(users.id, user.id));
+    await endAllSessions(tx, user.id);
   });
+  return { ok: true };
 }
 
 export const USERS_PAGE_SIZE = 50;
+
+/**
+ * A user whose name, e-mail address or GMC number contains the words. One OR across the two
+ * tables could use no index; a union of three matches lets each use its trigram index
+ * (users_name_trgm_idx, users_email_trgm_idx, trainee_profiles_gmc_trgm_idx).
+ */
+export function userSearch(q: string) {
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`${users.id} in (
+    select ${users.id} from ${users} where ${users.name} ilike ${pattern}
+    union select ${users.id} from ${users} where ${users.email} ilike ${pattern}
+    union select ${traineeProfiles.userId} from ${traineeProfiles} where ${traineeProfiles.gmcNumber} ilike ${pattern})`;
+}
 
 export async function listUsers(
   db: Db,
@@ -253,10 +302,7 @@ export async function listUsers(
   const conditions = [];
   if (filter.role) conditions.push(eq(users.role, filter.role));
   if (filter.trustId) conditions.push(eq(users.trustId, filter.trustId));
-  if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(ilike(users.name, pattern), ilike(users.email, pattern)));
-  }
+  if (filter.q) conditions.push(userSearch(filter.q));
   const where = conditions.length ? and(...conditions) : undefined;
   const page = Math.max(1, filter.page ?? 1);
   const [rows, [total]] = await Promise.all([
@@ -270,10 +316,13 @@ export async function listUsers(
         hasPassword: sql<boolean>`${users.passwordHash} is not null`,
         trustName: trusts.name,
         trustOds: trusts.odsCode,
+        gmcNumber: traineeProfiles.gmcNumber,
+        closedAt: traineeProfiles.anonymisedAt,
         createdAt: users.createdAt,
       })
       .from(users)
       .leftJoin(trusts, eq(trusts.id, users.trustId))
+      .leftJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
       .where(where)
       .orderBy(asc(users.name), asc(users.email))
       .limit(USERS_PAGE_SIZE)
@@ -297,6 +346,7 @@ export async function getUserForAdmin(db: Db, userId: string) {
       trustOds: trusts.odsCode,
       gmcNumber: traineeProfiles.gmcNumber,
       grade: traineeProfiles.grade,
+      closedAt: traineeProfiles.anonymisedAt,
     })
     .from(users)
     .leftJoin(trusts, eq(trusts.id, users.trustId))
@@ -305,40 +355,258 @@ export async function getUserForAdmin(db: Db, userId: string) {
   return row ?? null;
 }
 
-/** A staff invitation nobody has accepted yet (a trainee's comes with an imported placement and has its user already). */
-const unusedStaffInvitation = and(isNull(invitations.usedAt), isNull(invitations.userId))!;
+// ---------------------------------------------------------------------------------------
+// Invitations not yet accepted: listing, sending again, cancelling
+// ---------------------------------------------------------------------------------------
 
-/** The staff invitations the users page lists, and the admin overview counts: unused and not expired. */
+const unusedInvitation = isNull(invitations.usedAt);
+/** A staff invitation creates its account when accepted; a trainee's comes with an imported account (user_id). */
+const staffInvitation = isNull(invitations.userId);
+const traineeInvitation = isNotNull(invitations.userId);
+const notExpired = (now: Date) => gt(invitations.expiresAt, now);
+
+/** The staff invitations the admin overview counts: unused and not expired (the users page's "staff, waiting" filter). */
 export function waitingStaffInvitation(now: Date) {
-  return and(unusedStaffInvitation, gt(invitations.expiresAt, now))!;
+  return and(unusedInvitation, staffInvitation, notExpired(now))!;
+}
+
+/** Who manages an invitation: an admin, any; a DME, those of trainees placed at their trust now or later. */
+export type InvitationManager = { role: "admin" } | { role: "dme"; trustId: string };
+
+function managedBy(actor: InvitationManager, today: string) {
+  if (actor.role === "admin") return undefined;
+  return and(
+    traineeInvitation,
+    sql`exists (select 1 from ${placements} where ${placements.traineeId} = ${invitations.userId} and ${placements.trustId} = ${actor.trustId} and ${placements.endsOn} >= ${today})`,
+  );
+}
+
+export const INVITATIONS_PAGE_SIZE = 50;
+export const INVITATION_AUDIENCES = ["staff", "trainee"] as const;
+export const INVITATION_STATES = ["waiting", "expired"] as const;
+
+export interface InvitationFilter {
+  who?: (typeof INVITATION_AUDIENCES)[number];
+  state?: (typeof INVITATION_STATES)[number];
+  page?: number;
+}
+
+/** Invitations nobody has accepted, staff and trainees alike, expired ones too (they can be sent again). */
+export async function listInvitations(
+  db: Db,
+  actor: InvitationManager,
+  filter: InvitationFilter = {},
+  options: { now?: Date; today: string },
+) {
+  const now = options.now ?? new Date();
+  const where = and(
+    unusedInvitation,
+    filter.who === "staff" ? staffInvitation : filter.who === "trainee" ? traineeInvitation : undefined,
+    filter.state === "waiting" ? notExpired(now) : filter.state === "expired" ? lte(invitations.expiresAt, now) : undefined,
+    managedBy(actor, options.today),
+  );
+  const page = Math.max(1, filter.page ?? 1);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        id: invitations.id,
+        email: invitations.email,
+        name: invitations.name,
+        role: invitations.role,
+        userId: invitations.userId,
+        expiresAt: invitations.expiresAt,
+        trustName: trusts.name,
+      })
+      .from(invitations)
+      .leftJoin(trusts, eq(trusts.id, invitations.trustId))
+      .where(where)
+      .orderBy(desc(invitations.expiresAt), asc(invitations.email))
+      .limit(INVITATIONS_PAGE_SIZE)
+      .offset((page - 1) * INVITATIONS_PAGE_SIZE),
+    db.select({ n: count() }).from(invitations).where(where),
+  ]);
+  return {
+    invitations: rows.map((r) => ({ ...r, expired: r.expiresAt <= now })),
+    total: total?.n ?? 0,
+    page,
+    pageSize: INVITATIONS_PAGE_SIZE,
+  };
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * A new token, a new expiry and a new e-mail for an invitation: the old link stops working
+ * at once (only the new token's hash is kept), and an e-mail with the old link that has not
+ * gone yet is cancelled.
+ */
+async function renewInvitation(
+  tx: Tx,
+  invitation: { id: string; email: string; userId: string | null },
+  options: { origin: string; now: Date },
+): Promise<void> {
+  const token = randomBytes(32).toString("base64url");
+  await tx
+    .update(invitations)
+    .set({ tokenHash: hashToken(token), expiresAt: new Date(options.now.getTime() + INVITATION_TTL_MS) })
+    .where(eq(invitations.id, invitation.id));
+  await cancelQueuedEmails(tx, { invitationId: invitation.id });
+  const link = `${options.origin.replace(/\/+$/, "")}/invitations/${token}`;
+  await queueEmail(
+    tx,
+    invitation.userId
+      ? { kind: "trainee_invitation", recipientId: invitation.userId, invitationId: invitation.id, link }
+      : { kind: "staff_invitation", toAddress: invitation.email, invitationId: invitation.id, link },
+  );
+}
+
+/** Sends an invitation not yet accepted again, expired or not. False when there is none the actor manages. */
+export async function resendInvitation(
+  db: Db,
+  actor: InvitationManager,
+  id: string,
+  options: { origin: string; today: string; now?: Date },
+): Promise<boolean> {
+  if (!UUID.test(id)) return false;
+  const now = options.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const [invitation] = await tx
+      .select({ id: invitations.id, email: invitations.email, userId: invitations.userId })
+      .from(invitations)
+      .where(and(eq(invitations.id, id), unusedInvitation, managedBy(actor, options.today)))
+      .for("update");
+    if (!invitation) return false;
+    await renewInvitation(tx, invitation, { origin: options.origin, now });
+    return true;
+  });
 }
 
 /**
- * Withdraws a staff invitation not yet accepted (sent to the wrong address, say): its link
- * stops working at once. An accepted one is an account now, disabled from its own page.
+ * Withdraws an invitation not yet accepted (sent to the wrong address, say): its link stops
+ * working at once. A trainee's account stays, without a password, so an admin can correct
+ * its address and invite again. An accepted one is an account now, disabled from its own page.
  */
-export async function cancelStaffInvitation(db: Db, id: string): Promise<boolean> {
+export async function cancelInvitation(db: Db, actor: InvitationManager, id: string, today: string): Promise<boolean> {
   if (!UUID.test(id)) return false;
   const removed = await db
     .delete(invitations)
-    .where(and(eq(invitations.id, id), unusedStaffInvitation))
+    .where(and(eq(invitations.id, id), unusedInvitation, managedBy(actor, today)))
     .returning({ id: invitations.id });
   return removed.length > 0;
 }
 
-export async function listPendingInvitations(db: Db, now: Date = new Date()) {
-  return db
-    .select({
-      id: invitations.id,
-      email: invitations.email,
-      name: invitations.name,
-      role: invitations.role,
-      expiresAt: invitations.expiresAt,
-      trustName: trusts.name,
-    })
+/** Someone asking for a new invitation link: limited like a password-reset request. */
+export const NEW_LINK_REQUESTS: ThrottleRule = {
+  kinds: ["new_link_request"],
+  perAddress: 3,
+  perIp: 30,
+  windowMinutes: 15,
+  failuresOnly: false,
+  sinceLastPasswordChange: false,
+};
+
+export const NEW_LINK_SENT = "We have sent a new link to the email address we have for this invitation. It works for 7 days.";
+export const TOO_MANY_NEW_LINKS = `Too many new links have been asked for. Wait ${NEW_LINK_REQUESTS.windowMinutes} minutes and try again`;
+
+/**
+ * "Send me a new link" from an expired invitation's page: the new link goes to the address on
+ * file, never one the requester types, so holding an old link gives nothing but a new e-mail
+ * to its rightful owner. The old token is replaced, so it asks once.
+ */
+export async function sendNewInvitationLink(
+  db: Db,
+  token: string,
+  options: { ip: string; origin: string; now?: Date },
+): Promise<{ ok: true } | { ok: false; status: 404 | 409 | 429; message: string }> {
+  const now = options.now ?? new Date();
+  const tokenHash = hashToken(token);
+  const [found] = await db
+    .select({ email: invitations.email, usedAt: invitations.usedAt })
     .from(invitations)
-    .leftJoin(trusts, eq(trusts.id, invitations.trustId))
-    .where(waitingStaffInvitation(now))
-    .orderBy(desc(invitations.createdAt))
-    .limit(50);
+    .where(eq(invitations.tokenHash, tokenHash));
+  if (!found) return { ok: false, status: 404, message: INVITATION_MESSAGES.unknown };
+  if (found.usedAt) return { ok: false, status: 409, message: INVITATION_MESSAGES.used };
+  const attempt = await recordAttempt(db, NEW_LINK_REQUESTS, { kind: "new_link_request", email: found.email, ip: options.ip });
+  if (!attempt.allowed) return { ok: false, status: 429, message: TOO_MANY_NEW_LINKS };
+  return db.transaction(async (tx) => {
+    // Locked by the token it still has: of two requests at once, the second finds it replaced.
+    const [invitation] = await tx
+      .select({ id: invitations.id, email: invitations.email, userId: invitations.userId })
+      .from(invitations)
+      .where(and(eq(invitations.tokenHash, tokenHash), unusedInvitation))
+      .for("update");
+    if (!invitation) return { ok: false as const, status: 404 as const, message: INVITATION_MESSAGES.unknown };
+    await renewInvitation(tx, invitation, { origin: options.origin, now });
+    return { ok: true as const };
+  });
+}
+
+export type CorrectEmailResult = { ok: true } | Refusal;
+
+/**
+ * Corrects the address of a trainee account that has no password yet (a mistyped address
+ * in a rotation file) and invites the trainee again at the new one. Any invitation to the
+ * old address is withdrawn in the same transaction, so its link stops working.
+ */
+export async function correctTraineeEmail(
+  db: Db,
+  userId: string,
+  email: string,
+  options: { invitedBy: string; origin: string; now?: Date },
+): Promise<CorrectEmailResult> {
+  if (!UUID.test(userId)) return { ok: false, status: 404, fieldErrors: {} };
+  const now = options.now ?? new Date();
+  try {
+    return await db.transaction(async (tx): Promise<CorrectEmailResult> => {
+      const [user] = await tx
+        .select({ id: users.id, email: users.email, name: users.name, role: users.role, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
+        .from(users)
+        .where(eq(users.id, userId))
+        .for("update");
+      if (!user) return { ok: false, status: 404, fieldErrors: {} };
+      if (user.role !== "trainee" || user.passwordHash || user.disabledAt) {
+        return { ok: false, status: 409, fieldErrors: {}, formError: "Only a trainee account with no password yet can have its email address corrected" };
+      }
+      if (user.email === email) return { ok: false, status: 400, fieldErrors: { email: "This is already the email address on the account" } };
+      const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+      if (taken) return { ok: false, status: 409, fieldErrors: { email: "Another account already has this email address" } };
+      await tx.update(users).set({ email, updatedAt: now }).where(eq(users.id, user.id));
+      await tx.delete(invitations).where(and(eq(invitations.userId, user.id), unusedInvitation));
+      const token = randomBytes(32).toString("base64url");
+      const [invitation] = await tx
+        .insert(invitations)
+        .values({
+          email,
+          name: user.name,
+          role: "trainee",
+          tokenHash: hashToken(token),
+          invitedBy: options.invitedBy,
+          userId: user.id,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+        })
+        .returning({ id: invitations.id });
+      await queueEmail(tx, {
+        kind: "trainee_invitation",
+        recipientId: user.id,
+        invitationId: invitation!.id,
+        link: `${options.origin.replace(/\/+$/, "")}/invitations/${token}`,
+      });
+      return { ok: true };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "users_email_key")) return { ok: false, status: 409, fieldErrors: { email: "Another account already has this email address" } };
+    throw error;
+  }
+}
+
+/** The invitation of a trainee account with no password yet, for its admin page. */
+export async function traineeInvitationFor(db: Db, userId: string) {
+  const [row] = await db
+    .select({ id: invitations.id, email: invitations.email, expiresAt: invitations.expiresAt })
+    .from(invitations)
+    .where(and(eq(invitations.userId, userId), unusedInvitation))
+    .orderBy(desc(invitations.expiresAt))
+    .limit(1);
+  return row ?? null;
 }

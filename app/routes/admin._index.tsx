@@ -22,7 +22,7 @@ export default function AdminHome() {
     { label: "Trainees", value: counts.trainees, href: "/admin/users?role=trainee" },
     { label: "Trust leads", value: counts.trustLeads, href: "/admin/users?role=trust_lead" },
     { label: "Directors of medical education", value: counts.dmes, href: "/admin/users?role=dme" },
-    { label: "Staff invitations waiting", value: counts.pendingInvitations, href: "/admin/users#invitations" },
+    { label: "Staff invitations waiting", value: counts.pendingInvitations, href: "/admin/users?who=staff&state=waiting#invitations" },
   ];
   return (
     <>
@@ -67,6 +67,10 @@ export default function AdminHome() {
       ) : (
         <p>Every trust has at least one active member of staff.</p>
       )}
+      <h2>Your account</h2>
+      <p>
+        <Link to="/account/password">Change your password</Link>
+      </p>
     </>
   );
 }

@@ -1,17 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, SummaryList, Tag } from "nhsuk-react-components";
+import { BackLink, Button, SummaryList, Tag, TextInput } from "nhsuk-react-components";
 
 import { requireUser } from "~/auth.server";
-import { MessageSummary, pageTitle } from "~/components/form-errors";
+import { FormErrorSummary, MessageSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
+import { INVITATION_DONE_MESSAGES } from "~/components/invitations-table";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
-import { UUID } from "~/models/accounts.schema";
+import { CorrectEmailSchema, UUID } from "~/models/accounts.schema";
 import { ROLE_LABELS } from "~/models/domain";
-import { getUserForAdmin, setUserDisabled } from "~/models/users.server";
-import { formatDateTime } from "~/utils/dates";
-import { notFound } from "~/utils/http.server";
+import { cancelInvitation, correctTraineeEmail, getUserForAdmin, resendInvitation, setUserDisabled, traineeInvitationFor } from "~/models/users.server";
+import { formatDateTime, todayInLondon } from "~/utils/dates";
+import { failure, parseForm } from "~/utils/forms";
+import { invalid, notFound } from "~/utils/http.server";
+import { appOrigin } from "~/utils/origin.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.user.name ?? "User") }];
 
@@ -22,35 +25,69 @@ async function loadUser(id: string | undefined) {
   return user;
 }
 
+/** A trainee imported from a rotation file who has not set a password: the invitation is their way in. */
+const awaitsInvitation = (user: { role: string; hasPassword: boolean; disabledAt: unknown; closedAt: unknown }) =>
+  user.role === "trainee" && !user.hasPassword && !user.disabledAt && !user.closedAt;
+
 export async function loader(args: LoaderFunctionArgs) {
   const admin = requireUser(args, { role: "admin" });
   const user = await loadUser(args.params.id);
-  return json({ user, isSelf: admin.id === user.id });
+  const invitation = awaitsInvitation(user) ? await traineeInvitationFor(await getDb(), user.id) : null;
+  return json({ user, isSelf: admin.id === user.id, awaitsInvitation: awaitsInvitation(user), invitation, now: new Date().toISOString() });
 }
+
+const DONE_MESSAGES: Record<string, string> = {
+  disable: "The account is disabled and signed out everywhere.",
+  enable: "The account is enabled.",
+  ...INVITATION_DONE_MESSAGES,
+  corrected: "The email address is corrected and a new invitation is on its way to it. Any earlier link no longer works.",
+};
 
 export async function action(args: ActionFunctionArgs) {
   const admin = requireUser(args, { role: "admin" });
   const user = await loadUser(args.params.id);
-  const intent = (await args.request.formData()).get("intent");
+  const formData = await args.request.formData();
+  const intent = formData.get("intent");
+  const db = await getDb();
+  const invitationId = String(formData.get("invitationId") ?? "");
+  if (intent === "resend-invitation") {
+    if (!(await resendInvitation(db, { role: "admin" }, invitationId, { origin: appOrigin(args.request), today: todayInLondon() }))) throw notFound();
+    return redirect(`/admin/users/${user.id}?done=resent`);
+  }
+  if (intent === "cancel-invitation") {
+    if (!(await cancelInvitation(db, { role: "admin" }, invitationId, todayInLondon()))) throw notFound();
+    return redirect(`/admin/users/${user.id}?done=cancelled`);
+  }
+  if (intent === "correct-email") {
+    const parsed = parseForm(CorrectEmailSchema, formData);
+    if (!parsed.ok) return invalid(parsed);
+    const result = await correctTraineeEmail(db, user.id, parsed.data.email, { invitedBy: admin.id, origin: appOrigin(args.request) });
+    if (!result.ok) {
+      if (result.status === 404) throw notFound();
+      return invalid(failure(formData, result.fieldErrors, result.formError), result.status);
+    }
+    return redirect(`/admin/users/${user.id}?done=corrected`);
+  }
   if (intent !== "disable" && intent !== "enable") return json({ message: "Choose to disable or enable the account" }, { status: 400 });
-  const result = await setUserDisabled(await getDb(), user.id, intent === "disable", admin.id);
+  const result = await setUserDisabled(db, user.id, intent === "disable", admin.id);
   if (!result.ok) return json({ message: result.message }, { status: 409 });
   return redirect(`/admin/users/${user.id}?done=${intent}`);
 }
 
 export default function AdminUser() {
-  const { user, isSelf } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { user, isSelf, awaitsInvitation, invitation, now } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const actionData = data && "message" in data ? data : undefined;
+  const formFailure = data && "fieldErrors" in data ? data : undefined;
   const [params] = useSearchParams();
   const done = params.get("done");
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/admin/users">Back to users</BackLink>
-        {done && !actionData ? (
-          <SuccessBanner>{done === "disable" ? "The account is disabled and signed out everywhere." : "The account is enabled."}</SuccessBanner>
-        ) : null}
+        {done && DONE_MESSAGES[done] && !data ? <SuccessBanner>{DONE_MESSAGES[done]}</SuccessBanner> : null}
         <MessageSummary message={actionData?.message} href="#account-status" />
+        <FormErrorSummary failure={formFailure} />
         <h1>
           <span className="nhsuk-caption-l">{ROLE_LABELS[user.role]}</span>
           {user.name}
@@ -87,7 +124,11 @@ export default function AdminUser() {
           <SummaryList.Row id="account-status">
             <SummaryList.Key>Status</SummaryList.Key>
             <SummaryList.Value>
-              {user.disabledAt ? (
+              {user.closedAt ? (
+                <>
+                  <Tag modifier="grey">Closed by its owner</Tag> on {formatDateTime(user.closedAt)}
+                </>
+              ) : user.disabledAt ? (
                 <>
                   <Tag modifier="grey">Disabled</Tag> since {formatDateTime(user.disabledAt)}
                 </>
@@ -99,7 +140,50 @@ export default function AdminUser() {
             </SummaryList.Value>
           </SummaryList.Row>
         </SummaryList>
-        {isSelf ? (
+        {awaitsInvitation ? (
+          <>
+            <h2 id="invitation">Invitation</h2>
+            {invitation ? (
+              <>
+                <p>
+                  {new Date(invitation.expiresAt) <= new Date(now)
+                    ? `The invitation to set a password expired on ${formatDateTime(invitation.expiresAt)}.`
+                    : `An invitation to set a password is waiting until ${formatDateTime(invitation.expiresAt)}.`}{" "}
+                  Sending it again gives a new link for 7 days; the old link stops working.
+                </p>
+                <Form method="post">
+                  <input type="hidden" name="invitationId" value={invitation.id} />
+                  <Button type="submit" name="intent" value="resend-invitation" secondary>
+                    Send the invitation again
+                  </Button>{" "}
+                  <Button type="submit" name="intent" value="cancel-invitation" warning>
+                    Cancel the invitation
+                  </Button>
+                </Form>
+              </>
+            ) : (
+              <p>No invitation is waiting: its link no longer works. Correct the email address below to invite this trainee again.</p>
+            )}
+            <Form method="post" noValidate>
+              <TextInput
+                id="email"
+                name="email"
+                type="email"
+                label="Correct the email address"
+                hint="If the rotation file had it wrong. The trainee has not set a password yet, so a new invitation goes to the corrected address."
+                spellCheck={false}
+                defaultValue={keptValue(formFailure, "email", user.email)}
+                error={fieldError(formFailure, "email")}
+              />
+              <Button type="submit" name="intent" value="correct-email">
+                Save email address and send a new invitation
+              </Button>
+            </Form>
+          </>
+        ) : null}
+        {user.closedAt ? (
+          <p>The trainee closed this account: their personal details were removed, and it cannot be enabled again.</p>
+        ) : isSelf ? (
           <p>This is your own account: another administrator can disable it.</p>
         ) : (
           <Form method="post">

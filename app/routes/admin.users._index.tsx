@@ -11,32 +11,45 @@ import { getDb } from "~/db.server";
 import { UUID } from "~/models/accounts.schema";
 import { ROLE_LABELS, ROLES } from "~/models/domain";
 import { listTrustOptions } from "~/models/trusts.server";
-import { cancelStaffInvitation, listPendingInvitations, listUsers } from "~/models/users.server";
+import {
+  cancelInvitation,
+  INVITATION_AUDIENCES,
+  INVITATION_STATES,
+  listInvitations,
+  listUsers,
+  resendInvitation,
+} from "~/models/users.server";
+import { INVITATION_DONE_MESSAGES, InvitationsTable } from "~/components/invitations-table";
+import { appOrigin } from "~/utils/origin.server";
 import { SuccessBanner } from "~/components/success-banner";
 import { notFound } from "~/utils/http.server";
-import { formatDateTime } from "~/utils/dates";
+import { todayInLondon } from "~/utils/dates";
 import { ResponsiveTable } from "~/components/responsive-table";
 import { plural } from "~/utils/plural";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Users") }];
 
 // Unknown filter values are ignored rather than refused: the query string is the user's to edit.
+const pageNumber = v.fallback(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(10000)), 1);
 const FilterSchema = v.object({
   q: v.fallback(v.pipe(v.string(), v.trim(), v.maxLength(100)), ""),
   role: v.fallback(v.optional(v.picklist(ROLES)), undefined),
   trustId: v.fallback(v.optional(v.pipe(v.string(), v.regex(UUID))), undefined),
-  page: v.fallback(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(10000)), 1),
+  page: pageNumber,
+  who: v.fallback(v.optional(v.picklist(INVITATION_AUDIENCES)), undefined),
+  state: v.fallback(v.optional(v.picklist(INVITATION_STATES)), undefined),
+  invitationsPage: pageNumber,
 });
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, { role: "admin" });
   const params = Object.fromEntries(new URL(args.request.url).searchParams);
-  const filter = v.parse(FilterSchema, { ...params, page: params.page ?? "1" });
+  const filter = v.parse(FilterSchema, { ...params, page: params.page ?? "1", invitationsPage: params.invitationsPage ?? "1" });
   const db = await getDb();
   const [result, trusts, invitations] = await Promise.all([
     listUsers(db, filter),
     listTrustOptions(db),
-    listPendingInvitations(db),
+    listInvitations(db, { role: "admin" }, { who: filter.who, state: filter.state, page: filter.invitationsPage }, { today: todayInLondon() }),
   ]);
   return json({ ...result, trusts, invitations, filter });
 }
@@ -44,26 +57,37 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   requireUser(args, { role: "admin" });
   const form = await args.request.formData();
-  if (form.get("intent") !== "cancel-invitation") return json({ message: "Choose an invitation to cancel" }, { status: 400 });
-  if (!(await cancelStaffInvitation(await getDb(), String(form.get("invitationId") ?? "")))) throw notFound();
-  return redirect("/admin/users?cancelled=1#invitations");
+  const intent = form.get("intent");
+  const id = String(form.get("invitationId") ?? "");
+  const db = await getDb();
+  if (intent === "cancel-invitation") {
+    if (!(await cancelInvitation(db, { role: "admin" }, id, todayInLondon()))) throw notFound();
+    return redirect("/admin/users?done=cancelled#invitations");
+  }
+  if (intent === "resend-invitation") {
+    if (!(await resendInvitation(db, { role: "admin" }, id, { origin: appOrigin(args.request), today: todayInLondon() }))) throw notFound();
+    return redirect("/admin/users?done=resent#invitations");
+  }
+  return json({ message: "Choose an invitation to send again or cancel" }, { status: 400 });
 }
 
 export default function AdminUsers() {
   const { users, total, page, pageSize, trusts, invitations, filter } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const done = params.get("done");
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
-  const pageLink = (p: number) => {
+  const query = (changes: Record<string, string | undefined>) => {
     const q = new URLSearchParams();
-    if (filter.q) q.set("q", filter.q);
-    if (filter.role) q.set("role", filter.role);
-    if (filter.trustId) q.set("trustId", filter.trustId);
-    q.set("page", String(p));
+    const all = { q: filter.q, role: filter.role, trustId: filter.trustId, who: filter.who, state: filter.state, ...changes };
+    for (const [k, value] of Object.entries(all)) if (value) q.set(k, value);
     return `?${q}`;
   };
+  const pageLink = (p: number) => query({ page: String(p) });
+  const invitationsLastPage = Math.max(1, Math.ceil(invitations.total / invitations.pageSize));
+  const invitationsPageLink = (p: number) => `${query({ invitationsPage: String(p) })}#invitations`;
   return (
     <>
-      {params.get("cancelled") ? <SuccessBanner>The invitation is cancelled: its link no longer works.</SuccessBanner> : null}
+      {done === "cancelled" || done === "resent" ? <SuccessBanner>{INVITATION_DONE_MESSAGES[done]}</SuccessBanner> : null}
       <h1>Users</h1>
       <p>
         <Link to="/admin/users/invite" className="nhsuk-button">
@@ -73,7 +97,7 @@ export default function AdminUsers() {
       <Form method="get" className="nhsuk-u-margin-bottom-5">
         <div className="nhsuk-grid-row">
           <div className="nhsuk-grid-column-one-third">
-            <TextInput id="q" name="q" label="Name or email address" defaultValue={filter.q} />
+            <TextInput id="q" name="q" label="Name, email address or GMC number" defaultValue={filter.q} />
           </div>
           <div className="nhsuk-grid-column-one-third">
             <Select id="role" name="role" label="Role" defaultValue={filter.role ?? ""}>
@@ -109,7 +133,7 @@ export default function AdminUsers() {
           </p>
         </>
       ) : (
-      <ResponsiveTable caption={plural(total, "user")} columns={["Name", "Email address", "Role", "Trust", "Status"]}>
+      <ResponsiveTable caption={plural(total, "user")} columns={["Name", "Email address", "Role", "Trust", "GMC number", "Status"]}>
         {users.map((u) => (
           <Table.Row key={u.id}>
             <Table.Cell>
@@ -118,8 +142,11 @@ export default function AdminUsers() {
             <Table.Cell>{u.email}</Table.Cell>
             <Table.Cell>{ROLE_LABELS[u.role]}</Table.Cell>
             <Table.Cell>{u.trustName ?? "–"}</Table.Cell>
+            <Table.Cell>{u.gmcNumber ?? "–"}</Table.Cell>
             <Table.Cell>
-              {u.disabledAt ? (
+              {u.closedAt ? (
+                <Tag modifier="grey">Closed by its owner</Tag>
+              ) : u.disabledAt ? (
                 <Tag modifier="grey">Disabled</Tag>
               ) : u.hasPassword ? (
                 <Tag modifier="green">Active</Tag>
@@ -133,30 +160,41 @@ export default function AdminUsers() {
       )}
       <Pager page={page} lastPage={lastPage} href={pageLink} />
 
-      <h2 id="invitations">Invitations waiting to be accepted</h2>
-      {invitations.length ? (
-        <ResponsiveTable columns={["Name", "Email address", "Role", "Trust", "Expires", "Action"]}>
-          {invitations.map((i) => (
-            <Table.Row key={i.id}>
-              <Table.Cell>{i.name}</Table.Cell>
-              <Table.Cell>{i.email}</Table.Cell>
-              <Table.Cell>{ROLE_LABELS[i.role]}</Table.Cell>
-              <Table.Cell>{i.trustName ?? "–"}</Table.Cell>
-              <Table.Cell>{formatDateTime(i.expiresAt)}</Table.Cell>
-              <Table.Cell>
-                <Form method="post">
-                  <input type="hidden" name="invitationId" value={i.id} />
-                  <Button type="submit" name="intent" value="cancel-invitation" secondary className="nhsuk-u-margin-bottom-0">
-                    Cancel invitation<span className="nhsuk-u-visually-hidden"> for {i.email}</span>
-                  </Button>
-                </Form>
-              </Table.Cell>
-            </Table.Row>
-          ))}
-        </ResponsiveTable>
+      <h2 id="invitations">Invitations not yet accepted</h2>
+      <p>Staff invitations, and trainees' from rotation imports. Send one again for a new link and 7 more days; the old link stops working.</p>
+      <Form method="get" action="/admin/users#invitations" className="nhsuk-u-margin-bottom-5">
+        {filter.q ? <input type="hidden" name="q" value={filter.q} /> : null}
+        {filter.role ? <input type="hidden" name="role" value={filter.role} /> : null}
+        {filter.trustId ? <input type="hidden" name="trustId" value={filter.trustId} /> : null}
+        <div className="nhsuk-grid-row">
+          <div className="nhsuk-grid-column-one-third">
+            <Select id="who" name="who" label="Invited as" defaultValue={filter.who ?? ""}>
+              <Select.Option value="">Staff and trainees</Select.Option>
+              <Select.Option value="staff">Staff</Select.Option>
+              <Select.Option value="trainee">Trainees</Select.Option>
+            </Select>
+          </div>
+          <div className="nhsuk-grid-column-one-third">
+            <Select id="state" name="state" label="Link" defaultValue={filter.state ?? ""}>
+              <Select.Option value="">Waiting or expired</Select.Option>
+              <Select.Option value="waiting">Waiting</Select.Option>
+              <Select.Option value="expired">Expired</Select.Option>
+            </Select>
+          </div>
+        </div>
+        <Button type="submit" secondary>
+          Filter invitations
+        </Button>
+      </Form>
+      {invitations.total ? (
+        <InvitationsTable
+          invitations={invitations.invitations}
+          caption={`${invitations.total} ${invitations.total === 1 ? "invitation" : "invitations"}`}
+        />
       ) : (
-        <p>No invitations are waiting.</p>
+        <p>No invitations match.</p>
       )}
+      <Pager page={invitations.page} lastPage={invitationsLastPage} href={invitationsPageLink} />
     </>
   );
 }

@@ -66,6 +66,9 @@ export default function DmeHome() {
           Import rotations
         </Link>
       </p>
+      <p>
+        <Link to="/dme/invitations">Trainees who have not set up their account</Link>
+      </p>
       <h2 id="placed-now">
         Placed here now <span className="nhsuk-caption-m">{plural(placedNow.total, "trainee")}</span>
       </h2>
@@ -121,6 +124,10 @@ export default function DmeHome() {
         lastPage={lastPage(startingNext.total)}
         href={(p) => homeHref({ ...pages, next: p }, "starting-next")}
       />
+      <h2>Your account</h2>
+      <p>
+        <Link to="/account/password">Change your password</Link>
+      </p>
     </>
   );
 }

@@ -4,14 +4,15 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Button, InsetText, TextInput } from "nhsuk-react-components";
 
 import { createUserSession, homePathFor } from "~/auth.server";
-import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
+import { FormErrorSummary, MessageSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { AcceptInvitationSchema } from "~/models/accounts.schema";
 import { ROLE_LABELS } from "~/models/domain";
 import { MIN_PASSWORD_LENGTH } from "~/models/passwords";
-import { acceptInvitation, findInvitation, INVITATION_MESSAGES } from "~/models/users.server";
+import { acceptInvitation, findInvitation, INVITATION_MESSAGES, NEW_LINK_SENT, sendNewInvitationLink } from "~/models/users.server";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
+import { appOrigin } from "~/utils/origin.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Accept your invitation") }];
 
@@ -19,14 +20,20 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const lookup = await findInvitation(await getDb(), params.token ?? "");
   if (!lookup.ok) {
     const status = lookup.reason === "unknown" ? 404 : lookup.reason === "expired" ? 410 : 409;
-    return json({ invitation: null, problem: INVITATION_MESSAGES[lookup.reason] }, { status });
+    return json({ invitation: null, problem: INVITATION_MESSAGES[lookup.reason], canAskAgain: lookup.reason === "expired" }, { status });
   }
   const { email, name, role, trustName } = lookup.invitation;
-  return json({ invitation: { email, name, roleLabel: ROLE_LABELS[role], trustName }, problem: null });
+  return json({ invitation: { email, name, roleLabel: ROLE_LABELS[role], trustName }, problem: null, canAskAgain: false });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await request.formData();
+  if (formData.get("intent") === "new-link") {
+    const result = await sendNewInvitationLink(await getDb(), params.token ?? "", { ip: context.clientIp, origin: appOrigin(request) });
+    // The address is never shown: whoever holds an old link learns nothing from it.
+    if (!result.ok) return json({ newLink: { sent: false, message: result.message } }, { status: result.status });
+    return json({ newLink: { sent: true, message: NEW_LINK_SENT } });
+  }
   const parsed = parseForm(AcceptInvitationSchema, formData);
   if (!parsed.ok) return invalid(parsed);
   const db = await getDb();
@@ -39,15 +46,36 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AcceptInvitation() {
-  const { invitation, problem } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { invitation, problem, canAskAgain } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const newLink = data && "newLink" in data ? data.newLink : null;
+  const actionData = data && !("newLink" in data) ? data : undefined;
   const passwordRef = usePasswordReset(actionData);
+  if (newLink?.sent) {
+    return (
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-two-thirds">
+          <h1>Check your email</h1>
+          <p>{newLink.message}</p>
+          <p>This link no longer works. If nothing arrives in a few minutes, check your spam or junk folder.</p>
+        </div>
+      </div>
+    );
+  }
   if (!invitation) {
     return (
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
+          <MessageSummary message={newLink?.message} href="#new-link" />
           <h1>You cannot use this invitation</h1>
-          <p>{problem}</p>
+          <p>{problem}.</p>
+          {canAskAgain ? (
+            <Form method="post" id="new-link">
+              <Button type="submit" name="intent" value="new-link">
+                Send me a new link
+              </Button>
+            </Form>
+          ) : null}
         </div>
       </div>
     );

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Button, TextInput } from "nhsuk-react-components";
+import { Button, InsetText, TextInput } from "nhsuk-react-components";
 
-import { createUserSession, homePathFor, safeRedirect, signIn } from "~/auth.server";
+import { createUserSession, FAILED_SIGN_IN_WINDOW_MINUTES, homePathFor, safeRedirect, signIn } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { SignInSchema } from "~/models/accounts.schema";
@@ -26,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await signIn(db, { email: parsed.data.email, password: parsed.data.password, ip: context.clientIp });
   if (!result.ok) {
     // One message for unknown e-mail and wrong password: the form does not reveal who has an account.
-    return invalid(failure(formData, { email: result.message }), result.status);
+    return json({ ...failure(formData, { email: result.message }), throttled: result.status === 429, waitMinutes: FAILED_SIGN_IN_WINDOW_MINUTES }, { status: result.status });
   }
   const cookie = await createUserSession(db, result.userId);
   return redirect(safeRedirect(parsed.data.redirectTo, homePathFor(result.role)), { headers: { "Set-Cookie": cookie } });
@@ -36,11 +36,22 @@ export default function SignIn() {
   const { redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const passwordRef = usePasswordReset(actionData);
+  // The number comes with the 429 answer: auth.server is not in the browser's bundle.
+  const waitMinutes = actionData && "waitMinutes" in actionData ? Number(actionData.waitMinutes) : null;
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <FormErrorSummary failure={actionData} />
         <h1>Sign in to Invitational</h1>
+        {waitMinutes ? (
+          <InsetText>
+            <p>
+              To protect your account, signing in pauses after 10 wrong passwords in {waitMinutes} minutes.
+              You can <Link to="/forgot-password">reset your password</Link> by email and then sign in straight away,
+              or wait {waitMinutes} minutes and try again.
+            </p>
+          </InsetText>
+        ) : null}
         <Form method="post" noValidate>
           <input type="hidden" name="redirectTo" value={redirectTo} />
           <TextInput
@@ -64,6 +75,9 @@ export default function SignIn() {
           />
           <Button type="submit">Sign in</Button>
         </Form>
+        <p>
+          <Link to="/forgot-password">Forgotten your password?</Link>
+        </p>
         <h2 className="nhsuk-heading-m">If you do not have an account</h2>
         <p>
           Doctors in postgraduate training can <Link to="/register">create a trainee account</Link>.

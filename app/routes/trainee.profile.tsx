@@ -188,6 +188,11 @@ export default function TraineeProfile() {
             Download my data
           </Button>
 
+          <h2 id="password">Your password</h2>
+          <p>
+            <Link to="/account/password">Change your password</Link>
+          </p>
+
           <h2 id="close-account">Close your account</h2>
           <p>
             Closing your account withdraws your open applications and removes your name, email address, GMC number and

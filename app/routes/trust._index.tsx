@@ -83,6 +83,10 @@ export default function TrustHome() {
           </Table.Row>
         ))}
       </ResponsiveTable>
+      <h2>Your account</h2>
+      <p>
+        <Link to="/account/password">Change your password</Link>
+      </p>
     </>
   );
 }

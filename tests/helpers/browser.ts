@@ -3,7 +3,10 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 
-import { startServer } from "./server";
+import { databaseOptionsFromEnv, openDatabase, type Db } from "../../db/client";
+import { seedDemoData } from "../../db/seed/demo";
+
+import { scratchDatabase, startServer, type ScratchDatabase } from "./server";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -78,12 +81,31 @@ export async function isFocused(page: Page, selector: string): Promise<boolean> 
  * A browser journey's file: the real server on its own database and one Chromium, started
  * before the tests and stopped after them, with every context it made closed first.
  */
-export function useRunningApp() {
+export function useRunningApp(
+  options: {
+    /** More of the server's environment, read when it starts (after earlier beforeAll hooks). */
+    env?: () => Record<string, string>;
+    /** Rows to add before the server starts: the database is migrated and has the demo data. */
+    prepare?: (db: Db) => Promise<void>;
+  } = {},
+) {
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    server = await startServer();
+    let database: ScratchDatabase | undefined;
+    if (options.prepare) {
+      database = await scratchDatabase();
+      const handle = await openDatabase(databaseOptionsFromEnv(database.env as NodeJS.ProcessEnv));
+      try {
+        await handle.migrate();
+        await seedDemoData(handle.db);
+        await options.prepare(handle.db);
+      } finally {
+        await handle.close();
+      }
+    }
+    server = await startServer(options.env?.() ?? {}, { database });
     browser = await launchBrowser();
   });
   afterAll(async () => {

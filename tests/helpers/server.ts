@@ -79,8 +79,14 @@ export async function runServerToExit(env: Record<string, string>): Promise<{ co
   return { code, output: output() };
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer & { dispose(): Promise<void> }> {
-  const database = await scratchDatabase();
+export type ScratchDatabase = Awaited<ReturnType<typeof scratchDatabase>>;
+
+/** The real server on a free port, on a new database or one given (which it then disposes of). */
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { database?: ScratchDatabase } = {},
+): Promise<RunningServer & { dispose(): Promise<void> }> {
+  const database = options.database ?? (await scratchDatabase());
   const port = await freePort();
   const { child, output, exited } = runServer({ PORT: String(port), ...database.env, ...env });
   const url = `http://127.0.0.1:${port}`;

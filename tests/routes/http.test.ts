@@ -116,7 +116,10 @@ describe("health and errors", () => {
     }
     const res = await post("/sign-in", { email, password: DEMO_PASSWORD }, { Origin: server.url });
     expect(res.status).toBe(429);
-    expect(await res.text()).toContain("Too many failed attempts to sign in");
+    const page = await res.text();
+    expect(page).toContain("Too many failed attempts to sign in");
+    // The page says what to do: reset the password, which ends the lockout.
+    expect(page).toMatch(/<a [^>]*href="\/forgot-password"[^>]*>reset your password<\/a>/);
   });
 });
 
