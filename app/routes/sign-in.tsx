@@ -3,12 +3,13 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Button, TextInput } from "nhsuk-react-components";
 
-import { createUserSession, homePathFor, safeRedirect, signIn } from "~/auth.server";
+import { createUserSession, homePathFor, signIn } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { SignInSchema } from "~/models/accounts.schema";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
+import { safeRedirect } from "~/utils/redirect";
 
 export const meta: MetaFunction<typeof loader, Record<string, unknown>> = () => [{ title: pageTitle("Sign in") }];
 
