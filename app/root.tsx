@@ -16,6 +16,7 @@ import nhsukStyles from "nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css";
 import { SkipLink } from "nhsuk-react-components";
 import type { ReactNode } from "react";
 
+import { ErrorReference } from "./components/error-reference";
 import { useNonce } from "./components/nonce";
 import { SiteFooter } from "./components/site-footer";
 import { SiteHeader } from "./components/site-header";
@@ -122,13 +123,15 @@ export function ErrorBoundary() {
       </div>
     );
   }
-  // Never show a stack trace: the details are in the server log, without personal data.
+  // Never show a stack trace: the details are in the server log, without personal data,
+  // under the reference shown here.
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <title>Sorry, there is a problem with the service – Invitational</title>
         <h1>Sorry, there is a problem with the service</h1>
         <p>Try again later.</p>
+        <ErrorReference error={error} />
       </div>
     </div>
   );

@@ -5,11 +5,12 @@ import { createTransport } from "nodemailer";
 
 import type { Db } from "@db/client";
 
+import { logError } from "~/utils/log.server";
+
 import {
   maskEmail,
   OUTBOX_BATCH_SIZE,
   processOutboxBatch,
-  safeErrorMessage,
   type OutboxBatchOptions,
   type Sender,
 } from "./outbox.server";
@@ -97,7 +98,7 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
         console.warn(`Outbox: ${result.sent} sent, ${result.retried} to retry, ${result.failed} given up`);
       }
     } catch (error) {
-      console.error("Outbox worker: poll failed:", safeErrorMessage(error));
+      logError("Outbox worker: poll failed", error);
     }
     schedule(more ? 0 : intervalMs);
   };

@@ -13,6 +13,7 @@ import { openDatabase } from "../../db/client";
 declare module "vitest" {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    pgliteTemplateDir: string;
     postgresTemplate: string;
   }
 }
@@ -36,8 +37,11 @@ export default async function setup(project: TestProject) {
     await database.close();
     project.provide("postgresTemplate", POSTGRES_TEMPLATE_DB);
     project.provide("pgliteTemplate", "");
+    project.provide("pgliteTemplateDir", "");
   } else {
-    const pglite = new PGlite();
+    // Migrated once into a directory: test files load its dump, test servers start on a copy of it.
+    const dir = path.join(tmp, "template-pglite");
+    const pglite = new PGlite(dir);
     const database = await openDatabase({ pglite });
     await database.migrate();
     const dump = await pglite.dumpDataDir("none");
@@ -45,6 +49,7 @@ export default async function setup(project: TestProject) {
     writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
     await database.close();
     project.provide("pgliteTemplate", file);
+    project.provide("pgliteTemplateDir", dir);
     project.provide("postgresTemplate", "");
   }
 

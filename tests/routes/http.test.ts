@@ -124,7 +124,7 @@ describe("production start-up", () => {
   it("refuses to start while demo accounts exist", async () => {
     const database = await scratchDatabase();
     try {
-      const seeded = await startServer(database.env);
+      const seeded = await startServer({}, { database });
       await seeded.stop();
       const { code, output } = await runServerToExit({ ...database.env, NODE_ENV: "production", PORT: "0" });
       expect(code).toBe(1);

@@ -89,7 +89,7 @@ describe("safe redirects after sign-in", () => {
 });
 
 function args(user: SessionUser | null, url = "http://localhost:3000/admin") {
-  const context = { nonce: "", clientIp: "127.0.0.1", user, sessionId: user ? "s" : null } as AppLoadContext;
+  const context = { nonce: "", requestId: "r", clientIp: "127.0.0.1", user, sessionId: user ? "s" : null } as AppLoadContext;
   return { request: new Request(url), context };
 }
 
