@@ -3,6 +3,23 @@ import { addDays, format, parseISO } from "date-fns";
 
 export const LONDON = "Europe/London";
 
+const ISO_DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A date that exists, written YYYY-MM-DD: "2026-02-30" and "2026-13-01" match the pattern but
+ * are no day at all, and PostgreSQL refuses them (with a 500 if nothing checked first). Worked
+ * out by hand, because Date treats years below 100 as 19xx and rolls 30 February into March.
+ */
+export function isCalendarDate(value: string): boolean {
+  const m = ISO_DATE_ONLY.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return day <= days;
+}
+
 /** Today's date in England, as YYYY-MM-DD (dates are stored as SQL `date`). */
 export function todayInLondon(now: Date = new Date()): string {
   return format(new TZDate(now.getTime(), LONDON), "yyyy-MM-dd");

@@ -1,5 +1,7 @@
 import * as v from "valibot";
 
+import { isCalendarDate } from "./dates";
+
 export type FieldErrors = Record<string, string>;
 
 /** The shape every action returns on refusal: the page shows a summary and each field's message. */
@@ -105,3 +107,16 @@ export const EmailSchema = v.pipe(
   v.maxLength(254, "Email address must be 254 characters or fewer"),
   v.email("Enter an email address in the correct format, like name@example.nhs.uk"),
 );
+
+/**
+ * The one schema for a date a person types or puts in a URL: required, YYYY-MM-DD and a day
+ * that exists. `label` reads after "the": "start date", "\"starting on or after\" date".
+ */
+export function calendarDate(label: string, example = "2027-03-15") {
+  return v.pipe(
+    v.string(`Enter the ${label}`),
+    v.trim(),
+    v.nonEmpty(`Enter the ${label}`),
+    v.check(isCalendarDate, `The ${label} must be a real date, like ${example}`),
+  );
+}

@@ -122,6 +122,18 @@ describe("request bodies have no size limit", () => {
   });
 });
 
+describe("impossible dates answer 500", () => {
+  it("answers a public search to 2026-13-01 with 400 and the message by the field", async () => {
+    const res = await fetch(`${server.url}/opportunities?startFrom=2026-02-30&startTo=2026-13-01`);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("There is a problem");
+    expect(html).toContain("The &quot;starting on or after&quot; date must be a real date, like 2027-03-15");
+    expect(html).toContain('href="#startTo"');
+    expect(html).toMatch(/<input[^>]*id="startTo"[^>]*value="2026-13-01"/);
+  });
+});
+
 describe("request ids", () => {
   it("gives every response its own X-Request-Id", async () => {
     const a = await fetch(`${server.url}/`);
