@@ -12,8 +12,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import nhsukStyles from "nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css";
-import { SkipLink } from "nhsuk-react-components";
+import { SkipLink } from "~/components/nhsuk/skip-link";
 import type { ReactNode } from "react";
 
 import { ErrorReference } from "./components/error-reference";
@@ -22,6 +21,8 @@ import { SiteFooter } from "./components/site-footer";
 import { SiteHeader } from "./components/site-header";
 import { getDb } from "./db.server";
 import { countUnread } from "./models/notifications.server";
+// nhsuk-frontend's stylesheet without its remote font (scripts/nhsuk-styles.mjs writes it at build).
+import nhsukStyles from "./styles/nhsuk-frontend.css";
 import appStyles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -39,9 +40,6 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return json({ user });
 }
 
-// Marks the page as able to run nhsuk-frontend's scripts before first paint, as its docs ask.
-const SUPPORT_SCRIPT =
-  "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' nhsuk-frontend-supported' : '');";
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
@@ -55,13 +53,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         <Links />
       </head>
-      {/* The support script adds classes to <body> before hydration: React must leave them. */}
-      <body suppressHydrationWarning>
-        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: SUPPORT_SCRIPT }} suppressHydrationWarning />
+      {/* No nhsuk-frontend-supported class on <body>: nhsuk-frontend's scripts are not loaded
+          (see components/nhsuk.tsx), so its CSS shows each component as it works without them. */}
+      <body>
         <SkipLink href="#maincontent">Skip to main content</SkipLink>
-        {/* nhsuk-frontend's header script moves menu items into "More" behind React's back:
-            a new set of items (another user) gets a new header rather than a patched one. */}
-        <SiteHeader key={data?.user ? `${data.user.role}:${data.user.name}` : "signed-out"} user={data?.user ?? null} />
+        <SiteHeader user={data?.user ?? null} />
         <div className="nhsuk-width-container">
           <main className="nhsuk-main-wrapper" id="maincontent" role="main">
             {children}
@@ -75,8 +71,6 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-// nhsuk-react-components start nhsuk-frontend's behaviours (header menu, error summary
-// focus) themselves when they mount: calling initAll as well would initialise them twice.
 export default function App() {
   return <Outlet />;
 }

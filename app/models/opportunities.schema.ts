@@ -1,10 +1,9 @@
 // The opportunity form's rules, in one valibot schema used by the server (and safe in the
 // browser bundle). Rules that need the database (the objective belongs to the trust) live
 // in opportunities.server.ts.
-import { addMonths, format, parseISO } from "date-fns";
 import * as v from "valibot";
 
-import { isCalendarDate } from "~/utils/dates";
+import { addMonthsIso, isCalendarDate } from "~/utils/dates";
 import { calendarDate, cleanText, formValues, issuesToFieldErrors, requiredText, type FormResult } from "~/utils/forms";
 
 import { FOCUSES, GRADES, HLM_DIMENSIONS, OPPORTUNITY_TYPES, type OpportunityType } from "./domain";
@@ -149,7 +148,7 @@ export const OpportunitySchema = v.pipe(
   v.forward(
     v.partialCheck(
       [["type"], ["startsOn"], ["endsOn"]],
-      (i) => i.type !== "chief_resident" || i.endsOn >= format(addMonths(parseISO(i.startsOn), 3), "yyyy-MM-dd"),
+      (i) => i.type !== "chief_resident" || i.endsOn >= addMonthsIso(i.startsOn, 3),
       "A chief resident role lasts at least 3 months",
     ),
     ["endsOn"],

@@ -5,7 +5,7 @@ import * as v from "valibot";
 
 import { calendarDate, requiredText } from "~/utils/forms";
 
-import { UUID } from "./accounts.schema";
+import { UUID } from "./ids";
 import { GRADES, PLACEMENT_TYPES } from "./domain";
 
 const optionalText = (max: number, message: string) =>

@@ -2,7 +2,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, InsetText, SummaryList, Table, WarningCallout } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { InsetText } from "~/components/nhsuk/inset-text";
+import { SummaryList } from "~/components/nhsuk/summary-list";
+import { Table } from "~/components/nhsuk/table";
+import { WarningCallout } from "~/components/nhsuk/warning-callout";
 
 import { requireUser } from "~/auth.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";

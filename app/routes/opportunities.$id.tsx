@@ -1,7 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, Checkboxes, Textarea, WarningCallout } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { Checkboxes } from "~/components/nhsuk/checkboxes";
+import { Textarea } from "~/components/nhsuk/textarea";
+import { WarningCallout } from "~/components/nhsuk/warning-callout";
 
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";

@@ -1,7 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { Button, Checkboxes, Select, TextInput } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Checkboxes } from "~/components/nhsuk/checkboxes";
+import { Select } from "~/components/nhsuk/select";
+import { TextInput } from "~/components/nhsuk/text-input";
 
 import { getDb } from "~/db.server";
 import { fieldError, FormErrorSummary, keptValue, pageTitle } from "~/components/form-errors";
@@ -10,7 +13,8 @@ import { OpportunityList } from "~/components/opportunity-card";
 import { RotationSections } from "~/components/rotation-sections";
 import { FOCUS_LABELS, FOCUSES, HLM_DIMENSIONS, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, OPPORTUNITY_TYPES, REGIONS, TIER_LABELS, TIERS } from "~/models/domain";
 import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
-import { activeFilters, readSearchParams, searchHref } from "~/models/search.schema";
+import { activeFilters, searchHref } from "~/models/search-links";
+import { readSearchParams } from "~/models/search.schema";
 import { rotationSections, searchFacets, searchOpportunities } from "~/models/search.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import type { FormFailure } from "~/utils/forms";

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { Button } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
 
 import { endSession } from "~/auth.server";
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 import { getDb } from "~/db.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Sign out") }];

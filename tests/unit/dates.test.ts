@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import * as v from "valibot";
 
 import { PlacementSchema } from "~/models/profile.schema";
-import { formatClockTime, formatDate, formatDateTime, isCalendarDate, todayInLondon } from "~/utils/dates";
+import { addDaysIso, addMonthsIso, formatClockTime, formatDate, formatDateTime, isCalendarDate, todayInLondon } from "~/utils/dates";
 import { calendarDate } from "~/utils/forms";
 
 describe("formatDate", () => {
@@ -83,5 +83,27 @@ describe("calendar dates from people", () => {
       startsOn: "2026-02-29", endsOn: "2026-08-01", wte: "1", placementType: "In Post",
     });
     expect(placement.issues?.map((i) => i.message)).toContain("The start date must be a real date, like 2027-08-04");
+  });
+});
+
+describe("date arithmetic without a date library", () => {
+  it("adds days across months, years and leap days", () => {
+    expect(addDaysIso("2027-02-27", 2)).toBe("2027-03-01");
+    expect(addDaysIso("2028-02-28", 1)).toBe("2028-02-29");
+    expect(addDaysIso("2026-12-31", 1)).toBe("2027-01-01");
+    expect(addDaysIso("2027-03-01", -1)).toBe("2027-02-28");
+  });
+
+  it("adds months, keeping to the month's last day as date-fns did", () => {
+    expect(addMonthsIso("2027-03-15", 3)).toBe("2027-06-15");
+    expect(addMonthsIso("2027-11-30", 3)).toBe("2028-02-29");
+    expect(addMonthsIso("2027-01-31", 1)).toBe("2027-02-28");
+    expect(addMonthsIso("2027-10-31", 3)).toBe("2028-01-31");
+  });
+
+  it("writes midnight and midday in London the NHS.UK way", () => {
+    expect(formatDateTime(new Date("2027-01-01T00:05:00Z"))).toBe("1 January 2027 at 12:05am");
+    expect(formatDateTime(new Date("2027-01-01T12:00:00Z"))).toBe("1 January 2027 at 12:00pm");
+    expect(formatDateTime("not a time")).toBe("");
   });
 });
