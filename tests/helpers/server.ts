@@ -25,22 +25,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface ScratchDatabase {
+  env: Record<string, string>;
+  sql(statement: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
 /**
- * A new, migrated, empty database for one server: a copy of the migrated PGlite template
- * directory (so the server neither runs initdb nor migrates), or a PostgreSQL database made
- * from the template. `sql` runs statements on it before a server is started.
+ * A new, migrated database for one server: a copy of the PGlite template directory (so the
+ * server neither runs initdb nor migrates), or a PostgreSQL database made from the template.
+ * Seeded holds the demo data already (the server then has nothing to add); otherwise it is
+ * empty. `sql` runs statements on it before a server is started.
  */
-export async function scratchDatabase(): Promise<{ env: Record<string, string>; sql(statement: string): Promise<void>; dispose(): Promise<void> }> {
+export async function scratchDatabase(options: { seeded?: boolean } = {}): Promise<ScratchDatabase> {
+  const seeded = options.seeded ?? true;
   const baseUrl = process.env.TEST_DATABASE_URL;
   if (baseUrl) {
     const name = `invitational_server_${process.pid}_${randomBytes(4).toString("hex")}`;
     const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name} template ${inject("postgresTemplate")}`);
+    await admin.unsafe(`create database ${name} template ${inject(seeded ? "postgresSeededTemplate" : "postgresTemplate")}`);
     const url = new URL(baseUrl);
     url.pathname = `/${name}`;
     return {
       env: { DATABASE_URL: url.toString() },
-      async sql(statement) {
+      async sql(statement: string) {
         const client = postgres(url.toString(), { max: 1, onnotice: () => {} });
         try {
           await client.unsafe(statement);
@@ -56,10 +64,10 @@ export async function scratchDatabase(): Promise<{ env: Record<string, string>; 
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), "invitational-server-"));
   const dataDir = path.join(dir, "pglite");
-  cpSync(inject("pgliteTemplateDir"), dataDir, { recursive: true });
+  cpSync(inject(seeded ? "pgliteSeededTemplateDir" : "pgliteTemplateDir"), dataDir, { recursive: true });
   return {
     env: { PGLITE_DATA_DIR: dataDir },
-    async sql(statement) {
+    async sql(statement: string) {
       const pglite = new PGlite(dataDir);
       try {
         await pglite.exec(statement);
@@ -112,10 +120,12 @@ const READY = /Invitational is serving on /;
  */
 export async function startServer(
   env: Record<string, string> = {},
-  options: { database?: Awaited<ReturnType<typeof scratchDatabase>> } = {},
+  options: { database?: ScratchDatabase } = {},
 ): Promise<RunningServer & { dispose(): Promise<void> }> {
-  // A database passed in belongs to the caller, who disposes of it.
-  const own = options.database ? null : await scratchDatabase();
+  // A database passed in belongs to the caller, who disposes of it. A production server (which
+  // refuses demo accounts) or one told not to seed gets an empty one.
+  const seeded = env.NODE_ENV !== "production" && env.SEED_DEMO_DATA !== "false";
+  const own = options.database ? null : await scratchDatabase({ seeded });
   const database = options.database ?? own!;
   const port = await freePort();
   const { child, output, exited } = runServer({ PORT: String(port), ...database.env, ...env });

@@ -149,7 +149,7 @@ describe("error logs carry personal data", () => {
   it("logs a failed query by class, route, request id and SQL state, and shows the id on the 500 page", async () => {
     // A database whose opportunities table is gone: every search fails inside PostgreSQL, with
     // the search words among the query's parameters.
-    const database = await scratchDatabase();
+    const database = await scratchDatabase({ seeded: false });
     await database.sql("drop table opportunities cascade");
     const broken = await startServer({ NODE_ENV: "production" }, { database });
     try {
