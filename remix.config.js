@@ -2,8 +2,6 @@
 export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.*"],
   serverModuleFormat: "esm",
-  // Only for its stylesheet import: the CSS file must be handled by the compiler, not Node.
-  serverDependenciesToBundle: [/^nhsuk-frontend\/dist\/.*\.css/],
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

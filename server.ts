@@ -1,10 +1,15 @@
 // The production server: migrates the database, seeds demo data outside production,
-// then serves the Remix build with security headers and a same-origin guard.
+// then serves the Remix build with a request id, security headers, compression, a limit on
+// request bodies and a same-origin guard.
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+// The adapter's own request and response functions (exported by its server module, not its
+// index; the version is pinned): the app builds the request itself to limit its body.
+import { createRemixRequest, sendRemixResponse } from "@remix-run/express/dist/server.js";
+import { createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express from "express";
 
 import { resolveSession } from "./app/auth.server";
@@ -12,19 +17,36 @@ import { createNonce, isSameOriginRequest, securityHeaders } from "./app/securit
 import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker, type OutboxWorker } from "./app/models/outbox-worker.server";
 import { SCHEDULED_JOBS } from "./app/jobs.server";
 import { startScheduler } from "./app/scheduler.server";
+import { bodyLimitFor, declaresTooMuch, limitedBody, type BodyLimit } from "./app/utils/body-limit.server";
+import { SettingError } from "./app/utils/env.server";
+import { logError } from "./app/utils/log.server";
+import { plainPage } from "./app/utils/plain-page.server";
+import { parseTrustProxy } from "./app/utils/trust-proxy.server";
 import { getDatabase } from "./db/client";
-import { DEMO_PASSWORD, hasDemoAccounts, listDemoAccounts, seedDemoData } from "./db/seed/demo";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.env.NODE_ENV === "production";
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? (production ? "0.0.0.0" : "127.0.0.1");
+const TOO_LARGE_LINGER_MS = 5_000;
+
+/** Loaded now, awaited when needed: start-up does the slow parts (opening the database, loading the build) side by side. */
+function early<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
 
 async function main() {
+  // Settings first: a wrong one stops start-up with its own message before anything is opened.
+  const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+
+  const buildLoading = early(import(path.join(root, "build/index.js")) as Promise<ServerBuild>);
+  const seedLoading = early(import("./db/seed/demo"));
   const database = await getDatabase();
   await database.migrate();
 
   if (production) {
+    const { hasDemoAccounts } = await seedLoading;
     if (await hasDemoAccounts(database.db)) {
       console.error(
         "Refusing to start in production: demo accounts (@demo.test) exist in this database. Remove them first.",
@@ -33,6 +55,7 @@ async function main() {
       process.exit(1);
     }
   } else if (process.env.SEED_DEMO_DATA !== "false") {
+    const { DEMO_PASSWORD, listDemoAccounts, seedDemoData } = await seedLoading;
     const seeded = await seedDemoData(database.db);
     if (seeded) console.log("Demo data added to the empty database.");
     const accounts = await listDemoAccounts(database.db);
@@ -42,17 +65,52 @@ async function main() {
     }
   }
 
-  const build = (await import(path.join(root, "build/index.js"))) as unknown as ServerBuild;
+  const build = await buildLoading;
+  const handleRemix = createRequestHandler(build, production ? "production" : "development");
+  // The pages the server writes itself use the app's own stylesheets (root's links).
+  const rootLinks = (build.routes.root?.module as { links?: () => { rel?: string; href?: string }[] }).links?.() ?? [];
+  const stylesheets = rootLinks.filter((l) => l.rel === "stylesheet" && l.href).map((l) => l.href!);
+
+  const sendTooLarge = (req: express.Request, res: express.Response, limit: BodyLimit) => {
+    // The rest of the body is discarded as it arrives, never kept: closing the connection at
+    // once would reset it, and a browser still sending would lose this page. A client that
+    // goes on sending for longer than a few seconds is cut off.
+    req.unpipe();
+    req.resume();
+    res.on("finish", () => {
+      if (req.complete) return;
+      const cutOff = setTimeout(() => req.socket.destroy(), TOO_LARGE_LINGER_MS);
+      cutOff.unref();
+      req.once("end", () => clearTimeout(cutOff));
+    });
+    res.status(413).type("html").send(plainPage({ title: "What you sent is too large", paragraphs: [limit.message], stylesheets }));
+  };
+
   const app = express();
   app.disable("x-powered-by");
-  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  if (trustProxy !== undefined) app.set("trust proxy", trustProxy);
 
   app.use((_req, res, next) => {
+    const requestId = randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader("X-Request-Id", requestId);
     const nonce = createNonce();
     res.locals.nonce = nonce;
     for (const [name, value] of Object.entries(securityHeaders({ nonce, production }))) res.setHeader(name, value);
     next();
   });
+
+  // A body announced as too large is refused before a byte of it is read.
+  app.use((req, res, next) => {
+    const limit = bodyLimitFor(req.path);
+    if (declaresTooMuch(req.get("content-length"), limit)) return sendTooLarge(req, res, limit);
+    next();
+  });
+
+  // gzip or brotli for pages, CSS and JS; Remix flushes each chunk it writes, so a streamed page
+  // still streams. From 512 bytes rather than the default 1 KB: a page loads a score of small
+  // script chunks, and sent as they are they added a kilobyte to the first load.
+  app.use(compression({ threshold: 512 }));
 
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
@@ -69,34 +127,46 @@ async function main() {
     next();
   });
 
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: production ? "production" : "development",
-      getLoadContext: async (req, res) => {
-        const session = await resolveSession(database.db, req.get("cookie") ?? null);
-        for (const cookie of session.setCookies) res.append("Set-Cookie", cookie);
-        return {
-          nonce: res.locals.nonce as string,
-          clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
-          user: session.user,
-          sessionId: session.sessionId,
-        };
-      },
-    }),
-  );
+  app.all("*", async (req, res, next) => {
+    const limit = bodyLimitFor(req.path);
+    let tooLarge = false;
+    const stopped = new AbortController();
+    try {
+      const request = remixRequest(req, res, limit, stopped.signal, () => {
+        tooLarge = true;
+        // Loaders and actions still running are stopped, and Remix logs nothing for them.
+        stopped.abort();
+      });
+      const session = await resolveSession(database.db, req.get("cookie") ?? null);
+      for (const cookie of session.setCookies) res.append("Set-Cookie", cookie);
+      const response = await handleRemix(request, {
+        nonce: res.locals.nonce as string,
+        requestId: res.locals.requestId as string,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        user: session.user,
+        sessionId: session.sessionId,
+      });
+      if (tooLarge) return sendTooLarge(req, res, limit);
+      await sendRemixResponse(res, response);
+    } catch (error) {
+      if (tooLarge && !res.headersSent) return sendTooLarge(req, res, limit);
+      next(error);
+    }
+  });
 
-  // A malformed address (bad percent-encoding) fails before Remix sees it: answer plainly, log no URL.
-  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  // A malformed address (bad percent-encoding) fails before Remix sees it: answer plainly.
+  app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(error);
     const status = error instanceof URIError || (error as { status?: number }).status === 400 ? 400 : 500;
-    if (status === 500) console.error("Request failed:", error instanceof Error ? error.message : "unknown error");
+    const requestId = res.locals.requestId as string | undefined;
+    if (status === 500) logError("Request failed", error, { requestId, method: req.method });
     res
       .status(status)
       .type("html")
       .send(
-        `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>${status === 400 ? "Page not found" : "Sorry, there is a problem with the service"} – Invitational</title></head><body><main style="font-family:Arial,sans-serif;max-width:640px;margin:40px auto;padding:0 16px"><h1>${status === 400 ? "Page not found" : "Sorry, there is a problem with the service"}</h1><p>${status === 400 ? "Check the web address is correct." : "Try again later."}</p><p><a href="/">Go to the Invitational home page</a></p></main></body></html>`,
+        status === 400
+          ? plainPage({ title: "Page not found", paragraphs: ["Check the web address is correct."], stylesheets })
+          : plainPage({ title: "Sorry, there is a problem with the service", paragraphs: ["Try again later."], stylesheets, reference: requestId }),
       );
   });
 
@@ -130,7 +200,23 @@ async function main() {
   process.on("SIGTERM", stop);
 }
 
+/**
+ * The Fetch API request Remix reads, built by @remix-run/express's own function (address,
+ * headers, abort on a closed connection) but with the body passed through the size limit.
+ * The adapter would read `req` itself, so it is given a view of `req` that has no body.
+ */
+function remixRequest(req: express.Request, res: express.Response, limit: BodyLimit, stopped: AbortSignal, onTooLarge: () => void): Request {
+  const withoutBody = Object.create(req, { method: { value: "GET" } }) as express.Request;
+  const base = createRemixRequest(withoutBody, res);
+  const signal = AbortSignal.any([base.signal, stopped]);
+  if (req.method === "GET" || req.method === "HEAD") return new Request(base, { signal });
+  const body = createReadableStreamFromReadable(limitedBody(req, limit, onTooLarge));
+  return new Request(base.url, { method: req.method, headers: base.headers, signal, body, duplex: "half" } as RequestInit);
+}
+
 main().catch((error: unknown) => {
-  console.error("Invitational failed to start:", error instanceof Error ? error.message : error);
+  // A wrong setting says what to change; anything else is logged like every other error.
+  if (error instanceof SettingError) console.error(`Invitational did not start: ${error.message}`);
+  else logError("Invitational failed to start", error);
   process.exit(1);
 });

@@ -286,9 +286,3 @@ export function requireStaff<R extends "trust_lead" | "dme">(
   if (!user.trustId) throw forbidden();
   return user as SessionUser & { role: R; trustId: string };
 }
-
-/** A safe place to go after signing in: a path on this site, never another origin. */
-export function safeRedirect(to: unknown, fallback: string): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}

@@ -1,11 +1,12 @@
 import { PassThrough } from "node:stream";
 
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 
+import { messageWithReference, RequestIdProvider } from "./components/error-reference";
 import { NonceProvider } from "./components/nonce";
-import { isProduction } from "./utils/env.server";
+import { logError, routePattern } from "./utils/log.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -23,11 +24,14 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.nonce ?? "";
+  const requestId = loadContext.requestId ?? "";
   return new Promise<Response>((resolve, reject) => {
     let failed = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <RequestIdProvider value={requestId}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </RequestIdProvider>
       </NonceProvider>,
       {
         nonce,
@@ -49,8 +53,8 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           failed = true;
-          // Log the failure without request data: URLs and bodies may carry personal data.
-          console.error("Render error:", error instanceof Error ? error.message : "unknown");
+          const params = remixContext.staticHandlerContext.matches.at(-1)?.params;
+          logError("Render error", error, { requestId, method: request.method, route: routePattern(new URL(request.url).pathname, params) });
         },
       },
     );
@@ -58,9 +62,24 @@ export default function handleRequest(
   });
 }
 
-export function handleError(error: unknown, { request }: { request: Request }) {
+export const handleError: HandleErrorFunction = (error, { request, params, context }) => {
   if (request.signal.aborted) return;
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
-  console.error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}: ${message}`);
-  if (!isProduction() && error instanceof Error && error.stack) console.error(error.stack);
-}
+  logError("Unhandled error", error, {
+    requestId: context.requestId,
+    method: request.method,
+    route: routePattern(new URL(request.url).pathname, params),
+  });
+};
+
+/**
+ * A loader or action that failed during a client-side navigation answers with its error's
+ * message (the real one outside production). The browser gets only the reference instead,
+ * so its error page can show the id a person can quote.
+ */
+export const handleDataRequest: HandleDataRequestFunction = async (response, { context }) => {
+  if (response.headers.get("X-Remix-Error") !== "yes") return response;
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  headers.set("Content-Type", "application/json; charset=utf-8");
+  return new Response(JSON.stringify({ message: messageWithReference(context.requestId) }), { status: response.status, headers });
+};

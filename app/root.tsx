@@ -12,15 +12,17 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import nhsukStyles from "nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css";
-import { SkipLink } from "nhsuk-react-components";
+import { SkipLink } from "~/components/nhsuk/skip-link";
 import type { ReactNode } from "react";
 
+import { ErrorReference } from "./components/error-reference";
 import { useNonce } from "./components/nonce";
 import { SiteFooter } from "./components/site-footer";
 import { SiteHeader } from "./components/site-header";
 import { getDb } from "./db.server";
 import { countUnread } from "./models/notifications.server";
+// nhsuk-frontend's stylesheet without its remote font (scripts/nhsuk-styles.mjs writes it at build).
+import nhsukStyles from "./styles/nhsuk-frontend.css";
 import appStyles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -38,9 +40,6 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return json({ user });
 }
 
-// Marks the page as able to run nhsuk-frontend's scripts before first paint, as its docs ask.
-const SUPPORT_SCRIPT =
-  "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' nhsuk-frontend-supported' : '');";
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
@@ -54,13 +53,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         <Links />
       </head>
-      {/* The support script adds classes to <body> before hydration: React must leave them. */}
-      <body suppressHydrationWarning>
-        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: SUPPORT_SCRIPT }} suppressHydrationWarning />
+      {/* No nhsuk-frontend-supported class on <body>: nhsuk-frontend's scripts are not loaded
+          (see components/nhsuk.tsx), so its CSS shows each component as it works without them. */}
+      <body>
         <SkipLink href="#maincontent">Skip to main content</SkipLink>
-        {/* nhsuk-frontend's header script moves menu items into "More" behind React's back:
-            a new set of items (another user) gets a new header rather than a patched one. */}
-        <SiteHeader key={data?.user ? `${data.user.role}:${data.user.name}` : "signed-out"} user={data?.user ?? null} />
+        <SiteHeader user={data?.user ?? null} />
         <div className="nhsuk-width-container">
           <main className="nhsuk-main-wrapper" id="maincontent" role="main">
             {children}
@@ -74,8 +71,6 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-// nhsuk-react-components start nhsuk-frontend's behaviours (header menu, error summary
-// focus) themselves when they mount: calling initAll as well would initialise them twice.
 export default function App() {
   return <Outlet />;
 }
@@ -122,13 +117,15 @@ export function ErrorBoundary() {
       </div>
     );
   }
-  // Never show a stack trace: the details are in the server log, without personal data.
+  // Never show a stack trace: the details are in the server log, without personal data,
+  // under the reference shown here.
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <title>Sorry, there is a problem with the service – Invitational</title>
         <h1>Sorry, there is a problem with the service</h1>
         <p>Try again later.</p>
+        <ErrorReference error={error} />
       </div>
     </div>
   );

@@ -55,7 +55,7 @@ export async function runDueJobs(db: Db, jobs: readonly ScheduledJob[], now: () 
       ran.push(job.name);
     } catch (error) {
       failure = error instanceof Error ? error.constructor.name : "Error";
-      logError(error, { where: `job ${job.name}` });
+      logError(`Scheduled job ${job.name} failed`, error);
       // A failed run is tried again at the next tick, not a whole period later.
     }
     await db
@@ -90,7 +90,7 @@ export function startScheduler(db: Db, jobs: readonly ScheduledJob[], options: {
       }
       await runDueJobs(db, jobs);
     } catch (error) {
-      logError(error, { where: "scheduler" });
+      logError("Scheduler tick failed", error);
     }
     if (!stopped) {
       timer = setTimeout(() => void (running = tick()), tickMs);

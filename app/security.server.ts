@@ -11,8 +11,8 @@ export function contentSecurityPolicy(nonce: string): string {
     // React and the NHS.UK components set a few style attributes; scripts stay nonce-only.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    // nhsuk-frontend's stylesheet loads the Frutiger web font from the NHS's own asset host.
-    "font-src 'self' https://assets.nhs.uk",
+    // No third-party host: nhsuk-frontend's remote font is removed at build (scripts/nhsuk-styles.mjs).
+    "font-src 'self'",
     "connect-src 'self'",
     "form-action 'self'",
     "base-uri 'self'",

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,6 +39,13 @@ export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.u
 /** The extensions the migrations create (PGlite loads each from its own bundle). */
 export const PGLITE_OPTIONS = { extensions: { pg_trgm } } satisfies PGliteOptions;
 
+/**
+ * A migrated, empty PGlite database, written by `npm run build` (scripts/pglite-template.ts). A
+ * new PGlite directory is filled from it rather than by initdb and every migration: about 1.3 s
+ * instead of 3.4 s here. Migrations newer than the file still run on start.
+ */
+export const PGLITE_TEMPLATE = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "build", "pglite-template.tar.gz");
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if ("url" in options) {
     const client = postgres(options.url, {
@@ -59,7 +66,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     client = options.pglite;
   } else {
     mkdirSync(options.dataDir, { recursive: true });
-    client = new PGlite(options.dataDir, PGLITE_OPTIONS);
+    const fresh = !existsSync(path.join(options.dataDir, "PG_VERSION"));
+    client =
+      fresh && existsSync(PGLITE_TEMPLATE)
+        ? new PGlite(options.dataDir, { ...PGLITE_OPTIONS, loadDataDir: new Blob([readFileSync(PGLITE_TEMPLATE)]) })
+        : new PGlite(options.dataDir, PGLITE_OPTIONS);
   }
   await client.waitReady;
   const pg = drizzlePglite(client, { schema });

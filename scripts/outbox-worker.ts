@@ -2,7 +2,7 @@
 // It may run next to the app's in-process worker and next to other copies of itself.
 import { databaseOptionsFromEnv, openDatabase } from "../db/client";
 import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker } from "../app/models/outbox-worker.server";
-import { safeErrorMessage } from "../app/models/outbox.server";
+import { logError } from "../app/utils/log.server";
 
 async function main() {
   if (!process.env.DATABASE_URL) {
@@ -35,7 +35,7 @@ async function main() {
           process.exit(0);
         },
         (error: unknown) => {
-          console.error("Outbox worker did not stop cleanly:", safeErrorMessage(error));
+          logError("Outbox worker did not stop cleanly", error);
           process.exit(1);
         },
       );
@@ -45,6 +45,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error("Outbox worker failed to start:", safeErrorMessage(error));
+  logError("Outbox worker failed to start", error);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { ErrorSummary } from "nhsuk-react-components";
+import { ErrorSummary } from "~/components/nhsuk/error-summary";
 import { useEffect, useRef } from "react";
 
 import type { FormFailure } from "~/utils/forms";
@@ -63,9 +63,7 @@ export function keptValues(failure: FormFailure | undefined | null, name: string
 
 const ERROR_PREFIX = "Error: ";
 
-export function pageTitle(title: string): string {
-  return `${title} – Invitational`;
-}
+export { pageTitle } from "~/utils/page-title";
 
 /**
  * A password field is never filled back in after a refusal. Without JavaScript the page is

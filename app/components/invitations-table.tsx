@@ -1,5 +1,7 @@
 import { Form } from "@remix-run/react";
-import { Button, Table, Tag } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Table } from "~/components/nhsuk/table";
+import { Tag } from "~/components/nhsuk/tag";
 
 import type { Role } from "~/models/domain";
 import { ROLE_LABELS } from "~/models/domain";

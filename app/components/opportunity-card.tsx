@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { Tag } from "nhsuk-react-components";
+import { Tag } from "~/components/nhsuk/tag";
 
 import { OPPORTUNITY_TYPE_LABELS, type OpportunityType } from "~/models/domain";
 import { formatDate } from "~/utils/dates";

@@ -1,4 +1,6 @@
-import { SummaryList, Table, Tag } from "nhsuk-react-components";
+import { SummaryList } from "~/components/nhsuk/summary-list";
+import { Table } from "~/components/nhsuk/table";
+import { Tag } from "~/components/nhsuk/tag";
 
 import { FOCUS_LABELS, FOCUSES, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, TIER_LABELS, type Focus, type HlmDimension, type OpportunityType, type Tier } from "~/models/domain";
 import { describeGrades } from "~/models/eligibility";

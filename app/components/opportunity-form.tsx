@@ -1,5 +1,11 @@
 import { Form } from "@remix-run/react";
-import { Button, Checkboxes, Fieldset, Radios, Select, Textarea, TextInput } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Checkboxes } from "~/components/nhsuk/checkboxes";
+import { Fieldset } from "~/components/nhsuk/fieldset";
+import { Radios } from "~/components/nhsuk/radios";
+import { Select } from "~/components/nhsuk/select";
+import { TextInput } from "~/components/nhsuk/text-input";
+import { Textarea } from "~/components/nhsuk/textarea";
 
 import { FOCUSES, GRADES, HLM_DIMENSIONS, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, OPPORTUNITY_TYPES, TIER_LABELS } from "~/models/domain";
 import { SESSION_ROWS } from "~/models/opportunities.schema";

@@ -1,4 +1,6 @@
-import { Card, SummaryList, Tag } from "nhsuk-react-components";
+import { Card } from "~/components/nhsuk/card";
+import { SummaryList } from "~/components/nhsuk/summary-list";
+import { Tag } from "~/components/nhsuk/tag";
 
 import { formatDate } from "~/utils/dates";
 

@@ -1,4 +1,4 @@
-import { Table, TableContext } from "nhsuk-react-components";
+import { Table, TableContext } from "~/components/nhsuk/table";
 import { useContext, type ComponentProps, type ReactNode } from "react";
 
 export type Column = string | { label: string; numeric: true };

@@ -1,14 +1,30 @@
-import { Footer } from "nhsuk-react-components";
-
+// The NHS.UK footer, written out: it is on every page and needs none of the library's machinery.
 export function SiteFooter() {
   return (
-    <Footer>
-      <Footer.Meta>
-        <Footer.ListItem href="/">About Invitational</Footer.ListItem>
-        <Footer.ListItem href="/accessibility">Accessibility statement</Footer.ListItem>
-        <Footer.ListItem href="/privacy">Privacy</Footer.ListItem>
-        <Footer.Copyright>© NHS England</Footer.Copyright>
-      </Footer.Meta>
-    </Footer>
+    <footer className="nhsuk-footer" role="contentinfo">
+      <div className="nhsuk-width-container">
+        <div className="nhsuk-footer__meta">
+          <h2 className="nhsuk-u-visually-hidden">Support links</h2>
+          <ul className="nhsuk-footer__list">
+            <li className="nhsuk-footer__list-item">
+              <a className="nhsuk-footer__list-item-link" href="/">
+                About Invitational
+              </a>
+            </li>
+            <li className="nhsuk-footer__list-item">
+              <a className="nhsuk-footer__list-item-link" href="/accessibility">
+                Accessibility statement
+              </a>
+            </li>
+            <li className="nhsuk-footer__list-item">
+              <a className="nhsuk-footer__list-item-link" href="/privacy">
+                Privacy
+              </a>
+            </li>
+          </ul>
+          <p className="nhsuk-body-s">© NHS England</p>
+        </div>
+      </div>
+    </footer>
   );
 }

@@ -1,4 +1,4 @@
-import { Tag } from "nhsuk-react-components";
+import { Tag } from "~/components/nhsuk/tag";
 
 import type { OpportunityStatus } from "~/models/domain";
 

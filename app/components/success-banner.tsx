@@ -1,4 +1,4 @@
-import { NotificationBanner } from "nhsuk-react-components";
+import { NotificationBanner } from "~/components/nhsuk/notification-banner";
 import type { ReactNode } from "react";
 
 export function SuccessBanner({ children, title = "Success" }: { children: ReactNode; title?: string }) {

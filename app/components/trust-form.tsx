@@ -1,5 +1,8 @@
 import { Form } from "@remix-run/react";
-import { Button, Select, Textarea, TextInput } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Select } from "~/components/nhsuk/select";
+import { TextInput } from "~/components/nhsuk/text-input";
+import { Textarea } from "~/components/nhsuk/textarea";
 
 import { REGIONS } from "~/models/domain";
 import type { FormFailure } from "~/utils/forms";

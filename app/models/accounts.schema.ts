@@ -1,11 +1,23 @@
 import * as v from "valibot";
 
-import { EmailSchema, requiredText } from "~/utils/forms";
+import { requiredText } from "~/utils/forms";
 
 import { GRADES, REGIONS, ROLES } from "./domain";
+import { UUID } from "./ids";
 import { isCommonPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./passwords";
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// UUID lives in ids.ts so the placement form's schema can use it without making the schemas
+// here part of the page's JavaScript wherever that form is (see utils/forms.ts).
+export { UUID };
+
+export const EmailSchema = v.pipe(
+  v.string("Enter an email address"),
+  v.trim(),
+  v.toLowerCase(),
+  v.nonEmpty("Enter an email address"),
+  v.maxLength(254, "Email address must be 254 characters or fewer"),
+  v.email("Enter an email address in the correct format, like name@example.nhs.uk"),
+);
 
 export const NewPasswordSchema = v.pipe(
   v.string("Enter a password"),

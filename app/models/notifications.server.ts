@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from "@db/client";
 import { preparedQuery } from "@db/prepared";
 import { applicationEvents, applications, notifications, opportunities, traineeProfiles, users } from "@db/schema";
 
+import { safeRedirect } from "~/utils/redirect";
 import type { Role } from "./domain";
 import { applicationPath, wordApplicationEvent, type Audience } from "./messages";
 
@@ -130,13 +131,7 @@ export async function ownsNotification(db: Db, userId: string, id: string): Prom
   return Boolean(row);
 }
 
-/**
- * A notification's link, only when it is a path on this site: never another origin
- * ("//evil.example", "/\evil.example"), a scheme ("javascript:") or anything unprintable.
- */
+/** A notification's link, only when it is a path on this site (the one check every redirect uses). */
 export function internalLink(link: string | null | undefined): string | null {
-  if (!link || !link.startsWith("/") || link.startsWith("//")) return null;
-  // Browsers read a backslash as "/" and drop tabs and newlines: "/\evil.example" would leave the site.
-  if (/[\\\u0000-\u001f\u007f]/.test(link)) return null;
-  return link;
+  return safeRedirect(link, null);
 }

@@ -1,32 +1,19 @@
 // The opportunity form's rules, in one valibot schema used by the server (and safe in the
 // browser bundle). Rules that need the database (the objective belongs to the trust) live
 // in opportunities.server.ts.
-import { addMonths, format, parseISO } from "date-fns";
 import * as v from "valibot";
 
-import { cleanText, formValues, issuesToFieldErrors, requiredText, type FormResult } from "~/utils/forms";
+import { addMonthsIso, isCalendarDate } from "~/utils/dates";
+import { calendarDate, cleanText, formValues, issuesToFieldErrors, requiredText, type FormResult } from "~/utils/forms";
 
 import { FOCUSES, GRADES, HLM_DIMENSIONS, OPPORTUNITY_TYPES, type OpportunityType } from "./domain";
 
 export const SESSION_ROWS = 6;
 export const ARRAY_FIELDS = ["eligibleGrades", "hlmDimensions", "sessionDate", "sessionStart", "sessionEnd", "sessionLocation"] as const;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-function isRealDate(s: string): boolean {
-  if (!ISO_DATE.test(s)) return false;
-  const d = parseISO(s);
-  return !Number.isNaN(d.getTime()) && format(d, "yyyy-MM-dd") === s;
-}
-
-const dateField = (label: string) =>
-  v.pipe(
-    v.string(`Enter the ${label}`),
-    v.trim(),
-    v.nonEmpty(`Enter the ${label}`),
-    v.check(isRealDate, `The ${label} must be a real date, like 2027-03-15`),
-  );
+const dateField = (label: string) => calendarDate(label, "2027-03-15");
 
 const numberField = (label: string, min: number, max: number, integer = false) =>
   v.pipe(
@@ -88,7 +75,7 @@ const sessionsField = v.pipe(
       if (!row.date && !row.startsAt && !row.endsAt && !row.location) continue;
       const which = `Session ${i + 1}`;
       let message: string | undefined;
-      if (!isRealDate(row.date)) message = `${which}: enter a real date, like 2027-03-15`;
+      if (!isCalendarDate(row.date)) message = `${which}: enter a real date, like 2027-03-15`;
       else if (!TIME.test(row.startsAt) || !TIME.test(row.endsAt)) message = `${which}: enter start and end times, like 09:30 and 12:00`;
       else if (row.endsAt <= row.startsAt) message = `${which}: the end time must be after the start time`;
       else if (!row.location) message = `${which}: enter where it takes place`;
@@ -161,7 +148,7 @@ export const OpportunitySchema = v.pipe(
   v.forward(
     v.partialCheck(
       [["type"], ["startsOn"], ["endsOn"]],
-      (i) => i.type !== "chief_resident" || i.endsOn >= format(addMonths(parseISO(i.startsOn), 3), "yyyy-MM-dd"),
+      (i) => i.type !== "chief_resident" || i.endsOn >= addMonthsIso(i.startsOn, 3),
       "A chief resident role lasts at least 3 months",
     ),
     ["endsOn"],

@@ -98,7 +98,7 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
         console.warn(`Outbox: ${result.sent} sent, ${result.retried} to retry, ${result.failed} given up`);
       }
     } catch (error) {
-      logError(error, { where: "outbox worker" });
+      logError("Outbox worker: poll failed", error);
     }
     schedule(more ? 0 : intervalMs);
   };

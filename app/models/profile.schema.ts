@@ -1,32 +1,17 @@
 // The trainee's own forms: profile, manual placements and closing the account. Browser-safe;
 // the rules that need the database (the site belongs to the trust, placements do not
 // overlap, one placement per trust and start date) live in profile.server.ts.
-import { format, parseISO } from "date-fns";
 import * as v from "valibot";
 
-import { requiredText } from "~/utils/forms";
+import { calendarDate, requiredText } from "~/utils/forms";
 
-import { UUID } from "./accounts.schema";
+import { UUID } from "./ids";
 import { GRADES, PLACEMENT_TYPES } from "./domain";
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isRealDate(s: string): boolean {
-  if (!ISO_DATE.test(s)) return false;
-  const d = parseISO(s);
-  return !Number.isNaN(d.getTime()) && format(d, "yyyy-MM-dd") === s;
-}
 
 const optionalText = (max: number, message: string) =>
   v.pipe(v.optional(v.string(), ""), v.trim(), v.maxLength(max, message));
 
-const dateField = (label: string) =>
-  v.pipe(
-    v.string(`Enter the ${label}`),
-    v.trim(),
-    v.nonEmpty(`Enter the ${label}`),
-    v.check(isRealDate, `The ${label} must be a real date, like 2027-08-04`),
-  );
+const dateField = (label: string) => calendarDate(label, "2027-08-04");
 
 export const PROFILE_LIMITS = { name: 120, specialty: 120, programme: 200 } as const;
 

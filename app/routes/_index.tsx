@@ -3,9 +3,11 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { homePathFor } from "~/auth.server";
-import { ActionLink, Card, InsetText } from "nhsuk-react-components";
+import { ActionLink } from "~/components/nhsuk/action-link";
+import { Card } from "~/components/nhsuk/card";
+import { InsetText } from "~/components/nhsuk/inset-text";
 
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 import { SuccessBanner } from "~/components/success-banner";
 
 export const meta: MetaFunction = () => [

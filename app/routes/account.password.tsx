@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Button, TextInput } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { TextInput } from "~/components/nhsuk/text-input";
 
 import { createUserSession, homePathFor, requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle, usePasswordReset } from "~/components/form-errors";

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Card } from "nhsuk-react-components";
+import { Card } from "~/components/nhsuk/card";
 
 import { requireUser } from "~/auth.server";
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 import { getDb } from "~/db.server";
 import { getAdminOverview } from "~/models/homes.server";
 

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Table } from "nhsuk-react-components";
+import { Table } from "~/components/nhsuk/table";
 
 import { requireUser } from "~/auth.server";
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 import { getDb } from "~/db.server";
 import { listTrusts } from "~/models/trusts.server";
 import { ResponsiveTable } from "~/components/responsive-table";

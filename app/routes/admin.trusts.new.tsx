@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
-import { BackLink } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
 
 import { requireUser } from "~/auth.server";
 import { FormErrorSummary, pageTitle } from "~/components/form-errors";

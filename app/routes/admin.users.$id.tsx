@@ -1,7 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, SummaryList, Tag, TextInput } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { SummaryList } from "~/components/nhsuk/summary-list";
+import { Tag } from "~/components/nhsuk/tag";
+import { TextInput } from "~/components/nhsuk/text-input";
 
 import { requireUser } from "~/auth.server";
 import { FormErrorSummary, MessageSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";

@@ -1,14 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Button, Select, Table, Tag, TextInput } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Select } from "~/components/nhsuk/select";
+import { Table } from "~/components/nhsuk/table";
+import { Tag } from "~/components/nhsuk/tag";
+import { TextInput } from "~/components/nhsuk/text-input";
 import * as v from "valibot";
 
 import { requireUser } from "~/auth.server";
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 import { Pager } from "~/components/pager";
 import { getDb } from "~/db.server";
-import { UUID } from "~/models/accounts.schema";
+import { UUID } from "~/models/ids";
 import { ROLE_LABELS, ROLES } from "~/models/domain";
 import { listTrustOptions } from "~/models/trusts.server";
 import {

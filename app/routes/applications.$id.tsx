@@ -1,7 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, SummaryList, Tag, Textarea, WarningCallout } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { SummaryList } from "~/components/nhsuk/summary-list";
+import { Tag } from "~/components/nhsuk/tag";
+import { Textarea } from "~/components/nhsuk/textarea";
+import { WarningCallout } from "~/components/nhsuk/warning-callout";
 import * as v from "valibot";
 
 import { requireUser } from "~/auth.server";

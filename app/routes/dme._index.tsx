@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Table, Tag } from "nhsuk-react-components";
+import { Table } from "~/components/nhsuk/table";
+import { Tag } from "~/components/nhsuk/tag";
 
 import { requireStaff } from "~/auth.server";
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 import { getDb } from "~/db.server";
 import { getDmeHome } from "~/models/homes.server";
 import { formatDate, todayInLondon } from "~/utils/dates";

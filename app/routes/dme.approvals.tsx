@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Tag } from "nhsuk-react-components";
+import { Tag } from "~/components/nhsuk/tag";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
-import { pageTitle } from "~/components/form-errors";
 import { GradeText } from "~/components/grade-text";
+import { pageTitle } from "~/utils/page-title";
 import { listApprovalQueue } from "~/models/applications.server";
 import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
 

@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Button, InsetText, TextInput } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { InsetText } from "~/components/nhsuk/inset-text";
+import { TextInput } from "~/components/nhsuk/text-input";
 
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { getDb } from "~/db.server";

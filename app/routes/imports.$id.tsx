@@ -2,7 +2,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, Checkboxes, InsetText, SummaryList, Table, WarningCallout } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { Checkboxes } from "~/components/nhsuk/checkboxes";
+import { InsetText } from "~/components/nhsuk/inset-text";
+import { SummaryList } from "~/components/nhsuk/summary-list";
+import { Table } from "~/components/nhsuk/table";
+import { WarningCallout } from "~/components/nhsuk/warning-callout";
 
 import { requireUser } from "~/auth.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
@@ -174,7 +180,7 @@ function RowsToCheck({ data, tickable, ticked }: { data: ImportData; tickable: b
       {tickable ? (
         <Checkboxes
           name="accept"
-          idPrefix="accept"
+          id="accept"
           legend="Which rows are the account holder's?"
           legendProps={{ size: "s" }}
           hint="Tick each row that is the same doctor as the account with its GMC number"

@@ -2,7 +2,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Button, Details, InsetText, Table, Tag } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Details } from "~/components/nhsuk/details";
+import { InsetText } from "~/components/nhsuk/inset-text";
+import { Table } from "~/components/nhsuk/table";
+import { Tag } from "~/components/nhsuk/tag";
 
 import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle } from "~/components/form-errors";

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Button, Tag } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Tag } from "~/components/nhsuk/tag";
 import * as v from "valibot";
 
 import { requireUser } from "~/auth.server";

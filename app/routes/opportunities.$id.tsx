@@ -1,7 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, Checkboxes, Textarea, WarningCallout } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { Checkboxes } from "~/components/nhsuk/checkboxes";
+import { Textarea } from "~/components/nhsuk/textarea";
+import { WarningCallout } from "~/components/nhsuk/warning-callout";
 
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
@@ -17,6 +21,7 @@ import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
 import { getOpportunityForViewer } from "~/models/opportunities.server";
 import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
+import { safeRedirect } from "~/utils/redirect";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: pageTitle(data?.opportunity.title ?? "Opportunity") },
@@ -51,14 +56,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 /** Back to the search (words, filters, page) the viewer came from, when they came from one. */
 function searchCameFrom(request: Request): string {
-  const referer = request.headers.get("referer");
-  if (!referer) return "/opportunities";
-  try {
-    const from = new URL(referer);
-    return from.host === new URL(request.url).host && from.pathname === "/opportunities" ? `/opportunities${from.search}` : "/opportunities";
-  } catch {
-    return "/opportunities";
-  }
+  const from = safeRedirect(request.headers.get("referer"), "/opportunities", { origin: new URL(request.url).origin });
+  return from === "/opportunities" || from.startsWith("/opportunities?") ? from.replace(/#.*$/, "") : "/opportunities";
 }
 
 export async function action(args: ActionFunctionArgs) {

@@ -1,28 +1,36 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { Button, Checkboxes, Select, TextInput } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Checkboxes } from "~/components/nhsuk/checkboxes";
+import { Select } from "~/components/nhsuk/select";
+import { TextInput } from "~/components/nhsuk/text-input";
 
 import { getDb } from "~/db.server";
-import { pageTitle } from "~/components/form-errors";
+import { fieldError, FormErrorSummary, keptValue, pageTitle } from "~/components/form-errors";
 import { Pager } from "~/components/pager";
 import { OpportunityList } from "~/components/opportunity-card";
 import { RotationSections } from "~/components/rotation-sections";
 import { FOCUS_LABELS, FOCUSES, HLM_DIMENSIONS, HLM_LABELS, OPPORTUNITY_TYPE_LABELS, OPPORTUNITY_TYPES, REGIONS, TIER_LABELS, TIERS } from "~/models/domain";
 import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
-import { activeFilters, parseSearchParams, searchHref } from "~/models/search.schema";
+import { activeFilters, searchHref } from "~/models/search-links";
+import { readSearchParams } from "~/models/search.schema";
 import { rotationSections, searchFacets, searchOpportunities } from "~/models/search.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { plural } from "~/utils/plural";
+import type { FormFailure } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Find leadership opportunities") }];
 
 // Browsing is open to everyone; the trainee's own grade and rotation add to it.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
-  const filters = parseSearchParams(url.searchParams);
-  // The filter form sends every field, empty ones too: answer with the short address to share.
-  if ([...url.searchParams.values()].some((value) => value === "")) throw redirect(searchHref(filters, {}));
+  const { filters, fieldErrors, values } = readSearchParams(url.searchParams);
+  // A date that does not exist is refused beside its field (400), with results for the rest.
+  const failure: FormFailure | null = Object.keys(fieldErrors).length ? { ok: false, fieldErrors, values } : null;
+  // The filter form sends every field, empty ones too: answer with the short address to share
+  // (but not past a refused date, which would vanish from the address unexplained).
+  if (!failure && [...url.searchParams.values()].some((value) => value === "")) throw redirect(searchHref(filters, {}));
   const db = await getDb();
   const today = todayInLondon();
   const trainee = context.user?.role === "trainee" ? context.user : null;
@@ -34,8 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     trainee && unfiltered ? rotationSections(db, trainee.id, today) : Promise.resolve(null),
   ]);
   const lastPage = Math.max(1, Math.ceil(search.total / search.pageSize));
-  if (filters.page > lastPage) throw redirect(searchHref(filters, { page: lastPage }));
-  return json({ ...search, filters, facets, sections, grade: profile?.grade ?? null });
+  if (!failure && filters.page > lastPage) throw redirect(searchHref(filters, { page: lastPage }));
+  return json({ ...search, filters, facets, sections, grade: profile?.grade ?? null, failure }, { status: failure ? 400 : 200 });
 }
 
 /** A filter menu: "Any …" first, then the values; its id is its name (the field's label points at it). */
@@ -53,7 +61,7 @@ function FilterSelect(props: { name: string; label: string; hint?: string; any: 
 }
 
 export default function FindOpportunities() {
-  const { results, total, page, pageSize, filters, facets, sections, grade } = useLoaderData<typeof loader>();
+  const { results, total, page, pageSize, filters, facets, sections, grade, failure } = useLoaderData<typeof loader>();
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
   const from = total ? (page - 1) * pageSize + 1 : 0;
   const to = Math.min(total, page * pageSize);
@@ -63,6 +71,7 @@ export default function FindOpportunities() {
   const inForce = activeFilters(filters, new Map(facets.trusts.map((t) => [t.odsCode, t.name])));
   return (
     <>
+      <FormErrorSummary failure={failure} />
       <h1>Find leadership opportunities</h1>
       {/* On a phone the filters (and a trainee's rotation sections) come before the results. */}
       <p className="app-mobile-only">
@@ -96,8 +105,8 @@ export default function FindOpportunities() {
             <FilterSelect name="focus" label="Focus" any="Any focus" value={filters.focus} options={FOCUSES.map((f) => [f, FOCUS_LABELS[f]])} />
             <FilterSelect name="hlm" label="Leadership dimension" any="Any dimension" value={filters.hlm} options={HLM_DIMENSIONS.map((d) => [d, HLM_LABELS[d]])} />
             <TextInput id="maxHours" name="maxHours" label="At most this many hours a week" inputMode="decimal" width={3} defaultValue={filters.maxHours !== undefined ? String(filters.maxHours) : ""} />
-            <TextInput id="startFrom" name="startFrom" type="date" label="Starting on or after" defaultValue={filters.startFrom ?? ""} />
-            <TextInput id="startTo" name="startTo" type="date" label="Starting on or before" defaultValue={filters.startTo ?? ""} />
+            <TextInput id="startFrom" name="startFrom" type="date" label="Starting on or after" defaultValue={keptValue(failure, "startFrom", filters.startFrom ?? "")} error={fieldError(failure, "startFrom")} />
+            <TextInput id="startTo" name="startTo" type="date" label="Starting on or before" defaultValue={keptValue(failure, "startTo", filters.startTo ?? "")} error={fieldError(failure, "startTo")} />
             <Checkboxes legend="Only show" small>
               {grade ? (
                 <Checkboxes.Item id="eligible" name="eligible" value="mine" defaultChecked={filters.eligible === "mine"}>

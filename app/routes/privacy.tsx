@@ -1,6 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Privacy") }];
 

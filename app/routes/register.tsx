@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { Button, Select, TextInput } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Select } from "~/components/nhsuk/select";
+import { TextInput } from "~/components/nhsuk/text-input";
 
 import { createUserSession, homePathFor } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";

@@ -1,14 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Button, InsetText, TextInput } from "nhsuk-react-components";
-
-import { createUserSession, FAILED_SIGN_IN_WINDOW_MINUTES, homePathFor, safeRedirect, signIn } from "~/auth.server";
+import { Button } from "~/components/nhsuk/button";
+import { InsetText } from "~/components/nhsuk/inset-text";
+import { TextInput } from "~/components/nhsuk/text-input";
+import { createUserSession, FAILED_SIGN_IN_WINDOW_MINUTES, homePathFor, signIn } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { SignInSchema } from "~/models/accounts.schema";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
+import { safeRedirect } from "~/utils/redirect";
 
 export const meta: MetaFunction<typeof loader, Record<string, unknown>> = () => [{ title: pageTitle("Sign in") }];
 

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { SummaryList, Table } from "nhsuk-react-components";
+import { SummaryList } from "~/components/nhsuk/summary-list";
+import { Table } from "~/components/nhsuk/table";
 
 import { requireUser } from "~/auth.server";
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 import { PlacementCard } from "~/components/placement-card";
 import { getDb } from "~/db.server";
 import { RotationSections } from "~/components/rotation-sections";

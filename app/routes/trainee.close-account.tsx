@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, TextInput, WarningCallout } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { TextInput } from "~/components/nhsuk/text-input";
+import { WarningCallout } from "~/components/nhsuk/warning-callout";
 
 import { endSession, requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle, usePasswordReset } from "~/components/form-errors";

@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, InsetText, SummaryList } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { InsetText } from "~/components/nhsuk/inset-text";
+import { SummaryList } from "~/components/nhsuk/summary-list";
 
 import { requireUser } from "~/auth.server";
 import { FormErrorSummary, pageTitle } from "~/components/form-errors";

@@ -1,7 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useLocation } from "@remix-run/react";
-import { BackLink, Button, Fieldset, Radios, Select, TextInput } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { Fieldset } from "~/components/nhsuk/fieldset";
+import { Radios } from "~/components/nhsuk/radios";
+import { Select } from "~/components/nhsuk/select";
+import { TextInput } from "~/components/nhsuk/text-input";
 import { useEffect, useState, type ReactNode } from "react";
 
 import { requireUser } from "~/auth.server";

@@ -1,7 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, Radios, Select, SummaryList, Table, Tag, TextInput } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { Radios } from "~/components/nhsuk/radios";
+import { Select } from "~/components/nhsuk/select";
+import { SummaryList } from "~/components/nhsuk/summary-list";
+import { Table } from "~/components/nhsuk/table";
+import { Tag } from "~/components/nhsuk/tag";
+import { TextInput } from "~/components/nhsuk/text-input";
 
 import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";

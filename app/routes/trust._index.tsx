@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { SummaryList, Table, Tag } from "nhsuk-react-components";
+import { SummaryList } from "~/components/nhsuk/summary-list";
+import { Table } from "~/components/nhsuk/table";
+import { Tag } from "~/components/nhsuk/tag";
 
 import { requireStaff } from "~/auth.server";
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 import { getDb } from "~/db.server";
 import { ROLE_LABELS } from "~/models/domain";
 import { getTrustHome } from "~/models/homes.server";

@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, Textarea, TextInput } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { TextInput } from "~/components/nhsuk/text-input";
+import { Textarea } from "~/components/nhsuk/textarea";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";

@@ -1,7 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Button, Table, Tag, Textarea, TextInput } from "nhsuk-react-components";
+import { Button } from "~/components/nhsuk/button";
+import { Table } from "~/components/nhsuk/table";
+import { Tag } from "~/components/nhsuk/tag";
+import { TextInput } from "~/components/nhsuk/text-input";
+import { Textarea } from "~/components/nhsuk/textarea";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";

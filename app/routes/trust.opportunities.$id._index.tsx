@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BackLink, Button, InsetText, WarningCallout } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Button } from "~/components/nhsuk/button";
+import { InsetText } from "~/components/nhsuk/inset-text";
+import { WarningCallout } from "~/components/nhsuk/warning-callout";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";

@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { BackLink, Tag } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
+import { Tag } from "~/components/nhsuk/tag";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
-import { pageTitle } from "~/components/form-errors";
 import { GradeText } from "~/components/grade-text";
+import { pageTitle } from "~/utils/page-title";
 import { STATUS_LABELS } from "~/models/applications.rules";
 import { listApplicants } from "~/models/applications.server";
 import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { BackLink } from "nhsuk-react-components";
+import { BackLink } from "~/components/nhsuk/back-link";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";

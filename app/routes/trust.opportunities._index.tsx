@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Table, Tag } from "nhsuk-react-components";
+import { Table } from "~/components/nhsuk/table";
+import { Tag } from "~/components/nhsuk/tag";
 import * as v from "valibot";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
-import { pageTitle } from "~/components/form-errors";
+import { pageTitle } from "~/utils/page-title";
 import { StatusTag } from "~/components/status-tag";
 import { OPPORTUNITY_STATUSES, OPPORTUNITY_TYPE_LABELS } from "~/models/domain";
 import { countTrustOpportunitiesByStatus, listTrustOpportunities } from "~/models/opportunities.server";

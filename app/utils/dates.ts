@@ -1,18 +1,65 @@
-import { TZDate } from "@date-fns/tz";
-import { addDays, format, parseISO } from "date-fns";
-
 export const LONDON = "Europe/London";
+
+const ISO_DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A date that exists, written YYYY-MM-DD: "2026-02-30" and "2026-13-01" match the pattern but
+ * are no day at all, and PostgreSQL refuses them (with a 500 if nothing checked first). Worked
+ * out by hand, because Date treats years below 100 as 19xx and rolls 30 February into March.
+ */
+export function isCalendarDate(value: string): boolean {
+  const m = ISO_DATE_ONLY.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  return day <= daysInMonth(year, month);
+}
+
+// Only Intl here, no date library: this module runs in the browser too, and date-fns was the
+// largest thing after React in a page's first load (about 9 KB gzipped).
+
+/**
+ * One formatter each, made on first use and kept: a page of results formats about a hundred
+ * dates, and building a formatter per date was a visible share of its render. Made lazily (and
+ * marked pure) so a page that uses none of them carries none of them.
+ */
+function formatter(options: Intl.DateTimeFormatOptions): () => Intl.DateTimeFormat {
+  let made: Intl.DateTimeFormat | undefined;
+  return () => (made ??= new Intl.DateTimeFormat("en-GB", options));
+}
+
+const LONDON_PARTS = /* @__PURE__ */ formatter({
+  timeZone: LONDON,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "numeric",
+  minute: "2-digit",
+  hour12: true,
+});
+
+function londonParts(at: Date): Record<string, string> {
+  const parts: Record<string, string> = {};
+  for (const p of LONDON_PARTS().formatToParts(at)) parts[p.type] = p.value;
+  return parts;
+}
 
 /** Today's date in England, as YYYY-MM-DD (dates are stored as SQL `date`). */
 export function todayInLondon(now: Date = new Date()): string {
-  return format(new TZDate(now.getTime(), LONDON), "yyyy-MM-dd");
+  const p = londonParts(now);
+  return `${p.year}-${p.month}-${p.day}`;
 }
 
-// One formatter each, made once: a page of results formats about a hundred dates, and
-// building a formatter (or parsing with date-fns) per date was a visible share of its render.
-const CALENDAR_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-const LONDON_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: LONDON });
+const CALENDAR_DATE = /* @__PURE__ */ formatter({ day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const LONDON_DATE = /* @__PURE__ */ formatter({ day: "numeric", month: "long", year: "numeric", timeZone: LONDON });
 const ISO_DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/** Midnight UTC of a calendar date: the day itself, whatever the server's time zone. */
+function utcDay(year: number, month: number, day: number): Date {
+  const d = new Date(Date.UTC(2000, month - 1, day));
+  d.setUTCFullYear(year);
+  return d;
+}
 
 /**
  * "3 February 2027", the GOV.UK / NHS.UK way of writing a date. A `YYYY-MM-DD` string is a
@@ -21,21 +68,51 @@ const ISO_DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})/;
  */
 export function formatDate(isoDate: string | Date | null | undefined): string {
   if (!isoDate) return "";
-  if (typeof isoDate !== "string") return LONDON_DATE.format(isoDate);
+  if (typeof isoDate !== "string") return LONDON_DATE().format(isoDate);
   const m = ISO_DATE_PREFIX.exec(isoDate);
-  if (!m) return format(parseISO(isoDate), "d MMMM yyyy");
-  return CALENDAR_DATE.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (!m) {
+    const at = new Date(isoDate);
+    return Number.isNaN(at.getTime()) ? isoDate : LONDON_DATE().format(at);
+  }
+  return CALENDAR_DATE().format(utcDay(Number(m[1]), Number(m[2]), Number(m[3])));
 }
 
 /** "3 February 2027 at 2:05pm" in London time. */
 export function formatDateTime(at: Date | string | null | undefined): string {
   if (!at) return "";
-  const d = new TZDate(typeof at === "string" ? new Date(at).getTime() : at.getTime(), LONDON);
-  return `${format(d, "d MMMM yyyy")} at ${format(d, "h:mmaaa")}`;
+  const instant = typeof at === "string" ? new Date(at) : at;
+  if (Number.isNaN(instant.getTime())) return "";
+  const p = londonParts(instant);
+  const hour = p.hour === "0" ? "12" : p.hour;
+  return `${LONDON_DATE().format(instant)} at ${hour}:${p.minute}${(p.dayPeriod ?? "").toLowerCase()}`;
 }
 
+/** The calendar date `days` after (or before) a `YYYY-MM-DD` date. */
 export function addDaysIso(isoDate: string, days: number): string {
-  return format(addDays(parseISO(isoDate), days), "yyyy-MM-dd");
+  const m = ISO_DATE_PREFIX.exec(isoDate);
+  if (!m) throw new RangeError("not a YYYY-MM-DD date");
+  const d = utcDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  d.setUTCDate(d.getUTCDate() + days);
+  return isoOf(d);
+}
+
+/** The same day `months` later, or the month's last day when it has no such day (as date-fns's addMonths). */
+export function addMonthsIso(isoDate: string, months: number): string {
+  const m = ISO_DATE_PREFIX.exec(isoDate);
+  if (!m) throw new RangeError("not a YYYY-MM-DD date");
+  const index = Number(m[1]) * 12 + (Number(m[2]) - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return isoOf(utcDay(year, month, Math.min(Number(m[3]), daysInMonth(year, month))));
+}
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+}
+
+function isoOf(d: Date): string {
+  return `${String(d.getUTCFullYear()).padStart(4, "0")}-${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")}`;
 }
 
 /** "9:30am", "2pm", "midday": a wall-clock time ("14:00" or "14:00:00") the NHS.UK way. */

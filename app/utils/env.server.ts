@@ -6,3 +6,11 @@ const env: NodeJS.ProcessEnv = process.env;
 export function isProduction(): boolean {
   return env.NODE_ENV === "production";
 }
+
+/** A setting (environment variable) that cannot be used: its message says what to change and is safe to print. */
+export class SettingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingError";
+  }
+}

@@ -1,5 +1,7 @@
 import * as v from "valibot";
 
+import { isCalendarDate } from "./dates";
+
 export type FieldErrors = Record<string, string>;
 
 /** The shape every action returns on refusal: the page shows a summary and each field's message. */
@@ -12,8 +14,10 @@ export interface FormFailure {
 
 export type FormResult<T> = { ok: true; data: T } | FormFailure;
 
-// Never echo secrets back into the page.
-const SECRET_FIELDS = new Set(["password", "confirmPassword", "currentPassword", "newPassword"]);
+// Never echo secrets back into the page. A plain array: this module keeps no top-level code
+// that runs (no schema, no Set), so a route that imports it only for its action does not
+// bring it, and valibot, into the page's JavaScript.
+const SECRET_FIELDS: readonly string[] = ["password", "confirmPassword", "currentPassword", "newPassword"];
 
 /** PostgreSQL text cannot hold NUL: remove it (and other control characters but tab and newlines) from anything typed. */
 export function cleanText(value: string): string {
@@ -30,7 +34,7 @@ function formStrings(formData: FormData, key: string): string[] {
 export function formValues(formData: FormData): Record<string, string | string[]> {
   const values: Record<string, string | string[]> = {};
   for (const key of new Set(formData.keys())) {
-    if (SECRET_FIELDS.has(key)) continue;
+    if (SECRET_FIELDS.includes(key)) continue;
     const all = formStrings(formData, key);
     values[key] = all.length > 1 ? all : (all[0] ?? "");
   }
@@ -97,11 +101,15 @@ export function requiredText(message: string, max = 200, maxMessage?: string) {
   );
 }
 
-export const EmailSchema = v.pipe(
-  v.string("Enter an email address"),
-  v.trim(),
-  v.toLowerCase(),
-  v.nonEmpty("Enter an email address"),
-  v.maxLength(254, "Email address must be 254 characters or fewer"),
-  v.email("Enter an email address in the correct format, like name@example.nhs.uk"),
-);
+/**
+ * The one schema for a date a person types or puts in a URL: required, YYYY-MM-DD and a day
+ * that exists. `label` reads after "the": "start date", "\"starting on or after\" date".
+ */
+export function calendarDate(label: string, example = "2027-03-15") {
+  return v.pipe(
+    v.string(`Enter the ${label}`),
+    v.trim(),
+    v.nonEmpty(`Enter the ${label}`),
+    v.check(isCalendarDate, `The ${label} must be a real date, like ${example}`),
+  );
+}

@@ -4,7 +4,6 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll } from "vitest";
 
 import { databaseOptionsFromEnv, openDatabase, type Db } from "../../db/client";
-import { seedDemoData } from "../../db/seed/demo";
 
 import { scratchDatabase, startServer, type ScratchDatabase } from "./server";
 
@@ -90,16 +89,15 @@ export function useRunningApp(
   } = {},
 ) {
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let database: ScratchDatabase | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    let database: ScratchDatabase | undefined;
     if (options.prepare) {
-      database = await scratchDatabase();
+      // A copy of the migrated, seeded template, given its extra rows before the server opens it.
+      database = await scratchDatabase({ seeded: true });
       const handle = await openDatabase(databaseOptionsFromEnv(database.env as NodeJS.ProcessEnv));
       try {
-        await handle.migrate();
-        await seedDemoData(handle.db);
         await options.prepare(handle.db);
       } finally {
         await handle.close();
@@ -112,6 +110,8 @@ export function useRunningApp(
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
     await server?.dispose();
+    // A database passed to the server is ours to remove.
+    await database?.dispose();
   });
   return {
     get url(): string {

@@ -1,4 +1,6 @@
 // Route tests call loaders and actions directly, with the same load context the server builds.
+import { randomUUID } from "node:crypto";
+
 import type { AppLoadContext } from "@remix-run/node";
 
 import { createUserSession, resolveSession } from "../../app/auth.server";
@@ -8,7 +10,7 @@ export const ORIGIN = "http://localhost:3000";
 
 export async function contextFor(db: Db, request: Request, clientIp = "127.0.0.1"): Promise<AppLoadContext> {
   const session = await resolveSession(db, request.headers.get("cookie"));
-  return { nonce: "test-nonce", clientIp, user: session.user, sessionId: session.sessionId };
+  return { nonce: "test-nonce", requestId: randomUUID(), clientIp, user: session.user, sessionId: session.sessionId };
 }
 
 /** A "name=value" cookie header for a new session of this user. */

@@ -2,13 +2,16 @@
 // fresh database, for HTTP and browser tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
+import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { inject } from "vitest";
+
+import { PGLITE_OPTIONS } from "../../db/client";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -24,17 +27,37 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A new, migrated, empty database for one server: a PGlite directory or a PostgreSQL database. */
-export async function scratchDatabase(): Promise<{ env: Record<string, string>; dispose(): Promise<void> }> {
+export interface ScratchDatabase {
+  env: Record<string, string>;
+  sql(statement: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A new, migrated database for one server: a copy of the PGlite template directory (so the
+ * server neither runs initdb nor migrates), or a PostgreSQL database made from the template.
+ * Seeded holds the demo data already (the server then has nothing to add); otherwise it is
+ * empty. `sql` runs statements on it before a server is started.
+ */
+export async function scratchDatabase(options: { seeded?: boolean } = {}): Promise<ScratchDatabase> {
+  const seeded = options.seeded ?? true;
   const baseUrl = process.env.TEST_DATABASE_URL;
   if (baseUrl) {
     const name = `invitational_server_${process.pid}_${randomBytes(4).toString("hex")}`;
     const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name} template ${inject("postgresTemplate")}`);
+    await admin.unsafe(`create database ${name} template ${inject(seeded ? "postgresSeededTemplate" : "postgresTemplate")}`);
     const url = new URL(baseUrl);
     url.pathname = `/${name}`;
     return {
       env: { DATABASE_URL: url.toString() },
+      async sql(statement: string) {
+        const client = postgres(url.toString(), { max: 1, onnotice: () => {} });
+        try {
+          await client.unsafe(statement);
+        } finally {
+          await client.end();
+        }
+      },
       async dispose() {
         await admin.unsafe(`drop database if exists ${name} with (force)`);
         await admin.end();
@@ -42,8 +65,18 @@ export async function scratchDatabase(): Promise<{ env: Record<string, string>; 
     };
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), "invitational-server-"));
+  const dataDir = path.join(dir, "pglite");
+  cpSync(inject(seeded ? "pgliteSeededTemplateDir" : "pgliteTemplateDir"), dataDir, { recursive: true });
   return {
-    env: { PGLITE_DATA_DIR: path.join(dir, "pglite") },
+    env: { PGLITE_DATA_DIR: dataDir },
+    async sql(statement: string) {
+      const pglite = new PGlite(dataDir, PGLITE_OPTIONS);
+      try {
+        await pglite.exec(statement);
+      } finally {
+        await pglite.close();
+      }
+    },
     async dispose() {
       rmSync(dir, { recursive: true, force: true });
     },
@@ -79,34 +112,48 @@ export async function runServerToExit(env: Record<string, string>): Promise<{ co
   return { code, output: output() };
 }
 
-export type ScratchDatabase = Awaited<ReturnType<typeof scratchDatabase>>;
+const READY = /Invitational is serving on /;
 
-/** The real server on a free port, on a new database or one given (which it then disposes of). */
+/**
+ * Starts a server and waits for it to say it is serving, then for its health check. There is
+ * no deadline of its own: the wait ends when the server is ready or its process ends, and a
+ * server that hangs is caught by the test hook's timeout, so a busy machine slows the tests
+ * rather than failing them.
+ */
 export async function startServer(
   env: Record<string, string> = {},
   options: { database?: ScratchDatabase } = {},
 ): Promise<RunningServer & { dispose(): Promise<void> }> {
-  const database = options.database ?? (await scratchDatabase());
+  // A database passed in belongs to the caller, who disposes of it. A production server (which
+  // refuses demo accounts) or one told not to seed gets an empty one.
+  const seeded = env.NODE_ENV !== "production" && env.SEED_DEMO_DATA !== "false";
+  const own = options.database ? null : await scratchDatabase({ seeded });
+  const database = options.database ?? own!;
   const port = await freePort();
   const { child, output, exited } = runServer({ PORT: String(port), ...database.env, ...env });
   const url = `http://127.0.0.1:${port}`;
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
-  // Wait for readiness by polling the health check, bounded to 60 s.
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exitCode !== undefined) throw new Error(`Server exited with ${exitCode} before it was ready:\n${output()}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`Server not ready after 60 s:\n${output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  const serving = new Promise<void>((resolve) => {
+    const check = () => {
+      if (!READY.test(output())) return;
+      child.stdout?.off("data", check);
+      resolve();
+    };
+    child.stdout?.on("data", check);
+    check();
+  });
+  const stillStarting = await Promise.race([serving.then(() => true), exited.then(() => false)]);
+  if (!stillStarting) {
+    await own?.dispose();
+    throw new Error(`Server exited with ${exitCode} before it was ready:\n${output()}`);
+  }
+  const health = await fetch(`${url}/healthz`);
+  if (!health.ok) {
+    child.kill("SIGKILL");
+    await exited;
+    await own?.dispose();
+    throw new Error(`Server said it was serving but /healthz answered ${health.status}:\n${output()}`);
   }
   const stop = async () => {
     if (exitCode !== undefined) return exitCode;
@@ -119,7 +166,7 @@ export async function startServer(
     stop,
     async dispose() {
       await stop();
-      await database.dispose();
+      await own?.dispose();
     },
   };
 }

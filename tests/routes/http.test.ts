@@ -125,10 +125,9 @@ describe("health and errors", () => {
 
 describe("production start-up", () => {
   it("refuses to start while demo accounts exist", async () => {
-    const database = await scratchDatabase();
+    // The seeded template holds the demo accounts a development server adds.
+    const database = await scratchDatabase({ seeded: true });
     try {
-      const seeded = await startServer(database.env);
-      await seeded.stop();
       const { code, output } = await runServerToExit({ ...database.env, NODE_ENV: "production", PORT: "0" });
       expect(code).toBe(1);
       expect(output).toContain("Refusing to start in production: demo accounts");

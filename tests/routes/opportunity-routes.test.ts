@@ -94,6 +94,26 @@ describe("public pages", () => {
     expect((await callRoute(t.db, search.loader, getRequest("/opportunities?q=board&region=Midlands"))).status).toBe(200);
   });
 
+  it("impossible dates answer 500: a search from 2026-02-30 or to 2026-13-01 is refused by its field with 400", async () => {
+    const trust = await makeTrust(t.db);
+    await makeOpportunity(t.db, trust.id, { title: "Sit on the board" });
+    const res = await callRoute(t.db, search.loader, getRequest("/opportunities?q=board&startFrom=2026-02-30&startTo=2026-13-01"));
+    expect(res.status).toBe(400);
+    const data = (await res.json()) as { total: number; failure: { fieldErrors: Record<string, string>; values: Record<string, string> } };
+    expect(data.failure.fieldErrors).toEqual({
+      startFrom: 'The "starting on or after" date must be a real date, like 2027-03-15',
+      startTo: 'The "starting on or before" date must be a real date, like 2027-03-15',
+    });
+    expect(data.failure.values).toMatchObject({ q: "board", startFrom: "2026-02-30", startTo: "2026-13-01" });
+    // The rest of the search still runs, without the dates.
+    expect(data.total).toBe(1);
+    // Sent from the form, with its empty fields: still refused, not redirected away.
+    const fromForm = await callRoute(t.db, search.loader, getRequest("/opportunities?q=&type=&startFrom=2026-02-29&startTo="));
+    expect(fromForm.status).toBe(400);
+    const leap = await callRoute(t.db, search.loader, getRequest("/opportunities?startFrom=2028-02-29"));
+    expect(leap.status).toBe(200);
+  });
+
   it("lets a signed-out visitor search and read a published opportunity", async () => {
     const trust = await makeTrust(t.db);
     const id = await makeOpportunity(t.db, trust.id, { title: "Sit on the board" });

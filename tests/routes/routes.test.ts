@@ -15,7 +15,10 @@ import * as dmeHome from "~/routes/dme._index";
 import * as healthz from "~/routes/healthz";
 import * as acceptInvitation from "~/routes/invitations.$token";
 import * as register from "~/routes/register";
+import * as login from "~/routes/login";
+import * as logout from "~/routes/logout";
 import * as signIn from "~/routes/sign-in";
+import * as signOut from "~/routes/sign-out";
 import * as trustHome from "~/routes/trust._index";
 
 import { useTestDatabase } from "../helpers/db";
@@ -77,6 +80,43 @@ describe("sign-in route", () => {
     expect(back.headers.get("Location")).toBe("/trainee?tab=1");
     const away = await callRoute(t.db, signIn.action, formRequest("/sign-in", { email: "priya@example.nhs.uk", password: TEST_PASSWORD, redirectTo: "https://evil.example/" }));
     expect(away.headers.get("Location")).toBe("/trainee");
+  });
+
+  it("open redirect after sign-in: a tab in redirectTo never sends the user to another host", async () => {
+    const trainee = await makeTrainee(t.db, { email: "priya@example.nhs.uk" });
+    const phish = "/\t/evil.example/phish";
+    // Signed in already: the loader sends the user on at once.
+    const cookie = await sessionCookieFor(t.db, trainee.id);
+    const signedIn = await callRoute(t.db, signIn.loader, getRequest(`/sign-in?redirectTo=${encodeURIComponent(phish)}`, cookie));
+    expect(signedIn.status).toBe(302);
+    expect(signedIn.headers.get("Location")).toBe("/trainee");
+    const posted = await callRoute(t.db, signIn.action, formRequest("/sign-in", { email: "priya@example.nhs.uk", password: TEST_PASSWORD, redirectTo: phish }));
+    expect(posted.headers.get("Location")).toBe("/trainee");
+  });
+});
+
+describe("guessed addresses for signing in and out", () => {
+  it("sends /login to the sign-in page, keeping a safe redirectTo and dropping one that leaves the site", async () => {
+    const kept = await callRoute(t.db, login.loader, getRequest("/login?redirectTo=%2Ftrainee%2Fprofile"));
+    expect(kept.status).toBe(301);
+    expect(kept.headers.get("Location")).toBe("/sign-in?redirectTo=%2Ftrainee%2Fprofile");
+    const dropped = await callRoute(t.db, login.loader, getRequest("/login?redirectTo=%2F%09%2Fevil.example"));
+    expect(dropped.headers.get("Location")).toBe("/sign-in");
+    expect((await callRoute(t.db, login.loader, getRequest("/login"))).headers.get("Location")).toBe("/sign-in");
+  });
+
+  it("sends /logout to the sign-out page, whose GET shows a Sign out button and ends no session", async () => {
+    const trainee = await makeTrainee(t.db, { email: "priya@example.nhs.uk" });
+    const cookie = await sessionCookieFor(t.db, trainee.id);
+    const res = await callRoute(t.db, logout.loader, getRequest("/logout", cookie));
+    expect(res.status).toBe(301);
+    expect(res.headers.get("Location")).toBe("/sign-out");
+    const page = await callRoute(t.db, signOut.loader, getRequest("/sign-out", cookie));
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Set-Cookie")).toBeNull();
+    // The session still works after both GETs.
+    const still = await callRoute(t.db, signIn.loader, getRequest("/sign-in", cookie));
+    expect(still.headers.get("Location")).toBe("/trainee");
   });
 });
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 
-import { formatClockTime, formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
+import * as v from "valibot";
+
+import { PlacementSchema } from "~/models/profile.schema";
+import { addDaysIso, addMonthsIso, formatClockTime, formatDate, formatDateTime, isCalendarDate, todayInLondon } from "~/utils/dates";
+import { calendarDate } from "~/utils/forms";
 
 describe("formatDate", () => {
   it("writes a calendar date the NHS.UK way", () => {
@@ -54,5 +58,52 @@ describe("formatClockTime", () => {
     expect(formatClockTime("12:30")).toBe("12:30pm");
     expect(formatClockTime("00:00")).toBe("midnight");
     expect(formatClockTime("00:15")).toBe("12:15am");
+  });
+});
+
+describe("calendar dates from people", () => {
+  it.each(["2026-02-28", "2028-02-29", "2000-02-29", "2026-12-31", "2026-04-30", "0001-01-01", "9999-12-31"])("%s is a real date", (date) => {
+    expect(isCalendarDate(date)).toBe(true);
+  });
+
+  it.each(["2026-02-30", "2026-13-01", "2026-02-29", "1900-02-29", "2026-04-31", "2026-00-10", "2026-01-00", "0000-01-01", "2026-1-01", "26-01-01", "2026-01-01T00:00", " 2026-01-01", ""])(
+    "impossible dates answer 500: %j is not a real date",
+    (date) => {
+      expect(isCalendarDate(date)).toBe(false);
+    },
+  );
+
+  it("is the one schema behind every date field, with the field's own words", () => {
+    const schema = calendarDate("start date");
+    expect(v.safeParse(schema, " 2027-03-15 ").output).toBe("2027-03-15");
+    expect(v.safeParse(schema, "").issues?.[0]?.message).toBe("Enter the start date");
+    expect(v.safeParse(schema, "2027-02-30").issues?.[0]?.message).toBe("The start date must be a real date, like 2027-03-15");
+    const placement = v.safeParse(PlacementSchema, {
+      trustId: "3f1e8a8e-9d1b-4c55-8f3e-2b8a4f0e6c11", siteId: "", specialty: "", grade: "FY1",
+      startsOn: "2026-02-29", endsOn: "2026-08-01", wte: "1", placementType: "In Post",
+    });
+    expect(placement.issues?.map((i) => i.message)).toContain("The start date must be a real date, like 2027-08-04");
+  });
+});
+
+describe("date arithmetic without a date library", () => {
+  it("adds days across months, years and leap days", () => {
+    expect(addDaysIso("2027-02-27", 2)).toBe("2027-03-01");
+    expect(addDaysIso("2028-02-28", 1)).toBe("2028-02-29");
+    expect(addDaysIso("2026-12-31", 1)).toBe("2027-01-01");
+    expect(addDaysIso("2027-03-01", -1)).toBe("2027-02-28");
+  });
+
+  it("adds months, keeping to the month's last day as date-fns did", () => {
+    expect(addMonthsIso("2027-03-15", 3)).toBe("2027-06-15");
+    expect(addMonthsIso("2027-11-30", 3)).toBe("2028-02-29");
+    expect(addMonthsIso("2027-01-31", 1)).toBe("2027-02-28");
+    expect(addMonthsIso("2027-10-31", 3)).toBe("2028-01-31");
+  });
+
+  it("writes midnight and midday in London the NHS.UK way", () => {
+    expect(formatDateTime(new Date("2027-01-01T00:05:00Z"))).toBe("1 January 2027 at 12:05am");
+    expect(formatDateTime(new Date("2027-01-01T12:00:00Z"))).toBe("1 January 2027 at 12:00pm");
+    expect(formatDateTime("not a time")).toBe("");
   });
 });

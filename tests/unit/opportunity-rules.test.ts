@@ -2,7 +2,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 
-import { RichText } from "~/components/rich-text";
+import { RichText, richTextBlocks } from "~/components/rich-text";
 import { describeGrades, eligibilityFor } from "~/models/eligibility";
 import { parseOpportunityForm } from "~/models/opportunities.schema";
 import { parseSearchParams, searchHref } from "~/models/search.schema";
@@ -114,6 +114,20 @@ describe("descriptions render as text", () => {
     expect(html).not.toContain("<script>");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).toContain("<ul><li>one</li><li>two</li></ul>");
+  });
+
+  it("the description hint's dash lists show literal dashes: a list starts at any line beginning with a dash and a space", () => {
+    const html = renderToStaticMarkup(createElement(RichText, { text: "You will:\n- lead the audit\n- present to the board\nThen you write it up.\n\nAsk your DME first." }));
+    expect(html).toBe(
+      "<p><span>You will:</span></p><ul><li>lead the audit</li><li>present to the board</li></ul><p><span>Then you write it up.</span></p><p><span>Ask your DME first.</span></p>",
+    );
+  });
+
+  it("keeps lines of a paragraph together and leaves a dash without a space as text", () => {
+    expect(richTextBlocks("Two lines\r\nof one paragraph\n-5 degrees\n\n* starred\n• dotted")).toEqual([
+      { kind: "paragraph", lines: ["Two lines", "of one paragraph", "-5 degrees"] },
+      { kind: "list", items: ["starred", "dotted"] },
+    ]);
   });
 });
 

@@ -1,7 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 
-import { homePathFor, requireStaff, requireUser, safeRedirect, type SessionUser } from "~/auth.server";
+import { homePathFor, requireStaff, requireUser, type SessionUser } from "~/auth.server";
+import { safeRedirect } from "~/utils/redirect";
 import { contentSecurityPolicy, isSameOriginRequest, securityHeaders } from "~/security.server";
 
 const ORIGIN = "http://localhost:3000";
@@ -49,17 +50,46 @@ describe("security headers", () => {
 describe("safe redirects after sign-in", () => {
   it.each([
     ["/admin/users", "/admin/users"],
+    ["/opportunities?q=sepsis&page=2#results", "/opportunities?q=sepsis&page=2#results"],
     ["https://evil.example", "/home"],
     ["//evil.example", "/home"],
     ["/\\evil.example", "/home"],
+    ["javascript:alert(1)", "/home"],
+    ["admin", "/home"],
+    ["", "/home"],
     [undefined, "/home"],
+    [42, "/home"],
   ])("%j goes to %j", (to, expected) => {
     expect(safeRedirect(to, "/home")).toBe(expected);
+  });
+
+  // Open redirect after sign-in: browsers strip the tab and Chromium went to http://evil.example/phish.
+  it.each([
+    ["/\t/evil.example/phish"],
+    ["/\n/evil.example"],
+    ["/\r\n/evil.example"],
+    ["\t//evil.example"],
+    ["/\u0000/evil.example"],
+    ["/\u007f/evil.example"],
+    ["/..//evil.example"],
+    ["/.//evil.example"],
+    ["/%2e%2e//evil.example"],
+  ])("open redirect after sign-in: %j with a control character or a path that leaves the site is refused", (to) => {
+    expect(safeRedirect(to, "/home")).toBe("/home");
+  });
+
+  it("accepts an absolute address only when it is the given origin (the Referer of a page of this site)", () => {
+    const origin = "http://localhost:3000";
+    expect(safeRedirect(`${origin}/opportunities?q=x`, "/x", { origin })).toBe("/opportunities?q=x");
+    expect(safeRedirect("http://evil.example/opportunities?q=x", "/x", { origin })).toBe("/x");
+    expect(safeRedirect("https://localhost:3000/opportunities", "/x", { origin })).toBe("/x");
+    expect(safeRedirect(`${origin}/opportunities`, "/x")).toBe("/x");
+    expect(safeRedirect("not a url", "/x", { origin })).toBe("/x");
   });
 });
 
 function args(user: SessionUser | null, url = "http://localhost:3000/admin") {
-  const context = { nonce: "", clientIp: "127.0.0.1", user, sessionId: user ? "s" : null } as AppLoadContext;
+  const context = { nonce: "", requestId: "r", clientIp: "127.0.0.1", user, sessionId: user ? "s" : null } as AppLoadContext;
   return { request: new Request(url), context };
 }
 

@@ -1,0 +1,1 @@
+export { ActionLink } from "nhsuk-react-components/dist/esm/components/navigation/action-link/ActionLink.js";

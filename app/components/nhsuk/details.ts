@@ -1,0 +1,1 @@
+export { Details } from "nhsuk-react-components/dist/esm/components/content-presentation/details/Details.js";

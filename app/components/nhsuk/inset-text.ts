@@ -1,0 +1,1 @@
+export { InsetText } from "nhsuk-react-components/dist/esm/components/content-presentation/inset-text/InsetText.js";

@@ -1,0 +1,1 @@
+export { Tag } from "nhsuk-react-components/dist/esm/components/content-presentation/tag/Tag.js";
