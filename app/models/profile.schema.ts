@@ -13,7 +13,9 @@ const optionalText = (max: number, message: string) =>
 
 const dateField = (label: string) => calendarDate(label, "2027-08-04");
 
-export const PROFILE_LIMITS = { name: 120, specialty: 120, programme: 200 } as const;
+import { PROFILE_LIMITS } from "./profile-limits";
+
+export { PROFILE_LIMITS };
 
 export const ProfileSchema = v.object({
   name: requiredText("Enter your full name", PROFILE_LIMITS.name, `Full name must be ${PROFILE_LIMITS.name} characters or fewer`),

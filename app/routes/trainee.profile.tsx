@@ -15,7 +15,8 @@ import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
 import { GRADES } from "~/models/domain";
-import { PROFILE_LIMITS, ProfileSchema } from "~/models/profile.schema";
+import { PROFILE_LIMITS } from "~/models/profile-limits";
+import { ProfileSchema } from "~/models/profile.schema";
 import { getProfilePage, updateProfile } from "~/models/profile.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { parseForm } from "~/utils/forms";
