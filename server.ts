@@ -20,6 +20,7 @@ import { startScheduler } from "./app/scheduler.server";
 import { bodyLimitFor, declaresTooMuch, limitedBody, type BodyLimit } from "./app/utils/body-limit.server";
 import { SettingError } from "./app/utils/env.server";
 import { logError } from "./app/utils/log.server";
+import { checkAppOrigin } from "./app/utils/origin.server";
 import { plainPage } from "./app/utils/plain-page.server";
 import { parseTrustProxy } from "./app/utils/trust-proxy.server";
 import { getDatabase } from "./db/client";
@@ -39,6 +40,7 @@ function early<T>(promise: Promise<T>): Promise<T> {
 async function main() {
   // Settings first: a wrong one stops start-up with its own message before anything is opened.
   const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+  checkAppOrigin(process.env.APP_ORIGIN, production);
 
   const buildLoading = early(import(path.join(root, "build/index.js")) as Promise<ServerBuild>);
   const seedLoading = early(import("./db/seed/demo"));

@@ -1,5 +1,7 @@
 import * as v from "valibot";
 
+import { cleanText } from "~/utils/forms";
+
 export const STATEMENT_MIN = 50;
 export const STATEMENT_MAX = 2000;
 
@@ -17,4 +19,5 @@ export const ApplySchema = v.object({
   ),
 });
 
-export const ReasonSchema = v.pipe(v.optional(v.string(), ""), v.trim(), v.maxLength(1000, "The reason must be 1,000 characters or fewer"));
+// Read from the form by itself, not through parseForm, so it cleans its own text (a NUL is a 500 in PostgreSQL).
+export const ReasonSchema = v.pipe(v.optional(v.string(), ""), v.transform(cleanText), v.trim(), v.maxLength(1000, "The reason must be 1,000 characters or fewer"));

@@ -236,7 +236,8 @@ export const seatsTaken = sql<number>`(select count(*) from applications seat
   where seat.opportunity_id = "opportunities"."id"
     and seat.status in (${sql.raw(HOLDS_SEAT.map((s) => `'${s}'`).join(", "))}))`.mapWith(Number);
 
-async function seatsHeld(tx: DbOrTx, opportunityId: string): Promise<number> {
+/** Seats held now: read in its own statement after the opportunity's row is locked, so it sees every offer committed before the lock was granted. */
+export async function seatsHeld(tx: DbOrTx, opportunityId: string): Promise<number> {
   const [row] = await tx
     .select({ n: count() })
     .from(applications)

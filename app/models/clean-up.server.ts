@@ -1,5 +1,5 @@
 // The daily clean-up: personal data kept only as long as it is needed (README, "What is kept").
-import { and, isNotNull, lt, or, inArray, sql } from "drizzle-orm";
+import { and, isNotNull, isNull, lt, or, inArray, sql } from "drizzle-orm";
 
 import type { Db } from "@db/client";
 import { emailOutbox, invitations, loginAttempts, passwordResets, sessions } from "@db/schema";
@@ -16,7 +16,7 @@ export const RETENTION_DAYS = {
   outbox: 30,
   /** Password-reset links: each works for 1 hour; kept a day after, then gone. */
   passwordResets: 1,
-  /** Invitations used or expired: 90 days, so an expired link can still offer a new one for a while. */
+  /** Invitations used, or staff invitations expired: 90 days, so an expired link can still offer a new one for a while. An imported trainee's unused invitation stays while the account does. */
   invitations: 90,
 } as const;
 
@@ -59,7 +59,10 @@ export async function cleanUpPersonalData(db: Db, now: Date = new Date()): Promi
       .where(
         or(
           and(isNotNull(invitations.usedAt), lt(invitations.usedAt, before(now, RETENTION_DAYS.invitations))),
-          lt(invitations.expiresAt, before(now, RETENTION_DAYS.invitations)),
+          // An imported trainee's unused invitation is their account's only way in (it has no
+          // password): it stays, however long expired, so it can be sent again. It names no more
+          // than the account itself does, and goes when the account is closed.
+          and(isNull(invitations.userId), lt(invitations.expiresAt, before(now, RETENTION_DAYS.invitations))),
         ),
       )
       .returning({ id: invitations.id });

@@ -7,7 +7,7 @@ import type { FieldErrors } from "~/utils/forms";
 import { plural } from "~/utils/plural";
 
 import { UUID } from "./accounts.schema";
-import { fillSeatsFromWaitingList, seatsTaken } from "./applications.server";
+import { fillSeatsFromWaitingList, seatsHeld, seatsTaken } from "./applications.server";
 import type { OpportunityStatus } from "./domain";
 import type { OpportunityInput } from "./opportunities.schema";
 
@@ -59,12 +59,15 @@ export async function saveOpportunity(
     let existing: { objectiveId: string | null; status: OpportunityStatus; seatsTaken: number } | undefined;
     if (id) {
       // The same row lock as every application transition: no place can be offered while the seats change.
-      [existing] = await tx
-        .select({ objectiveId: opportunities.objectiveId, status: opportunities.status, seatsTaken })
+      const [locked] = await tx
+        .select({ objectiveId: opportunities.objectiveId, status: opportunities.status })
         .from(opportunities)
         .where(and(eq(opportunities.id, id), eq(opportunities.trustId, scope.trustId)))
         .for("update");
-      if (!existing) return { ok: false, status: 404, fieldErrors: {} };
+      if (!locked) return { ok: false, status: 404, fieldErrors: {} };
+      // Counted in a statement of its own: a count inside the locking select is read from before
+      // the lock was waited for, and misses an offer that committed meanwhile.
+      existing = { ...locked, seatsTaken: await seatsHeld(tx, id) };
       if (existing.status === "archived") {
         return { ok: false, status: 409, fieldErrors: {}, formError: "This opportunity is archived and can no longer be changed" };
       }

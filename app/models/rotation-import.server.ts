@@ -18,6 +18,7 @@ import {
 } from "@db/schema";
 
 import { todayInLondon } from "~/utils/dates";
+import { cleanText } from "~/utils/forms";
 import { forbidden } from "~/utils/http.server";
 
 import {
@@ -239,7 +240,8 @@ export async function readRotationUpload(
         await drain(part.data);
         return undefined;
       }
-      const fileName = (part.filename ?? "").slice(0, 255);
+      // The name is the uploader's to choose, like any typed text: a NUL cannot be stored.
+      const fileName = cleanText(part.filename ?? "").slice(0, 255);
       if (!fileName) {
         await drain(part.data);
         result = refuse(UPLOAD_MESSAGES.noFile);

@@ -4,7 +4,7 @@
 // Safe for the browser bundle (the upload page lists the columns): no server imports.
 import * as v from "valibot";
 
-import { formatDate } from "~/utils/dates";
+import { formatDate, isCalendarDate } from "~/utils/dates";
 
 import { GRADES, PLACEMENT_TYPES, type Grade, type PlacementType, type Region } from "./domain";
 
@@ -167,10 +167,10 @@ export function parseImportDate(value: string): string | null {
   if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   else if (uk) [d, m, y] = [Number(uk[1]), Number(uk[2]), Number(uk[3])];
   else return null;
-  if (y < 1950 || y > 2100 || m < 1 || m > 12 || d < 1) return null;
-  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  if (d > daysInMonth) return null;
-  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  if (y < 1950 || y > 2100) return null;
+  const date = `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  // The one test of a real day that every other date a person supplies goes through.
+  return isCalendarDate(date) ? date : null;
 }
 
 /** Whole-time equivalent 0.1–1.0 with at most two decimals, as stored ("0.60"), or null. */

@@ -7,7 +7,7 @@ import { invitations, placements, traineeProfiles, trusts, users } from "@db/sch
 
 import { checkPasswordThrottled, endAllSessions, FAILED_SIGN_IN_WINDOW_MINUTES, recordAttempt, type ThrottleRule } from "~/auth.server";
 import { hashPassword } from "~/passwords.server";
-import type { FieldErrors } from "~/utils/forms";
+import { cleanText, type FieldErrors } from "~/utils/forms";
 
 import { UUID, type InviteStaffInput, type RegisterTraineeInput } from "./accounts.schema";
 import type { Role } from "./domain";
@@ -288,7 +288,8 @@ export const USERS_PAGE_SIZE = 50;
  * (users_name_trgm_idx, users_email_trgm_idx, trainee_profiles_gmc_trgm_idx).
  */
 export function userSearch(q: string) {
-  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  // The words come from the address bar: PostgreSQL text cannot hold a NUL (a 500 otherwise).
+  const pattern = `%${cleanText(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return sql`${users.id} in (
     select ${users.id} from ${users} where ${users.name} ilike ${pattern}
     union select ${users.id} from ${users} where ${users.email} ilike ${pattern}

@@ -18,16 +18,13 @@ import { listTrustOptions } from "~/models/trusts.server";
 import { inviteStaff } from "~/models/users.server";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
+import { appOrigin } from "~/utils/origin.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Invite a member of staff") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, { role: "admin" });
   return json({ trusts: await listTrustOptions(await getDb()) });
-}
-
-function appOrigin(request: Request): string {
-  return process.env.APP_ORIGIN ?? new URL(request.url).origin;
 }
 
 export async function action(args: ActionFunctionArgs) {

@@ -5,16 +5,13 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 
 import { getDb } from "~/db.server";
 import { calendarFeedForToken } from "~/models/calendar.server";
+import { appOrigin } from "~/utils/origin.server";
 
 function notFound(): Response {
   return new Response("Not found", {
     status: 404,
     headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
   });
-}
-
-function appOrigin(request: Request): string {
-  return process.env.APP_ORIGIN ?? new URL(request.url).origin;
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -19,6 +19,7 @@ import { cancelImport, confirmImport, getImport, importerFrom, IMPORTER_ROLES, t
 import { formatDate, formatDateTime } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
+import { appOrigin } from "~/utils/origin.server";
 
 const INVALID_SHOWN = 1000;
 
@@ -31,10 +32,6 @@ export async function loader(args: LoaderFunctionArgs) {
   const found = await getImport(await getDb(), importer, args.params.id ?? "", { invalidLimit: INVALID_SHOWN });
   if (!found) throw notFound();
   return json(found);
-}
-
-function appOrigin(request: Request): string {
-  return process.env.APP_ORIGIN ?? new URL(request.url).origin;
 }
 
 /** The lines ticked on the form: whole numbers only, anything else is not a line of the file. */

@@ -15,12 +15,9 @@ import { countUpcomingSessions, getOrCreateCalendarToken, rotateCalendarToken } 
 import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 import { plural } from "~/utils/plural";
+import { appOrigin } from "~/utils/origin.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your calendar feed") }];
-
-function appOrigin(request: Request): string {
-  return process.env.APP_ORIGIN ?? new URL(request.url).origin;
-}
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });

@@ -30,6 +30,7 @@ export async function startAppServer(options: { databaseUrl: string; port: numbe
       DATABASE_URL: options.databaseUrl,
       PORT: String(options.port),
       HOST: "127.0.0.1",
+      APP_ORIGIN: `http://127.0.0.1:${options.port}`,
       DATABASE_POOL_SIZE: "10",
     },
     stdio: ["ignore", "pipe", "pipe"],

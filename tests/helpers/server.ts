@@ -130,8 +130,10 @@ export async function startServer(
   const own = options.database ? null : await scratchDatabase({ seeded });
   const database = options.database ?? own!;
   const port = await freePort();
-  const { child, output, exited } = runServer({ PORT: String(port), ...database.env, ...env });
   const url = `http://127.0.0.1:${port}`;
+  // Production needs its public origin (links in e-mails are built from it): this server's own.
+  const origin: Record<string, string> = env.NODE_ENV === "production" ? { APP_ORIGIN: url } : {};
+  const { child, output, exited } = runServer({ PORT: String(port), ...database.env, ...origin, ...env });
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   const serving = new Promise<void>((resolve) => {

@@ -1,7 +1,8 @@
-import { and, count, eq, isNull } from "drizzle-orm";
+import { and, count, eq, isNull, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { applicationEvents, applications, emailOutbox, notifications } from "@db/schema";
+import { queryRows } from "@db/client";
+import { applicationEvents, applications, emailOutbox, notifications, opportunities } from "@db/schema";
 import {
   applyForOpportunity,
   getApplicationForViewer,
@@ -474,6 +475,50 @@ describe("concurrency on a real server", () => {
     expect(offeredEvents[0]!.n).toBe(3);
   });
 });
+
+describe("fewer seats while a place is being offered", () => {
+  it("an edit that waited on the opportunity's lock for an offer counted the seats from before it: the seats fell below the places offered", async () => {
+    const { opportunityId, lead, trust } = await setting("2");
+    const holder = await applied(opportunityId);
+    const next = await applied(opportunityId);
+    await transitionApplication(t.db, asActor(lead), holder.applicationId, "offer", { today });
+    const second = usingPostgres && t.url ? await createTestDatabaseAt(t.url) : null;
+    let saved: Awaited<ReturnType<typeof edit>>;
+    if (second) {
+      // An offer in flight on another connection, as transitionApplication makes one: it holds
+      // the opportunity's row lock until the edit is queued behind it, then commits.
+      let locked!: () => void;
+      let release!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const offering = second.db.transaction(async (tx) => {
+        await tx.select({ id: opportunities.id }).from(opportunities).where(eq(opportunities.id, opportunityId)).for("update");
+        await tx.update(applications).set({ status: "offered" }).where(eq(applications.id, next.applicationId));
+        locked();
+        await released;
+      });
+      await holding;
+      const editing = edit(trust.id, opportunityId, { seats: "1" });
+      await until(async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n > 0);
+      release();
+      await offering;
+      saved = await editing;
+      await second.close();
+    } else {
+      // PGlite runs one statement at a time: the offer simply comes first.
+      await transitionApplication(t.db, asActor(lead), next.applicationId, "offer", { today });
+      saved = await edit(trust.id, opportunityId, { seats: "1" });
+    }
+    expect(saved).toMatchObject({ ok: false, status: 400, fieldErrors: { seats: "2 places are already offered or approved: the number of seats must be 2 or more" } });
+    const [opp] = await t.db.select({ seats: opportunities.seats }).from(opportunities).where(eq(opportunities.id, opportunityId));
+    expect(opp!.seats).toBe(2);
+  });
+});
+
+/** Resolves once the check holds, checking again as soon as the last check has answered. */
+async function until(check: () => Promise<boolean>) {
+  while (!(await check())) await new Promise((resolve) => setImmediate(resolve));
+}
 
 async function createTestDatabaseAt(url: string) {
   const { openDatabase } = await import("@db/client");

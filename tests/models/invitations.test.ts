@@ -207,6 +207,12 @@ describe("the admin's user search", () => {
     expect((await listUsers(t.db, { q: "100%_" })).total).toBe(0);
   });
 
+  it("a NUL in the admin's user search answered 500: it is dropped, as from every typed text", async () => {
+    const priya = await makeTrainee(t.db, { gmcNumber: "7123456", name: "Dr Priya Patel" });
+    expect((await listUsers(t.db, { q: "pri\u0000ya" })).users.map((u) => u.id)).toEqual([priya.id]);
+    expect((await listUsers(t.db, { q: "\u0000" })).total).toBe(1);
+  });
+
   it("uses the trigram indexes on name, e-mail address and GMC number for a search of 3 or more characters", async () => {
     // Enough rows that a sequential scan is not the cheap choice, and fresh statistics.
     await t.db.execute(sql`

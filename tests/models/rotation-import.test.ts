@@ -362,6 +362,13 @@ describe("the file and its limits, through the upload page", () => {
     expect(res.headers.get("Location")).toBe(`/imports/${stored!.id}`);
   });
 
+  it("a NUL in the uploaded file's name answered 500: it is dropped, as from every typed text", async () => {
+    const { res } = await post(csvOf(THREE_GOOD()), "rota\u0000tions.csv");
+    expect(res.status).toBe(302);
+    const [stored] = await t.db.select().from(placementImports);
+    expect(stored!.fileName).toBe("rotations.csv");
+  });
+
   it("refuses a file over 20 MB with 413 and a message for the file field", async () => {
     const header = `${IMPORT_COLUMNS.join(",")}\n`;
     const line = csvOf([importRow()]).split("\n")[1]! + "\n";

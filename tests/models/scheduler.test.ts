@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "@db/client";
 import { emailOutbox, invitations, loginAttempts, passwordResets, scheduledJobs, sessions } from "@db/schema";
 import { cleanUpPersonalData, dailyCleanUp, RETENTION_DAYS } from "~/models/clean-up.server";
-import { hashToken } from "~/models/users.server";
+import { hashToken, listInvitations } from "~/models/users.server";
 import { claimJob, registerJobs, runDueJobs, type ScheduledJob } from "~/scheduler.server";
 
 import { useTestDatabase, usingPostgres } from "../helpers/db";
@@ -122,6 +122,21 @@ describe("the daily clean-up (personal data is purged after its stated period)",
     expect((await t.db.select().from(invitations)).map((r) => r.email)).toEqual(["waiting@example.nhs.uk"]);
     // A second run finds nothing more.
     expect(Object.values(await cleanUpPersonalData(t.db, now)).every((n) => n === 0)).toBe(true);
+  });
+
+  it("imported trainees whose invitation expired are stuck: the clean-up kept deleting their expired invitation, their only way in", async () => {
+    const now = new Date();
+    const ago = (days: number) => new Date(now.getTime() - days * DAY);
+    // A rotation import's trainee: an account with no password, invited 100 days ago.
+    const trainee = await makeTrainee(t.db, { passwordHash: null });
+    await t.db.insert(invitations).values([
+      { email: trainee.email, name: trainee.name, role: "trainee", userId: trainee.id, tokenHash: hashToken(randomUUID()), createdAt: ago(100), expiresAt: ago(93) },
+      { email: "staff@example.nhs.uk", role: "admin", tokenHash: hashToken(randomUUID()), createdAt: ago(100), expiresAt: ago(93) },
+    ]);
+    expect(await cleanUpPersonalData(t.db, now)).toMatchObject({ invitations: 1 });
+    // The trainee's stays, so an admin or DME can still send it again and its link can ask for a new one.
+    expect((await t.db.select().from(invitations)).map((r) => r.userId)).toEqual([trainee.id]);
+    expect((await listInvitations(t.db, { role: "admin" }, { who: "trainee" }, { today: "2026-11-25" })).total).toBe(1);
   });
 
   it("is the scheduler's daily job", async () => {

@@ -1,6 +1,7 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { applications } from "@db/schema";
+import { applicationEvents, applications } from "@db/schema";
 import * as applicationPage from "~/routes/applications.$id";
 import * as approvals from "~/routes/dme.approvals";
 import * as oppPage from "~/routes/opportunities.$id";
@@ -108,6 +109,16 @@ describe("who may do what with an application", () => {
     expect((await act(s.cookies.dme, "reject")).status).toBe(400);
     expect((await act(s.cookies.dme, "approve")).status).toBe(302);
     expect((await act(s.cookies.dme, "approve")).status).toBe(302);
+  });
+
+  it("a NUL in a reason answered 500: it is dropped, as from every typed text, and the withdrawal is made", async () => {
+    const s = await scene();
+    const created = await apply(s.opportunityId, s.cookies.trainee);
+    const id = created.headers.get("Location")!.split("/")[2]!.split("?")[0]!;
+    const res = await callRoute(t.db, applicationPage.action, formRequest(`/applications/${id}`, { intent: "withdraw", reason: "Rota\u0000 clash" }, s.cookies.trainee), { id });
+    expect(res.status).toBe(302);
+    const [event] = await t.db.select({ reason: applicationEvents.reason }).from(applicationEvents).where(eq(applicationEvents.toStatus, "withdrawn"));
+    expect(event?.reason).toBe("Rota clash");
   });
 
   it("hides one trainee's application from another", async () => {

@@ -128,9 +128,21 @@ describe("production start-up", () => {
     // The seeded template holds the demo accounts a development server adds.
     const database = await scratchDatabase({ seeded: true });
     try {
-      const { code, output } = await runServerToExit({ ...database.env, NODE_ENV: "production", PORT: "0" });
+      const { code, output } = await runServerToExit({ ...database.env, NODE_ENV: "production", PORT: "0", APP_ORIGIN: "https://invitational.example.nhs.uk" });
       expect(code).toBe(1);
       expect(output).toContain("Refusing to start in production: demo accounts");
+    } finally {
+      await database.dispose();
+    }
+  });
+
+  it("a forged Host header could point an e-mailed reset link at another site: production refuses to start without APP_ORIGIN", async () => {
+    const database = await scratchDatabase({ seeded: false });
+    try {
+      const { code, output } = await runServerToExit({ ...database.env, NODE_ENV: "production", PORT: "0" });
+      expect(code).toBe(1);
+      expect(output).toContain("Invitational did not start: APP_ORIGIN must be the public origin of the service");
+      expect(output).not.toContain("is serving");
     } finally {
       await database.dispose();
     }
