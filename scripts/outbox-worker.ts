@@ -2,7 +2,9 @@
 // It may run next to the app's in-process worker and next to other copies of itself.
 import { databaseOptionsFromEnv, openDatabase } from "../db/client";
 import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker } from "../app/models/outbox-worker.server";
+import { SettingError } from "../app/utils/env.server";
 import { logError } from "../app/utils/log.server";
+import { checkAppOrigin } from "../app/utils/origin.server";
 
 async function main() {
   if (!process.env.DATABASE_URL) {
@@ -12,11 +14,12 @@ async function main() {
     );
     process.exit(1);
   }
+  // No request to take an origin from: without APP_ORIGIN every link it sent had no host.
+  checkAppOrigin(process.env.APP_ORIGIN, true);
   // The app server applies migrations; this process only reads and updates the outbox.
   const database = await openDatabase(databaseOptionsFromEnv());
   const { sender, description } = senderFromEnv();
-  if (!process.env.APP_ORIGIN) console.warn("APP_ORIGIN is not set: links in e-mails will have no host.");
-  const worker = startOutboxWorker(database.db, { sender, intervalMs: pollIntervalFromEnv(), origin: process.env.APP_ORIGIN ?? "" });
+  const worker = startOutboxWorker(database.db, { sender, intervalMs: pollIntervalFromEnv(), origin: process.env.APP_ORIGIN! });
   console.log(`Outbox worker started: sending to ${description}.`);
 
   // The worker's timer is unref'd: this keeps the process alive until a signal arrives.
@@ -45,6 +48,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  logError("Outbox worker failed to start", error);
+  if (error instanceof SettingError) console.error(`The outbox worker did not start: ${error.message}`);
+  else logError("Outbox worker failed to start", error);
   process.exit(1);
 });
