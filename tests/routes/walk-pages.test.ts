@@ -1,0 +1,53 @@
+// What a walk through the service as each role found on its pages: words, headings and links
+// that read like a developer's form rather than an NHS service. Each page is rendered as the
+// server sends it, without JavaScript.
+import { describe, expect, it } from "vitest";
+
+import * as applicationPage from "~/routes/applications.$id";
+import * as oppPage from "~/routes/opportunities.$id";
+
+import { useTestDatabase } from "../helpers/db";
+import { callRoute, formRequest, sessionCookieFor } from "../helpers/context";
+import { makeOpportunity, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
+import { renderRoute, textOf } from "../helpers/render";
+
+const t = useTestDatabase();
+const statement = "I would like to understand how the board weighs safety against flow and money.";
+
+async function scene() {
+  const trust = await makeTrust(t.db);
+  const lead = await makeUser(t.db, { role: "trust_lead", trustId: trust.id });
+  const dme = await makeUser(t.db, { role: "dme", trustId: trust.id });
+  const trainee = await makeTrainee(t.db);
+  const opportunityId = await makeOpportunity(t.db, trust.id, { startsOn: "2099-03-01", endsOn: "2099-03-31", applicationDeadline: "2099-02-15", sessionDate: ["2099-03-03"] });
+  const cookies = {
+    lead: await sessionCookieFor(t.db, lead.id),
+    dme: await sessionCookieFor(t.db, dme.id),
+    trainee: await sessionCookieFor(t.db, trainee.id),
+  };
+  return { trust, opportunityId, cookies };
+}
+
+async function applyFor(opportunityId: string, cookie: string): Promise<string> {
+  const res = await callRoute(t.db, oppPage.action, formRequest(`/opportunities/${opportunityId}`, { statement }, cookie), { id: opportunityId });
+  return res.headers.get("Location")!.split("/")[2]!.split("?")[0]!;
+}
+
+const h1Of = (html: string) => /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)![1]!;
+const backLinkOf = (html: string) => textOf(/<a[^>]*class="nhsuk-back-link"[^>]*>([\s\S]*?)<\/a>/.exec(html)![1]!).trim();
+
+describe("the application page's heading is a link, and its back link only says 'Back'", () => {
+  it("has the opportunity's title as a plain heading, a link to the opportunity beside its dates, and a back link that says where it goes", async () => {
+    const s = await scene();
+    const id = await applyFor(s.opportunityId, s.cookies.trainee);
+    const render = (cookie: string) => renderRoute(t.db, `/applications/${id}`, cookie, { loader: applicationPage.loader, Component: applicationPage.default }, { id });
+    const pages = { trainee: await render(s.cookies.trainee), lead: await render(s.cookies.lead), dme: await render(s.cookies.dme) };
+    for (const html of Object.values(pages)) {
+      expect(h1Of(html)).not.toContain("<a");
+      expect(html).toMatch(new RegExp(`<a [^>]*href="/opportunities/${s.opportunityId}"[^>]*>View the opportunity`));
+    }
+    expect(backLinkOf(pages.trainee)).toBe("Back to your home");
+    expect(backLinkOf(pages.lead)).toBe("Back to applicants");
+    expect(backLinkOf(pages.dme)).toBe("Back to placements to approve");
+  });
+});
