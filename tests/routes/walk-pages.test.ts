@@ -5,21 +5,26 @@ import { describe, expect, it } from "vitest";
 
 import * as applicationPage from "~/routes/applications.$id";
 import * as oppPage from "~/routes/opportunities.$id";
+import * as manage from "~/routes/trust.opportunities.$id._index";
+import * as edit from "~/routes/trust.opportunities.$id.edit";
 
 import { useTestDatabase } from "../helpers/db";
 import { callRoute, formRequest, sessionCookieFor } from "../helpers/context";
 import { makeOpportunity, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
+import { opportunityFields } from "../helpers/opportunities";
 import { renderRoute, textOf } from "../helpers/render";
 
 const t = useTestDatabase();
 const statement = "I would like to understand how the board weighs safety against flow and money.";
 
-async function scene() {
+const DATES = { startsOn: "2099-03-01", endsOn: "2099-03-31", applicationDeadline: "2099-02-15", sessionDate: ["2099-03-03"] };
+
+async function scene(fields: Record<string, string | string[]> = {}) {
   const trust = await makeTrust(t.db);
   const lead = await makeUser(t.db, { role: "trust_lead", trustId: trust.id });
   const dme = await makeUser(t.db, { role: "dme", trustId: trust.id });
   const trainee = await makeTrainee(t.db);
-  const opportunityId = await makeOpportunity(t.db, trust.id, { startsOn: "2099-03-01", endsOn: "2099-03-31", applicationDeadline: "2099-02-15", sessionDate: ["2099-03-03"] });
+  const opportunityId = await makeOpportunity(t.db, trust.id, { ...DATES, ...fields });
   const cookies = {
     lead: await sessionCookieFor(t.db, lead.id),
     dme: await sessionCookieFor(t.db, dme.id),
@@ -49,5 +54,30 @@ describe("the application page's heading is a link, and its back link only says 
     expect(backLinkOf(pages.trainee)).toBe("Back to your home");
     expect(backLinkOf(pages.lead)).toBe("Back to applicants");
     expect(backLinkOf(pages.dme)).toBe("Back to placements to approve");
+  });
+});
+
+describe("raising the seats offers the waiting list a seat, but the banner does not say who", () => {
+  it("names the waitlisted applicant the new seat went to, looked up from the application's id in the address", async () => {
+    const s = await scene({ seats: "1" });
+    const first = await applyFor(s.opportunityId, s.cookies.trainee);
+    const second = await makeTrainee(t.db, { name: "Dr Wanda Waiting" });
+    const waiting = await applyFor(s.opportunityId, await sessionCookieFor(t.db, second.id));
+    const act = (id: string, intent: string) => callRoute(t.db, applicationPage.action, formRequest(`/applications/${id}`, { intent }, s.cookies.lead), { id });
+    expect((await act(first, "offer")).status).toBe(302);
+    expect((await act(waiting, "waitlist")).status).toBe(302);
+
+    const fields = opportunityFields({ ...DATES, sessionDate: ["2099-03-03", "", "", "", "", ""], seats: "2" });
+    const saved = await callRoute(t.db, edit.action, formRequest(`/trust/opportunities/${s.opportunityId}/edit`, fields, s.cookies.lead), { id: s.opportunityId });
+    expect(saved.status).toBe(302);
+    const location = saved.headers.get("Location")!;
+    expect(location).toBe(`/trust/opportunities/${s.opportunityId}?saved=1&offered=${waiting}`);
+
+    const page = textOf(await renderRoute(t.db, location, s.cookies.lead, { loader: manage.loader, Component: manage.default }, { id: s.opportunityId }));
+    expect(page).toContain("Your changes are saved. Dr Wanda Waiting was offered a seat from the waiting list. The director of medical education has been asked to approve.");
+    // An id that is not one of this opportunity's applications names nobody.
+    const stray = textOf(await renderRoute(t.db, `/trust/opportunities/${s.opportunityId}?saved=1&offered=${s.trust.id}`, s.cookies.lead, { loader: manage.loader, Component: manage.default }, { id: s.opportunityId }));
+    expect(stray).toContain("Your changes are saved.");
+    expect(stray).not.toContain("offered a seat");
   });
 });
