@@ -143,7 +143,7 @@ export default function AdminUsers() {
             <Table.Cell>
               <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
             </Table.Cell>
-            <Table.Cell>{u.email}</Table.Cell>
+            <Table.Cell>{u.closedAt ? "Removed" : u.email}</Table.Cell>
             <Table.Cell>{ROLE_LABELS[u.role]}</Table.Cell>
             <Table.Cell>{u.trustName ?? "–"}</Table.Cell>
             <Table.Cell>{u.gmcNumber ?? "–"}</Table.Cell>

@@ -3,6 +3,9 @@
 // server sends it, without JavaScript.
 import { describe, expect, it } from "vitest";
 
+import { closeTraineeAccount } from "~/models/data-rights.server";
+import * as adminUser from "~/routes/admin.users.$id";
+import * as adminUsers from "~/routes/admin.users._index";
 import * as applicationPage from "~/routes/applications.$id";
 import * as oppPage from "~/routes/opportunities.$id";
 import * as manage from "~/routes/trust.opportunities.$id._index";
@@ -10,7 +13,7 @@ import * as edit from "~/routes/trust.opportunities.$id.edit";
 
 import { useTestDatabase } from "../helpers/db";
 import { callRoute, formRequest, sessionCookieFor } from "../helpers/context";
-import { makeOpportunity, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
+import { makeOpportunity, makeTrainee, makeTrust, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import { opportunityFields } from "../helpers/opportunities";
 import { renderRoute, textOf } from "../helpers/render";
 
@@ -79,5 +82,19 @@ describe("raising the seats offers the waiting list a seat, but the banner does 
     const stray = textOf(await renderRoute(t.db, `/trust/opportunities/${s.opportunityId}?saved=1&offered=${s.trust.id}`, s.cookies.lead, { loader: manage.loader, Component: manage.default }, { id: s.opportunityId }));
     expect(stray).toContain("Your changes are saved.");
     expect(stray).not.toContain("offered a seat");
+  });
+});
+
+describe("a closed account shows the admin a made-up address (closed-…@closed.invalid)", () => {
+  it("says the address was removed, on the users list and on the account's page", async () => {
+    const admin = await makeUser(t.db, { role: "admin" });
+    const cookie = await sessionCookieFor(t.db, admin.id);
+    const trainee = await makeTrainee(t.db);
+    await closeTraineeAccount(t.db, { id: trainee.id, role: "trainee", trustId: null }, { password: TEST_PASSWORD, ip: "192.0.2.1", today: "2026-11-25" });
+    const list = await renderRoute(t.db, "/admin/users?role=trainee", cookie, { loader: adminUsers.loader, Component: adminUsers.default });
+    const page = await renderRoute(t.db, `/admin/users/${trainee.id}`, cookie, { loader: adminUser.loader, Component: adminUser.default }, { id: trainee.id });
+    for (const html of [list, page]) expect(html).not.toContain("closed.invalid");
+    expect(textOf(list)).toContain("Name Closed account Email address Removed Role Trainee");
+    expect(textOf(page)).toContain("Email address Removed when the account was closed");
   });
 });
