@@ -1,19 +1,25 @@
 // What a walk through the service as each role found on its pages: words, headings and links
 // that read like a developer's form rather than an NHS service. Each page is rendered as the
 // server sends it, without JavaScript.
+import { randomBytes } from "node:crypto";
+
 import { describe, expect, it } from "vitest";
+
+import { invitations } from "@db/schema";
+import { hashToken } from "~/models/users.server";
 
 import { closeTraineeAccount } from "~/models/data-rights.server";
 import * as adminUser from "~/routes/admin.users.$id";
 import * as adminUsers from "~/routes/admin.users._index";
 import * as applicationPage from "~/routes/applications.$id";
+import * as dmeInvitations from "~/routes/dme.invitations";
 import * as oppPage from "~/routes/opportunities.$id";
 import * as manage from "~/routes/trust.opportunities.$id._index";
 import * as edit from "~/routes/trust.opportunities.$id.edit";
 
 import { useTestDatabase } from "../helpers/db";
 import { callRoute, formRequest, sessionCookieFor } from "../helpers/context";
-import { makeOpportunity, makeTrainee, makeTrust, makeUser, TEST_PASSWORD } from "../helpers/factories";
+import { makeOpportunity, makePlacement, makeTrainee, makeTrust, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import { opportunityFields } from "../helpers/opportunities";
 import { renderRoute, textOf } from "../helpers/render";
 
@@ -96,5 +102,20 @@ describe("a closed account shows the admin a made-up address (closed-…@closed.
     for (const html of [list, page]) expect(html).not.toContain("closed.invalid");
     expect(textOf(list)).toContain("Name Closed account Email address Removed Role Trainee");
     expect(textOf(page)).toContain("Email address Removed when the account was closed");
+  });
+});
+
+describe("the DME's list of trainees' invitations has a Role column that always says Trainee and a Trust column that is always empty", () => {
+  it("shows each trainee's name, address, link and the two buttons, and no role or trust", async () => {
+    const trust = await makeTrust(t.db);
+    const dme = await makeUser(t.db, { role: "dme", trustId: trust.id });
+    const trainee = await makeTrainee(t.db, { name: "Dr Ivy Invited", passwordHash: null });
+    await makePlacement(t.db, { traineeId: trainee.id, trustId: trust.id, grade: "FY2", startsOn: "2030-02-01", endsOn: "2030-08-01" });
+    await t.db.insert(invitations).values({ email: trainee.email, name: trainee.name, role: "trainee", tokenHash: hashToken(randomBytes(8).toString("hex")), userId: trainee.id, expiresAt: new Date(Date.now() + 86_400_000) });
+    const html = await renderRoute(t.db, "/dme/invitations", await sessionCookieFor(t.db, dme.id), { loader: dmeInvitations.loader, Component: dmeInvitations.default });
+    const headings = [...html.matchAll(/<th[^>]*scope="col"[^>]*>([\s\S]*?)<\/th>/g)].map((m) => textOf(m[1]!).trim());
+    expect(headings).toEqual(["Name", "Email address", "Link", "Action"]);
+    expect(textOf(html)).toContain("1 invitation Name Email address Link Action");
+    expect(textOf(html)).toContain(`Send again to ${trainee.email}`);
   });
 });
