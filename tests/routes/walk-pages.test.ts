@@ -14,6 +14,7 @@ import * as adminUsers from "~/routes/admin.users._index";
 import * as applicationPage from "~/routes/applications.$id";
 import * as dmeInvitations from "~/routes/dme.invitations";
 import * as oppPage from "~/routes/opportunities.$id";
+import * as profile from "~/routes/trainee.profile";
 import * as manage from "~/routes/trust.opportunities.$id._index";
 import * as edit from "~/routes/trust.opportunities.$id.edit";
 
@@ -117,5 +118,17 @@ describe("the DME's list of trainees' invitations has a Role column that always 
     expect(headings).toEqual(["Name", "Email address", "Link", "Action"]);
     expect(textOf(html)).toContain("1 invitation Name Email address Link Action");
     expect(textOf(html)).toContain(`Send again to ${trainee.email}`);
+  });
+});
+
+describe("the profile's grade hint reads like a riddle ('check the grade … (FY2 now), not this one')", () => {
+  it("says plainly which grade opportunities use, and when the one typed here counts", async () => {
+    const trust = await makeTrust(t.db);
+    const trainee = await makeTrainee(t.db, { grade: "ST4" });
+    await makePlacement(t.db, { traineeId: trainee.id, trustId: trust.id, grade: "FY1", startsOn: "2020-08-05", endsOn: "2099-02-02", source: "import" });
+    const html = await renderRoute(t.db, "/trainee/profile", await sessionCookieFor(t.db, trainee.id), { loader: profile.loader, Component: profile.default });
+    expect(textOf(html)).toContain(
+      "Opportunities use the grade from your placements in the training-information system: FY1 now. The grade you choose here only counts if that system has no placement for you",
+    );
   });
 });
