@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { BackLink } from "~/components/nhsuk/back-link";
+import { plural } from "~/utils/plural";
 import { Button } from "~/components/nhsuk/button";
 import { SummaryList } from "~/components/nhsuk/summary-list";
 import { Tag } from "~/components/nhsuk/tag";
@@ -105,7 +106,7 @@ export default function ApplicationPage() {
                 <SummaryList.Value>
                   {a.traineeName}, <GradeText grade={a.grade} selfDeclared={a.gradeSelfDeclared} />
                   {a.specialty ? `, ${a.specialty}` : ""}{" "}
-                  {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{a.prior} before</Tag>}
+                  {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{plural(a.prior, "opportunity", "opportunities")} before</Tag>}
                 </SummaryList.Value>
               </SummaryList.Row>
               <SummaryList.Row>

@@ -15,6 +15,8 @@ import * as applicationPage from "~/routes/applications.$id";
 import * as dmeInvitations from "~/routes/dme.invitations";
 import * as oppPage from "~/routes/opportunities.$id";
 import * as profile from "~/routes/trainee.profile";
+import * as applicants from "~/routes/trust.opportunities.$id.applicants";
+import * as trustOpportunities from "~/routes/trust.opportunities._index";
 import * as manage from "~/routes/trust.opportunities.$id._index";
 import * as edit from "~/routes/trust.opportunities.$id.edit";
 
@@ -130,5 +132,20 @@ describe("the profile's grade hint reads like a riddle ('check the grade … (FY
     expect(textOf(html)).toContain(
       "Opportunities use the grade from your placements in the training-information system: FY1 now. The grade you choose here only counts if that system has no placement for you",
     );
+  });
+});
+
+describe("an applicant's heading carries a tag, and seats filled read '0 / 2'", () => {
+  it("heads each applicant with their name alone, and says seats filled as '0 of 2'", async () => {
+    const s = await scene();
+    await applyFor(s.opportunityId, s.cookies.trainee);
+    const list = await renderRoute(t.db, `/trust/opportunities/${s.opportunityId}/applicants`, s.cookies.lead, { loader: applicants.loader, Component: applicants.default }, { id: s.opportunityId });
+    const headings = [...list.matchAll(/<h2[^>]*>([\s\S]*?)<\/h2>/g)].map((m) => textOf(m[1]!).trim());
+    expect(headings).toHaveLength(1);
+    expect(headings[0]).toMatch(/^Dr Test Trainee \d+$/);
+    expect(textOf(list)).toContain("First leadership opportunity");
+    const mine = await renderRoute(t.db, "/trust/opportunities", s.cookies.lead, { loader: trustOpportunities.loader, Component: trustOpportunities.default });
+    expect(textOf(mine)).toMatch(/Seats filled 0 of 2 /);
+    expect(mine).not.toMatch(/\d+ \/ \d+/);
   });
 });
