@@ -13,6 +13,7 @@ import * as adminUser from "~/routes/admin.users.$id";
 import * as adminUsers from "~/routes/admin.users._index";
 import * as applicationPage from "~/routes/applications.$id";
 import * as dmeInvitations from "~/routes/dme.invitations";
+import * as invitationPage from "~/routes/invitations.$token";
 import * as oppPage from "~/routes/opportunities.$id";
 import * as profile from "~/routes/trainee.profile";
 import * as applicants from "~/routes/trust.opportunities.$id.applicants";
@@ -147,5 +148,19 @@ describe("an applicant's heading carries a tag, and seats filled read '0 / 2'", 
     const mine = await renderRoute(t.db, "/trust/opportunities", s.cookies.lead, { loader: trustOpportunities.loader, Component: trustOpportunities.default });
     expect(textOf(mine)).toMatch(/Seats filled 0 of 2 /);
     expect(mine).not.toMatch(/\d+ \/ \d+/);
+  });
+});
+
+describe("the invitation page says 'You have been invited as trainee'", () => {
+  it("says 'as a trainee' and 'as a trust lead at' the trust", async () => {
+    const trust = await makeTrust(t.db, { name: "Walkden Hospitals NHS Trust" });
+    const expires = new Date(Date.now() + 86_400_000);
+    await t.db.insert(invitations).values([
+      { email: "new.trainee@example.nhs.uk", name: "Dr New Trainee", role: "trainee", tokenHash: hashToken("trainee-token"), expiresAt: expires },
+      { email: "new.lead@example.nhs.uk", name: "New Lead", role: "trust_lead", trustId: trust.id, tokenHash: hashToken("lead-token"), expiresAt: expires },
+    ]);
+    const page = async (token: string) => textOf(await renderRoute(t.db, `/invitations/${token}`, undefined, { loader: invitationPage.loader, Component: invitationPage.default }, { token }));
+    expect(await page("trainee-token")).toContain("You have been invited as a trainee. You will sign in with new.trainee@example.nhs.uk");
+    expect(await page("lead-token")).toContain("You have been invited as a trust lead at Walkden Hospitals NHS Trust.");
   });
 });
