@@ -85,7 +85,7 @@ async function main() {
       cutOff.unref();
       req.once("end", () => clearTimeout(cutOff));
     });
-    res.status(413).type("html").send(plainPage({ title: "What you sent is too large", paragraphs: [limit.message], stylesheets }));
+    res.status(413).type("html").send(plainPage({ title: limit.title, paragraphs: [limit.message], stylesheets }));
   };
 
   const app = express();

@@ -19,16 +19,25 @@ export interface InvitationRow {
   expired: boolean;
 }
 
-/** Invitations not yet accepted, each with buttons to send it again or cancel it (posted to this page). */
-export function InvitationsTable({ invitations, caption }: { invitations: InvitationRow[]; caption?: string }) {
+/**
+ * Invitations not yet accepted, each with buttons to send it again or cancel it (posted to this
+ * page). A list of trainees only (the DME's) leaves out the role and trust: every row would say
+ * "Trainee" and "–" (a trainee's invitation belongs to no trust).
+ */
+export function InvitationsTable({ invitations, caption, traineesOnly = false }: { invitations: InvitationRow[]; caption?: string; traineesOnly?: boolean }) {
+  const columns = traineesOnly ? ["Name", "Email address", "Link", "Action"] : ["Name", "Email address", "Role", "Trust", "Link", "Action"];
   return (
-    <ResponsiveTable caption={caption} columns={["Name", "Email address", "Role", "Trust", "Link", "Action"]}>
+    <ResponsiveTable caption={caption} columns={columns}>
       {invitations.map((i) => (
         <Table.Row key={i.id}>
           <Table.Cell>{i.name || "–"}</Table.Cell>
           <Table.Cell>{i.email}</Table.Cell>
-          <Table.Cell>{ROLE_LABELS[i.role]}</Table.Cell>
-          <Table.Cell>{i.trustName ?? "–"}</Table.Cell>
+          {traineesOnly ? null : (
+            <>
+              <Table.Cell>{ROLE_LABELS[i.role]}</Table.Cell>
+              <Table.Cell>{i.trustName ?? "–"}</Table.Cell>
+            </>
+          )}
           <Table.Cell>
             {i.expired ? <Tag modifier="red">Expired</Tag> : <Tag modifier="yellow">Waiting</Tag>}{" "}
             <span className="app-nowrap">
@@ -38,10 +47,10 @@ export function InvitationsTable({ invitations, caption }: { invitations: Invita
           <Table.Cell>
             <Form method="post">
               <input type="hidden" name="invitationId" value={i.id} />
-              <Button type="submit" name="intent" value="resend-invitation" secondary className="nhsuk-u-margin-bottom-2">
+              <Button type="submit" name="intent" value="resend-invitation" secondary small className="nhsuk-u-margin-bottom-2">
                 Send again<span className="nhsuk-u-visually-hidden"> to {i.email}</span>
               </Button>{" "}
-              <Button type="submit" name="intent" value="cancel-invitation" warning className="nhsuk-u-margin-bottom-0">
+              <Button type="submit" name="intent" value="cancel-invitation" warning small className="nhsuk-u-margin-bottom-0">
                 Cancel invitation<span className="nhsuk-u-visually-hidden"> for {i.email}</span>
               </Button>
             </Form>

@@ -99,7 +99,8 @@ export default function AdminUser() {
         <SummaryList>
           <SummaryList.Row>
             <SummaryList.Key>Email address</SummaryList.Key>
-            <SummaryList.Value>{user.email}</SummaryList.Value>
+            {/* A closed account keeps a placeholder address only so the column stays unique: it is nobody's. */}
+            <SummaryList.Value>{user.closedAt ? "Removed when the account was closed" : user.email}</SummaryList.Value>
           </SummaryList.Row>
           {user.trustName ? (
             <SummaryList.Row>

@@ -143,7 +143,7 @@ export default function AdminUsers() {
             <Table.Cell>
               <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
             </Table.Cell>
-            <Table.Cell>{u.email}</Table.Cell>
+            <Table.Cell>{u.closedAt ? "Removed" : u.email}</Table.Cell>
             <Table.Cell>{ROLE_LABELS[u.role]}</Table.Cell>
             <Table.Cell>{u.trustName ?? "–"}</Table.Cell>
             <Table.Cell>{u.gmcNumber ?? "–"}</Table.Cell>
@@ -165,7 +165,7 @@ export default function AdminUsers() {
       <Pager page={page} lastPage={lastPage} href={pageLink} />
 
       <h2 id="invitations">Invitations not yet accepted</h2>
-      <p>Staff invitations, and trainees' from rotation imports. Send one again for a new link and 7 more days; the old link stops working.</p>
+      <p>Invitations to staff, and to trainees added by a rotation import. Send one again for a new link and 7 more days; the old link stops working.</p>
       <Form method="get" action="/admin/users#invitations" className="nhsuk-u-margin-bottom-5">
         {filter.q ? <input type="hidden" name="q" value={filter.q} /> : null}
         {filter.role ? <input type="hidden" name="role" value={filter.role} /> : null}
@@ -193,7 +193,8 @@ export default function AdminUsers() {
       {invitations.total ? (
         <InvitationsTable
           invitations={invitations.invitations}
-          caption={`${invitations.total} ${invitations.total === 1 ? "invitation" : "invitations"}`}
+          caption={plural(invitations.total, "invitation")}
+          traineesOnly={filter.who === "trainee"}
         />
       ) : (
         <p>No invitations match.</p>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { BackLink } from "~/components/nhsuk/back-link";
+import { plural } from "~/utils/plural";
 import { Button } from "~/components/nhsuk/button";
 import { SummaryList } from "~/components/nhsuk/summary-list";
 import { Tag } from "~/components/nhsuk/tag";
@@ -64,16 +65,21 @@ export default function ApplicationPage() {
   const done = params.get("done") ?? (params.get("applied") ? "applied" : null);
   // Withdrawing cannot be undone (the seat may go to the waiting list): the button asks first.
   const confirmingWithdraw = params.get("confirm") === "withdraw" && a.actions.includes("withdraw");
-  const back = role === "trainee" ? "/trainee" : role === "dme" ? "/dme/approvals" : `/trust/opportunities/${a.opportunityId}/applicants`;
+  const back =
+    role === "trainee"
+      ? { href: "/trainee", label: "Back to your home" }
+      : role === "dme"
+        ? { href: "/dme/approvals", label: "Back to placements to approve" }
+        : { href: `/trust/opportunities/${a.opportunityId}/applicants`, label: "Back to applicants" };
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href={back}>Back</BackLink>
+        <BackLink href={back.href}>{back.label}</BackLink>
         {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
         <MessageSummary message={actionData?.message} href={`#${actionData?.field ?? "actions"}`} />
         <h1>
           <span className="nhsuk-caption-l">{role === "trainee" ? "Your application" : `Application from ${a.traineeName}`}</span>
-          <Link to={`/opportunities/${a.opportunityId}`}>{a.title}</Link>
+          {a.title}
         </h1>
         <SummaryList>
           <SummaryList.Row>
@@ -87,6 +93,10 @@ export default function ApplicationPage() {
             <SummaryList.Key>Opportunity</SummaryList.Key>
             <SummaryList.Value>
               {a.trustName}, {formatDate(a.startsOn)} to {formatDate(a.endsOn)}
+              <br />
+              <Link to={`/opportunities/${a.opportunityId}`}>
+                View the opportunity<span className="nhsuk-u-visually-hidden">: {a.title}</span>
+              </Link>
             </SummaryList.Value>
           </SummaryList.Row>
           {role !== "trainee" ? (
@@ -96,7 +106,7 @@ export default function ApplicationPage() {
                 <SummaryList.Value>
                   {a.traineeName}, <GradeText grade={a.grade} selfDeclared={a.gradeSelfDeclared} />
                   {a.specialty ? `, ${a.specialty}` : ""}{" "}
-                  {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{a.prior} before</Tag>}
+                  {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{plural(a.prior, "opportunity", "opportunities")} before</Tag>}
                 </SummaryList.Value>
               </SummaryList.Row>
               <SummaryList.Row>

@@ -8,6 +8,7 @@ import { requireStaff } from "~/auth.server";
 import { pageTitle } from "~/components/form-errors";
 import { INVITATION_DONE_MESSAGES, InvitationsTable } from "~/components/invitations-table";
 import { Pager } from "~/components/pager";
+import { plural } from "~/utils/plural";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
 import { cancelInvitation, listInvitations, resendInvitation } from "~/models/users.server";
@@ -64,7 +65,7 @@ export default function DmeInvitations() {
         then ask your regional administrator to correct the address.
       </p>
       {total ? (
-        <InvitationsTable invitations={invitations} caption={`${total} ${total === 1 ? "invitation" : "invitations"}`} />
+        <InvitationsTable invitations={invitations} caption={plural(total, "invitation")} traineesOnly />
       ) : (
         <p>
           Every trainee placed here has set up their account. <Link to="/dme">Back to trainees at your trust</Link>

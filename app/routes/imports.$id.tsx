@@ -201,7 +201,7 @@ function RowsToCheck({ data, tickable, ticked }: { data: ImportData; tickable: b
           ))}
         </Checkboxes>
       ) : (
-        <ResponsiveTable caption={preview ? "Rows to check" : "Rows left out"} captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={[{ label: "Line", numeric: true }, "GMC Number", "Account holder", "This row says", "Placement"]}>
+        <ResponsiveTable caption={preview ? "Rows to check" : "Rows left out"} captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={[{ label: "Line", numeric: true }, "GMC number", "Account holder", "This row says", "Placement"]}>
           {rows.map((r) => (
             <Table.Row key={r.line}>
               <Table.Cell format="numeric">{r.line}</Table.Cell>
@@ -236,8 +236,10 @@ export default function ImportPage() {
       <MessageSummary message={actionData?.message} href={data.rowsToCheck && canConfirm ? "#rows-to-check" : "#confirm"} />
       {!preview && params.get("confirmed") ? (
         <SuccessBanner>
-          Import complete: the placements are saved
-          {data.rowsToCheck ? `. ${count(data.rowsToCheck)} ${data.rowsToCheck === 1 ? "row was" : "rows were"} left out: not accepted as the account holder's` : ""}
+          The rotations are imported.
+          {data.rowsToCheck
+            ? ` ${count(data.rowsToCheck)} ${data.rowsToCheck === 1 ? "row was left out because it was" : "rows were left out because they were"} not ticked as the account holder's.`
+            : ""}
         </SuccessBanner>
       ) : null}
       <div className="nhsuk-grid-row">
@@ -273,7 +275,7 @@ export default function ImportPage() {
             on confirming. Check the names and addresses before you confirm.
           </p>
           <FirstOf shown={data.newTraineeList.length} total={data.newTrainees} what="new trainees" />
-          <ResponsiveTable caption="New trainees" captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={["Name", "GMC Number", "Email"]}>
+          <ResponsiveTable caption="New trainees" captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={["Name", "GMC number", "Email address"]}>
             {data.newTraineeList.map((t) => (
               <Table.Row key={t.gmcNumber}>
                 <Table.Cell>{t.name}</Table.Cell>
@@ -305,7 +307,7 @@ export default function ImportPage() {
               all.
             </p>
           ) : null}
-          <ResponsiveTable caption="Invalid rows" captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={[{ label: "Line", numeric: true }, "GMC Number", "Column", "Reason"]}>
+          <ResponsiveTable caption="Invalid rows" captionProps={{ className: "nhsuk-u-visually-hidden" }} columns={[{ label: "Line", numeric: true }, "GMC number", "Column", "Reason"]}>
             {data.invalid.map((row) => (
               <Table.Row key={row.line}>
                 <Table.Cell format="numeric">{row.line}</Table.Cell>

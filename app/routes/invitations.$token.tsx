@@ -89,7 +89,7 @@ export default function AcceptInvitation() {
         <h1>Set up your Invitational account</h1>
         <InsetText>
           <p>
-            You have been invited as {invitation.roleLabel.toLowerCase()}
+            You have been invited as a {invitation.roleLabel.toLowerCase()}
             {invitation.trustName ? ` at ${invitation.trustName}` : ""}. You will sign in with{" "}
             <strong>{invitation.email}</strong>.
           </p>

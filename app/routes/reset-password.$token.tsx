@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Button } from "~/components/nhsuk/button";
 import { TextInput } from "~/components/nhsuk/text-input";
 
-import { createUserSession, homePathFor } from "~/auth.server";
+import { createUserSession } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
 import { ResetPasswordSchema } from "~/models/accounts.schema";
@@ -30,9 +30,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const result = await resetPassword(db, params.token ?? "", parsed.data.password);
   if (!result.ok) return json(failure(formData, {}, RESET_LINK_MESSAGES[result.reason]), { status: result.status });
-  // Every session ended with the reset; this browser gets a fresh one.
+  // Every session ended with the reset; this browser gets a fresh one, and the same page a
+  // change of password ends on, which says so and leads home.
   const cookie = await createUserSession(db, result.userId);
-  return redirect(homePathFor(result.role), { headers: { "Set-Cookie": cookie } });
+  return redirect("/account/password?changed=1", { headers: { "Set-Cookie": cookie } });
 }
 
 export default function ResetPassword() {

@@ -93,7 +93,7 @@ export default function TraineeProfile() {
             <TextInput id="name" name="name" label="Full name" autoComplete="name" spellCheck={false} defaultValue={val("name", profile.name)} error={err("name")} />
             <Select id="grade" name="grade" label="Grade" hint={
                 gradeChecked
-                  ? `Opportunities check the grade in your placements from the training-information system (${gradeChecked} now), not this one. This grade counts only when the system has no placement for you`
+                  ? `Opportunities use the grade from your placements in the training-information system: ${gradeChecked} now. The grade you choose here only counts if that system has no placement for you`
                   : "Your grade now. Opportunities say which grades they are open to"
               } defaultValue={val("grade", profile.grade)} error={err("grade")}>
               {GRADES.map((g) => (

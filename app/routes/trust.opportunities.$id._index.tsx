@@ -12,19 +12,40 @@ import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { OpportunityDetails } from "~/components/opportunity-details";
 import { StatusTag } from "~/components/status-tag";
 import { SuccessBanner } from "~/components/success-banner";
+import { listApplicants } from "~/models/applications.server";
+import { UUID } from "~/models/ids";
 import { allowedActions, changeOpportunityStatus, duplicateOpportunity, getTrustOpportunity, type StatusAction } from "~/models/opportunities.server";
 import { todayInLondon } from "~/utils/dates";
-import { plural, pluralWord } from "~/utils/plural";
+import { pluralWord } from "~/utils/plural";
 import { notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.opportunity.title ?? "Opportunity") }];
 
+/**
+ * The applications the waiting list just offered a seat, from the address. Their ids, not
+ * names, travel in the redirect (addresses stay free of personal data); the page looks the
+ * names up among this opportunity's own applicants, so an id from elsewhere names nobody.
+ */
+function offeredIds(value: string | null): string[] {
+  return (value ?? "")
+    .split(",")
+    .filter((id) => UUID.test(id))
+    .slice(0, 50); // an opportunity has at most 50 seats
+}
+
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args, "trust_lead");
-  const opportunity = await getTrustOpportunity(await getDb(), user.trustId, args.params.id ?? "");
+  const db = await getDb();
+  const opportunity = await getTrustOpportunity(db, user.trustId, args.params.id ?? "");
   if (!opportunity) throw notFound();
-  return json({ opportunity, actions: allowedActions(opportunity.status) });
+  const ids = offeredIds(new URL(args.request.url).searchParams.get("offered"));
+  const offered = ids.length
+    ? ((await listApplicants(db, user.trustId, opportunity.id, todayInLondon()))?.applicants ?? []).filter((a) => ids.includes(a.id)).map((a) => a.name)
+    : [];
+  return json({ opportunity, actions: allowedActions(opportunity.status), offered });
 }
+
+const NAMES = new Intl.ListFormat("en-GB", { type: "conjunction" });
 
 const ACTIONS: StatusAction[] = ["publish", "close", "reopen", "archive"];
 const DONE: Record<string, string> = {
@@ -54,7 +75,7 @@ export async function action(args: ActionFunctionArgs) {
     if (result.status === 404) throw notFound();
     return json({ message: result.message }, { status: 409 });
   }
-  return redirect(`/trust/opportunities/${id}?done=${intent}${result.promoted.length ? `&offered=${result.promoted.length}` : ""}`);
+  return redirect(`/trust/opportunities/${id}?done=${intent}${result.promoted.length ? `&offered=${result.promoted.join(",")}` : ""}`);
 }
 
 const BUTTONS: Record<StatusAction, string> = {
@@ -65,11 +86,10 @@ const BUTTONS: Record<StatusAction, string> = {
 };
 
 export default function ManageOpportunity() {
-  const { opportunity: o, actions } = useLoaderData<typeof loader>();
+  const { opportunity: o, actions, offered } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = params.get("done") ?? (params.get("saved") ? "saved" : null);
-  const offered = Number(params.get("offered")) || 0;
   // Archiving cannot be undone: the button leads to a question first (a link, so it works without JavaScript).
   const confirmingArchive = params.get("confirm") === "archive" && actions.includes("archive") && !actionData;
   return (
@@ -79,7 +99,9 @@ export default function ManageOpportunity() {
         {done && DONE[done] && !actionData ? (
           <SuccessBanner>
             {DONE[done]}
-            {offered > 0 ? ` ${plural(offered, "applicant")} on the waiting list ${pluralWord(offered, "was", "were")} offered a seat. The director of medical education has been asked to approve.` : ""}
+            {offered.length
+              ? ` ${NAMES.format(offered)} ${pluralWord(offered.length, "was", "were")} offered a seat from the waiting list. The director of medical education has been asked to approve.`
+              : ""}
           </SuccessBanner>
         ) : null}
         <MessageSummary message={actionData?.message} href="#manage" />

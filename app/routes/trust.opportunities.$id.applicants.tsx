@@ -40,10 +40,13 @@ export default function Applicants() {
         <ul className="app-results">
           {applicants.map((a) => (
             <li className="app-result" key={a.id}>
+              {/* The heading is the applicant's name alone, so a list of headings reads as a list of people. */}
               <h2 className="nhsuk-heading-s nhsuk-u-margin-bottom-1">
-                <Link to={`/applications/${a.id}`}>{a.name}</Link>{" "}
-                {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{a.prior} before</Tag>}
+                <Link to={`/applications/${a.id}`}>{a.name}</Link>
               </h2>
+              <p className="nhsuk-u-margin-bottom-2">
+                {a.firstTimer ? <Tag modifier="green">First leadership opportunity</Tag> : <Tag modifier="grey">{plural(a.prior, "opportunity", "opportunities")} before</Tag>}
+              </p>
               <p className="nhsuk-body-s nhsuk-u-margin-bottom-2 app-secondary-text">
                 <GradeText grade={a.grade} selfDeclared={a.gradeSelfDeclared} capital />
                 {a.specialty ? `, ${a.specialty}` : ""} · applied {formatDateTime(a.createdAt)} · <strong>{STATUS_LABELS[a.status]}</strong>

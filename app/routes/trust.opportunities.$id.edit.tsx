@@ -58,7 +58,7 @@ export async function action(args: ActionFunctionArgs) {
     if (result.status === 404) throw notFound();
     return invalid(failure(formData, result.fieldErrors, result.formError), result.status === 409 ? 409 : 400);
   }
-  return redirect(`/trust/opportunities/${result.id}?saved=1${result.promoted.length ? `&offered=${result.promoted.length}` : ""}`);
+  return redirect(`/trust/opportunities/${result.id}?saved=1${result.promoted.length ? `&offered=${result.promoted.join(",")}` : ""}`);
 }
 
 export default function EditOpportunity() {

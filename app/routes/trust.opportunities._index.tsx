@@ -74,7 +74,8 @@ export default function TrustOpportunities() {
                 ) : null}
               </Table.Cell>
               <Table.Cell format="numeric">
-                {o.seatsTaken} / {o.seats}
+                {/* "2 of 4", as the applicants page says it: a screen reader reads "2 / 4" as "2 slash 4". */}
+                {o.seatsTaken} of {o.seats}
               </Table.Cell>
               <Table.Cell format="numeric">{o.applicationsWaiting ? <Tag modifier="yellow">{o.applicationsWaiting}</Tag> : 0}</Table.Cell>
               <Table.Cell className="app-nowrap">{formatDate(o.applicationDeadline)}</Table.Cell>

@@ -16,16 +16,25 @@ const UPLOAD_PATHS = new Set(["/imports"]);
 
 export interface BodyLimit {
   bytes: number;
-  /** What the 413 page tells the person. */
+  /** The 413 page's heading and what it tells the person to do. */
+  title: string;
   message: string;
 }
 
 export function bodyLimitFor(pathname: string): BodyLimit {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
   if (UPLOAD_PATHS.has(path)) {
-    return { bytes: UPLOAD_BODY_LIMIT, message: "The file you uploaded is too large. It must be smaller than 20 MB." };
+    return {
+      bytes: UPLOAD_BODY_LIMIT,
+      title: "The file is too large",
+      message: "The file must be smaller than 20\u00a0MB. Go back, split the rotations into smaller files and upload each one.",
+    };
   }
-  return { bytes: FORM_BODY_LIMIT, message: "What you sent is too large for this form. Go back and shorten your answers." };
+  return {
+    bytes: FORM_BODY_LIMIT,
+    title: "Your answers are too long to send",
+    message: "Together, your answers must be smaller than 1\u00a0MB. Go back, shorten the longest answer and send the form again.",
+  };
 }
 
 /** True when a Content-Length header announces more than the limit. */

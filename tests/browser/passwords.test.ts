@@ -54,7 +54,11 @@ describe("a forgotten password", () => {
     expect(await textOf(page, ".nhsuk-error-summary", "at least 12 characters")).toContain("Password must be at least 12 characters");
     await page.getByLabel("New password").fill("a remembered passphrase at last");
     await page.getByRole("button", { name: "Save new password" }).click();
-    await page.waitForURL("**/trainee");
+    // Resetting a password lands on the home page with no word that the password changed:
+    // it ends where a change of password does, signed in, with the way home.
+    await page.waitForURL("**/account/password?changed=1");
+    expect(await h1(page, "Your password is changed")).toBe("Your password is changed");
+    await page.getByRole("link", { name: "Go to your home page" }).click();
     expect(await h1(page, "Dr Priya Patel")).toContain("Dr Priya Patel");
 
     // The link worked once.

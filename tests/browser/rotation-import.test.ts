@@ -59,6 +59,8 @@ describe("an administrator imports rotations", () => {
     expect(await figure(page, "New placements")).toBe("3");
     expect(await figure(page, "Unchanged rows")).toBe("0");
     expect(await figure(page, "Invalid rows")).toBe("2");
+    // The preview's own headings are in sentence case ("GMC Number" is the file's column, not ours).
+    expect(await page.getByRole("table", { name: "New trainees" }).locator("thead th").allInnerTexts()).toEqual(["Name", "GMC number", "Email address"]);
     const newTrainees = await page.getByRole("table", { name: "New trainees" }).locator("tbody tr").allInnerTexts();
     expect(newTrainees.map((r) => r.split(/\s+/).slice(0, 2).join(" "))).toEqual(["Mary Seacole", "Elizabeth Garrett"]);
     expect(newTrainees[1]).toContain("elizabeth.anderson@example.nhs.uk");
@@ -69,7 +71,7 @@ describe("an administrator imports rotations", () => {
 
     await page.getByRole("button", { name: "Confirm import" }).click();
     await page.waitForURL(/confirmed=1/);
-    expect(await textOf(page, ".nhsuk-notification-banner", "Import complete")).toContain("Import complete");
+    expect(await textOf(page, ".nhsuk-notification-banner", "The rotations are imported")).toContain("The rotations are imported.");
     expect(await h1(page, "Rotation import")).toContain("Rotation import");
     expect(await figure(page, "New placements")).toBe("3");
     expect(await page.getByRole("button", { name: "Confirm import" }).count()).toBe(0);
@@ -121,7 +123,7 @@ describe("an administrator imports rotations", () => {
     expect(await figure(page, "New trainees")).toBe("1");
     await page.getByRole("button", { name: "Confirm import" }).click();
     await page.waitForURL(/confirmed=1/);
-    expect(await textOf(page, ".nhsuk-notification-banner", "Import complete")).toContain("Import complete");
+    expect(await textOf(page, ".nhsuk-notification-banner", "The rotations are imported")).toContain("The rotations are imported.");
   });
 
   it("an import row can silently merge a different person into an account: without JavaScript, the ticked row is imported for the account holder and the other left out", async () => {
@@ -151,7 +153,7 @@ describe("an administrator imports rotations", () => {
     await priya.check();
     await page.getByRole("button", { name: "Confirm import" }).click();
     await page.waitForURL(/confirmed=1/);
-    expect(await textOf(page, ".nhsuk-notification-banner", "left out")).toContain("1 row was left out: not accepted as the account holder's");
+    expect(await textOf(page, ".nhsuk-notification-banner", "left out")).toContain("1 row was left out because it was not ticked as the account holder's.");
     expect(await figure(page, "Updated placements")).toBe("1");
     expect(await figure(page, "Rows left out")).toBe("1");
     const leftOut = await page.getByRole("table", { name: "Rows left out" }).locator("tbody tr").allInnerTexts();

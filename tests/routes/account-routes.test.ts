@@ -91,7 +91,7 @@ describe("forgotten password", () => {
     expect(bad.status).toBe(400);
   });
 
-  it("the reset link's page: 404 unknown, 410 expired; using it sets the password and signs in", async () => {
+  it("the reset link's page: 404 unknown, 410 expired; using it sets the password, signs in and says so (resetting a password lands on the home page with no word that the password changed)", async () => {
     const trainee = await makeTrainee(t.db, { email: "forgetful@example.nhs.uk" });
     expect((await callRoute(t.db, resetPassword.loader, getRequest("/reset-password/nope"), { token: "nope" })).status).toBe(404);
     await callRoute(t.db, forgotPassword.action, formRequest("/forgot-password", { email: "forgetful@example.nhs.uk" }));
@@ -101,7 +101,7 @@ describe("forgotten password", () => {
     expect(weak.status).toBe(400);
     const res = await callRoute(t.db, resetPassword.action, formRequest(`/reset-password/${token}`, { password: "a fresh long passphrase" }), { token });
     expect(res.status).toBe(302);
-    expect(res.headers.get("Location")).toBe("/trainee");
+    expect(res.headers.get("Location")).toBe("/account/password?changed=1");
     expect((await resolveSession(t.db, res.headers.get("Set-Cookie")!.split(";")[0]!)).user?.id).toBe(trainee.id);
     expect((await callRoute(t.db, resetPassword.loader, getRequest(`/reset-password/${token}`), { token })).status).toBe(409);
 

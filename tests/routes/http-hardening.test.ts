@@ -77,7 +77,7 @@ describe("request bodies have no size limit", () => {
       total: 64 * 1024,
     });
     expect(res.status).toBe(413);
-    expect(res.body).toContain("<h1>What you sent is too large</h1>");
+    expect(res.body).toContain("<h1>Your answers are too long to send</h1>");
     expect(res.body).toContain('class="nhsuk-header"');
     expect(res.body).toMatch(/<link rel="stylesheet" href="\/build\/_assets\/nhsuk-frontend[^"]*\.css">/);
   });
@@ -89,7 +89,7 @@ describe("request bodies have no size limit", () => {
       total: 400 * MB,
     });
     expect(res.status).toBe(413);
-    expect(res.body).toContain("What you sent is too large for this form");
+    expect(res.body).toContain("Together, your answers must be smaller than 1\u00a0MB");
     // Answered long before the 400 MB were sent (the socket buffers hold a few MB at most).
     expect(res.written).toBeLessThan(64 * MB);
   });
@@ -110,7 +110,7 @@ describe("request bodies have no size limit", () => {
       total: 1024,
     });
     expect(tooBig.status).toBe(413);
-    expect(tooBig.body).toContain("It must be smaller than 20 MB");
+    expect(tooBig.body).toContain("The file must be smaller than 20\u00a0MB");
     // Not signed in: the route itself answers (sign in first), not the size limit.
     const fits = await rawPost("/imports", {
       headers: { "Content-Type": "multipart/form-data; boundary=x", "Transfer-Encoding": "chunked" },
