@@ -89,7 +89,7 @@ export function OpportunityForm({ failure, initial, sites, objectives, submitLab
           id="description"
           name="description"
           label="Description"
-          hint="What the trainee will do and why it matters. Leave a blank line between paragraphs; start a line with a dash for a list"
+          hint={'What the trainee will do and why it matters. Leave a blank line between paragraphs; start a line with a dash and a space ("- ") for a list'}
           rows={8}
           defaultValue={val("description")}
           error={err("description")}
