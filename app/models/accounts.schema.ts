@@ -77,7 +77,9 @@ export const AcceptInvitationSchema = v.object({
   password: NewPasswordSchema,
 });
 
+// Fields in the order the form shows them: the error summary lists the problems in this order.
 export const TrustSchema = v.object({
+  name: requiredText("Enter the trust's name", 200, "Name must be 200 characters or fewer"),
   odsCode: v.pipe(
     v.string("Enter the ODS code"),
     v.trim(),
@@ -85,7 +87,6 @@ export const TrustSchema = v.object({
     v.nonEmpty("Enter the ODS code"),
     v.regex(/^[A-Z0-9]{3}$/, "ODS code must be 3 letters or numbers, like RRK"),
   ),
-  name: requiredText("Enter the trust's name", 200, "Name must be 200 characters or fewer"),
   region: v.picklist(REGIONS, "Select the NHS England region"),
   integratedCareSystem: requiredText("Enter the integrated care system", 200, "Integrated care system must be 200 characters or fewer"),
   sites: v.pipe(

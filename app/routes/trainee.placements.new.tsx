@@ -164,6 +164,12 @@ export function PlacementForm({
   const type = val("placementType");
   return (
     <Form method="post" noValidate>
+      {hydrated ? null : (
+        // Enter in a field submits with the form's first button: without this one, that would be
+        // "Show the trust's sites", and the placement would not be saved. Hidden buttons still
+        // count for Enter but are neither seen, nor focused, nor read out.
+        <button type="submit" name="intent" value="save" hidden />
+      )}
       <Select
         id="trustId"
         name="trustId"

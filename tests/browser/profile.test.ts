@@ -161,7 +161,9 @@ describe("a trainee's profile, placements and data", () => {
     const sites = await page.locator("#siteId option").allTextContents();
     expect(sites).toContain("Good Hope Hospital");
     expect(sites).not.toContain("Royal Stoke University Hospital");
-    await page.getByRole("button", { name: "Add placement" }).click();
+    // Pressing Enter in the placement form without JavaScript shows the trust's sites instead of
+    // adding the placement: Enter must add it, as the "Add placement" button does.
+    await page.getByLabel("Whole-time equivalent (WTE)").press("Enter");
     await page.waitForURL("**/trainee/profile?done=added*");
     expect(await textOf(page, "table", "Heartlands Hospital")).toContain("Heartlands Hospital");
 

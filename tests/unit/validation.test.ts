@@ -131,6 +131,13 @@ describe("trust schema", () => {
     if (!result.ok) expect(result.fieldErrors.sites).toBe("Each site must be listed once");
   });
 
+  it("the trust form's error summary lists the ODS code before the name, though the form asks for the name first", () => {
+    const result = parseForm(TrustSchema, form({ odsCode: "", name: "", region: "", integratedCareSystem: "", sites: "" }));
+    expect(result.ok).toBe(false);
+    // The summary lists the problems in this order; app/components/trust-form.tsx asks in the same one.
+    if (!result.ok) expect(Object.keys(result.fieldErrors)).toEqual(["name", "odsCode", "region", "integratedCareSystem"]);
+  });
+
   it("refuses an unknown region", () => {
     const result = parseForm(TrustSchema, form({ ...base, region: "Wales" }));
     expect(result.ok).toBe(false);
