@@ -57,10 +57,13 @@ export async function signInThroughForm(page: Page, email: string, password: str
  */
 export async function textOf(page: Page, selector: string, expected?: string | RegExp): Promise<string> {
   if (expected !== undefined) {
+    // Waits on the text itself for as long as the test may run (not a short deadline of its own:
+    // a busy machine slows the page, and a 10 s wait failed a journey under load); if it never
+    // comes, the caller's assertion shows the text there was.
     await page
       .locator(selector, { hasText: expected })
       .first()
-      .waitFor({ state: "visible", timeout: 10_000 })
+      .waitFor({ state: "visible", timeout: 45_000 })
       .catch(() => undefined);
   }
   const locator = page.locator(selector).first();
