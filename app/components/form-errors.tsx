@@ -71,7 +71,15 @@ export { pageTitle } from "~/utils/page-title";
  */
 export function usePasswordReset(failure: unknown) {
   const ref = useRef<HTMLInputElement>(null);
+  const mounted = useRef(false);
   useEffect(() => {
+    // Not on the first render: a refused form sent without JavaScript arrives with its password
+    // fields already empty, and clearing them once the page's script starts would wipe what the
+    // person has typed since (seen on a slow machine: the second try went out empty).
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
     if (failure && ref.current) ref.current.value = "";
   }, [failure]);
   return ref;
