@@ -6,9 +6,9 @@ import { TextInput } from "~/components/nhsuk/text-input";
 
 import { createUserSession, homePathFor, requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle, usePasswordReset } from "~/components/form-errors";
+import { NewPasswordInput } from "~/components/new-password-input";
 import { getDb } from "~/db.server";
 import { ChangePasswordSchema } from "~/models/accounts.schema";
-import { MIN_PASSWORD_LENGTH } from "~/models/passwords";
 import { changeOwnPassword } from "~/models/users.server";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
@@ -67,16 +67,7 @@ export default function ChangePassword() {
             ref={currentRef}
             error={fieldError(actionData, "currentPassword")}
           />
-          <TextInput
-            id="newPassword"
-            name="newPassword"
-            type="password"
-            label="New password"
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters`}
-            autoComplete="new-password"
-            ref={newRef}
-            error={fieldError(actionData, "newPassword")}
-          />
+          <NewPasswordInput name="newPassword" label="New password" ref={newRef} error={fieldError(actionData, "newPassword")} />
           <Button type="submit">Change password</Button>
         </Form>
         <p>

@@ -7,10 +7,10 @@ import { TextInput } from "~/components/nhsuk/text-input";
 
 import { createUserSession, homePathFor } from "~/auth.server";
 import { FormErrorSummary, MessageSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
+import { NewPasswordInput } from "~/components/new-password-input";
 import { getDb } from "~/db.server";
 import { AcceptInvitationSchema } from "~/models/accounts.schema";
 import { ROLE_LABELS } from "~/models/domain";
-import { MIN_PASSWORD_LENGTH } from "~/models/passwords";
 import { acceptInvitation, findInvitation, INVITATION_MESSAGES, NEW_LINK_SENT, sendNewInvitationLink } from "~/models/users.server";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
@@ -103,16 +103,7 @@ export default function AcceptInvitation() {
             defaultValue={keptValue(actionData, "name", invitation.name)}
             error={fieldError(actionData, "name")}
           />
-          <TextInput
-            id="password"
-            name="password"
-            type="password"
-            label="Create a password"
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters`}
-            autoComplete="new-password"
-            ref={passwordRef}
-            error={fieldError(actionData, "password")}
-          />
+          <NewPasswordInput name="password" label="Create a password" ref={passwordRef} error={fieldError(actionData, "password")} />
           <Button type="submit">Create account</Button>
         </Form>
       </div>

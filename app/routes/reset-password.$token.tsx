@@ -2,14 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Button } from "~/components/nhsuk/button";
-import { TextInput } from "~/components/nhsuk/text-input";
 
 import { createUserSession } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle, usePasswordReset } from "~/components/form-errors";
+import { NewPasswordInput } from "~/components/new-password-input";
 import { getDb } from "~/db.server";
 import { ResetPasswordSchema } from "~/models/accounts.schema";
 import { findPasswordReset, RESET_LINK_MESSAGES, resetPassword } from "~/models/password-resets.server";
-import { MIN_PASSWORD_LENGTH } from "~/models/passwords";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
 
@@ -60,16 +59,7 @@ export default function ResetPassword() {
         <h1>Choose a new password</h1>
         <p>You will be signed out on every device, then signed in here with your new password.</p>
         <Form method="post" noValidate>
-          <TextInput
-            id="password"
-            name="password"
-            type="password"
-            label="New password"
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters`}
-            autoComplete="new-password"
-            ref={passwordRef}
-            error={fieldError(actionData, "password")}
-          />
+          <NewPasswordInput name="password" label="New password" ref={passwordRef} error={fieldError(actionData, "password")} />
           <Button type="submit">Save new password</Button>
         </Form>
       </div>
