@@ -49,7 +49,9 @@ export const placementSourceEnum = pgEnum("placement_source", ["manual", "import
 // "cancelled": the recipient closed their account (or the invitation was withdrawn) before it was sent.
 export const outboxStatusEnum = pgEnum("outbox_status", ["pending", "sent", "failed", "cancelled"]);
 export const completionOutcomeEnum = pgEnum("completion_outcome", ["completed", "not_completed"]);
-export const roundStatusEnum = pgEnum("round_status", ["open", "closed", "allocated"]);
+// "open" from creation until the close (choices are taken from opens_at); "allocated" once closed
+// and allocated (exactly once); "cancelled" by its creator or an admin before the close.
+export const roundStatusEnum = pgEnum("round_status", ["open", "allocated", "cancelled"]);
 export const placementImportStatusEnum = pgEnum("placement_import_status", ["preview", "confirmed"]);
 
 /** Full-text search document, written by the opportunities model (it includes the objective's title). */
@@ -333,20 +335,44 @@ export const opportunitySessions = pgTable(
   ],
 );
 
+/**
+ * An allocation round: between opens_at and closes_at its opportunities take ranked choices
+ * instead of first-come applications; at the close one allocation (app/models/allocation.ts)
+ * turns the choices into offers and waiting lists, exactly once.
+ */
 export const allocationRounds = pgTable(
   "allocation_rounds",
   {
     id: id(),
     name: text("name").notNull(),
+    // The trust whose lead runs it; null for an admin's round across trusts (e.g. a whole ICS).
+    trustId: uuid("trust_id").references(() => trusts.id),
+    opensAt: tstz("opens_at").notNull(),
     closesAt: tstz("closes_at").notNull(),
-    // Recorded so that any allocation can be reproduced and audited.
-    seed: text("seed").notNull(),
+    maxChoices: smallint("max_choices").notNull().default(5),
+    // Set by an admin at creation, or drawn at random when the round closes; recorded so that
+    // any allocation can be reproduced and audited.
+    seed: text("seed"),
     status: roundStatusEnum("status").notNull().default("open"),
     allocatedAt: tstz("allocated_at"),
+    // Null when the round closed by itself at its closing time.
+    allocatedBy: text("allocated_by").references(() => users.id, { onDelete: "set null" }),
+    cancelledAt: tstz("cancelled_at"),
+    cancelledBy: text("cancelled_by").references(() => users.id, { onDelete: "set null" }),
+    // At the close: the allocation's input and result in the format of scripts/allocate.ts, and
+    // the comparison with first come, first served and deferred acceptance (ids only, no names).
+    record: jsonb("record").$type<Record<string, unknown>>(),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
-  (t) => [index("allocation_rounds_status_idx").on(t.status, t.closesAt)],
+  (t) => [
+    index("allocation_rounds_status_idx").on(t.status, t.closesAt),
+    index("allocation_rounds_trust_idx").on(t.trustId, t.closesAt),
+    check("allocation_rounds_times_in_order", sql`${t.closesAt} > ${t.opensAt}`),
+    check("allocation_rounds_max_choices_range", sql`${t.maxChoices} between 1 and 10`),
+    check("allocation_rounds_allocated_has_seed", sql`${t.status} <> 'allocated' or (${t.seed} is not null and ${t.allocatedAt} is not null)`),
+  ],
 );
 
 export const roundOpportunities = pgTable(
@@ -365,6 +391,12 @@ export const roundOpportunities = pgTable(
   ],
 );
 
+/**
+ * A trainee's choice in a round: ranked 1..max_choices without gaps, with the statement the
+ * lead reads (as an application's). A choice the trust declined stays, with its reason, and
+ * drops out of the allocation. created_at is when the choice was first saved (first come,
+ * first served is compared by it).
+ */
 export const roundPreferences = pgTable(
   "round_preferences",
   {
@@ -378,12 +410,20 @@ export const roundPreferences = pgTable(
       .notNull()
       .references(() => opportunities.id, { onDelete: "cascade" }),
     rank: smallint("rank").notNull(),
+    statement: text("statement").notNull().default(""),
+    confidentialityAcceptedAt: tstz("confidentiality_accepted_at"),
+    declinedAt: tstz("declined_at"),
+    declinedBy: text("declined_by").references(() => users.id, { onDelete: "set null" }),
+    declineReason: text("decline_reason"),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.roundId, t.traineeId, t.opportunityId] }),
     uniqueIndex("round_preferences_rank_key").on(t.roundId, t.traineeId, t.rank),
-    check("round_preferences_rank_positive", sql`${t.rank} >= 1`),
+    index("round_preferences_opportunity_idx").on(t.opportunityId, t.roundId),
+    check("round_preferences_rank_range", sql`${t.rank} between 1 and 10`),
+    check("round_preferences_declined_has_reason", sql`${t.declinedAt} is null or ${t.declineReason} is not null`),
   ],
 );
 
@@ -401,6 +441,8 @@ export const applications = pgTable(
     status: applicationStatusEnum("status").notNull().default("submitted"),
     confidentialityAcceptedAt: tstz("confidentiality_accepted_at"),
     roundId: uuid("round_id").references(() => allocationRounds.id, { onDelete: "set null" }),
+    // A round's waiting list is ordered by its lottery (first-timers first); null otherwise.
+    waitlistPosition: integer("waitlist_position"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -482,6 +524,8 @@ export const notifications = pgTable(
     kind: text("kind").notNull(),
     applicationId: uuid("application_id").references(() => applications.id, { onDelete: "cascade" }),
     eventId: bigint("event_id", { mode: "number" }).references(() => applicationEvents.id, { onDelete: "cascade" }),
+    // For a message about a round (kind "round_event").
+    roundId: uuid("round_id").references(() => allocationRounds.id, { onDelete: "cascade" }),
     // Null when the service itself acted, or the actor's account is gone.
     actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
     // Ids and codes only (never names, addresses or free text): what the wording needs beyond the rows above.
@@ -493,6 +537,7 @@ export const notifications = pgTable(
     index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt),
     index("notifications_application_idx").on(t.applicationId),
     index("notifications_event_idx").on(t.eventId),
+    index("notifications_round_idx").on(t.roundId),
   ],
 );
 
@@ -513,6 +558,7 @@ export const emailOutbox = pgTable(
     applicationId: uuid("application_id").references(() => applications.id, { onDelete: "cascade" }),
     eventId: bigint("event_id", { mode: "number" }).references(() => applicationEvents.id, { onDelete: "cascade" }),
     invitationId: uuid("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
+    roundId: uuid("round_id").references(() => allocationRounds.id, { onDelete: "cascade" }),
     params: jsonb("params").$type<Record<string, string>>().notNull().default({}),
     secret: text("secret"),
     status: outboxStatusEnum("status").notNull().default("pending"),
@@ -532,6 +578,7 @@ export const emailOutbox = pgTable(
     index("email_outbox_recipient_idx").on(t.recipientId),
     index("email_outbox_application_idx").on(t.applicationId),
     index("email_outbox_invitation_idx").on(t.invitationId),
+    index("email_outbox_round_idx").on(t.roundId),
     index("email_outbox_sent_idx").on(t.sentAt),
     check("email_outbox_has_recipient", sql`${t.recipientId} is not null or ${t.toAddress} is not null`),
   ],
