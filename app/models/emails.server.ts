@@ -7,7 +7,8 @@ import type { Db } from "@db/client";
 import { applicationEvents, applications, emailOutbox, invitations, opportunities, traineeProfiles, trusts, users } from "@db/schema";
 
 import { ROLE_LABELS } from "./domain";
-import { applicationPath, wordApplicationEvent, type Audience } from "./messages";
+import { applicationPath, roundPath, wordApplicationEvent, wordRoundEvent, type Audience } from "./messages";
+import { roundEventFacts } from "./round-messages.server";
 import type { OutgoingEmail } from "./outbox.server";
 
 type OutboxRow = typeof emailOutbox.$inferSelect;
@@ -124,6 +125,19 @@ export async function composeEmail(db: Db, row: OutboxRow, options: { origin: st
           "",
           "The link works once. If you did not ask for this, you can ignore this email: your password has not changed.",
         ].join("\n"),
+      };
+    }
+    case "round_event": {
+      const to = await activeAddress(db, row.recipientId);
+      if (!to || !row.roundId || !row.recipientId) return null;
+      const [facts] = await roundEventFacts(db, [{ roundId: row.roundId, userId: row.recipientId, params: row.params }]);
+      const audience = (row.params.audience ?? "trainee") as Audience;
+      const words = facts ? wordRoundEvent(facts, audience) : null;
+      if (!words) return null;
+      return {
+        to: to.email,
+        subject: `Invitational: ${words.title}`,
+        text: `${words.body}\n\nSee it in Invitational: ${origin}${roundPath(row.roundId, audience)}`,
       };
     }
     default:

@@ -96,3 +96,91 @@ export function wordApplicationEvent(e: ApplicationEventFacts, audience: Audienc
 export function applicationPath(applicationId: string): string {
   return `/applications/${applicationId}`;
 }
+
+/**
+ * What happened in a round, as a notification or e-mail stores it (kind "round_event"):
+ * - "cancelled": the round was cancelled before its close (to every trainee with a choice in it);
+ * - "choice_declined": the trust declined one of the trainee's choices (params.opportunityId);
+ * - "allocated": the round closed and was allocated. A trainee's params say how they fared
+ *   (outcome "placed" with rank and opportunityId, or "unplaced"), with the figures of their
+ *   first choice (firstChoiceSeats, firstChoiceChosenBy, firstChoiceFirstTimers); a member of
+ *   staff's say how many places and trainees on waiting lists the round gave their trust (placed, waitlisted).
+ * Params carry ids, codes and counts only, never names or free text.
+ */
+export type RoundEvent = "cancelled" | "choice_declined" | "allocated";
+
+export interface RoundEventFacts {
+  event: RoundEvent;
+  roundName: string;
+  params: Record<string, string>;
+  /** The opportunity params.opportunityId names, if any (the one placed on, or declined). */
+  opportunityTitle: string | null;
+  /** The trust's reason for a declined choice, from the choice itself. */
+  declineReason: string | null;
+}
+
+/** "1st", "2nd", "3rd", "4th" … "11th", "12th", "13th", "21st". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th"}`;
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Why the trainee got what they got: the figures of their first choice, in one sentence. */
+export function firstChoiceFigures(p: Record<string, string>): string | null {
+  const seats = Number(p.firstChoiceSeats);
+  const chosenBy = Number(p.firstChoiceChosenBy);
+  const firstTimers = Number(p.firstChoiceFirstTimers);
+  if (![seats, chosenBy, firstTimers].every(Number.isInteger)) return null;
+  return `Your 1st choice had ${count(seats, "seat", "seats")}; ${count(chosenBy, "trainee", "trainees")} chose it, ${firstTimers} of them with no opportunity yet this year.`;
+}
+
+export function wordRoundEvent(f: RoundEventFacts, audience: Audience): Wording | null {
+  const r = f.roundName;
+  switch (f.event) {
+    case "cancelled":
+      return audience === "trainee"
+        ? { title: `Round cancelled: ${r}`, body: `The round ${r} has been cancelled, so nobody will be allocated places in it. Your choices in it no longer count; the opportunities may take applications again.` }
+        : { title: `Round cancelled: ${r}`, body: `The round ${r} has been cancelled.` };
+    case "choice_declined": {
+      if (audience !== "trainee") return null;
+      const t = f.opportunityTitle ?? "an opportunity";
+      const why = f.declineReason ? ` Reason: ${f.declineReason}` : "";
+      return { title: `Choice declined: ${t}`, body: `The trust declined your choice of ${t} in the round ${r}, so it will not be part of the allocation.${why}` };
+    }
+    case "allocated": {
+      if (audience === "trainee") {
+        const figures = f.params.firstChoiceFigures === "no" ? null : firstChoiceFigures(f.params);
+        if (f.params.outcome === "placed") {
+          const rank = Number(f.params.rank);
+          const t = f.opportunityTitle ?? "an opportunity";
+          const why = rank > 1 && figures ? ` ${figures}` : "";
+          return {
+            title: `Placed in ${r}: ${t}`,
+            body: `You were placed on your ${ordinal(rank)} choice, ${t}.${why} The director of medical education will confirm the placement.`,
+          };
+        }
+        return {
+          title: `Not placed in ${r}`,
+          body: `You were not placed in the round ${r}.${figures ? ` ${figures}` : ""} You are on the waiting list for your choices: if a seat comes free, it is offered to the next trainee on the list.`,
+        };
+      }
+      const placed = Number(f.params.placed ?? 0);
+      const waitlisted = Number(f.params.waitlisted ?? 0);
+      const approve = audience === "dme" && placed > 0 ? " Their placements are waiting for your approval." : "";
+      return {
+        title: `Round allocated: ${r}`,
+        body: `The round ${r} has closed: ${count(placed, "trainee was", "trainees were")} placed on your trust's opportunities, and ${count(waitlisted, "trainee is", "trainees are")} on their waiting lists.${approve}`,
+      };
+    }
+  }
+}
+
+/** Where a message about a round leads: the trainee's choices, or the round's page for staff. */
+export function roundPath(roundId: string, audience: Audience): string {
+  return audience === "trainee" ? `/trainee/rounds/${roundId}` : `/rounds/${roundId}`;
+}

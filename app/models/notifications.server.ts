@@ -6,19 +6,18 @@ import { applicationEvents, applications, notifications, opportunities, traineeP
 
 import { safeRedirect } from "~/utils/redirect";
 import type { Role } from "./domain";
-import { applicationPath, wordApplicationEvent, type Audience } from "./messages";
+import { applicationPath, roundPath, wordApplicationEvent, wordRoundEvent, type Audience } from "./messages";
+import { roundEventFacts } from "./round-messages.server";
 
-/** What happened, to whom: the words are composed when the notification is shown. */
-export interface NewNotification {
-  userId: string;
-  kind: NotificationKind;
-  applicationId: string;
-  eventId: number;
-  actorId: string | null;
-}
+/**
+ * What happened, to whom: the words are composed when the notification is shown. Either an
+ * event in an application's history, or something that happened in a round (round-messages.server.ts).
+ */
+export type NewNotification =
+  | { userId: string; kind: "application_event"; applicationId: string; eventId: number; actorId: string | null }
+  | { userId: string; kind: "round_event"; roundId: string; actorId: string | null; params: Record<string, string> };
 
-/** Every notification today is about an event in an application's history. */
-export type NotificationKind = "application_event";
+export type NotificationKind = NewNotification["kind"];
 
 /** Written in the caller's transaction, with the change it tells people about. */
 export async function createNotifications(tx: DbOrTx, list: NewNotification[]): Promise<void> {
@@ -68,6 +67,9 @@ async function wordedNotifications(db: Db, userId: string, range: { limit: numbe
   const rows = await db
     .select({
       id: notifications.id,
+      kind: notifications.kind,
+      roundId: notifications.roundId,
+      params: notifications.params,
       applicationId: notifications.applicationId,
       readAt: notifications.readAt,
       createdAt: notifications.createdAt,
@@ -78,18 +80,30 @@ async function wordedNotifications(db: Db, userId: string, range: { limit: numbe
       traineeName: sql<string | null>`case when ${traineeProfiles.anonymisedAt} is null then ${users.name} end`,
     })
     .from(notifications)
-    .innerJoin(applicationEvents, eq(applicationEvents.id, notifications.eventId))
-    .innerJoin(applications, eq(applications.id, notifications.applicationId))
-    .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
-    .innerJoin(users, eq(users.id, applications.traineeId))
+    .leftJoin(applicationEvents, eq(applicationEvents.id, notifications.eventId))
+    .leftJoin(applications, eq(applications.id, notifications.applicationId))
+    .leftJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+    .leftJoin(users, eq(users.id, applications.traineeId))
     .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
     .where(eq(notifications.userId, userId))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(range?.limit ?? Number.MAX_SAFE_INTEGER)
     .offset(range?.offset ?? 0);
   const audience = audienceOf(viewer?.role);
+  const roundRows = rows.filter((r) => r.kind === "round_event" && r.roundId);
+  const roundFacts = await roundEventFacts(
+    db,
+    roundRows.map((r) => ({ roundId: r.roundId!, userId, params: r.params })),
+  );
+  const roundWords = new Map(roundRows.map((r, i) => [r.id, wordRoundEvent(roundFacts[i]!, (r.params.audience as Audience) ?? audience)]));
   return rows.map((r) => {
-    const words = wordApplicationEvent(r, audience) ?? { title: "Application updated", body: `${r.opportunityTitle}: ${r.toStatus}` };
+    if (r.kind === "round_event" && r.roundId) {
+      const words = roundWords.get(r.id) ?? { title: "Round updated", body: roundFacts[roundRows.indexOf(r)]?.roundName ?? "" };
+      const link = roundPath(r.roundId, (r.params.audience as Audience) ?? audience);
+      return { id: r.id, title: words.title, body: words.body, link, readAt: r.readAt, createdAt: r.createdAt };
+    }
+    const facts = { toStatus: r.toStatus!, byService: r.byService, reason: r.reason, opportunityTitle: r.opportunityTitle ?? "an opportunity", traineeName: r.traineeName };
+    const words = wordApplicationEvent(facts, audience) ?? { title: "Application updated", body: `${facts.opportunityTitle}: ${r.toStatus}` };
     return { id: r.id, title: words.title, body: words.body, link: applicationPath(r.applicationId!), readAt: r.readAt, createdAt: r.createdAt };
   });
 }

@@ -23,7 +23,8 @@ export type EmailFact =
   | { kind: "application_event"; recipientId: string; applicationId: string; eventId: number; audience: Audience }
   | { kind: "staff_invitation"; toAddress: string; invitationId: string; link: string }
   | { kind: "trainee_invitation"; recipientId: string; invitationId: string; link: string }
-  | { kind: "password_reset"; recipientId: string; link: string };
+  | { kind: "password_reset"; recipientId: string; link: string }
+  | { kind: "round_event"; recipientId: string; roundId: string; audience: Audience; params: Record<string, string> };
 
 export type EmailKind = EmailFact["kind"];
 
@@ -37,6 +38,8 @@ function outboxRow(fact: EmailFact) {
       return { kind: fact.kind, recipient_id: fact.recipientId, invitation_id: fact.invitationId, secret: fact.link };
     case "password_reset":
       return { kind: fact.kind, recipient_id: fact.recipientId, secret: fact.link };
+    case "round_event":
+      return { kind: fact.kind, recipient_id: fact.recipientId, round_id: fact.roundId, params: { ...fact.params, audience: fact.audience } };
   }
 }
 
@@ -59,10 +62,10 @@ export async function queueEmails(tx: DbOrTx, emails: readonly EmailFact[]): Pro
   for (let i = 0; i < emails.length; i += OUTBOX_BATCH) {
     const batch = emails.slice(i, i + OUTBOX_BATCH).map(outboxRow);
     await tx.execute(sql`
-      insert into email_outbox (kind, recipient_id, to_address, application_id, event_id, invitation_id, params, secret)
-      select v.kind, v.recipient_id, v.to_address, v.application_id, v.event_id, v.invitation_id, coalesce(v.params, '{}'::jsonb), v.secret
+      insert into email_outbox (kind, recipient_id, to_address, application_id, event_id, invitation_id, round_id, params, secret)
+      select v.kind, v.recipient_id, v.to_address, v.application_id, v.event_id, v.invitation_id, v.round_id, coalesce(v.params, '{}'::jsonb), v.secret
       from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
-        as v(kind text, recipient_id text, to_address text, application_id uuid, event_id bigint, invitation_id uuid, params jsonb, secret text)`);
+        as v(kind text, recipient_id text, to_address text, application_id uuid, event_id bigint, invitation_id uuid, round_id uuid, params jsonb, secret text)`);
   }
 }
 
