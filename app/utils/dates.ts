@@ -123,3 +123,47 @@ export function formatClockTime(time: string): string {
   const hour = h % 12 === 0 ? 12 : h % 12;
   return `${hour}${m ? `:${String(m).padStart(2, "0")}` : ""}${h < 12 ? "am" : "pm"}`;
 }
+
+/** "14 March 2027 at 5pm", "1 April 2027 at 9:30am": an instant in London time, the NHS.UK way. */
+export function formatMoment(at: Date | string | null | undefined): string {
+  if (!at) return "";
+  const instant = typeof at === "string" ? new Date(at) : at;
+  if (Number.isNaN(instant.getTime())) return "";
+  const p = londonParts(instant);
+  const hour24 = (Number(p.hour) % 12) + ((p.dayPeriod ?? "").toLowerCase() === "pm" ? 12 : 0);
+  return `${LONDON_DATE().format(instant)} at ${formatClockTime(`${hour24}:${p.minute}`)}`;
+}
+
+/** The wall-clock time in London of an instant, as the form fields hold it: ["2027-03-14", "17:00"]. */
+export function londonDateAndTime(at: Date): [string, string] {
+  const p = londonParts(at);
+  const hour24 = (Number(p.hour) % 12) + ((p.dayPeriod ?? "").toLowerCase() === "pm" ? 12 : 0);
+  return [`${p.year}-${p.month}-${p.day}`, `${String(hour24).padStart(2, "0")}:${p.minute}`];
+}
+
+/**
+ * The instant a London wall-clock date and time ("2027-03-14", "17:00") stands for, or null
+ * when it is no real date or time. In the hour the clocks go back the earlier instant is taken;
+ * a time skipped when they go forward is read as an hour later, as a wall clock would show it.
+ */
+export function instantInLondon(date: string, time: string): Date | null {
+  if (!isCalendarDate(date)) return null;
+  const t = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(time.trim());
+  if (!t) return null;
+  const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
+  const wall = Date.UTC(y, mo - 1, d, Number(t[1]), Number(t[2]));
+  // London is UTC+0 or UTC+1: try both offsets and keep the one whose London time is the wall time.
+  for (const offsetHours of [1, 0]) {
+    const at = new Date(wall - offsetHours * 3_600_000);
+    const [ld, lt] = londonDateAndTime(at);
+    if (ld === date && lt === `${t[1]!.padStart(2, "0")}:${t[2]}`) return at;
+  }
+  return new Date(wall - 0);
+}
+
+/** The training year (1 August to 31 July) a calendar date falls in: ["2026-08-01", "2027-07-31"]. */
+export function trainingYearOf(isoDate: string): [string, string] {
+  const year = Number(isoDate.slice(0, 4));
+  const start = isoDate.slice(5) >= "08-01" ? year : year - 1;
+  return [`${start}-08-01`, `${start + 1}-07-31`];
+}
