@@ -131,7 +131,15 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
       .where(or(eq(invitations.userId, userId), eq(invitations.email, profile.email)))
       .orderBy(asc(invitations.createdAt)),
     db
-      .select({ round: allocationRounds.name, opportunityTitle: opportunities.title, rank: roundPreferences.rank, createdAt: roundPreferences.createdAt })
+      .select({
+        round: allocationRounds.name,
+        opportunityTitle: opportunities.title,
+        rank: roundPreferences.rank,
+        statement: roundPreferences.statement,
+        declinedAt: roundPreferences.declinedAt,
+        declineReason: roundPreferences.declineReason,
+        createdAt: roundPreferences.createdAt,
+      })
       .from(roundPreferences)
       .innerJoin(allocationRounds, eq(allocationRounds.id, roundPreferences.roundId))
       .innerJoin(opportunities, eq(opportunities.id, roundPreferences.opportunityId))
@@ -359,6 +367,8 @@ async function anonymise(db: Db, userId: string, email: string, today: string): 
           sql`${roundPreferences.roundId} in (select ${allocationRounds.id} from ${allocationRounds} where ${allocationRounds.status} <> 'allocated')`,
         ),
       );
+    // An allocated round's choices stay in its record by id only; what the trainee wrote goes.
+    await tx.update(roundPreferences).set({ statement: "", updatedAt: now }).where(eq(roundPreferences.traineeId, userId));
     await tx.delete(notifications).where(eq(notifications.userId, userId));
     await tx.delete(loginAttempts).where(eq(loginAttempts.email, email));
     await tx.delete(invitations).where(or(eq(invitations.userId, userId), eq(invitations.email, email)));

@@ -2,6 +2,7 @@ import { and, count, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import {
+  allocationRounds,
   applicationEvents,
   applications,
   completionSignoffs,
@@ -13,6 +14,7 @@ import {
   placementImports,
   placements,
   reflections,
+  roundPreferences,
   sessions,
   traineeProfiles,
   users,
@@ -305,5 +307,32 @@ describe("closing an account and rotation imports", () => {
     expect(result.ok).toBe(true);
     const left = await t.db.select({ line: placementImportRows.line }).from(placementImportRows);
     expect(left).toEqual([{ line: 3 }]);
+  });
+});
+
+describe("round choices and data rights", () => {
+  it("a trainee's round choices are in their download with what they wrote, and closing the account removes the words and the choices still to be allocated", async () => {
+    const trust = await makeTrust(t.db);
+    const me = await makeTrainee(t.db, { name: "Dr Round Chooser" });
+    const first = await makeOpportunity(t.db, trust.id, { title: "Allocated choice" });
+    const second = await makeOpportunity(t.db, trust.id, { title: "Open choice" });
+    const [done, open] = await t.db
+      .insert(allocationRounds)
+      .values([
+        { name: "Autumn round", status: "allocated", seed: "s", allocatedAt: new Date(), opensAt: new Date("2026-09-01T09:00:00Z"), closesAt: new Date("2026-10-01T16:00:00Z") },
+        { name: "Spring round", opensAt: new Date("2026-11-01T09:00:00Z"), closesAt: new Date("2027-03-14T17:00:00Z") },
+      ])
+      .returning({ id: allocationRounds.id });
+    const words = "My own words about why this choice matters to my training.";
+    await t.db.insert(roundPreferences).values([
+      { roundId: done!.id, traineeId: me.id, opportunityId: first, rank: 1, statement: words },
+      { roundId: open!.id, traineeId: me.id, opportunityId: second, rank: 1, statement: words },
+    ]);
+    const data = await exportTraineeData(t.db, me.id);
+    expect(JSON.stringify(data)).toContain(words);
+
+    expect(await closeTraineeAccount(t.db, asActor(me), { password: TEST_PASSWORD, ip: "192.0.2.1", today })).toMatchObject({ ok: true });
+    const left = await t.db.select().from(roundPreferences).where(eq(roundPreferences.traineeId, me.id));
+    expect(left.map((c) => [c.roundId, c.statement])).toEqual([[done!.id, ""]]);
   });
 });
