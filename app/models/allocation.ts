@@ -691,7 +691,15 @@ export function parseAllocationInput(value: unknown): { ok: true; input: Allocat
   const parsed = v.safeParse(AllocationInputSchema, value, { abortEarly: true });
   if (!parsed.success) {
     const issue = parsed.issues[0];
-    return { ok: false, message: `${pathText(issue.path)}: ${issue.message}` };
+    const path = issue.path ?? [];
+    const last = path[path.length - 1];
+    // valibot reports a missing key with the enclosing object's message; say it is missing, or,
+    // when the "object" was a list, say what it should have been at the list's own place.
+    if (last?.origin === "key") {
+      if (Array.isArray(last.input)) return { ok: false, message: `${pathText(path.slice(0, -1))}: ${issue.message}` };
+      return { ok: false, message: `${pathText(path)}: is missing` };
+    }
+    return { ok: false, message: `${pathText(path)}: ${issue.message}` };
   }
   const input: AllocationInput = parsed.output;
   const oppIds = new Map<string, number>();
