@@ -311,6 +311,21 @@ function solveAssignment(p: Prepared): Int32Array {
 
   let search = 0;
   const path: number[] = [];
+  const relax = (v: number, h: number, l: number, from: number, choice: number) => {
+    if (settled[v] === search) return;
+    if (reached[v] === search && !(h < distH[v]! || (h === distH[v] && l < distL[v]!))) return;
+    distH[v] = h;
+    distL[v] = l;
+    parent[v] = from;
+    parentChoice[v] = choice;
+    if (reached[v] !== search) {
+      reached[v] = search;
+      heap[heapSize] = v;
+      heapPos[v] = heapSize;
+      heapSize++;
+    }
+    siftUp(heapPos[v]!);
+  };
   for (let s = 0; s < n; s++) {
     const from = choiceStart[s]!;
     const to = choiceStart[s + 1]!;
@@ -334,21 +349,6 @@ function solveAssignment(p: Prepared): Int32Array {
 
     heapSize = 0;
     let settledCount = 0;
-    const relax = (v: number, h: number, l: number, from: number, choice: number) => {
-      if (settled[v] === search) return;
-      if (reached[v] === search && !(h < distH[v]! || (h === distH[v] && l < distL[v]!))) return;
-      distH[v] = h;
-      distL[v] = l;
-      parent[v] = from;
-      parentChoice[v] = choice;
-      if (reached[v] !== search) {
-        reached[v] = search;
-        heap[heapSize] = v;
-        heapPos[v] = heapSize;
-        heapSize++;
-      }
-      siftUp(heapPos[v]!);
-    };
     reached[s] = search;
     distH[s] = 0;
     distL[s] = 0;
