@@ -16,7 +16,7 @@ import type { ScheduledJob } from "~/scheduler.server";
 import { londonDateAndTime, trainingYearOf } from "~/utils/dates";
 import { logError } from "~/utils/log.server";
 
-import { allocate, deferredAcceptance, firstComeFirstServed, lotteryOrder, maxCoverageBound, type AllocationInput } from "./allocation";
+import { allocate, deferredAcceptance, firstComeFirstServed, lotteryOrder, maxCoverageBound, resultJson, type AllocationInput } from "./allocation";
 import { HOLDS_SEAT } from "./applications.rules";
 import type { Audience } from "./messages";
 import { tellAboutRound, type RoundMessage } from "./round-messages.server";
@@ -371,9 +371,17 @@ export async function getRoundAllocation(db: Db, viewer: Pick<SessionUser, "role
   return { ...rest, closedByItself: round.status === "allocated" && allocatedBy === null, record: (record as unknown as RoundRecord | null) ?? null };
 }
 
-/** The round's input and result exactly as scripts/allocate.ts reads and prints them. */
-export function roundDownload(record: RoundRecord): { input: RoundRecord["input"]; result: RoundRecord["result"] } {
-  return { input: record.input, result: record.result };
+/**
+ * "Download the round": {"input": …, "result": …}, the input exactly as scripts/allocate.ts
+ * reads it and the result byte for byte as it prints it for that input.
+ */
+export function roundDownloadJson(record: RoundRecord): string {
+  const input = {
+    seed: record.input.seed,
+    opportunities: record.input.opportunities.map((o) => ({ id: o.id, seats: o.seats })),
+    trainees: record.input.trainees.map((t) => ({ id: t.id, placedBefore: t.placedBefore, ranking: t.ranking })),
+  };
+  return `{"input":${JSON.stringify(input)},"result":${resultJson(record.result)}}\n`;
 }
 
 /**
