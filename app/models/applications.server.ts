@@ -251,8 +251,9 @@ const priorOpportunities = sql<number>`(select count(*) from applications prior
     and prior.status in ('approved', 'completed'))`.mapWith(Number);
 
 /**
- * Offers every free seat to the waiting list, first-timers first, then the earliest to
- * apply, and tells each one. The one way anybody is promoted: every change that frees or
+ * Offers every free seat to the waiting list, first-timers first, then in the round's
+ * lottery order (a round's waiting list), then the earliest to apply, and tells each one; a
+ * trainee who already holds a seat from the same round is passed over. The one way anybody is promoted: every change that frees or
  * adds a seat calls it in its own transaction (a withdrawal or rejection, more seats or
  * later dates on an edit, reopening), which already holds the opportunity's row lock.
  * Nobody is promoted onto an opportunity that is closed, archived or ended: that seat
@@ -269,8 +270,19 @@ export async function fillSeatsFromWaitingList(
   const next = await tx
     .select({ id: applications.id, traineeId: applications.traineeId })
     .from(applications)
-    .where(and(eq(applications.opportunityId, opp.id), eq(applications.status, "waitlisted")))
-    .orderBy(sql`${priorOpportunities} = 0 desc`, asc(applications.createdAt), asc(applications.id))
+    .where(
+      and(
+        eq(applications.opportunityId, opp.id),
+        eq(applications.status, "waitlisted"),
+        // At most one place per trainee per round: someone the round (or its waiting list)
+        // already gave a seat stays on this list but is passed over.
+        sql`not exists (select 1 from applications other
+          where other.trainee_id = ${applications.traineeId} and other.round_id = ${applications.roundId}
+            and other.status in (${sql.raw(HOLDS_SEAT.map((s) => `'${s}'`).join(", "))}))`,
+      ),
+    )
+    // A round's list keeps the order its lottery drew (waitlist_position); first-come waiting lists have none.
+    .orderBy(sql`${priorOpportunities} = 0 desc`, sql`${applications.waitlistPosition} asc nulls last`, asc(applications.createdAt), asc(applications.id))
     .limit(free)
     .for("update");
   for (const waiting of next) {

@@ -16,6 +16,7 @@ import { trusts, users } from "../schema";
 import { createPlacement, createTrainee, createTrust, createUser } from "./factories";
 import { seedDemoApplications } from "./applications";
 import { seedDemoOpportunities } from "./opportunities";
+import { seedDemoRounds } from "./rounds";
 import { TRUST_SITES } from "./sites";
 
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -155,7 +156,7 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
     const rkb = byOds.get("RKB");
     if (!rrk || !rkb) throw new Error("The reference trusts must include RRK and RKB");
 
-    await createUser(tx, { email: `admin${DEMO_DOMAIN}`, name: "Alex Morgan", role: "admin", passwordHash });
+    const admin = await createUser(tx, { email: `admin${DEMO_DOMAIN}`, name: "Alex Morgan", role: "admin", passwordHash });
     const lead = await createUser(tx, { email: `lead${DEMO_DOMAIN}`, name: "Sam Okafor", role: "trust_lead", trustId: rrk.id, passwordHash });
     const dme = await createUser(tx, { email: `dme${DEMO_DOMAIN}`, name: "Dr Helen Shah", role: "dme", trustId: rrk.id, passwordHash });
 
@@ -226,6 +227,7 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
       dme: { id: dme.id, role: "dme", trustId: rrk.id },
       demoTraineeId: demoTrainee.id,
     });
+    await seedDemoRounds(tx as unknown as Db, today, { adminId: admin.id, leadId: lead.id, trustId: rrk.id, demoTraineeId: demoTrainee.id });
   });
   return true;
 }

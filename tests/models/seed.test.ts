@@ -2,7 +2,8 @@ import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { hasDemoAccounts, readReferenceTrusts, seedDemoData } from "@db/seed/demo";
-import { applications, emailOutbox, opportunities, placements, sites, trusts, users } from "@db/schema";
+import { allocationRounds, applications, emailOutbox, opportunities, placements, roundPreferences, sites, trusts, users } from "@db/schema";
+import type { RoundRecord } from "~/models/round-rules";
 import { listApprovalQueue, listTraineeApplications } from "~/models/applications.server";
 import { countUnread } from "~/models/notifications.server";
 import { getDmeHome, getTraineeHome } from "~/models/homes.server";
@@ -58,6 +59,29 @@ describe("demo data", () => {
     expect(await countUnread(t.db, await person("trainee@demo.test"))).toBeGreaterThanOrEqual(3);
     // No e-mail waits for the demo's made-up addresses.
     expect(await t.db.select().from(emailOutbox).where(eq(emailOutbox.status, "pending"))).toHaveLength(0);
+  });
+
+  it("holds an open round at RRK with a few choices and an allocated one where a first-timer took a seat over a trainee already placed", async () => {
+    await seedDemoData(t.db, today);
+    const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
+    const rounds = await t.db.select().from(allocationRounds).where(eq(allocationRounds.trustId, rrk!.id));
+    const open = rounds.find((r) => r.status === "open")!;
+    const allocated = rounds.find((r) => r.status === "allocated")!;
+    expect(open.closesAt.getTime()).toBeGreaterThan(new Date(`${today}T12:00:00Z`).getTime() + 14 * 24 * 3_600_000);
+    expect(open.opensAt.getTime()).toBeLessThan(new Date(`${today}T00:00:00Z`).getTime());
+    const choices = await t.db.select({ traineeId: roundPreferences.traineeId }).from(roundPreferences).where(eq(roundPreferences.roundId, open.id));
+    expect(new Set(choices.map((c) => c.traineeId)).size).toBeGreaterThanOrEqual(3);
+
+    const record = allocated.record as unknown as RoundRecord;
+    const placed = new Set(record.result.placements.map((p) => p.traineeId));
+    const before = new Map(record.input.trainees.map((x) => [x.id, x.placedBefore]));
+    expect(record.result.unplaced.some((id) => before.get(id)! > 0), "a trainee already placed this year is not placed").toBe(true);
+    expect([...placed].some((id) => before.get(id) === 0)).toBe(true);
+    // First come, first served would have seated the trainee already placed, who saved first.
+    expect(record.comparison.firstComeFirstServed.firstTimersPlaced).toBeLessThan(record.result.summary.firstTimersPlaced);
+    const offers = await t.db.select({ status: applications.status }).from(applications).where(eq(applications.roundId, allocated.id));
+    expect(offers.filter((a) => a.status === "offered")).toHaveLength(placed.size);
+    expect(offers.some((a) => a.status === "waitlisted")).toBe(true);
   });
 
   it("does nothing when the database already has users", async () => {
