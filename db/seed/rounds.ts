@@ -127,11 +127,13 @@ export async function seedDemoRounds(db: Db, today: string, staff: { adminId: st
   const placedIds = new Set(alreadyPlaced.map((r) => r.id));
   // A trainee with a placement already saves first: first come, first served would seat them.
   candidates.sort((a, b) => Number(placedIds.has(b.id)) - Number(placedIds.has(a.id)));
-  const choosing = candidates.slice(0, popular.seats + 2);
+  // More first-timers want only the busiest opportunity than it has seats, so the allocation has
+  // a real choice to make: every third trainee also ranks the other one second.
+  const choosing = candidates.slice(0, popular.seats + 3);
   for (const [i, t] of choosing.entries()) {
     const when = new Date(saved.getTime() + i * 3_600_000);
     await addRoundChoice(db, { roundId: allocatedId, traineeId: t.id, opportunityId: popular.id, rank: 1, statement: STATEMENTS[i % STATEMENTS.length], createdAt: when, confidentialityAcceptedAt: withConfidentiality(popular, when) });
-    if (i % 2 === 1) {
+    if (i % 3 === 2) {
       await addRoundChoice(db, { roundId: allocatedId, traineeId: t.id, opportunityId: second.id, rank: 2, statement: STATEMENTS[(i + 1) % STATEMENTS.length], createdAt: when, confidentialityAcceptedAt: withConfidentiality(second, when) });
     }
   }
