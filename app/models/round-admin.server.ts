@@ -205,7 +205,7 @@ export async function roundFormOptions(
 async function checkOpportunities(
   tx: DbOrTx,
   input: RoundInput,
-  scope: { trustId: string | null; roundId?: string },
+  scope: { trustId: string | null; roundId?: string; outOfScope: string },
   today: string,
 ): Promise<string | null> {
   const ids = [...input.opportunityIds].sort();
@@ -229,7 +229,8 @@ async function checkOpportunities(
     const o = byId.get(id);
     // Another trust's opportunity reads as one that does not exist, as everywhere else.
     if (!o || (scope.trustId && o.trustId !== scope.trustId)) {
-      problems.push(scope.trustId ? "Select only your trust's opportunities" : "One of the opportunities selected no longer exists");
+      problems.push(o ? scope.outOfScope : "One of the opportunities selected no longer exists");
+      byId.delete(id);
       continue;
     }
     if (o.status !== "published") problems.push(`“${o.title}” is not published: publish it before adding it to a round`);
@@ -254,6 +255,8 @@ async function checkOpportunities(
   return problems.length ? [...new Set(problems)].join(". ") : null;
 }
 
+const OUT_OF_SCOPE = "Select only your trust's opportunities";
+
 function timeProblems(input: RoundInput, now: Date): FieldErrors | null {
   if (input.closesAt <= input.opensAt) return { closesDate: "The closing time must be after the opening time" };
   if (input.closesAt <= now) return { closesDate: "The closing time must be in the future" };
@@ -268,7 +271,7 @@ export async function createRound(db: Db, actor: RoundViewer, input: RoundInput,
   if (times) return { ok: false, status: 400, fieldErrors: times };
   const trustId = actor.role === "admin" ? null : actor.trustId;
   return db.transaction(async (tx) => {
-    const problem = await checkOpportunities(tx, input, { trustId }, todayInLondon(now));
+    const problem = await checkOpportunities(tx, input, { trustId, outOfScope: OUT_OF_SCOPE }, todayInLondon(now));
     if (problem) return { ok: false as const, status: 400 as const, fieldErrors: { opportunityIds: problem } };
     const [round] = await tx
       .insert(allocationRounds)
@@ -307,7 +310,8 @@ export async function updateRound(db: Db, actor: RoundViewer, roundId: string, i
     if (!canEditRound(roundPhase(round, now))) return { ok: false as const, status: 409 as const, fieldErrors: {}, message: NOT_EDITABLE };
     const times = timeProblems(input, now);
     if (times) return { ok: false as const, status: 400 as const, fieldErrors: times };
-    const problem = await checkOpportunities(tx, input, { trustId: round.trustId, roundId }, todayInLondon(now));
+    const outOfScope = actor.role === "admin" ? "This round is a trust's own: select only that trust's opportunities" : OUT_OF_SCOPE;
+    const problem = await checkOpportunities(tx, input, { trustId: round.trustId, roundId, outOfScope }, todayInLondon(now));
     if (problem) return { ok: false as const, status: 400 as const, fieldErrors: { opportunityIds: problem } };
     await tx
       .update(allocationRounds)
