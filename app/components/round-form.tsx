@@ -99,6 +99,7 @@ export function RoundForm({
   options,
   filtered,
   more,
+  heldElsewhere = 0,
   forAdmin,
   showSeed = forAdmin,
   submitLabel,
@@ -108,6 +109,8 @@ export function RoundForm({
   options: OpportunityOption[];
   filtered: boolean;
   more: boolean;
+  /** How many matching opportunities are left out because another unfinished round holds them. */
+  heldElsewhere?: number;
   /** Lists every trust's opportunities (an admin's round across trusts). */
   forAdmin: boolean;
   /** Only an admin sets the lottery seed. */
@@ -117,9 +120,14 @@ export function RoundForm({
   const val = (name: keyof RoundFormValues) => keptValue(failure, name, initial[name] as string);
   const err = (name: string) => fieldError(failure, name);
   const chosen = keptValues(failure, "opportunityIds", initial.opportunityIds);
+  const held = heldElsewhere
+    ? ` ${plural(heldElsewhere, "opportunity", "opportunities")} already in another round ${heldElsewhere === 1 ? "is" : "are"} not listed.`
+    : "";
   const opportunitiesHint = forAdmin
-    ? `Each must be published and start after the round closes.${more ? " Only the first 200 are listed: choose an integrated care system or a trust to see the rest." : ""}`
-    : "Your trust's published opportunities that have not ended. Each must start after the round closes.";
+    ? `Published opportunities that have not started. Each must start after the round closes.${held}${
+        more ? " Only the first 200 are listed: choose an integrated care system or a trust to see the rest." : ""
+      }`
+    : `Your trust's published opportunities that have not started. Each must start after the round closes.${held}`;
   return (
     <Form method="post" noValidate>
       <TextInput
@@ -133,7 +141,13 @@ export function RoundForm({
       />
 
       {options.length ? (
-        <Checkboxes name="opportunityIds" legend="Opportunities in the round" legendProps={{ size: "m" }} hint={opportunitiesHint} error={err("opportunityIds")}>
+        <Checkboxes
+          name="opportunityIds"
+          legend="Opportunities in the round"
+          legendProps={{ size: "m" }}
+          hint={opportunitiesHint}
+          error={err("opportunityIds")}
+        >
           {options.map((o, i) => (
             <Checkboxes.Item
               key={o.id}
@@ -143,8 +157,7 @@ export function RoundForm({
               hint={
                 <>
                   {forAdmin ? `${o.trustName}. ` : ""}
-                  {formatDate(o.startsOn)} to {formatDate(o.endsOn)}, {plural(o.seats, "seat")}.
-                  {o.heldBy ? <strong> Already in the round {o.heldBy.name} until it is allocated or cancelled.</strong> : null}
+                  {formatDate(o.startsOn)} to {formatDate(o.endsOn)}, {plural(o.seats, "seat")}.{o.heldBy ? ` Already in the round ${o.heldBy.name}.` : null}
                 </>
               }
             >
@@ -166,8 +179,8 @@ export function RoundForm({
               {forAdmin && !filtered
                 ? "Choose a region, an integrated care system or a trust above to list its opportunities."
                 : forAdmin
-                  ? "No published opportunities there have not ended yet. Choose another place above."
-                  : "Your trust has no published opportunities that have not ended. Publish an opportunity first, then add it to a round."}
+                ? `No published opportunity there has yet to start.${held} Choose another place above.`
+                : `Your trust has no published opportunity that has yet to start.${held} Publish an opportunity first, then add it to a round.`}
             </p>
           </InsetText>
         </div>
@@ -185,7 +198,16 @@ export function RoundForm({
             <TextInput id="opensDate" name="opensDate" type="date" label="Date" defaultValue={val("opensDate")} error={err("opensDate")} />
           </div>
           <div className="nhsuk-grid-column-one-half">
-            <TextInput id="opensTime" name="opensTime" type="time" label="Time" hint="For example, 09:00" width={5} defaultValue={val("opensTime")} error={err("opensTime")} />
+            <TextInput
+              id="opensTime"
+              name="opensTime"
+              type="time"
+              label="Time"
+              hint="For example, 09:00"
+              width={10}
+              defaultValue={val("opensTime")}
+              error={err("opensTime")}
+            />
           </div>
         </div>
       </Fieldset>
@@ -202,7 +224,16 @@ export function RoundForm({
             <TextInput id="closesDate" name="closesDate" type="date" label="Date" defaultValue={val("closesDate")} error={err("closesDate")} />
           </div>
           <div className="nhsuk-grid-column-one-half">
-            <TextInput id="closesTime" name="closesTime" type="time" label="Time" hint="For example, 17:00" width={5} defaultValue={val("closesTime")} error={err("closesTime")} />
+            <TextInput
+              id="closesTime"
+              name="closesTime"
+              type="time"
+              label="Time"
+              hint="For example, 17:00"
+              width={10}
+              defaultValue={val("closesTime")}
+              error={err("closesTime")}
+            />
           </div>
         </div>
       </Fieldset>

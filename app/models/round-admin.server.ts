@@ -41,7 +41,7 @@ function visibleTo(viewer: RoundViewer): SQL | undefined {
   return or(
     eq(allocationRounds.trustId, viewer.trustId!),
     sql`exists (select 1 from ${roundOpportunities} ro join ${opportunities} o on o.id = ro.opportunity_id
-      where ro.round_id = ${allocationRounds.id} and o.trust_id = ${viewer.trustId})`,
+      where ro.round_id = ${allocationRounds.id} and o.trust_id = ${viewer.trustId})`
   );
 }
 
@@ -128,14 +128,15 @@ export async function roundFormOptions(
   scope: { trustId: string | null; roundId?: string },
   filters: PickerFilters,
   selectedIds: readonly string[],
-  today: string = todayInLondon(),
+  today: string = todayInLondon()
 ) {
   const selected = selectedIds.filter((id) => UUID.test(id));
-  const base = and(eq(opportunities.status, "published"), sql`${opportunities.endsOn} >= ${today}::date`);
-  let listed: SQL | undefined;
+  // Not started yet: one that has started can never start after a round's close, which is in the future.
+  const base = and(eq(opportunities.status, "published"), sql`${opportunities.startsOn} > ${today}::date`);
+  let listedWithoutHeld: SQL | undefined;
   let filtered = false;
   if (scope.trustId) {
-    listed = and(base, eq(opportunities.trustId, scope.trustId));
+    listedWithoutHeld = and(base, eq(opportunities.trustId, scope.trustId));
     filtered = true;
   } else {
     const narrowing = [
@@ -144,14 +145,23 @@ export async function roundFormOptions(
       filters.trustId && UUID.test(filters.trustId) ? eq(trusts.id, filters.trustId) : undefined,
     ].filter((x): x is SQL => Boolean(x));
     if (narrowing.length) {
-      listed = and(base, ...narrowing);
+      listedWithoutHeld = and(base, ...narrowing);
       filtered = true;
     }
   }
+  // Those another unfinished round holds are left out (and counted), since they cannot be chosen.
+  const listed = listedWithoutHeld ? and(listedWithoutHeld, sql`not exists ${heldElsewhere(scope.roundId)}`) : undefined;
   const heldBy = sql<string | null>`(select json_build_object('id', r.id, 'name', r.name)::text from ${roundOpportunities} ro
     join ${allocationRounds} r on r.id = ro.round_id
     where ro.opportunity_id = ${opportunities.id} and r.status = 'open' ${scope.roundId ? sql`and r.id <> ${scope.roundId}` : sql``}
     limit 1)`;
+  const heldCount = listed
+    ? db
+        .select({ n: count() })
+        .from(opportunities)
+        .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+        .where(and(listedWithoutHeld, sql`exists ${heldElsewhere(scope.roundId)}`))
+    : null;
   const columns = {
     id: opportunities.id,
     title: opportunities.title,
@@ -161,7 +171,7 @@ export async function roundFormOptions(
     seats: opportunities.seats,
     heldBy,
   };
-  const [matching, chosen] = await Promise.all([
+  const [matching, chosen, held] = await Promise.all([
     listed
       ? db
           .select(columns)
@@ -174,6 +184,7 @@ export async function roundFormOptions(
     selected.length
       ? db.select(columns).from(opportunities).innerJoin(trusts, eq(trusts.id, opportunities.trustId)).where(inArray(opportunities.id, selected))
       : Promise.resolve([]),
+    heldCount ?? Promise.resolve([{ n: 0 }]),
   ]);
   const more = matching.length > OPPORTUNITY_PICKER_LIMIT;
   const seen = new Set<string>();
@@ -193,7 +204,13 @@ export async function roundFormOptions(
       trusts: inRegion.filter((t) => !filters.ics || t.ics === filters.ics).map((t) => ({ id: t.id, name: t.name })),
     };
   }
-  return { options, filtered, more, places };
+  return { options, filtered, more, places, heldElsewhere: held[0]?.n ?? 0 };
+}
+
+/** An unfinished round other than this one holding the opportunity of the outer query. */
+function heldElsewhere(roundId: string | undefined) {
+  return sql`(select 1 from ${roundOpportunities} held join ${allocationRounds} hr on hr.id = held.round_id
+    where held.opportunity_id = ${opportunities.id} and hr.status = 'open' ${roundId ? sql`and hr.id <> ${roundId}` : sql``})`;
 }
 
 // ---------------------------------------------------------------- create and edit
@@ -206,7 +223,7 @@ async function checkOpportunities(
   tx: DbOrTx,
   input: RoundInput,
   scope: { trustId: string | null; roundId?: string; outOfScope: string },
-  today: string,
+  today: string
 ): Promise<string | null> {
   const ids = [...input.opportunityIds].sort();
   const rows = await tx
@@ -235,7 +252,8 @@ async function checkOpportunities(
     }
     if (o.status !== "published") problems.push(`“${o.title}” is not published: publish it before adding it to a round`);
     else if (o.endsOn < today) problems.push(`“${o.title}” has ended`);
-    else if (o.startsOn <= closingDay) problems.push(`“${o.title}” starts on ${formatDate(o.startsOn)}, before the round closes: an opportunity in a round must start after its closing date`);
+    else if (o.startsOn <= closingDay)
+      problems.push(`“${o.title}” starts on ${formatDate(o.startsOn)}, before the round closes: an opportunity in a round must start after its closing date`);
   }
   const held = await tx
     .select({ opportunityId: roundOpportunities.opportunityId, roundName: allocationRounds.name })
@@ -245,8 +263,8 @@ async function checkOpportunities(
       and(
         inArray(roundOpportunities.opportunityId, ids),
         eq(allocationRounds.status, "open"),
-        scope.roundId ? ne(allocationRounds.id, scope.roundId) : undefined,
-      ),
+        scope.roundId ? ne(allocationRounds.id, scope.roundId) : undefined
+      )
     );
   for (const h of held) {
     const o = byId.get(h.opportunityId);
@@ -294,7 +312,10 @@ export async function createRound(db: Db, actor: RoundViewer, input: RoundInput,
 /** A round the viewer may manage, or null (another trust's round is not found). */
 export async function getRoundForEdit(db: Db, viewer: RoundViewer, roundId: string, now: Date = new Date()) {
   if (!UUID.test(roundId)) return null;
-  const [round] = await db.select({ ...roundColumns, seed: allocationRounds.seed }).from(allocationRounds).where(eq(allocationRounds.id, roundId));
+  const [round] = await db
+    .select({ ...roundColumns, seed: allocationRounds.seed })
+    .from(allocationRounds)
+    .where(eq(allocationRounds.id, roundId));
   if (!round || !canManage(viewer, round)) return null;
   const ids = await db.select({ id: roundOpportunities.opportunityId }).from(roundOpportunities).where(eq(roundOpportunities.roundId, roundId));
   return { ...withPhase(round, now), opportunityIds: ids.map((r) => r.id) };
@@ -351,18 +372,15 @@ export async function cancelRound(db: Db, actor: RoundViewer, roundId: string, n
         phase === "cancelled"
           ? "This round has already been cancelled."
           : phase === "allocated"
-            ? "This round has already been allocated, so it can no longer be cancelled."
-            : "This round has closed and is being allocated, so it can no longer be cancelled.";
+          ? "This round has already been allocated, so it can no longer be cancelled."
+          : "This round has closed and is being allocated, so it can no longer be cancelled.";
       return { ok: false as const, status: 409 as const, fieldErrors: {}, message };
     }
     await tx
       .update(allocationRounds)
       .set({ status: "cancelled", cancelledAt: now, cancelledBy: actor.id, updatedAt: now })
       .where(and(eq(allocationRounds.id, roundId), eq(allocationRounds.status, "open")));
-    const trainees = await tx
-      .selectDistinct({ id: roundPreferences.traineeId })
-      .from(roundPreferences)
-      .where(eq(roundPreferences.roundId, roundId));
+    const trainees = await tx.selectDistinct({ id: roundPreferences.traineeId }).from(roundPreferences).where(eq(roundPreferences.roundId, roundId));
     const trustIds = sql`(select o.trust_id from ${roundOpportunities} ro join ${opportunities} o on o.id = ro.opportunity_id where ro.round_id = ${roundId})`;
     const staff = await tx
       .select({ id: users.id, role: users.role })
@@ -371,8 +389,8 @@ export async function cancelRound(db: Db, actor: RoundViewer, roundId: string, n
         and(
           inArray(users.role, ["trust_lead", "dme"]),
           isNull(users.disabledAt),
-          or(sql`${users.trustId} in ${trustIds}`, round.trustId ? eq(users.trustId, round.trustId) : undefined),
-        ),
+          or(sql`${users.trustId} in ${trustIds}`, round.trustId ? eq(users.trustId, round.trustId) : undefined)
+        )
       )
       .orderBy(asc(users.id));
     const recipients: RoundMessage[] = [
@@ -392,8 +410,15 @@ export async function cancelRound(db: Db, actor: RoundViewer, roundId: string, n
  * while it is open, as every change to a round's choices, so the close either sees the
  * decline or the decline is refused.
  */
-export async function declineChoice(db: Db, actor: RoundViewer, roundId: string, input: DeclineChoiceInput, now: Date = new Date()): Promise<RoundChangeResult> {
-  if (actor.role !== "trust_lead" || !actor.trustId || !UUID.test(roundId) || !UUID.test(input.opportunityId)) return { ok: false, status: 404, fieldErrors: {} };
+export async function declineChoice(
+  db: Db,
+  actor: RoundViewer,
+  roundId: string,
+  input: DeclineChoiceInput,
+  now: Date = new Date()
+): Promise<RoundChangeResult> {
+  if (actor.role !== "trust_lead" || !actor.trustId || !UUID.test(roundId) || !UUID.test(input.opportunityId))
+    return { ok: false, status: 404, fieldErrors: {} };
   return db.transaction(async (tx) => {
     const [round] = await tx.select(roundColumns).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("share");
     if (!round) return { ok: false as const, status: 404 as const, fieldErrors: {} };
@@ -406,8 +431,8 @@ export async function declineChoice(db: Db, actor: RoundViewer, roundId: string,
           eq(roundPreferences.roundId, roundId),
           eq(roundPreferences.traineeId, input.traineeId),
           eq(roundPreferences.opportunityId, input.opportunityId),
-          eq(opportunities.trustId, actor.trustId!),
-        ),
+          eq(opportunities.trustId, actor.trustId!)
+        )
       );
     if (!choice) return { ok: false as const, status: 404 as const, fieldErrors: {} };
     if (roundPhase(round, now) !== "open") {
@@ -418,11 +443,7 @@ export async function declineChoice(db: Db, actor: RoundViewer, roundId: string,
       .update(roundPreferences)
       .set({ declinedAt: now, declinedBy: actor.id, declineReason: input.reason, updatedAt: now })
       .where(
-        and(
-          eq(roundPreferences.roundId, roundId),
-          eq(roundPreferences.traineeId, input.traineeId),
-          eq(roundPreferences.opportunityId, input.opportunityId),
-        ),
+        and(eq(roundPreferences.roundId, roundId), eq(roundPreferences.traineeId, input.traineeId), eq(roundPreferences.opportunityId, input.opportunityId))
       );
     await tellAboutRound(tx, { roundId, event: "choice_declined", actorId: actor.id }, [
       { userId: input.traineeId, audience: "trainee", params: { opportunityId: input.opportunityId } },
@@ -462,8 +483,13 @@ export async function getRoundPage(db: Db, viewer: RoundViewer, roundId: string,
       startsOn: opportunities.startsOn,
       endsOn: opportunities.endsOn,
       seats: opportunities.seats,
-      chosenBy: sql<number>`(select count(*) from ${roundPreferences} rp where rp.round_id = ${roundId} and rp.opportunity_id = ${opportunities.id})`.mapWith(Number),
-      declined: sql<number>`(select count(*) from ${roundPreferences} rp where rp.round_id = ${roundId} and rp.opportunity_id = ${opportunities.id} and rp.declined_at is not null)`.mapWith(Number),
+      chosenBy: sql<number>`(select count(*) from ${roundPreferences} rp where rp.round_id = ${roundId} and rp.opportunity_id = ${opportunities.id})`.mapWith(
+        Number
+      ),
+      declined:
+        sql<number>`(select count(*) from ${roundPreferences} rp where rp.round_id = ${roundId} and rp.opportunity_id = ${opportunities.id} and rp.declined_at is not null)`.mapWith(
+          Number
+        ),
     })
     .from(roundOpportunities)
     .innerJoin(opportunities, eq(opportunities.id, roundOpportunities.opportunityId))
@@ -510,7 +536,7 @@ export async function getRoundPage(db: Db, viewer: RoundViewer, roundId: string,
       allocatedAt: round.allocatedAt,
       cancelledAt: round.cancelledAt,
     },
-    opportunities: rows.map((o) => ({ ...o, own: o.trustId === ownTrust, applicants: o.trustId === ownTrust ? (applicants.get(o.id) ?? []) : null })),
+    opportunities: rows.map((o) => ({ ...o, own: o.trustId === ownTrust, applicants: o.trustId === ownTrust ? applicants.get(o.id) ?? [] : null })),
     can: {
       edit: manage && canEditRound(phase),
       cancel: manage && canCancelRound(phase),

@@ -216,14 +216,16 @@ function Applicants({
   if (!applicants.length) return <p className="nhsuk-body-s">No trainee has chosen it yet.</p>;
   return (
     <>
-      <ul className="app-results">
+      <h4 className="nhsuk-heading-xs nhsuk-u-margin-bottom-2">Trainees who chose it</h4>
+      <ul className="nhsuk-list nhsuk-u-margin-bottom-0">
         {applicants.map((a) => {
           const key = `${a.traineeId}-${opportunityId}`;
           // Only the form that was refused carries the field ids the error summary links to.
           const refused = failure?.values.traineeId === a.traineeId && failure.values.opportunityId === opportunityId ? failure : undefined;
           return (
-            <li className="app-result" key={key}>
-              <h4 className="nhsuk-heading-xs nhsuk-u-margin-bottom-1">{a.name}</h4>
+            // Set off by a rule at the left, as the opportunity form's sessions, so each trainee reads as one block under the opportunity.
+            <li className="app-session-row" key={key}>
+              <h5 className="nhsuk-heading-xs nhsuk-u-margin-bottom-1">{a.name}</h5>
               <p className="nhsuk-body-s nhsuk-u-margin-bottom-2 app-secondary-text">
                 <GradeText grade={a.grade} selfDeclared={a.gradeSelfDeclared} capital /> · ranked it {ordinal(a.rank)}
                 {a.declinedAt ? (

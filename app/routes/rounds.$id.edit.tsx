@@ -60,7 +60,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function EditRound() {
-  const { options, filtered, more, places, filters, forAdmin, acrossTrusts, round, initial } = useLoaderData<typeof loader>();
+  const { options, filtered, more, heldElsewhere, places, filters, forAdmin, acrossTrusts, round, initial } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
@@ -82,6 +82,7 @@ export default function EditRound() {
           options={options}
           filtered={filtered}
           more={more}
+          heldElsewhere={heldElsewhere}
           forAdmin={forAdmin && acrossTrusts}
           showSeed={forAdmin}
           submitLabel="Save changes"

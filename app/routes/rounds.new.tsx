@@ -33,7 +33,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function NewRound() {
-  const { options, filtered, more, places, filters, forAdmin } = useLoaderData<typeof loader>();
+  const { options, filtered, more, heldElsewhere, places, filters, forAdmin } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
@@ -46,7 +46,7 @@ export default function NewRound() {
           allocated so that as many trainees as possible get a first leadership opportunity before anyone gets a second.
         </p>
         {forAdmin && places ? <OpportunityFilter places={places} filters={filters} /> : null}
-        <RoundForm failure={actionData} initial={EMPTY_ROUND} options={options} filtered={filtered} more={more} forAdmin={forAdmin} submitLabel="Create round" />
+        <RoundForm failure={actionData} initial={EMPTY_ROUND} options={options} filtered={filtered} more={more} heldElsewhere={heldElsewhere} forAdmin={forAdmin} submitLabel="Create round" />
       </div>
     </div>
   );

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { openDatabase, queryRows } from "@db/client";
 import { allocationRounds, emailOutbox, notifications, opportunities, roundOpportunities, roundPreferences } from "@db/schema";
-import { cancelRound, createRound, declineChoice, getRoundPage, listRounds, updateRound, type RoundViewer } from "~/models/round-admin.server";
+import { cancelRound, createRound, declineChoice, getRoundPage, listRounds, roundFormOptions, updateRound, type RoundViewer } from "~/models/round-admin.server";
 import { DeclineChoiceSchema, roundFormSchema, type RoundInput } from "~/models/rounds.schema";
 
 import { useTestDatabase, usingPostgres } from "../helpers/db";
@@ -399,6 +399,31 @@ describe("who sees which round", () => {
     expect((await listRounds(t.db, boss)).rounds).toHaveLength(20);
     expect(await listRounds(t.db, boss, { page: 2 })).toMatchObject({ page: 2, lastPage: 2, total: 21 });
     expect((await listRounds(t.db, boss, { page: 99 })).page).toBe(2);
+  });
+});
+
+describe("the form's opportunities", () => {
+  it("lists the lead's not-yet-started opportunities, leaves out (and counts) those another round holds, and keeps those of the round being changed", async () => {
+    const a = await trustWithStaff();
+    const started = await makeOpportunity(t.db, a.trust.id, { startsOn: "2024-03-01", endsOn: "2099-03-31", applicationDeadline: "2024-02-15", sessionDate: ["2024-03-03"] });
+    const heldElsewhere = await makeOpportunity(t.db, a.trust.id, LATER);
+    await makeRound(t.db, { opportunityIds: [heldElsewhere], trustId: a.trust.id });
+    const mine = await makeRound(t.db, { opportunityIds: [a.opportunityId], trustId: a.trust.id, opensAt: new Date(Date.now() + HOUR) });
+    const forNew = await roundFormOptions(t.db, { trustId: a.trust.id }, {}, []);
+    expect(forNew.options.map((o) => o.id)).toEqual([]);
+    expect(forNew.heldElsewhere).toBe(2);
+    const forEdit = await roundFormOptions(t.db, { trustId: a.trust.id, roundId: mine.id }, {}, [a.opportunityId]);
+    expect(forEdit.options.map((o) => o.id)).toEqual([a.opportunityId]);
+    expect(forEdit.heldElsewhere).toBe(1);
+    expect(forEdit.options.map((o) => o.id)).not.toContain(started);
+  });
+
+  it("lists nothing for an admin until a place is chosen", async () => {
+    const a = await trustWithStaff();
+    expect(await roundFormOptions(t.db, { trustId: null }, {}, [])).toMatchObject({ options: [], filtered: false });
+    const byTrust = await roundFormOptions(t.db, { trustId: null }, { trustId: a.trust.id }, []);
+    expect(byTrust.options.map((o) => o.id)).toEqual([a.opportunityId]);
+    expect(byTrust.places!.trusts.map((x) => x.id)).toContain(a.trust.id);
   });
 });
 
