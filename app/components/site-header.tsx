@@ -33,11 +33,13 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
         { href: "/trust", text: "Your trust" },
         { href: "/trust/opportunities", text: "Opportunities" },
         { href: "/trust/objectives", text: "Objectives" },
+        { href: "/rounds", text: "Allocation rounds" },
       ];
     case "dme":
       return [
         { href: "/dme", text: "Trainees at your trust" },
         { href: "/dme/approvals", text: "Approvals" },
+        { href: "/rounds", text: "Allocation rounds" },
         { href: "/imports", text: "Imports" },
         { href: "/opportunities", text: "Find opportunities" },
       ];
@@ -46,6 +48,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
         { href: "/admin", text: "Overview" },
         { href: "/admin/trusts", text: "Trusts" },
         { href: "/admin/users", text: "Users" },
+        { href: "/rounds", text: "Allocation rounds" },
         { href: "/imports", text: "Imports" },
       ];
   }

@@ -7,16 +7,20 @@ import { requireUser } from "~/auth.server";
 import { pageTitle } from "~/utils/page-title";
 import { getDb } from "~/db.server";
 import { getAdminOverview } from "~/models/homes.server";
+import { listUnfinishedRounds } from "~/models/round-admin.server";
+import { UnfinishedRounds } from "~/components/unfinished-rounds";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Regional overview") }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  requireUser(args, { role: "admin" });
-  return json(await getAdminOverview(await getDb()));
+  const user = requireUser(args, { role: "admin" });
+  const db = await getDb();
+  const [overview, rounds] = await Promise.all([getAdminOverview(db), listUnfinishedRounds(db, user)]);
+  return json({ ...overview, rounds });
 }
 
 export default function AdminHome() {
-  const { counts, trustsWithoutStaff } = useLoaderData<typeof loader>();
+  const { counts, trustsWithoutStaff, rounds } = useLoaderData<typeof loader>();
   const figures = [
     { label: "Trusts", value: counts.trusts, href: "/admin/trusts" },
     { label: "Trainees", value: counts.trainees, href: "/admin/users?role=trainee" },
@@ -52,6 +56,7 @@ export default function AdminHome() {
           Import rotations
         </Link>
       </p>
+      <UnfinishedRounds rounds={rounds} canCreate />
       <h2>Trusts with no one to manage them</h2>
       {trustsWithoutStaff.length ? (
         <>

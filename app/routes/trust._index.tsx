@@ -10,20 +10,23 @@ import { pageTitle } from "~/utils/page-title";
 import { getDb } from "~/db.server";
 import { ROLE_LABELS } from "~/models/domain";
 import { getTrustHome } from "~/models/homes.server";
+import { listUnfinishedRounds } from "~/models/round-admin.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
+import { UnfinishedRounds } from "~/components/unfinished-rounds";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your trust") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args, "trust_lead");
-  const home = await getTrustHome(await getDb(), user.trustId);
+  const db = await getDb();
+  const home = await getTrustHome(db, user.trustId);
   if (!home) throw notFound();
-  return json(home);
+  return json({ ...home, rounds: await listUnfinishedRounds(db, user) });
 }
 
 export default function TrustHome() {
-  const { trust, staff, placementsOnRecord } = useLoaderData<typeof loader>();
+  const { trust, staff, placementsOnRecord, rounds } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>
@@ -61,6 +64,8 @@ export default function TrustHome() {
           </Link>
         </li>
       </ul>
+
+      <UnfinishedRounds rounds={rounds} canCreate />
 
       <h2>Sites</h2>
       {trust.sites.length ? (

@@ -143,3 +143,66 @@ export async function makeNotifications(
 }
 
 export const approvedTitle = (title: string) => `Approved: ${title}`;
+
+import { allocationRounds, roundOpportunities, roundPreferences } from "../../db/schema";
+
+const HOUR = 3_600_000;
+
+/**
+ * A round holding the given opportunities, written directly (no rule checked), open for
+ * choices from an hour ago for a week unless told otherwise.
+ */
+export async function makeRound(
+  db: DbOrTx,
+  options: {
+    opportunityIds: string[];
+    trustId?: string | null;
+    name?: string;
+    opensAt?: Date;
+    closesAt?: Date;
+    maxChoices?: number;
+    seed?: string | null;
+    status?: "open" | "allocated" | "cancelled";
+    createdBy?: string | null;
+  },
+) {
+  const now = Date.now();
+  const status = options.status ?? "open";
+  const [round] = await db
+    .insert(allocationRounds)
+    .values({
+      name: options.name ?? `Test round ${next()}`,
+      trustId: options.trustId ?? null,
+      opensAt: options.opensAt ?? new Date(now - HOUR),
+      closesAt: options.closesAt ?? new Date(now + 7 * 24 * HOUR),
+      maxChoices: options.maxChoices ?? 5,
+      seed: options.seed ?? (status === "allocated" ? "test-seed" : null),
+      status,
+      allocatedAt: status === "allocated" ? new Date(now) : null,
+      cancelledAt: status === "cancelled" ? new Date(now) : null,
+      createdBy: options.createdBy ?? null,
+    })
+    .returning();
+  if (options.opportunityIds.length) {
+    await db.insert(roundOpportunities).values(options.opportunityIds.map((opportunityId) => ({ roundId: round!.id, opportunityId })));
+  }
+  return round!;
+}
+
+/** A trainee's choice in a round, with a statement long enough to be a real one. */
+export async function makeRoundChoice(
+  db: DbOrTx,
+  options: { roundId: string; traineeId: string; opportunityId: string; rank?: number; statement?: string },
+) {
+  const [choice] = await db
+    .insert(roundPreferences)
+    .values({
+      roundId: options.roundId,
+      traineeId: options.traineeId,
+      opportunityId: options.opportunityId,
+      rank: options.rank ?? 1,
+      statement: options.statement ?? "I want to see how decisions about patient flow are made at board level.",
+    })
+    .returning();
+  return choice!;
+}
