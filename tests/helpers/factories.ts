@@ -143,3 +143,67 @@ export async function makeNotifications(
 }
 
 export const approvedTitle = (title: string) => `Approved: ${title}`;
+
+import { allocationRounds, roundOpportunities, roundPreferences } from "../../db/schema";
+
+/**
+ * A round holding the given opportunities: open now until `closesAt` (by default a week from
+ * now) unless told otherwise.
+ */
+export async function makeRound(
+  db: DbOrTx,
+  options: {
+    name?: string;
+    trustId?: string | null;
+    opportunityIds?: string[];
+    opensAt?: Date;
+    closesAt?: Date;
+    maxChoices?: number;
+    status?: "open" | "allocated" | "cancelled";
+    seed?: string | null;
+    record?: Record<string, unknown> | null;
+  } = {},
+) {
+  const n = next();
+  const now = Date.now();
+  const status = options.status ?? "open";
+  const [round] = await db
+    .insert(allocationRounds)
+    .values({
+      name: options.name ?? `Test round ${n}`,
+      trustId: options.trustId ?? null,
+      opensAt: options.opensAt ?? new Date(now - 24 * 3600_000),
+      closesAt: options.closesAt ?? new Date(now + 7 * 24 * 3600_000),
+      maxChoices: options.maxChoices ?? 5,
+      status,
+      seed: options.seed ?? (status === "allocated" ? `seed-${n}` : null),
+      allocatedAt: status === "allocated" ? new Date() : null,
+      cancelledAt: status === "cancelled" ? new Date() : null,
+      record: options.record ?? null,
+    })
+    .returning();
+  if (options.opportunityIds?.length) {
+    await db.insert(roundOpportunities).values(options.opportunityIds.map((opportunityId) => ({ roundId: round!.id, opportunityId })));
+  }
+  return round!;
+}
+
+/** A trainee's choice in a round, written directly (no rules checked): what a test starts from. */
+export async function makeRoundChoice(
+  db: DbOrTx,
+  options: { roundId: string; traineeId: string; opportunityId: string; rank: number; statement?: string; declineReason?: string | null },
+) {
+  const [row] = await db
+    .insert(roundPreferences)
+    .values({
+      roundId: options.roundId,
+      traineeId: options.traineeId,
+      opportunityId: options.opportunityId,
+      rank: options.rank,
+      statement: options.statement ?? "I want to learn how the trust turns its objectives into work on the wards.",
+      declinedAt: options.declineReason ? new Date() : null,
+      declineReason: options.declineReason ?? null,
+    })
+    .returning();
+  return row!;
+}
