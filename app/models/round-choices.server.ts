@@ -277,8 +277,12 @@ export async function moveChoice(db: Db, traineeId: string, input: { roundId: st
     async (_tx, _round, choices) => {
       const i = choices.findIndex((c) => c.opportunityId === opportunityId);
       if (i < 0) return refused(404);
-      const j = direction === "up" ? i - 1 : i + 1;
-      if (j < 0 || j >= choices.length) return choices;
+      // A declined choice is out of the allocation: a move passes over it to the next choice that counts.
+      if (choices[i]!.declinedAt) return choices;
+      const counted = choices.map((c, k) => (c.declinedAt ? -1 : k)).filter((k) => k >= 0);
+      const at = counted.indexOf(i);
+      const j = counted[direction === "up" ? at - 1 : at + 1];
+      if (j === undefined) return choices;
       const next = [...choices];
       [next[i], next[j]] = [next[j]!, next[i]!];
       return next;

@@ -212,9 +212,11 @@ type ChoiceState = Awaited<ReturnType<typeof choiceStateOnOpportunity>>;
 function RoundPanel({ round, choice, signedIn, opportunityId }: { round: { id: string; name: string; banner: string; open: boolean; maxChoices: number }; choice: ChoiceState | null; signedIn: boolean; opportunityId: string }) {
   const choicesLink = <Link to={`/trainee/rounds/${round.id}`}>See and change your choices</Link>;
   return (
-    <WarningCallout id="round">
-      <WarningCallout.Heading>Places are allocated in a round</WarningCallout.Heading>
-      <p>{round.banner}.</p>
+    <div className="nhsuk-inset-text" id="round">
+      <span className="nhsuk-u-visually-hidden">Information: </span>
+      <p>
+        <strong>{round.banner}.</strong>
+      </p>
       {round.open ? (
         <p>Trainees rank the opportunities they want; when the round closes, places go first to trainees with no opportunity yet this year. Nobody gets a place by applying first.</p>
       ) : null}
@@ -238,6 +240,6 @@ function RoundPanel({ round, choice, signedIn, opportunityId }: { round: { id: s
           <a href="#choose">Add it to your choices</a> below.
         </p>
       ) : null}
-    </WarningCallout>
+    </div>
   );
 }

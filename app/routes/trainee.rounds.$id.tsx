@@ -6,6 +6,7 @@ import { BackLink } from "~/components/nhsuk/back-link";
 import { Button } from "~/components/nhsuk/button";
 import { Card } from "~/components/nhsuk/card";
 import { InsetText } from "~/components/nhsuk/inset-text";
+import { NotificationBanner } from "~/components/nhsuk/notification-banner";
 import { Tag } from "~/components/nhsuk/tag";
 import { Textarea } from "~/components/nhsuk/textarea";
 import { WarningCallout } from "~/components/nhsuk/warning-callout";
@@ -13,7 +14,6 @@ import { WarningCallout } from "~/components/nhsuk/warning-callout";
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
-import { SuccessBanner } from "~/components/success-banner";
 import { STATEMENT_MAX, STATEMENT_MIN } from "~/models/applications.schema";
 import { ordinal } from "~/models/messages";
 import { listChoices, moveChoice, removeChoice, saveStatement, type ChoiceResult } from "~/models/round-choices.server";
@@ -81,9 +81,11 @@ export default function TraineeRoundPage() {
           Back to your home
         </BackLink>
         {done && !actionData && params.get("done") ? (
-          <SuccessBanner title={DONE[done]}>
-            {saved.length ? `Your choices are saved: ${saved.map((c, i) => `${i + 1}. ${c.title}`).join(", ")}` : "You have no choices in this round now."}
-          </SuccessBanner>
+          <NotificationBanner success>
+            <NotificationBanner.Title>Success</NotificationBanner.Title>
+            <NotificationBanner.Heading>{DONE[done]}</NotificationBanner.Heading>
+            <p>{saved.length ? `Your choices are saved: ${saved.map((c, i) => `${i + 1}. ${c.title}`).join(", ")}.` : "You have no choices in this round now."}</p>
+          </NotificationBanner>
         ) : null}
         <FormErrorSummary failure={actionData} />
         <h1>
@@ -149,68 +151,81 @@ export default function TraineeRoundPage() {
 
         <h2>Your choices</h2>
         {choices.length ? (
-          <ol className="app-results" aria-label="Your choices, first choice first">
+          <ol className="nhsuk-list" aria-label="Your choices, first choice first">
             {choices.map((c, i) => {
               const statementId = `statement-${c.opportunityId}`;
               const failed = keptValue(actionData, "opportunityId") === c.opportunityId ? actionData : undefined;
               const rankShown = choices.slice(0, i + 1).filter((x) => !x.declined).length;
               return (
-                <li className="app-result" key={c.opportunityId} id={`choice-${c.opportunityId}`}>
-                  <h3 className="nhsuk-u-margin-bottom-2">
+                <li key={c.opportunityId} id={`choice-${c.opportunityId}`}>
+                  <Card className="nhsuk-u-margin-bottom-4">
                     <span className="nhsuk-caption-m">{c.declined ? "Declined by the trust" : `${ordinal(rankShown)} choice`}</span>
-                    <Link to={`/opportunities/${c.opportunityId}`}>{c.title}</Link>
-                  </h3>
-                  <ul className="app-facts app-secondary-text">
-                    <li>{c.trustName}</li>
-                    <li>
-                      {formatDate(c.startsOn)} to {formatDate(c.endsOn)}
-                    </li>
-                    <li>
-                      {c.seats} {c.seats === 1 ? "seat" : "seats"}
-                    </li>
-                  </ul>
-                  {c.declined ? (
-                    <WarningCallout>
-                      <WarningCallout.Heading>The trust declined this choice</WarningCallout.Heading>
-                      <p>{c.declineReason}</p>
-                      <p>It is not part of the allocation and does not count towards your {round.maxChoices} choices.</p>
-                    </WarningCallout>
-                  ) : null}
-                  {open && !c.declined ? (
-                    <Form method="post" noValidate>
-                      <input type="hidden" name="intent" value="statement" />
-                      <input type="hidden" name="opportunityId" value={c.opportunityId} />
-                      <Textarea
-                        id={statementId}
-                        name="statement"
-                        label={
-                          <>
-                            Your statement<span className="nhsuk-u-visually-hidden"> for {c.title}</span>
-                          </>
-                        }
-                        hint={`Why you want this opportunity and what you hope to learn: between ${STATEMENT_MIN} and ${STATEMENT_MAX.toLocaleString("en-GB")} characters. The trust lead reads this`}
-                        rows={4}
-                        maxLength={STATEMENT_MAX}
-                        defaultValue={failed ? keptValue(failed, "statement") : c.statement}
-                        error={fieldError(failed, statementId)}
-                      />
-                      <Button type="submit" secondary className="nhsuk-u-margin-bottom-3">
-                        Save statement<span className="nhsuk-u-visually-hidden"> for {c.title}</span>
-                      </Button>
-                    </Form>
-                  ) : c.declined ? null : (
-                    <>
-                      <h4 className="nhsuk-u-margin-bottom-1">Your statement</h4>
-                      <p className="app-preserve-lines">{c.statement}</p>
-                    </>
-                  )}
-                  {open ? (
-                    <div className="app-actions">
-                      {i > 0 ? <ChoiceButton intent="up" opportunityId={c.opportunityId} title={c.title} label="Move up" /> : null}
-                      {i < choices.length - 1 ? <ChoiceButton intent="down" opportunityId={c.opportunityId} title={c.title} label="Move down" /> : null}
-                      <ChoiceButton intent="remove" opportunityId={c.opportunityId} title={c.title} label="Remove" warning />
-                    </div>
-                  ) : null}
+                    <h3 className="nhsuk-card__heading nhsuk-heading-m">
+                      <Link to={`/opportunities/${c.opportunityId}`}>{c.title}</Link>
+                    </h3>
+                    <ul className="app-facts app-secondary-text">
+                      <li>{c.trustName}</li>
+                      <li>
+                        {formatDate(c.startsOn)} to {formatDate(c.endsOn)}
+                      </li>
+                      <li>
+                        {c.seats} {c.seats === 1 ? "seat" : "seats"}
+                      </li>
+                    </ul>
+                    {c.declined ? (
+                      <>
+                        <p className="nhsuk-u-margin-bottom-2">
+                          <strong>The trust declined this choice:</strong> {c.declineReason}
+                        </p>
+                        <p>It is not part of the allocation and does not count towards your {round.maxChoices} choices.</p>
+                      </>
+                    ) : (
+                      <>
+                        <h4 className="nhsuk-heading-xs nhsuk-u-margin-bottom-1">Your statement</h4>
+                        <p className="app-preserve-lines">{c.statement}</p>
+                      </>
+                    )}
+                    {open && !c.declined ? (
+                      // A native details element: opens without JavaScript, and is open when its statement was refused.
+                      <details className="nhsuk-details" open={Boolean(failed?.fieldErrors[statementId])}>
+                        <summary className="nhsuk-details__summary">
+                          <span className="nhsuk-details__summary-text">
+                            Change your statement<span className="nhsuk-u-visually-hidden"> for {c.title}</span>
+                          </span>
+                        </summary>
+                        <div className="nhsuk-details__text">
+                          <Form method="post" noValidate>
+                            <input type="hidden" name="intent" value="statement" />
+                            <input type="hidden" name="opportunityId" value={c.opportunityId} />
+                            <Textarea
+                              id={statementId}
+                              name="statement"
+                              label={
+                                <>
+                                  Your statement<span className="nhsuk-u-visually-hidden"> for {c.title}</span>
+                                </>
+                              }
+                              hint={`Why you want this opportunity and what you hope to learn: between ${STATEMENT_MIN} and ${STATEMENT_MAX.toLocaleString("en-GB")} characters`}
+                              rows={5}
+                              maxLength={STATEMENT_MAX}
+                              defaultValue={failed ? keptValue(failed, "statement") : c.statement}
+                              error={fieldError(failed, statementId)}
+                            />
+                            <Button type="submit" className="nhsuk-u-margin-bottom-0">
+                              Save statement<span className="nhsuk-u-visually-hidden"> for {c.title}</span>
+                            </Button>
+                          </Form>
+                        </div>
+                      </details>
+                    ) : null}
+                    {open ? (
+                      <div className="app-actions">
+                        {!c.declined && rankShown > 1 ? <ChoiceButton intent="up" opportunityId={c.opportunityId} title={c.title} label="Move up" /> : null}
+                        {!c.declined && rankShown < saved.length ? <ChoiceButton intent="down" opportunityId={c.opportunityId} title={c.title} label="Move down" /> : null}
+                        <ChoiceButton intent="remove" opportunityId={c.opportunityId} title={c.title} label="Remove" />
+                      </div>
+                    ) : null}
+                  </Card>
                 </li>
               );
             })}
@@ -281,12 +296,12 @@ export default function TraineeRoundPage() {
 }
 
 /** A plain form button, so the choices can be ordered without JavaScript; its name says which choice. */
-function ChoiceButton({ intent, opportunityId, title, label, warning }: { intent: string; opportunityId: string; title: string; label: string; warning?: boolean }) {
+function ChoiceButton({ intent, opportunityId, title, label }: { intent: string; opportunityId: string; title: string; label: string }) {
   return (
     <Form method="post">
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="opportunityId" value={opportunityId} />
-      <Button type="submit" secondary={!warning} warning={warning} className="nhsuk-u-margin-bottom-2">
+      <Button type="submit" secondary small className="nhsuk-u-margin-bottom-2">
         {label}
         <span className="nhsuk-u-visually-hidden"> {title}</span>
       </Button>

@@ -55,6 +55,16 @@ describe("adding, moving and removing choices", () => {
     ]);
   });
 
+  it("moves a choice past a declined one, which keeps out of the order that counts", async () => {
+    const s = await scene();
+    const [a, b, c] = s.ids as [string, string, string];
+    for (const id of [a, b, c]) await add(s.trainee.id, s.round.id, id);
+    await t.db.update(roundPreferences).set({ declinedAt: new Date(), declineReason: "Needs someone on site on Tuesdays" }).where(eq(roundPreferences.opportunityId, b));
+    expect(await moveChoice(t.db, s.trainee.id, { roundId: s.round.id, opportunityId: c, direction: "up" })).toEqual({ ok: true, saved: ["Opportunity C", "Opportunity A"] });
+    expect(await moveChoice(t.db, s.trainee.id, { roundId: s.round.id, opportunityId: b, direction: "up" })).toEqual({ ok: true, saved: ["Opportunity C", "Opportunity A"] });
+    expect((await ranksOf(s.round.id, s.trainee.id)).map((r) => r.rank)).toEqual([1, 2, 3]);
+  });
+
   it("keeps when each choice was first saved, and its statement, when it moves", async () => {
     const s = await scene();
     const [a, b] = s.ids as [string, string];
