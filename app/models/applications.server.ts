@@ -18,7 +18,12 @@ import { eligibilityGrade } from "./trainee-grade.server";
 import { audiencesFor, type Audience } from "./messages";
 import { createNotifications, markReadForApplication } from "./notifications.server";
 import { queueEmails } from "./outbox.server";
+import { unfinishedRoundOf } from "./rounds.server";
 import { isUniqueViolation } from "./users.server";
+
+export function roundHoldsMessage(roundName: string): string {
+  return `Places on this opportunity are allocated in the round ${roundName}: add it to your choices instead`;
+}
 
 const CONFIDENTIAL_TYPES = ["board_seat", "patient_safety"] as const;
 
@@ -95,6 +100,9 @@ export async function applyForOpportunity(
         .where(eq(opportunities.id, input.opportunityId))
         .for("update");
       if (!opp || opp.status === "draft" || opp.status === "archived") return { ok: false, status: 404, fieldErrors: {} };
+      // Read under the opportunity's lock: a round holding it takes ranked choices, never first-come applications.
+      const round = await unfinishedRoundOf(tx, opp.id);
+      if (round) return { ok: false, status: 409, fieldErrors: {}, formError: roundHoldsMessage(round.name) };
       const [profile] = await tx
         .select({ grade: eligibilityGrade(today).grade, specialty: traineeProfiles.specialty })
         .from(traineeProfiles)

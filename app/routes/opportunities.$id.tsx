@@ -13,7 +13,12 @@ import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components
 import { STATUS_LABELS } from "~/models/applications.rules";
 import { ApplySchema, STATEMENT_MAX, STATEMENT_MIN } from "~/models/applications.schema";
 import { applyForOpportunity, confidentialityError, findActiveApplication, needsConfidentiality } from "~/models/applications.server";
-import { failure, parseForm } from "~/utils/forms";
+import { failure, parseForm, type FormFailure } from "~/utils/forms";
+import { UUID } from "~/models/accounts.schema";
+import { ordinal } from "~/models/messages";
+import { addChoice, choiceStateOnOpportunity } from "~/models/round-choices.server";
+import { roundBanner, roundPhase } from "~/models/round-rules";
+import { unfinishedRoundOf } from "~/models/rounds.server";
 import { invalid } from "~/utils/http.server";
 import { OpportunityDetails } from "~/components/opportunity-details";
 import { eligibilityFor } from "~/models/eligibility";
@@ -42,13 +47,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     todayInLondon(),
   );
   const application = user?.role === "trainee" ? await findActiveApplication(db, user.id, opportunity.id) : null;
+  const round = await unfinishedRoundOf(db, opportunity.id);
+  const phase = round ? roundPhase(round) : null;
+  const choice = round && user?.role === "trainee" && phase === "open" ? await choiceStateOnOpportunity(db, user.id, round, opportunity.id, todayInLondon()) : null;
   return json({
+    round: round ? { id: round.id, name: round.name, banner: roundBanner(round), open: phase === "open", maxChoices: round.maxChoices } : null,
+    choice,
     opportunity,
     eligibility,
     signedIn: Boolean(user),
     isTrainee: user?.role === "trainee",
     application,
-    canApply: user?.role === "trainee" && eligibility.eligible && !application,
+    canApply: user?.role === "trainee" && eligibility.eligible && !application && !round,
     confidential: needsConfidentiality(opportunity.type),
     backHref: searchCameFrom(request),
   });
@@ -63,8 +73,9 @@ function searchCameFrom(request: Request): string {
 export async function action(args: ActionFunctionArgs) {
   const trainee = requireUser(args, { role: "trainee" });
   const formData = await args.request.formData();
-  const parsed = parseForm(ApplySchema, formData);
   const db = await getDb();
+  if (formData.get("intent") === "choose") return chooseInRound(args, trainee.id, formData);
+  const parsed = parseForm(ApplySchema, formData);
   if (!parsed.ok) {
     const confidentiality = await confidentialityError(db, args.params.id ?? "", formData.get("confidentiality") === "yes");
     return invalid(confidentiality ? { ...parsed, fieldErrors: { ...parsed.fieldErrors, confidentiality } } : parsed);
@@ -77,8 +88,27 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/applications/${result.applicationId}?applied=1`);
 }
 
+/** "Add to my choices": the opportunity's round takes it as the trainee's next choice. */
+async function chooseInRound(args: ActionFunctionArgs, traineeId: string, formData: FormData) {
+  const db = await getDb();
+  const opportunityId = args.params.id ?? "";
+  const round = UUID.test(opportunityId) ? await unfinishedRoundOf(db, opportunityId) : null;
+  if (!round) return invalid(failure(formData, {}, "This opportunity is not in a round now: apply for it instead"), 409);
+  const result = await addChoice(
+    db,
+    traineeId,
+    { roundId: round.id, opportunityId, statement: formData.get("statement") ?? "", confidentiality: formData.get("confidentiality") ?? "" },
+    todayInLondon(),
+  );
+  if (!result.ok) {
+    if (result.status === 404) throw notFound();
+    return invalid(failure(formData, result.fieldErrors, result.formError), result.status);
+  }
+  return redirect(`/trainee/rounds/${round.id}?done=added`);
+}
+
 export default function OpportunityPage() {
-  const { opportunity: o, eligibility, signedIn, isTrainee, application, canApply, confidential, backHref } = useLoaderData<typeof loader>();
+  const { opportunity: o, eligibility, signedIn, isTrainee, application, canApply, confidential, backHref, round, choice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
@@ -91,7 +121,9 @@ export default function OpportunityPage() {
           <span className="nhsuk-caption-l">{o.trustName}</span>
           {o.title}
         </h1>
-        {application ? null : eligibility.eligible ? (
+        {round ? (
+          <RoundPanel round={round} choice={choice} signedIn={signedIn} opportunityId={o.id} />
+        ) : application ? null : eligibility.eligible ? (
           <div className="nhsuk-inset-text" id="eligibility">
             <span className="nhsuk-u-visually-hidden">Information: </span>
             <p>{eligibility.reason}</p>
@@ -126,30 +158,88 @@ export default function OpportunityPage() {
           </div>
         ) : null}
         <OpportunityDetails o={o} />
+        {choice?.state === "eligible" ? (
+          <Form method="post" noValidate className="nhsuk-u-margin-top-6" id="choose">
+            <h2>Add to my choices</h2>
+            <p>
+              This becomes your {ordinal(choice.nextRank)} choice in the round {round?.name}. You can change the order on your choices page until the round closes.
+            </p>
+            <input type="hidden" name="intent" value="choose" />
+            <StatementFields confidential={confidential} actionData={actionData} />
+            <Button type="submit">Add to my choices</Button>
+          </Form>
+        ) : null}
         {canApply ? (
           <Form method="post" noValidate className="nhsuk-u-margin-top-6" id="apply">
             <h2>Apply for this opportunity</h2>
-            <Textarea
-              id="statement"
-              name="statement"
-              label="Why do you want this opportunity, and what do you hope to learn?"
-              hint={`Between ${STATEMENT_MIN} and ${STATEMENT_MAX.toLocaleString("en-GB")} characters. The trust lead reads this when choosing applicants`}
-              rows={8}
-              maxLength={STATEMENT_MAX}
-              defaultValue={keptValue(actionData, "statement")}
-              error={fieldError(actionData, "statement")}
-            />
-            {confidential ? (
-              <Checkboxes name="confidentiality" legend="Confidentiality" error={fieldError(actionData, "confidentiality")}>
-                <Checkboxes.Item id="confidentiality" value="yes" defaultChecked={keptValue(actionData, "confidentiality") === "yes"}>
-                  I will keep confidential what I see and hear, including information about patients and staff
-                </Checkboxes.Item>
-              </Checkboxes>
-            ) : null}
+            <StatementFields confidential={confidential} actionData={actionData} />
             <Button type="submit">Apply</Button>
           </Form>
         ) : null}
       </div>
+    </div>
+  );
+}
+
+/** The statement and, for board seats and patient-safety investigations, the confidentiality box: the same for applying and for a round's choice. */
+function StatementFields({ confidential, actionData }: { confidential: boolean; actionData: FormFailure | undefined }) {
+  return (
+    <>
+      <Textarea
+        id="statement"
+        name="statement"
+        label="Why do you want this opportunity, and what do you hope to learn?"
+        hint={`Between ${STATEMENT_MIN} and ${STATEMENT_MAX.toLocaleString("en-GB")} characters. The trust lead reads this when choosing applicants`}
+        rows={8}
+        maxLength={STATEMENT_MAX}
+        defaultValue={keptValue(actionData, "statement")}
+        error={fieldError(actionData, "statement")}
+      />
+      {confidential ? (
+        <Checkboxes name="confidentiality" legend="Confidentiality" error={fieldError(actionData, "confidentiality")}>
+          <Checkboxes.Item id="confidentiality" value="yes" defaultChecked={keptValue(actionData, "confidentiality") === "yes"}>
+            I will keep confidential what I see and hear, including information about patients and staff
+          </Checkboxes.Item>
+        </Checkboxes>
+      ) : null}
+    </>
+  );
+}
+
+type ChoiceState = Awaited<ReturnType<typeof choiceStateOnOpportunity>>;
+
+/** Instead of "who can apply": the round that allocates the places, and where the trainee stands in it. */
+function RoundPanel({ round, choice, signedIn, opportunityId }: { round: { id: string; name: string; banner: string; open: boolean; maxChoices: number }; choice: ChoiceState | null; signedIn: boolean; opportunityId: string }) {
+  const choicesLink = <Link to={`/trainee/rounds/${round.id}`}>See and change your choices</Link>;
+  return (
+    <div className="nhsuk-inset-text" id="round">
+      <span className="nhsuk-u-visually-hidden">Information: </span>
+      <p>
+        <strong>{round.banner}.</strong>
+      </p>
+      {round.open ? (
+        <p>Trainees rank the opportunities they want; when the round closes, places go first to trainees with no opportunity yet this year. Nobody gets a place by applying first.</p>
+      ) : null}
+      {!signedIn ? (
+        <p>
+          <Link to={`/sign-in?redirectTo=${encodeURIComponent(`/opportunities/${opportunityId}`)}`}>Sign in</Link> or <Link to="/register">create a trainee account</Link> to add it
+          to your choices.
+        </p>
+      ) : choice?.state === "chosen" ? (
+        <p>
+          <strong>{choice.declined ? "The trust declined this choice, so it is not part of the allocation." : `This is your ${ordinal(choice.rank)} choice in the round.`}</strong> {choicesLink}
+        </p>
+      ) : choice?.state === "ineligible" ? (
+        <p>You cannot add this opportunity to your choices. {choice.reason}</p>
+      ) : choice?.state === "full" ? (
+        <p>
+          You have {choice.maxChoices} choices, the most this round allows: remove one to add this. {choicesLink}
+        </p>
+      ) : choice?.state === "eligible" ? (
+        <p>
+          <a href="#choose">Add it to your choices</a> below.
+        </p>
+      ) : null}
     </div>
   );
 }

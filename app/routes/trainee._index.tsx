@@ -14,7 +14,8 @@ import { rotationSections } from "~/models/search.server";
 import { STATUS_LABELS, WHAT_NEXT } from "~/models/applications.rules";
 import { listTraineeApplications, upcomingSessions } from "~/models/applications.server";
 import type { ApplicationStatus } from "~/models/domain";
-import { formatClockTime, formatDate, todayInLondon } from "~/utils/dates";
+import { formatClockTime, formatDate, formatMoment, todayInLondon } from "~/utils/dates";
+import { listOpenRoundsForTrainee } from "~/models/round-choices.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 
@@ -24,14 +25,15 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const db = await getDb();
   const today = todayInLondon();
-  const [home, sections, applications, sessions] = await Promise.all([
+  const [home, sections, applications, sessions, rounds] = await Promise.all([
     getTraineeHome(db, user.id, today),
     rotationSections(db, user.id, today),
     listTraineeApplications(db, user.id),
     upcomingSessions(db, user.id, today),
+    listOpenRoundsForTrainee(db, user.id, today),
   ]);
   if (!home) throw notFound();
-  return json({ ...home, sections, applications, sessions });
+  return json({ ...home, sections, applications, sessions, rounds });
 }
 
 const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
@@ -44,7 +46,7 @@ const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
 const STAGE_LABELS = { foundation: "Foundation", core: "Core training", higher: "Higher specialty training" } as const;
 
 export default function TraineeHome() {
-  const { profile, current, next, placements, sections, applications, sessions } = useLoaderData<typeof loader>();
+  const { profile, current, next, placements, sections, applications, sessions, rounds } = useLoaderData<typeof loader>();
   const groups = GROUPS.map((g) => ({ ...g, items: applications.filter((a) => g.statuses.includes(a.status)) })).filter((g) => g.items.length);
   return (
     <>
@@ -66,6 +68,25 @@ export default function TraineeHome() {
           />
         </div>
       </div>
+
+      {rounds.length ? (
+        <>
+          <h2>Rounds open now</h2>
+          <p>Places on these opportunities are allocated in a round: rank the ones you want before it closes.</p>
+          <ul className="app-results">
+            {rounds.map((r) => (
+              <li className="app-result" key={r.id}>
+                <p className="nhsuk-u-margin-bottom-1">
+                  <Link to={`/trainee/rounds/${r.id}`}>{r.name}</Link>
+                </p>
+                <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">
+                  Closes {formatMoment(r.closesAt)}. {r.choices ? `You have ${r.choices} of ${r.maxChoices} choices.` : `You have no choices yet: you may rank up to ${r.maxChoices}.`}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
 
       <h2>Your applications</h2>
       {groups.length ? (

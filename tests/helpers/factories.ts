@@ -155,7 +155,7 @@ const HOUR = 3_600_000;
 export async function makeRound(
   db: DbOrTx,
   options: {
-    opportunityIds: string[];
+    opportunityIds?: string[];
     trustId?: string | null;
     name?: string;
     opensAt?: Date;
@@ -164,35 +164,38 @@ export async function makeRound(
     seed?: string | null;
     status?: "open" | "allocated" | "cancelled";
     createdBy?: string | null;
-  },
+    record?: Record<string, unknown> | null;
+  } = {},
 ) {
+  const n = next();
   const now = Date.now();
   const status = options.status ?? "open";
   const [round] = await db
     .insert(allocationRounds)
     .values({
-      name: options.name ?? `Test round ${next()}`,
+      name: options.name ?? `Test round ${n}`,
       trustId: options.trustId ?? null,
       opensAt: options.opensAt ?? new Date(now - HOUR),
       closesAt: options.closesAt ?? new Date(now + 7 * 24 * HOUR),
       maxChoices: options.maxChoices ?? 5,
-      seed: options.seed ?? (status === "allocated" ? "test-seed" : null),
+      seed: options.seed ?? (status === "allocated" ? `seed-${n}` : null),
       status,
       allocatedAt: status === "allocated" ? new Date(now) : null,
       cancelledAt: status === "cancelled" ? new Date(now) : null,
       createdBy: options.createdBy ?? null,
+      record: options.record ?? null,
     })
     .returning();
-  if (options.opportunityIds.length) {
+  if (options.opportunityIds?.length) {
     await db.insert(roundOpportunities).values(options.opportunityIds.map((opportunityId) => ({ roundId: round!.id, opportunityId })));
   }
   return round!;
 }
 
-/** A trainee's choice in a round, with a statement long enough to be a real one. */
+/** A trainee's choice in a round, written directly (no rule checked), with a statement long enough to be a real one. */
 export async function makeRoundChoice(
   db: DbOrTx,
-  options: { roundId: string; traineeId: string; opportunityId: string; rank?: number; statement?: string },
+  options: { roundId: string; traineeId: string; opportunityId: string; rank?: number; statement?: string; declineReason?: string | null },
 ) {
   const [choice] = await db
     .insert(roundPreferences)
@@ -202,6 +205,8 @@ export async function makeRoundChoice(
       opportunityId: options.opportunityId,
       rank: options.rank ?? 1,
       statement: options.statement ?? "I want to see how decisions about patient flow are made at board level.",
+      declinedAt: options.declineReason ? new Date() : null,
+      declineReason: options.declineReason ?? null,
     })
     .returning();
   return choice!;
