@@ -16,6 +16,7 @@ import { getDb } from "~/db.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { STATEMENT_MAX, STATEMENT_MIN } from "~/models/applications.schema";
 import { ordinal } from "~/models/messages";
+import { STATUS_LABELS, WHAT_NEXT } from "~/models/applications.rules";
 import { listChoices, moveChoice, removeChoice, saveStatement, type ChoiceResult } from "~/models/round-choices.server";
 import { ROUND_PHASE_LABELS } from "~/models/round-rules";
 import { formatDate, formatMoment, todayInLondon } from "~/utils/dates";
@@ -97,8 +98,9 @@ export default function TraineeRoundPage() {
             <Tag modifier={open ? "green" : round.phase === "cancelled" ? "red" : "grey"}>{ROUND_PHASE_LABELS[round.phase]}</Tag>
           </li>
           <li>
-            {round.phase === "upcoming" ? `Opens ${formatMoment(round.opensAt)}, closes ` : round.phase === "open" ? "Closes " : "Closed "}
-            {formatMoment(round.closesAt)}
+            {round.phase === "allocated" && round.allocatedAt
+              ? `Allocated ${formatMoment(round.allocatedAt)}`
+              : `${round.phase === "upcoming" ? `Opens ${formatMoment(round.opensAt)}, closes ` : round.phase === "open" ? "Closes " : "Closed "}${formatMoment(round.closesAt)}`}
           </li>
           <li>
             <strong>
@@ -133,7 +135,10 @@ export default function TraineeRoundPage() {
             <p className="nhsuk-card__description">{outcome.sentence}</p>
             {outcome.kind === "placed" && outcome.application ? (
               <p className="nhsuk-card__description">
-                The director of medical education will confirm the placement. <Link to={`/applications/${outcome.application.id}`}>See your application</Link>
+                {outcome.application.status === "offered" || outcome.application.status === "approved"
+                  ? WHAT_NEXT[outcome.application.status]
+                  : `Your application is now: ${STATUS_LABELS[outcome.application.status].toLowerCase()}.`}{" "}
+                <Link to={`/applications/${outcome.application.id}`}>See your application</Link>
               </p>
             ) : null}
             {outcome.kind === "waitlisted" && outcome.applications.length ? (
