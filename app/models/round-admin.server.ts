@@ -433,7 +433,10 @@ export async function declineChoice(
           eq(roundPreferences.opportunityId, input.opportunityId),
           eq(opportunities.trustId, actor.trustId!)
         )
-      );
+      )
+      // Locked: of two leads declining it at once, the second reads it declined (one decline, one message),
+      // and a trainee's rewrite of their ranks waits for the decline rather than copying the row from before it.
+      .for("update", { of: roundPreferences });
     if (!choice) return { ok: false as const, status: 404 as const, fieldErrors: {} };
     if (roundPhase(round, now) !== "open") {
       return { ok: false as const, status: 409 as const, fieldErrors: {}, message: "Choices can be declined only while the round is open for choices." };

@@ -57,7 +57,7 @@ type ChoiceRow = typeof roundPreferences.$inferSelect;
 
 /**
  * Runs a change to the trainee's choices: the round locked FOR SHARE and open, the trainee's
- * row locked FOR UPDATE, the trainee's choices read in rank order under those locks.
+ * row locked FOR UPDATE, the trainee's choices read in rank order and locked FOR UPDATE.
  */
 async function changeChoices(
   db: Db,
@@ -82,7 +82,10 @@ async function changeChoices(
       .select()
       .from(roundPreferences)
       .where(and(eq(roundPreferences.roundId, roundId), eq(roundPreferences.traineeId, traineeId)))
-      .orderBy(asc(roundPreferences.rank));
+      .orderBy(asc(roundPreferences.rank))
+      // The rows are rewritten from what is read here: locked, so a lead's decline committed
+      // meanwhile is read (and kept) rather than overwritten by the copy read before it.
+      .for("update");
     const next = await change(tx, round, choices);
     if (!Array.isArray(next)) return next;
     await rewriteRanks(tx, roundId, traineeId, choices, next);

@@ -340,3 +340,45 @@ describe("limits under parallel requests on a real server", () => {
 async function until(check: () => Promise<boolean>) {
   while (!(await check())) await new Promise((resolve) => setImmediate(resolve));
 }
+
+describe("a trust's decline racing the trainee's own change", () => {
+  it("a decline committed while the trainee moves a choice is not lost when the trainee's ranks are rewritten", async () => {
+    const s = await scene({ count: 3 });
+    for (const id of s.ids) await add(s.trainee.id, s.round.id, id);
+    const [a, b] = s.ids as [string, string];
+    const second = usingPostgres && t.url ? await openDatabase({ url: t.url, poolSize: 4 }) : null;
+    const decline = (tx: Pick<typeof t.db, "update">) =>
+      tx
+        .update(roundPreferences)
+        .set({ declinedAt: new Date(), declineReason: "Not the grade this needs", updatedAt: new Date() })
+        .where(and(eq(roundPreferences.roundId, s.round.id), eq(roundPreferences.traineeId, s.trainee.id), eq(roundPreferences.opportunityId, a)));
+    if (second) {
+      // The lead's decline holds the choice's row (as declineChoice's UPDATE does) while the trainee moves B up.
+      let locked!: () => void;
+      let release!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const declining = second.db.transaction(async (tx) => {
+        await decline(tx);
+        locked();
+        await released;
+      });
+      await holding;
+      const moving = moveChoice(t.db, s.trainee.id, { roundId: s.round.id, opportunityId: b, direction: "up" });
+      await until(async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n > 0);
+      release();
+      await declining;
+      await second.close();
+      expect((await moving).ok).toBe(true);
+    } else {
+      // PGlite runs one statement at a time: the decline simply comes first.
+      await decline(t.db);
+      expect((await moveChoice(t.db, s.trainee.id, { roundId: s.round.id, opportunityId: b, direction: "up" })).ok).toBe(true);
+    }
+    const [declined] = await t.db
+      .select({ declinedAt: roundPreferences.declinedAt, declineReason: roundPreferences.declineReason })
+      .from(roundPreferences)
+      .where(and(eq(roundPreferences.roundId, s.round.id), eq(roundPreferences.traineeId, s.trainee.id), eq(roundPreferences.opportunityId, a)));
+    expect(declined).toMatchObject({ declinedAt: expect.any(Date), declineReason: "Not the grade this needs" });
+  });
+});
