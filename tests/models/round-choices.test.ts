@@ -227,6 +227,28 @@ describe("after the close", () => {
   });
 });
 
+describe("after the close, ranks as the trainee numbered them", () => {
+  it("the outcome page counts the choice's rank as the trainee saved it, not its place among the choices left in the allocation", async () => {
+    const s = await scene();
+    const [a, b, c] = s.ids as [string, string, string];
+    await makeRoundChoice(t.db, { roundId: s.round.id, traineeId: s.trainee.id, opportunityId: a, rank: 1, declineReason: "Needs a surgical trainee" });
+    await makeRoundChoice(t.db, { roundId: s.round.id, traineeId: s.trainee.id, opportunityId: b, rank: 2 });
+    await makeRoundChoice(t.db, { roundId: s.round.id, traineeId: s.trainee.id, opportunityId: c, rank: 3 });
+    await t.db.insert(applications).values({ opportunityId: c, traineeId: s.trainee.id, statement, status: "offered", roundId: s.round.id });
+    // The allocation saw B and C only (A was declined): C is the 2nd of its ranking, the trainee's 3rd choice.
+    const record = recordFor(s.trainee.id, [b, c], { traineeId: s.trainee.id, opportunityId: c, rank: 2 });
+    await t.db.update(allocationRounds).set({ status: "allocated", seed: "x", allocatedAt: new Date(), record: record as unknown as Record<string, unknown> }).where(eq(allocationRounds.id, s.round.id));
+    const page = await listChoices(t.db, s.trainee.id, s.round.id, today);
+    // As the close's message says it: the 3rd choice, and no figures, since the 1st choice was not in the allocation.
+    expect(page!.outcome).toMatchObject({ kind: "placed", sentence: "You were placed on your 3rd choice, Opportunity C." });
+
+    await t.db.update(applications).set({ status: "waitlisted", waitlistPosition: 1 });
+    await t.db.update(allocationRounds).set({ record: recordFor(s.trainee.id, [b, c], null) as unknown as Record<string, unknown> }).where(eq(allocationRounds.id, s.round.id));
+    const waiting = await listChoices(t.db, s.trainee.id, s.round.id, today);
+    expect(waiting!.outcome!.sentence).not.toContain("Your 1st choice had");
+  });
+});
+
 function recordFor(traineeId: string, ranking: string[], placement: { traineeId: string; opportunityId: string; rank: number } | null): RoundRecord {
   const summary = { firstTimersPlaced: placement ? 1 : 0, placed: placement ? 1 : 0, rankSum: placement?.rank ?? 0 };
   return {
