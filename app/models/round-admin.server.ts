@@ -13,6 +13,7 @@ import { REGIONS, type Region, type Role } from "./domain";
 import { UUID } from "./ids";
 import type { Audience } from "./messages";
 import { canCancelRound, canEditRound, roundPhase, type RoundPhase, type RoundStatus } from "./round-rules";
+import { maySeeAllocation } from "./round-close.server";
 import { tellAboutRound, type RoundMessage } from "./round-messages.server";
 import type { DeclineChoiceInput, RoundInput } from "./rounds.schema";
 import { eligibilityGrade } from "./trainee-grade.server";
@@ -546,6 +547,8 @@ export async function getRoundPage(db: Db, viewer: RoundViewer, roundId: string,
       decline: viewer.role === "trust_lead" && phase === "open",
       close: viewer.role === "admin" && (phase === "open" || phase === "closing"),
       seeApplicants: Boolean(ownTrust),
+      // The same rule as the audit page's, so the link never leads to a page that is not found.
+      seeAllocation: round.status === "allocated" && maySeeAllocation(viewer, round),
     },
   };
 }

@@ -344,6 +344,11 @@ export interface RoundAllocationView {
   record: RoundRecord | null;
 }
 
+/** Who may audit a round's allocation: an admin any round, a trust lead their own trust's. */
+export function maySeeAllocation(viewer: Pick<SessionUser, "role" | "trustId">, round: { trustId: string | null }): boolean {
+  return viewer.role === "admin" || (viewer.role === "trust_lead" && round.trustId !== null && round.trustId === viewer.trustId);
+}
+
 /**
  * A round's allocation for its audit: an admin sees any round, a trust lead their own trust's
  * rounds; anyone else, or another trust's round, gets null (the page answers 404).
@@ -364,9 +369,7 @@ export async function getRoundAllocation(db: Db, viewer: Pick<SessionUser, "role
     })
     .from(allocationRounds)
     .where(eq(allocationRounds.id, roundId));
-  if (!round) return null;
-  const allowed = viewer.role === "admin" || (viewer.role === "trust_lead" && round.trustId !== null && round.trustId === viewer.trustId);
-  if (!allowed) return null;
+  if (!round || !maySeeAllocation(viewer, round)) return null;
   const { allocatedBy, record, ...rest } = round;
   return { ...rest, closedByItself: round.status === "allocated" && allocatedBy === null, record: (record as unknown as RoundRecord | null) ?? null };
 }

@@ -478,3 +478,21 @@ describe("two leads declining the same choice at once", () => {
     expect((await t.db.select().from(notifications)).length).toBeLessThanOrEqual(1);
   });
 });
+
+describe("the round page's link to the allocation", () => {
+  it("the See the allocation link is offered only to those the allocation page lets in, not to a DME or a lead in an admin's round", async () => {
+    const a = await trustWithStaff();
+    const own = await makeRound(t.db, { opportunityIds: [a.opportunityId], trustId: a.trust.id, status: "allocated" });
+    const b = await trustWithStaff();
+    const across = await makeRound(t.db, { opportunityIds: [b.opportunityId], status: "allocated" });
+    const boss = await admin();
+    const seen = async (who: RoundViewer, roundId: string) => (await getRoundPage(t.db, who, roundId))!.can.seeAllocation;
+    expect(await seen(a.lead, own.id)).toBe(true);
+    expect(await seen(boss, own.id)).toBe(true);
+    expect(await seen(boss, across.id)).toBe(true);
+    expect(await seen(a.dme, own.id)).toBe(false);
+    expect(await seen(b.lead, across.id)).toBe(false);
+    const unfinished = await makeRound(t.db, { opportunityIds: [await makeOpportunity(t.db, a.trust.id, LATER)], trustId: a.trust.id });
+    expect(await seen(a.lead, unfinished.id)).toBe(false);
+  });
+});
