@@ -252,7 +252,8 @@ function recordOf(input: AllocationInput, result: RoundRecord["result"], compari
 /**
  * The round's one message per person, instead of a message per offer: each trainee with a
  * choice in the allocation (placed, or on the waiting lists, with their first choice's
- * figures), and every trust lead and DME of each trust with opportunities in the round.
+ * figures), each trainee whose choices all dropped out (nothing allocated), and every trust
+ * lead and DME of each trust with opportunities in the round.
  */
 async function tellEveryone(
   tx: DbOrTx,
@@ -282,6 +283,16 @@ async function tellEveryone(
     } else {
       messages.push({ userId: traineeId, audience: "trainee", params: { outcome: "unplaced", ...params } });
     }
+  }
+  // Those who chose but have nothing left in the allocation (every choice declined, or on an
+  // opportunity no longer taking trainees) are told too: the round is over for them as well.
+  const untold = await tx
+    .selectDistinct({ traineeId: roundPreferences.traineeId })
+    .from(roundPreferences)
+    .where(eq(roundPreferences.roundId, c.roundId))
+    .orderBy(asc(roundPreferences.traineeId));
+  for (const { traineeId } of untold) {
+    if (!c.choicesOf.has(traineeId)) messages.push({ userId: traineeId, audience: "trainee", params: { outcome: "none" } });
   }
   const trustIds = [...new Set(c.trustOf.values())];
   if (trustIds.length) {
