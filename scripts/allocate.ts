@@ -1,8 +1,9 @@
 // Runs a round's allocation on a file, for audits and for reproducing a recorded result:
 //   npx tsx scripts/allocate.ts INPUT.json
-// INPUT.json holds { seed, opportunities: [{ id, seats }], trainees: [{ id, placedBefore, ranking }] };
-// the result is printed as canonical JSON, byte for byte the same for the same input. Anything
-// wrong with the file is one line on stderr and exit code 2.
+// INPUT.json holds { seed, opportunities: [{ id, seats }], trainees: [{ id, placedBefore, ranking }] },
+// or is the file "Download the round" gives ({ input, result }), whose input is run; the result is
+// printed as canonical JSON, byte for byte the same for the same input (and the same as the
+// downloaded file's result). Anything wrong with the file is one line on stderr and exit code 2.
 import { readFileSync, statSync } from "node:fs";
 
 import { allocate, parseAllocationInput, resultJson } from "../app/models/allocation";
@@ -36,6 +37,12 @@ function readInput(file: string): unknown {
   }
 }
 
+/** A downloaded round is { input, result }: its input is what the allocation ran on. */
+function inputOf(value: unknown): unknown {
+  const isDownload = typeof value === "object" && value !== null && !Array.isArray(value) && "input" in value && "result" in value && !("seed" in value);
+  return isDownload ? (value as { input: unknown }).input : value;
+}
+
 function main(args: string[]): number {
   if (args.length !== 1) {
     console.error("Usage: npx tsx scripts/allocate.ts INPUT.json");
@@ -43,7 +50,7 @@ function main(args: string[]): number {
   }
   const file = args[0]!;
   try {
-    const parsed = parseAllocationInput(readInput(file));
+    const parsed = parseAllocationInput(inputOf(readInput(file)));
     if (!parsed.ok) throw new InputError(`${file}: ${parsed.message}`);
     process.stdout.write(resultJson(allocate(parsed.input)));
     return 0;

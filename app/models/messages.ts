@@ -102,7 +102,8 @@ export function applicationPath(applicationId: string): string {
  * - "cancelled": the round was cancelled before its close (to every trainee with a choice in it);
  * - "choice_declined": the trust declined one of the trainee's choices (params.opportunityId);
  * - "allocated": the round closed and was allocated. A trainee's params say how they fared
- *   (outcome "placed" with rank and opportunityId, or "unplaced"), with the figures of their
+ *   (outcome "placed" with rank and opportunityId, "unplaced", or "none" when none of their
+ *   choices was left in the allocation), with the figures of their
  *   first choice (firstChoiceSeats, firstChoiceChosenBy, firstChoiceFirstTimers); a member of
  *   staff's say how many places and trainees on waiting lists the round gave their trust (placed, waitlisted).
  * Params carry ids, codes and counts only, never names or free text.
@@ -154,6 +155,12 @@ export function wordRoundEvent(f: RoundEventFacts, audience: Audience): Wording 
     }
     case "allocated": {
       if (audience === "trainee") {
+        if (f.params.outcome === "none") {
+          return {
+            title: `Round closed: ${r}`,
+            body: `The round ${r} has closed. None of your choices was part of the allocation (the trust declined them, or they no longer take trainees), so nothing was allocated to you in it.`,
+          };
+        }
         const figures = f.params.firstChoiceFigures === "no" ? null : firstChoiceFigures(f.params);
         if (f.params.outcome === "placed") {
           const rank = Number(f.params.rank);

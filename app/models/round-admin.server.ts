@@ -13,6 +13,7 @@ import { REGIONS, type Region, type Role } from "./domain";
 import { UUID } from "./ids";
 import type { Audience } from "./messages";
 import { canCancelRound, canEditRound, roundPhase, type RoundPhase, type RoundStatus } from "./round-rules";
+import { maySeeAllocation } from "./round-close.server";
 import { tellAboutRound, type RoundMessage } from "./round-messages.server";
 import type { DeclineChoiceInput, RoundInput } from "./rounds.schema";
 import { eligibilityGrade } from "./trainee-grade.server";
@@ -433,7 +434,10 @@ export async function declineChoice(
           eq(roundPreferences.opportunityId, input.opportunityId),
           eq(opportunities.trustId, actor.trustId!)
         )
-      );
+      )
+      // Locked: of two leads declining it at once, the second reads it declined (one decline, one message),
+      // and a trainee's rewrite of their ranks waits for the decline rather than copying the row from before it.
+      .for("update", { of: roundPreferences });
     if (!choice) return { ok: false as const, status: 404 as const, fieldErrors: {} };
     if (roundPhase(round, now) !== "open") {
       return { ok: false as const, status: 409 as const, fieldErrors: {}, message: "Choices can be declined only while the round is open for choices." };
@@ -543,6 +547,8 @@ export async function getRoundPage(db: Db, viewer: RoundViewer, roundId: string,
       decline: viewer.role === "trust_lead" && phase === "open",
       close: viewer.role === "admin" && (phase === "open" || phase === "closing"),
       seeApplicants: Boolean(ownTrust),
+      // The same rule as the audit page's, so the link never leads to a page that is not found.
+      seeAllocation: round.status === "allocated" && maySeeAllocation(viewer, round),
     },
   };
 }

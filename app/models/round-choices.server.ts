@@ -57,7 +57,7 @@ type ChoiceRow = typeof roundPreferences.$inferSelect;
 
 /**
  * Runs a change to the trainee's choices: the round locked FOR SHARE and open, the trainee's
- * row locked FOR UPDATE, the trainee's choices read in rank order under those locks.
+ * row locked FOR UPDATE, the trainee's choices read in rank order and locked FOR UPDATE.
  */
 async function changeChoices(
   db: Db,
@@ -82,7 +82,10 @@ async function changeChoices(
       .select()
       .from(roundPreferences)
       .where(and(eq(roundPreferences.roundId, roundId), eq(roundPreferences.traineeId, traineeId)))
-      .orderBy(asc(roundPreferences.rank));
+      .orderBy(asc(roundPreferences.rank))
+      // The rows are rewritten from what is read here: locked, so a lead's decline committed
+      // meanwhile is read (and kept) rather than overwritten by the copy read before it.
+      .for("update");
     const next = await change(tx, round, choices);
     if (!Array.isArray(next)) return next;
     await rewriteRanks(tx, roundId, traineeId, choices, next);
@@ -442,7 +445,18 @@ export async function outcomeOf(db: DbOrTx, traineeId: string, roundId: string, 
     .orderBy(asc(applications.waitlistPosition), asc(opportunities.title));
   const placement = record?.result.placements.find((p) => p.traineeId === traineeId) ?? null;
   const ranking = record?.input.trainees.find((t) => t.id === traineeId)?.ranking ?? [];
-  const first = ranking[0] ? record?.opportunities.find((o) => o.id === ranking[0]) : undefined;
+  // Ranks as the trainee numbered them, as the close's message words it: a placement's rank in
+  // the record counts only the choices left in the allocation (declined ones, say, drop out).
+  const saved = new Map(
+    (
+      await db
+        .select({ opportunityId: roundPreferences.opportunityId, rank: roundPreferences.rank })
+        .from(roundPreferences)
+        .where(and(eq(roundPreferences.roundId, roundId), eq(roundPreferences.traineeId, traineeId)))
+    ).map((c) => [c.opportunityId, c.rank]),
+  );
+  // The figures of the 1st choice only when that choice was in the allocation.
+  const first = ranking[0] && saved.get(ranking[0]) === 1 ? record?.opportunities.find((o) => o.id === ranking[0]) : undefined;
   const figures = first
     ? firstChoiceFigures({ firstChoiceSeats: String(first.seats), firstChoiceChosenBy: String(first.chosenBy), firstChoiceFirstTimers: String(first.firstTimersChoosing) })
     : null;
@@ -450,10 +464,11 @@ export async function outcomeOf(db: DbOrTx, traineeId: string, roundId: string, 
   if (placement) {
     const application = rows.find((r) => r.opportunityId === placement.opportunityId) ?? null;
     const title = application?.title ?? null;
-    const why = placement.rank > 1 && figures ? ` ${figures}` : "";
+    const rank = saved.get(placement.opportunityId) ?? placement.rank;
+    const why = rank > 1 && figures ? ` ${figures}` : "";
     return {
       kind: "placed" as const,
-      sentence: `You were placed on your ${ordinal(placement.rank)} choice${title ? `, ${title}` : ""}.${why}`,
+      sentence: `You were placed on your ${ordinal(rank)} choice${title ? `, ${title}` : ""}.${why}`,
       application,
       applications: rows,
     };

@@ -252,7 +252,8 @@ function recordOf(input: AllocationInput, result: RoundRecord["result"], compari
 /**
  * The round's one message per person, instead of a message per offer: each trainee with a
  * choice in the allocation (placed, or on the waiting lists, with their first choice's
- * figures), and every trust lead and DME of each trust with opportunities in the round.
+ * figures), each trainee whose choices all dropped out (nothing allocated), and every trust
+ * lead and DME of each trust with opportunities in the round.
  */
 async function tellEveryone(
   tx: DbOrTx,
@@ -282,6 +283,16 @@ async function tellEveryone(
     } else {
       messages.push({ userId: traineeId, audience: "trainee", params: { outcome: "unplaced", ...params } });
     }
+  }
+  // Those who chose but have nothing left in the allocation (every choice declined, or on an
+  // opportunity no longer taking trainees) are told too: the round is over for them as well.
+  const untold = await tx
+    .selectDistinct({ traineeId: roundPreferences.traineeId })
+    .from(roundPreferences)
+    .where(eq(roundPreferences.roundId, c.roundId))
+    .orderBy(asc(roundPreferences.traineeId));
+  for (const { traineeId } of untold) {
+    if (!c.choicesOf.has(traineeId)) messages.push({ userId: traineeId, audience: "trainee", params: { outcome: "none" } });
   }
   const trustIds = [...new Set(c.trustOf.values())];
   if (trustIds.length) {
@@ -344,6 +355,11 @@ export interface RoundAllocationView {
   record: RoundRecord | null;
 }
 
+/** Who may audit a round's allocation: an admin any round, a trust lead their own trust's. */
+export function maySeeAllocation(viewer: Pick<SessionUser, "role" | "trustId">, round: { trustId: string | null }): boolean {
+  return viewer.role === "admin" || (viewer.role === "trust_lead" && round.trustId !== null && round.trustId === viewer.trustId);
+}
+
 /**
  * A round's allocation for its audit: an admin sees any round, a trust lead their own trust's
  * rounds; anyone else, or another trust's round, gets null (the page answers 404).
@@ -364,9 +380,7 @@ export async function getRoundAllocation(db: Db, viewer: Pick<SessionUser, "role
     })
     .from(allocationRounds)
     .where(eq(allocationRounds.id, roundId));
-  if (!round) return null;
-  const allowed = viewer.role === "admin" || (viewer.role === "trust_lead" && round.trustId !== null && round.trustId === viewer.trustId);
-  if (!allowed) return null;
+  if (!round || !maySeeAllocation(viewer, round)) return null;
   const { allocatedBy, record, ...rest } = round;
   return { ...rest, closedByItself: round.status === "allocated" && allocatedBy === null, record: (record as unknown as RoundRecord | null) ?? null };
 }

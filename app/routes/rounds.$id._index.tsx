@@ -124,7 +124,7 @@ export default function RoundPage() {
       </SummaryList>
 
       <div className="app-actions" id="round-actions">
-        {round.phase === "allocated" ? (
+        {can.seeAllocation ? (
           <Link to={`/rounds/${round.id}/allocation`} className="nhsuk-button">
             See the allocation
           </Link>

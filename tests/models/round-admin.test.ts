@@ -436,3 +436,63 @@ describe("queries", () => {
     expect(await t.db.select().from(roundOpportunities).where(and(eq(roundOpportunities.roundId, round.id)))).toHaveLength(1);
   });
 });
+
+describe("two leads declining the same choice at once", () => {
+  it("a choice declined by two leads at once is declined once and its trainee told once", async () => {
+    const a = await trustWithStaff();
+    const other = viewer(await makeUser(t.db, { role: "trust_lead", trustId: a.trust.id }));
+    const round = await makeRound(t.db, { opportunityIds: [a.opportunityId], trustId: a.trust.id });
+    const trainee = await makeTrainee(t.db);
+    await makeRoundChoice(t.db, { roundId: round.id, traineeId: trainee.id, opportunityId: a.opportunityId });
+    const choice = and(eq(roundPreferences.roundId, round.id), eq(roundPreferences.traineeId, trainee.id), eq(roundPreferences.opportunityId, a.opportunityId));
+    const decline = (by: RoundViewer, db = t.db) => declineChoice(db, by, round.id, { traineeId: trainee.id, opportunityId: a.opportunityId, reason: `Declined by ${by.id}` });
+    const second = usingPostgres && t.url ? await openDatabase({ url: t.url, poolSize: 4 }) : null;
+    let results: Awaited<ReturnType<typeof declineChoice>>[];
+    if (second) {
+      // The first lead's decline holds the choice's row; the second, arriving meanwhile, must see it declined when it gets the row.
+      let locked!: () => void;
+      let release!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const first = second.db.transaction(async (tx) => {
+        await tx.update(roundPreferences).set({ declinedAt: new Date(), declinedBy: a.lead.id, declineReason: `Declined by ${a.lead.id}` }).where(choice);
+        locked();
+        await released;
+      });
+      await holding;
+      const racing = decline(other);
+      while ((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      release();
+      await first;
+      await second.close();
+      results = [await racing];
+    } else {
+      results = await Promise.all([decline(a.lead), decline(other)]);
+    }
+    expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(1);
+    expect(results.some((r) => !r.ok && r.status === 409)).toBe(true);
+    const [row] = await t.db.select().from(roundPreferences).where(choice);
+    expect(row!.declineReason).toBe(`Declined by ${row!.declinedBy}`);
+    expect((await t.db.select().from(notifications)).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("the round page's link to the allocation", () => {
+  it("the See the allocation link is offered only to those the allocation page lets in, not to a DME or a lead in an admin's round", async () => {
+    const a = await trustWithStaff();
+    const own = await makeRound(t.db, { opportunityIds: [a.opportunityId], trustId: a.trust.id, status: "allocated" });
+    const b = await trustWithStaff();
+    const across = await makeRound(t.db, { opportunityIds: [b.opportunityId], status: "allocated" });
+    const boss = await admin();
+    const seen = async (who: RoundViewer, roundId: string) => (await getRoundPage(t.db, who, roundId))!.can.seeAllocation;
+    expect(await seen(a.lead, own.id)).toBe(true);
+    expect(await seen(boss, own.id)).toBe(true);
+    expect(await seen(boss, across.id)).toBe(true);
+    expect(await seen(a.dme, own.id)).toBe(false);
+    expect(await seen(b.lead, across.id)).toBe(false);
+    const unfinished = await makeRound(t.db, { opportunityIds: [await makeOpportunity(t.db, a.trust.id, LATER)], trustId: a.trust.id });
+    expect(await seen(a.lead, unfinished.id)).toBe(false);
+  });
+});

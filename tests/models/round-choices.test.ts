@@ -227,6 +227,28 @@ describe("after the close", () => {
   });
 });
 
+describe("after the close, ranks as the trainee numbered them", () => {
+  it("the outcome page counts the choice's rank as the trainee saved it, not its place among the choices left in the allocation", async () => {
+    const s = await scene();
+    const [a, b, c] = s.ids as [string, string, string];
+    await makeRoundChoice(t.db, { roundId: s.round.id, traineeId: s.trainee.id, opportunityId: a, rank: 1, declineReason: "Needs a surgical trainee" });
+    await makeRoundChoice(t.db, { roundId: s.round.id, traineeId: s.trainee.id, opportunityId: b, rank: 2 });
+    await makeRoundChoice(t.db, { roundId: s.round.id, traineeId: s.trainee.id, opportunityId: c, rank: 3 });
+    await t.db.insert(applications).values({ opportunityId: c, traineeId: s.trainee.id, statement, status: "offered", roundId: s.round.id });
+    // The allocation saw B and C only (A was declined): C is the 2nd of its ranking, the trainee's 3rd choice.
+    const record = recordFor(s.trainee.id, [b, c], { traineeId: s.trainee.id, opportunityId: c, rank: 2 });
+    await t.db.update(allocationRounds).set({ status: "allocated", seed: "x", allocatedAt: new Date(), record: record as unknown as Record<string, unknown> }).where(eq(allocationRounds.id, s.round.id));
+    const page = await listChoices(t.db, s.trainee.id, s.round.id, today);
+    // As the close's message says it: the 3rd choice, and no figures, since the 1st choice was not in the allocation.
+    expect(page!.outcome).toMatchObject({ kind: "placed", sentence: "You were placed on your 3rd choice, Opportunity C." });
+
+    await t.db.update(applications).set({ status: "waitlisted", waitlistPosition: 1 });
+    await t.db.update(allocationRounds).set({ record: recordFor(s.trainee.id, [b, c], null) as unknown as Record<string, unknown> }).where(eq(allocationRounds.id, s.round.id));
+    const waiting = await listChoices(t.db, s.trainee.id, s.round.id, today);
+    expect(waiting!.outcome!.sentence).not.toContain("Your 1st choice had");
+  });
+});
+
 function recordFor(traineeId: string, ranking: string[], placement: { traineeId: string; opportunityId: string; rank: number } | null): RoundRecord {
   const summary = { firstTimersPlaced: placement ? 1 : 0, placed: placement ? 1 : 0, rankSum: placement?.rank ?? 0 };
   return {
@@ -340,3 +362,45 @@ describe("limits under parallel requests on a real server", () => {
 async function until(check: () => Promise<boolean>) {
   while (!(await check())) await new Promise((resolve) => setImmediate(resolve));
 }
+
+describe("a trust's decline racing the trainee's own change", () => {
+  it("a decline committed while the trainee moves a choice is not lost when the trainee's ranks are rewritten", async () => {
+    const s = await scene({ count: 3 });
+    for (const id of s.ids) await add(s.trainee.id, s.round.id, id);
+    const [a, b] = s.ids as [string, string];
+    const second = usingPostgres && t.url ? await openDatabase({ url: t.url, poolSize: 4 }) : null;
+    const decline = (tx: Pick<typeof t.db, "update">) =>
+      tx
+        .update(roundPreferences)
+        .set({ declinedAt: new Date(), declineReason: "Not the grade this needs", updatedAt: new Date() })
+        .where(and(eq(roundPreferences.roundId, s.round.id), eq(roundPreferences.traineeId, s.trainee.id), eq(roundPreferences.opportunityId, a)));
+    if (second) {
+      // The lead's decline holds the choice's row (as declineChoice's UPDATE does) while the trainee moves B up.
+      let locked!: () => void;
+      let release!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const declining = second.db.transaction(async (tx) => {
+        await decline(tx);
+        locked();
+        await released;
+      });
+      await holding;
+      const moving = moveChoice(t.db, s.trainee.id, { roundId: s.round.id, opportunityId: b, direction: "up" });
+      await until(async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n > 0);
+      release();
+      await declining;
+      await second.close();
+      expect((await moving).ok).toBe(true);
+    } else {
+      // PGlite runs one statement at a time: the decline simply comes first.
+      await decline(t.db);
+      expect((await moveChoice(t.db, s.trainee.id, { roundId: s.round.id, opportunityId: b, direction: "up" })).ok).toBe(true);
+    }
+    const [declined] = await t.db
+      .select({ declinedAt: roundPreferences.declinedAt, declineReason: roundPreferences.declineReason })
+      .from(roundPreferences)
+      .where(and(eq(roundPreferences.roundId, s.round.id), eq(roundPreferences.traineeId, s.trainee.id), eq(roundPreferences.opportunityId, a)));
+    expect(declined).toMatchObject({ declinedAt: expect.any(Date), declineReason: "Not the grade this needs" });
+  });
+});

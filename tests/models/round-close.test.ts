@@ -14,6 +14,7 @@ import type { RoundRecord } from "~/models/round-rules";
 import { runDueJobs } from "~/scheduler.server";
 
 import { useTestDatabase, usingPostgres } from "../helpers/db";
+import { composedOutbox } from "../helpers/emails";
 import { makeApplicationEvent, makeOpportunity, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
 
 const t = useTestDatabase();
@@ -376,5 +377,27 @@ describe("the waiting list after a round", () => {
     expect(await freeSeat(freed)).toEqual([next]);
     const [still] = await t.db.select({ status: applications.status }).from(applications).where(eq(applications.id, passedOver));
     expect(still!.status).toBe("waitlisted");
+  });
+});
+
+describe("trainees whose choices all dropped out", () => {
+  it("a trainee with choices in the round but none left in the allocation is told the round closed and that nothing was allocated", async () => {
+    const { trust, lead } = await trustWithStaff();
+    const kept = await makeOpportunity(t.db, trust.id, { title: "Kept" });
+    const closed = await makeOpportunity(t.db, trust.id, { title: "Closed" });
+    const roundId = await round(trust.id, [kept, closed]);
+    const onlyDeclined = await makeTrainee(t.db);
+    await addRoundChoice(t.db, { roundId, traineeId: onlyDeclined.id, opportunityId: kept, rank: 1, declined: { by: lead.id, reason: "Needs a sponsor's agreement first" } });
+    const onlyClosed = await makeTrainee(t.db);
+    await addRoundChoice(t.db, { roundId, traineeId: onlyClosed.id, opportunityId: closed, rank: 1 });
+    await t.db.update(opportunities).set({ status: "closed" }).where(eq(opportunities.id, closed));
+
+    expect(await closeRound(t.db, roundId, { actor: null, now: CLOSE })).toMatchObject({ ok: true, placed: 0, waitlisted: 0 });
+    for (const trainee of [onlyDeclined, onlyClosed]) {
+      const notes = await t.db.select({ params: notifications.params }).from(notifications).where(eq(notifications.userId, trainee.id));
+      expect(notes.map((n) => n.params)).toEqual([{ event: "allocated", audience: "trainee", outcome: "none" }]);
+      const mail = (await composedOutbox(t.db)).find((m) => m.row.recipientId === trainee.id);
+      expect(mail?.email?.text).toContain("None of your choices was part of the allocation");
+    }
   });
 });

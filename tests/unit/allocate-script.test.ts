@@ -9,6 +9,8 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { allocate, resultJson } from "~/models/allocation";
+import { roundDownloadJson } from "~/models/round-close.server";
+import type { RoundRecord } from "~/models/round-rules";
 
 import { generateRound } from "../bench/allocation-data";
 
@@ -42,6 +44,14 @@ describe("scripts/allocate.ts", () => {
     const [first, second] = await Promise.all([runScript(at), runScript(at)]);
     expect(first).toEqual({ code: 0, stdout: resultJson(allocate(input)), stderr: "" });
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  it("reads the file Download the round gives as it is, and prints its result byte for byte", async () => {
+    const { input } = generateRound({ seed: "download", trainees: 120, opportunities: 20, seats: 40, maxChoices: 5, zipf: 1, firstTimerShare: 0.5 });
+    const download = roundDownloadJson({ input, result: allocate(input) } as unknown as RoundRecord);
+    const run = await runScript(file("round-downloaded.json", download));
+    expect(run).toEqual({ code: 0, stdout: resultJson(allocate(input)), stderr: "" });
+    expect(download).toBe(`{"input":${JSON.stringify(input)},"result":${run.stdout}}\n`);
   });
 
   const refusals: [string, () => string[], string][] = [
