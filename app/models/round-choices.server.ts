@@ -322,6 +322,8 @@ export async function saveStatement(db: Db, traineeId: string, input: { roundId:
     async (tx, round, choices) => {
       const choice = choices.find((c) => c.opportunityId === opportunityId);
       if (!choice) return refused(404);
+      // The trust's decision is made on what the trainee wrote: it stays as the trust read it.
+      if (choice.declinedAt) return refused(409, "The trust declined this choice, so its statement can no longer change");
       if (!fields.ok) return fields;
       await tx
         .update(roundPreferences)

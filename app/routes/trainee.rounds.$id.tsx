@@ -48,7 +48,8 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const fields = formObject(formData);
   const parsed = v.safeParse(IntentSchema, fields);
-  if (!parsed.success) throw notFound();
+  // Only a hand-made form gets here: the page's buttons always send both.
+  if (!parsed.success) return invalid(failure(formData, {}, "Use the buttons by a choice to move it, remove it or change its statement"), 400);
   const db = await getDb();
   const roundId = args.params.id ?? "";
   const { intent, opportunityId } = parsed.output;

@@ -42,7 +42,15 @@ describe("the choices page's statuses", () => {
     const unknown = "00000000-0000-4000-8000-000000000000";
     expect((await callRoute(t.db, roundPage.loader, getRequest(`/trainee/rounds/${unknown}`, s.cookies.trainee), { id: unknown })).status).toBe(404);
     expect((await callRoute(t.db, roundPage.loader, getRequest("/trainee/rounds/nonsense", s.cookies.trainee), { id: "nonsense" })).status).toBe(404);
-    expect((await post(s.round.id, { intent: "shuffle", opportunityId: s.a }, s.cookies.trainee)).status).toBe(404);
+  });
+
+  it("a form with an unknown intent or no opportunity answered 404, as if the round did not exist: it is 400 with what to do", async () => {
+    const s = await scene();
+    for (const fields of [{ intent: "shuffle", opportunityId: s.a }, { intent: "remove" }] as Record<string, string>[]) {
+      const res = await post(s.round.id, fields, s.cookies.trainee);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { formError: string }).formError).toBe("Use the buttons by a choice to move it, remove it or change its statement");
+    }
   });
 
   it("shows a cancelled round as cancelled, and refuses a change in it with 409 and the reason", async () => {
@@ -148,5 +156,17 @@ describe("the trainee's home", () => {
     expect(textOf(html)).toContain("Rounds open now");
     expect(html).toContain(`href="/trainee/rounds/${s.round.id}"`);
     expect(textOf(html)).toContain("Closes 14 January 2099 at 5pm.");
+  });
+});
+
+describe("a declined choice", () => {
+  it("a declined choice's statement could still be changed by posting the form by hand: refused with 409, the words the trust read kept", async () => {
+    const s = await scene();
+    await makeRoundChoice(t.db, { roundId: s.round.id, traineeId: s.trainee.id, opportunityId: s.a, rank: 1, statement, declineReason: "Needs a surgical trainee" });
+    const res = await post(s.round.id, { intent: "statement", opportunityId: s.a, statement: `${statement} And a change after the decline.` }, s.cookies.trainee);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { formError: string }).formError).toBe("The trust declined this choice, so its statement can no longer change");
+    const [row] = await t.db.select({ statement: roundPreferences.statement }).from(roundPreferences);
+    expect(row!.statement).toBe(statement);
   });
 });
