@@ -24,6 +24,8 @@ import {
 
 import {
   APPLICATION_STATUSES,
+  DISABILITY_ANSWERS,
+  ETHNIC_GROUPS,
   FOCUSES,
   GRADES,
   HLM_DIMENSIONS,
@@ -32,6 +34,7 @@ import {
   PLACEMENT_TYPES,
   REGIONS,
   ROLES,
+  SEXES,
 } from "../app/models/domain";
 
 // Constrained values live in app/models/domain.ts so the browser bundle and the
@@ -52,6 +55,9 @@ export const completionOutcomeEnum = pgEnum("completion_outcome", ["completed", 
 // "open" from creation until the close (choices are taken from opens_at); "allocated" once closed
 // and allocated (exactly once); "cancelled" by its creator or an admin before the close.
 export const roundStatusEnum = pgEnum("round_status", ["open", "allocated", "cancelled"]);
+export const sexEnum = pgEnum("sex", SEXES);
+export const ethnicGroupEnum = pgEnum("ethnic_group", ETHNIC_GROUPS);
+export const disabilityEnum = pgEnum("disability", DISABILITY_ANSWERS);
 export const placementImportStatusEnum = pgEnum("placement_import_status", ["preview", "confirmed"]);
 
 /** Full-text search document, written by the opportunities model (it includes the objective's title). */
@@ -170,6 +176,11 @@ export const traineeProfiles = pgTable(
     programme: text("programme").notNull().default(""),
     region: regionEnum("region"),
     ltft: boolean("ltft").notNull().default(false),
+    // Voluntary equality information (null = not answered): anonymous totals only, never shown
+    // to staff person by person, removed when the account closes.
+    sex: sexEnum("sex"),
+    ethnicGroup: ethnicGroupEnum("ethnic_group"),
+    disability: disabilityEnum("disability"),
     anonymisedAt: tstz("anonymised_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -646,6 +657,24 @@ export const passwordResets = pgTable(
     uniqueIndex("password_resets_token_hash_key").on(t.tokenHash),
     index("password_resets_user_idx").on(t.userId),
     index("password_resets_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/**
+ * The baseline of a training year's measures of progress: the date an admin records (e.g. the
+ * service's start) whose figures are shown beside "now". One per training year, by its 1 August.
+ */
+export const reportBaselines = pgTable(
+  "report_baselines",
+  {
+    trainingYearStart: date("training_year_start", { mode: "string" }).primaryKey(),
+    baselineOn: date("baseline_on", { mode: "string" }).notNull(),
+    setBy: text("set_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("report_baselines_year_starts_1_august", sql`extract(month from ${t.trainingYearStart}) = 8 and extract(day from ${t.trainingYearStart}) = 1`),
+    check("report_baselines_within_year", sql`${t.baselineOn} >= ${t.trainingYearStart} and ${t.baselineOn} < ${t.trainingYearStart} + interval '1 year'`),
   ],
 );
 

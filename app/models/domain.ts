@@ -143,3 +143,25 @@ export type PlacementType = (typeof PLACEMENT_TYPES)[number];
 export function placesTraineeAtTrust(type: PlacementType): boolean {
   return type === "In Post" || type === "In Post - Extension";
 }
+
+// Voluntary, self-declared equality information: used only in anonymous totals in the
+// measures of progress, never shown to staff person by person. Null = not answered.
+export const SEXES = ["female", "male", "prefer_not_to_say"] as const;
+export type Sex = (typeof SEXES)[number];
+export const SEX_LABELS: Record<Sex, string> = { female: "Female", male: "Male", prefer_not_to_say: "Prefer not to say" };
+
+/** The high-level ethnic groups of the 2021 census in England and Wales (ONS). */
+export const ETHNIC_GROUPS = ["asian", "black", "mixed", "white", "other", "prefer_not_to_say"] as const;
+export type EthnicGroup = (typeof ETHNIC_GROUPS)[number];
+export const ETHNIC_GROUP_LABELS: Record<EthnicGroup, string> = {
+  asian: "Asian, Asian British or Asian Welsh",
+  black: "Black, Black British, Black Welsh, Caribbean or African",
+  mixed: "Mixed or Multiple ethnic groups",
+  white: "White",
+  other: "Other ethnic group",
+  prefer_not_to_say: "Prefer not to say",
+};
+
+export const DISABILITY_ANSWERS = ["yes", "no", "prefer_not_to_say"] as const;
+export type DisabilityAnswer = (typeof DISABILITY_ANSWERS)[number];
+export const DISABILITY_LABELS: Record<DisabilityAnswer, string> = { yes: "Yes", no: "No", prefer_not_to_say: "Prefer not to say" };
