@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { BackLink } from "~/components/nhsuk/back-link";
 import { Button } from "~/components/nhsuk/button";
 import { InsetText } from "~/components/nhsuk/inset-text";
@@ -71,6 +72,13 @@ export default function RoundPage() {
   const confirmingCancel = params.get("confirm") === "cancel" && can.cancel && !actionData;
   const declineFailure = actionData && actionData.values.intent === "decline" ? actionData : undefined;
   const isFieldFailure = actionData && Object.keys(actionData.fieldErrors).length > 0;
+  const cancelQuestion = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // "Cancel round" is a link that disappears as the question appears: without this, focus fell
+    // to the page's start and the question was not read out. Without JavaScript the #cancel
+    // address does the same.
+    if (confirmingCancel) cancelQuestion.current?.focus();
+  }, [confirmingCancel]);
   return (
     <>
       <BackLink href="/rounds">Back to allocation rounds</BackLink>
@@ -150,7 +158,7 @@ export default function RoundPage() {
       ) : null}
 
       {confirmingCancel ? (
-        <WarningCallout id="cancel">
+        <WarningCallout id="cancel" ref={cancelQuestion} tabIndex={-1}>
           <WarningCallout.Heading>Cancel this round?</WarningCallout.Heading>
           <p>
             Nobody will be allocated a place in it, and this cannot be undone. Every trainee with a choice in the round, and the trust leads and directors of

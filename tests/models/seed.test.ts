@@ -7,6 +7,7 @@ import type { RoundRecord } from "~/models/round-rules";
 import { listApprovalQueue, listTraineeApplications } from "~/models/applications.server";
 import { countUnread } from "~/models/notifications.server";
 import { getDmeHome, getTraineeHome } from "~/models/homes.server";
+import { listChoices } from "~/models/round-choices.server";
 
 import { useTestDatabase } from "../helpers/db";
 
@@ -82,6 +83,16 @@ describe("demo data", () => {
     const offers = await t.db.select({ status: applications.status }).from(applications).where(eq(applications.roundId, allocated.id));
     expect(offers.filter((a) => a.status === "offered")).toHaveLength(placed.size);
     expect(offers.some((a) => a.status === "waitlisted")).toBe(true);
+  });
+
+  it("gives the demo trainee more than one opportunity to rank in the open round, so choices can be ordered", async () => {
+    // It held one: the demo trainee could add a single choice and never move one up or down.
+    await seedDemoData(t.db, today);
+    const [demo] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
+    const [open] = await t.db.select({ id: allocationRounds.id }).from(allocationRounds).where(and(eq(allocationRounds.status, "open"), eq(allocationRounds.name, "Spring leadership round")));
+    const page = await listChoices(t.db, demo!.id, open!.id, today, new Date(`${today}T12:00:00Z`));
+    expect(page!.choices).toHaveLength(0);
+    expect(page!.others.filter((o) => o.eligible).length).toBeGreaterThanOrEqual(3);
   });
 
   it("does nothing when the database already has users", async () => {
