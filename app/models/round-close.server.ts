@@ -23,10 +23,10 @@ import { tellAboutRound, type RoundMessage } from "./round-messages.server";
 import type { RoundRecord, RoundStatus } from "./round-rules";
 import { UUID } from "./ids";
 
-/** The reason on the event that offers a trainee the seat the round gave them. */
-export const ALLOCATED_REASON = "Allocated in the round";
+/** The reason on the event that offers a trainee the seat the round gave them (it names the round: the history and the DME's queue show it). */
+export const allocatedReason = (roundName: string) => `Allocated in the round ${roundName}`;
 /** The reason on the event that puts an unplaced trainee on the waiting list of each remaining choice. */
-export const WAITLISTED_REASON = "Not placed in the round: on its waiting list";
+export const waitlistedReason = (roundName: string) => `Not placed in the round ${roundName}: on its waiting list`;
 
 export type CloseResult =
   | { ok: true; placed: number; waitlisted: number; record: RoundRecord }
@@ -66,7 +66,7 @@ export async function closeRound(db: Db, roundId: string, options: { actor: Pick
   const actorId = options.actor?.id ?? null;
   return db.transaction(async (tx): Promise<CloseResult> => {
     const [round] = await tx
-      .select({ id: allocationRounds.id, status: allocationRounds.status, seed: allocationRounds.seed, opensAt: allocationRounds.opensAt })
+      .select({ id: allocationRounds.id, name: allocationRounds.name, status: allocationRounds.status, seed: allocationRounds.seed, opensAt: allocationRounds.opensAt })
       .from(allocationRounds)
       .where(eq(allocationRounds.id, roundId))
       .for("update");
@@ -173,7 +173,7 @@ export async function closeRound(db: Db, roundId: string, options: { actor: Pick
     const lottery = lotteryOrder(seed, result.unplaced);
     const waitingOrder = [...lottery.filter((id) => trainee.get(id)!.placedBefore === 0), ...lottery.filter((id) => trainee.get(id)!.placedBefore > 0)];
     const waits = waitingOrder.flatMap((id, i) => choicesOf.get(id)!.map((c) => ({ ...c, status: "waitlisted" as const, waitlistPosition: i + 1 })));
-    const written = await writeApplications(tx, roundId, now, [...offers, ...waits]);
+    const written = await writeApplications(tx, { id: roundId, name: round.name }, now, [...offers, ...waits]);
 
     await tx
       .update(allocationRounds)
@@ -188,7 +188,8 @@ export async function closeRound(db: Db, roundId: string, options: { actor: Pick
 type NewApplication = Choice & { status: "offered" | "waitlisted"; waitlistPosition: number | null };
 
 /** The applications and their two events each (submitted by the trainee, then the round's decision), in batches. */
-async function writeApplications(tx: DbOrTx, roundId: string, now: Date, list: readonly NewApplication[]) {
+async function writeApplications(tx: DbOrTx, round: { id: string; name: string }, now: Date, list: readonly NewApplication[]) {
+  const roundId = round.id;
   const written: { id: string; traineeId: string; opportunityId: string; status: "offered" | "waitlisted" }[] = [];
   for (const batch of batches(list)) {
     const rows = batch.map((a) => ({
@@ -210,7 +211,7 @@ async function writeApplications(tx: DbOrTx, roundId: string, now: Date, list: r
     );
     const events = [
       ...inserted.map((a) => ({ application_id: a.id, actor_id: a.trainee_id, from_status: null, to_status: "submitted", reason: null })),
-      ...inserted.map((a) => ({ application_id: a.id, actor_id: null, from_status: "submitted", to_status: a.status, reason: a.status === "offered" ? ALLOCATED_REASON : WAITLISTED_REASON })),
+      ...inserted.map((a) => ({ application_id: a.id, actor_id: null, from_status: "submitted", to_status: a.status, reason: a.status === "offered" ? allocatedReason(round.name) : waitlistedReason(round.name) })),
     ];
     // One statement, submitted rows first: their ids come first, so the history reads in order
     // (events are listed by time, then id, and share the close's time).

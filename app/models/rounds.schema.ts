@@ -3,7 +3,7 @@
 import * as v from "valibot";
 
 import { calendarDate, requiredText } from "~/utils/forms";
-import { instantInLondon } from "~/utils/dates";
+import { instantInLondon, isCalendarDate, todayInLondon } from "~/utils/dates";
 
 import { UUID } from "./ids";
 import { MAX_CHOICES, MIN_CHOICES } from "./round-rules";
@@ -83,6 +83,10 @@ export function roundFormSchema(now: Date = new Date()) {
         "The closing time must be in the future",
       ),
       ["closesDate"],
+    ),
+    v.forward(
+      v.partialCheck([["opensDate"]], (t) => !isCalendarDate(t.opensDate) || t.opensDate >= todayInLondon(now), "The opening date must be today or later"),
+      ["opensDate"],
     ),
     v.transform((f) => ({
       name: f.name,

@@ -98,8 +98,22 @@ export default function RoundPage() {
           <SummaryList.Value>{formatMoment(round.opensAt)}</SummaryList.Value>
         </SummaryList.Row>
         <SummaryList.Row>
-          <SummaryList.Key>Closes and allocates</SummaryList.Key>
-          <SummaryList.Value>{formatMoment(round.closesAt)}</SummaryList.Value>
+          {round.phase === "allocated" && round.allocatedAt ? (
+            <>
+              <SummaryList.Key>Closed and allocated</SummaryList.Key>
+              <SummaryList.Value>{formatMoment(round.allocatedAt)}</SummaryList.Value>
+            </>
+          ) : round.phase === "cancelled" && round.cancelledAt ? (
+            <>
+              <SummaryList.Key>Cancelled</SummaryList.Key>
+              <SummaryList.Value>{formatMoment(round.cancelledAt)}, before its closing time of {formatMoment(round.closesAt)}</SummaryList.Value>
+            </>
+          ) : (
+            <>
+              <SummaryList.Key>{round.phase === "closing" ? "Closed" : "Closes and allocates"}</SummaryList.Key>
+              <SummaryList.Value>{formatMoment(round.closesAt)}</SummaryList.Value>
+            </>
+          )}
         </SummaryList.Row>
         <SummaryList.Row>
           <SummaryList.Key>Choices each trainee may rank</SummaryList.Key>
@@ -188,7 +202,7 @@ export default function RoundPage() {
               <p className="nhsuk-body-s nhsuk-u-margin-bottom-2 app-secondary-text">
                 {o.trustName} · {formatDate(o.startsOn)} to {formatDate(o.endsOn)} · {plural(o.seats, "seat")} ·{" "}
                 <strong>
-                  chosen by {plural(o.chosenBy, "trainee")}
+                  {o.chosenBy ? `chosen by ${plural(o.chosenBy, "trainee")}` : "not chosen yet"}
                   {o.declined ? ` (${o.declined} declined)` : ""}
                 </strong>
               </p>

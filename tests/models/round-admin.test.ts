@@ -161,8 +161,16 @@ describe("the round form's schema", () => {
     });
     expect(errors({ name: "x".repeat(121) })).toEqual({ name: "The name must be 120 characters or fewer" });
     expect(errors({ closesDate: "2099-02-28" })).toEqual({ closesDate: "The closing time must be after the opening time" });
-    expect(errors({ opensDate: "2097-01-01", closesDate: "2097-02-01" })).toEqual({ closesDate: "The closing time must be in the future" });
+    expect(errors({ opensDate: "2097-01-01", closesDate: "2097-02-01" })).toEqual({
+      opensDate: "The opening date must be today or later",
+      closesDate: "The closing time must be in the future",
+    });
     expect(errors({ closesTime: "25:00" })).toEqual({ closesTime: "The closing time must be a time on the 24-hour clock, like 17:00" });
+  });
+
+  it("a round opening in 2020 was accepted: the opening date must be today or later", () => {
+    expect(errors({ opensDate: "2020-01-01" })).toEqual({ opensDate: "The opening date must be today or later" });
+    expect(errors({ opensDate: "2098-01-01", opensTime: "00:00" })).toEqual({});
   });
 
   it("a decline needs a reason", () => {

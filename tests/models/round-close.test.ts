@@ -9,7 +9,7 @@ import { allocationRounds, applicationEvents, applications, emailOutbox, notific
 import { SCHEDULED_JOBS } from "~/jobs.server";
 import { allocate, resultJson } from "~/models/allocation";
 import { fillSeatsFromWaitingList } from "~/models/applications.server";
-import { ALLOCATED_REASON, closeRound, WAITLISTED_REASON } from "~/models/round-close.server";
+import { closeRound } from "~/models/round-close.server";
 import type { RoundRecord } from "~/models/round-rules";
 import { runDueJobs } from "~/scheduler.server";
 
@@ -104,11 +104,11 @@ describe("closing a round", () => {
       .orderBy(asc(applicationEvents.createdAt), asc(applicationEvents.id));
     expect(history).toEqual([
       { actorId: first.id, fromStatus: null, toStatus: "submitted", reason: null },
-      { actorId: null, fromStatus: "submitted", toStatus: "offered", reason: ALLOCATED_REASON },
+      { actorId: null, fromStatus: "submitted", toStatus: "offered", reason: "Allocated in the round Winter leadership round" },
     ]);
     const waiting = of(alreadyPlaced.id)[0]!;
     const [last] = await t.db.select({ toStatus: applicationEvents.toStatus, reason: applicationEvents.reason }).from(applicationEvents).where(and(eq(applicationEvents.applicationId, waiting.id), eq(applicationEvents.fromStatus, "submitted")));
-    expect(last).toEqual({ toStatus: "waitlisted", reason: WAITLISTED_REASON });
+    expect(last).toEqual({ toStatus: "waitlisted", reason: "Not placed in the round Winter leadership round: on its waiting list" });
 
     // One message each (no message per offer), in the app and by e-mail.
     const told = await t.db.select({ userId: notifications.userId, kind: notifications.kind, roundId: notifications.roundId, actorId: notifications.actorId, params: notifications.params }).from(notifications);

@@ -220,6 +220,21 @@ describe("the round page", () => {
     expect(textOf(allocated)).not.toContain("Cancel round");
   });
 
+  it("an allocated round's page still said it 'Closes and allocates' at its closing time, and 'chosen by 0 trainees': it says when it was allocated, and 'not chosen yet'", async () => {
+    const s = await scene();
+    const round = await makeRound(t.db, { opportunityIds: [s.opportunityId], closesAt: new Date("2099-01-14T17:00:00Z") });
+    const page = () => renderRoute(t.db, `/rounds/${round.id}`, s.cookies.admin, { loader: roundPage.loader, Component: roundPage.default }, { id: round.id }).then(textOf);
+    const open = await page();
+    expect(open).toContain("Closes and allocates");
+    expect(open).toContain("not chosen yet");
+    expect(open).not.toContain("chosen by 0");
+    await t.db.update(allocationRounds).set({ status: "allocated", seed: "s", allocatedAt: new Date("2027-03-02T10:00:00Z") }).where(eq(allocationRounds.id, round.id));
+    const allocated = await page();
+    expect(allocated).toContain("Closed and allocated");
+    expect(allocated).toContain("2 March 2027 at 10am");
+    expect(allocated).not.toContain("Closes and allocates");
+  });
+
   it("cancelling: 302 with a confirmation, then 409 with a message", async () => {
     const s = await scene();
     const round = await makeRound(t.db, { opportunityIds: [s.opportunityId], trustId: s.trust.id });
