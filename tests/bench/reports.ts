@@ -113,6 +113,12 @@ async function main(): Promise<number> {
     { name: `/reports trust ${busiest.odsCode} (DME)`, path: `/reports?scope=trust:${encodeURIComponent(busiest.odsCode)}`, headers: { cookie: dmeCookie } },
   ];
 
+  // The sessions work (each person's home answers 200), so a 404 below is the route, not the sign-in.
+  for (const [who, path, cookie] of [["admin", "/admin", adminCookie], ["DME", "/dme", dmeCookie]] as const) {
+    const { status } = await probe(server.url, { name: who, path, headers: { cookie } });
+    if (status !== 200) throw new Error(`The bench ${who}'s session does not work: ${path} answers ${status}`);
+  }
+
   // The reports page is written on another branch: until it is merged, say so and measure the rest.
   const missing: string[] = [];
   const measurable: Route[] = [staticRoute];
