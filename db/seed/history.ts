@@ -112,6 +112,7 @@ export async function seedDemoHistory(
   today: string,
   people: { adminId: string; lead: { id: string; trustId: string }; dme: { id: string; trustId: string }; demoTraineeId: string },
 ): Promise<{ applications: number }> {
+  minute = 0; // the same times on every seed, also when one process seeds twice (the tests)
   const [yearStart] = trainingYearOf(today);
   const calendar: Calendar = { today, yearStart, previousYearStart: `${Number(yearStart.slice(0, 4)) - 1}-08-01` };
 
