@@ -15,6 +15,7 @@ import type { Db } from "../client";
 import { trusts, users } from "../schema";
 import { createPlacement, createTrainee, createTrust, createUser } from "./factories";
 import { seedDemoApplications } from "./applications";
+import { seedDemoHistory } from "./history";
 import { seedDemoOpportunities } from "./opportunities";
 import { seedDemoRounds } from "./rounds";
 import { TRUST_SITES } from "./sites";
@@ -228,6 +229,14 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
       demoTraineeId: demoTrainee.id,
     });
     await seedDemoRounds(tx as unknown as Db, today, { adminId: admin.id, leadId: lead.id, trustId: rrk.id, demoTraineeId: demoTrainee.id });
+    // Last, so the rounds' records and the queues above are as they were; it leaves out the
+    // trainees in rounds and the demo trainee.
+    await seedDemoHistory(tx as unknown as Db, today, {
+      adminId: admin.id,
+      lead: { id: lead.id, trustId: rrk.id },
+      dme: { id: dme.id, trustId: rrk.id },
+      demoTraineeId: demoTrainee.id,
+    });
   });
   return true;
 }

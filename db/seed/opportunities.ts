@@ -10,7 +10,7 @@ import type { Db } from "../client";
 import { objectives, opportunities, sites, trusts } from "../schema";
 import { DEMO_OBJECTIVES, DEMO_OPPORTUNITIES, type DemoOpportunity } from "./opportunities-data";
 
-function formInput(o: DemoOpportunity, today: string, ids: { siteId: string; objectiveId: string }) {
+export function formInput(o: DemoOpportunity, today: string, ids: { siteId: string; objectiveId: string }) {
   const startsOn = addDaysIso(today, o.startOffsetDays);
   return {
     type: o.type,

@@ -1,5 +1,5 @@
 // Fills the benchmark database at the scale PRODUCT.md designs for (220 trusts, 60,000
-// trainees, 20,000 opportunities, 200,000 applications), fast: rows are built in memory and
+// trainees, 20,000 opportunities, 200,000 applications with their history of events), fast: rows are built in memory and
 // written in bulk in one transaction, one password hash is shared by every account, and the
 // search vectors are written by one UPDATE at the end.
 import { randomUUID } from "node:crypto";
@@ -9,6 +9,7 @@ import type { PgTable } from "drizzle-orm/pg-core";
 
 import type { Db, DbOrTx } from "../../db/client";
 import {
+  applicationEvents,
   applications,
   objectives,
   opportunities,
@@ -19,7 +20,7 @@ import {
   trusts,
   users,
 } from "../../db/schema";
-import { rotationsAround } from "../../db/seed/demo";
+import { rotationStart, rotationsAround } from "../../db/seed/demo";
 import {
   FOCUSES,
   GRADES,
@@ -33,7 +34,7 @@ import {
 } from "../../app/models/domain";
 import { refreshSearchVectors } from "../../app/models/opportunities.server";
 import { hashPassword } from "../../app/passwords.server";
-import { addDaysIso } from "../../app/utils/dates";
+import { addDaysIso, trainingYearOf } from "../../app/utils/dates";
 import {
   FIRST_NAMES,
   OBJECTIVE_TITLES,
@@ -160,7 +161,50 @@ export interface SeedSummary {
   timings: [string, number][];
 }
 
-export async function seedBenchData(db: Db, today: string): Promise<SeedSummary> {
+/**
+ * The statuses an application passed through to reach its status, as the transitions allow
+ * (applications.rules.ts): every application's events, so figures "as at" a past date and the
+ * uptake funnel have a history to read. A withdrawal comes from a random earlier state.
+ */
+function pathTo(status: ApplicationStatus, rand: ReturnType<typeof generator>): ApplicationStatus[] {
+  switch (status) {
+    case "submitted":
+      return ["submitted"];
+    case "offered":
+    case "declined":
+    case "waitlisted":
+      return ["submitted", status];
+    case "approved":
+    case "rejected":
+      return ["submitted", "offered", status];
+    case "completed":
+    case "not_completed":
+      return ["submitted", "offered", "approved", status];
+    case "withdrawn":
+      return [...rand.pick<ApplicationStatus[]>([["submitted"], ["submitted", "waitlisted"], ["submitted", "offered"], ["submitted", "offered", "approved"]]), "withdrawn"];
+  }
+}
+
+export interface SeedOptions {
+  /** A share of SCALE (0.05 for a quick check that a benchmark works); 1 by default. */
+  scale?: number;
+  /**
+   * Also each trainee's placement in the previous training year (at another trust of the
+   * region, half of them a grade lower), for the reports' comparison with last year. Off by
+   * default, so the other benchmarks keep the data set their earlier runs measured.
+   */
+  lastYear?: boolean;
+}
+
+export async function seedBenchData(db: Db, today: string, options: SeedOptions = {}): Promise<SeedSummary> {
+  const factor = options.scale ?? 1;
+  if (!(factor > 0 && factor <= 1)) throw new Error(`The bench scale is a share from 0 to 1, not ${factor}`);
+  const size = {
+    trusts: Math.max(10, Math.round(SCALE.trusts * factor)),
+    trainees: Math.round(SCALE.trainees * factor),
+    opportunities: Math.round(SCALE.opportunities * factor),
+    applications: Math.round(SCALE.applications * factor),
+  };
   const rand = generator(20260801);
   const timings: [string, number][] = [];
   let mark = performance.now();
@@ -174,6 +218,8 @@ export async function seedBenchData(db: Db, today: string): Promise<SeedSummary>
   const passwordHash = await hashPassword("bench-password-2026");
   const now = new Date();
   const { current, next } = rotationsAround(today);
+  const previousYear = Number(trainingYearOf(today)[0].slice(0, 4)) - 1;
+  const lastYear = { startsOn: rotationStart(previousYear, 8), endsOn: addDaysIso(rotationStart(previousYear + 1, 8), -1) };
   const systems = REGIONS.flatMap((region) => SYSTEMS[region].map((name) => ({ region, name })));
 
   // --- Trusts, sites, objectives ---
@@ -181,7 +227,7 @@ export async function seedBenchData(db: Db, today: string): Promise<SeedSummary>
   const siteRows: (typeof sites.$inferInsert)[] = [];
   const objectiveRows: (typeof objectives.$inferInsert)[] = [];
   const trustSeeds: TrustSeed[] = [];
-  for (let i = 0; i < SCALE.trusts; i++) {
+  for (let i = 0; i < size.trusts; i++) {
     const system = systems[i % systems.length]!;
     const id = randomUUID();
     const n = String(i + 1).padStart(3, "0");
@@ -213,7 +259,7 @@ export async function seedBenchData(db: Db, today: string): Promise<SeedSummary>
   const userRows: (typeof users.$inferInsert)[] = [];
   const profileRows: (typeof traineeProfiles.$inferInsert)[] = [];
   const placementRows: (typeof placements.$inferInsert)[] = [];
-  for (let i = 0; i < SCALE.trainees; i++) {
+  for (let i = 0; i < size.trainees; i++) {
     const id = randomUUID();
     const first = rand.pick(FIRST_NAMES);
     const last = rand.pick(SURNAMES);
@@ -258,13 +304,27 @@ export async function seedBenchData(db: Db, today: string): Promise<SeedSummary>
         wte: ltft ? "0.60" : "1.00",
       });
     }
+    if (options.lastYear) {
+      const before = rand.pick(regional.length ? regional : trustSeeds);
+      const site = rand.pick(before.sites);
+      placementRows.push({
+        traineeId: id,
+        trustId: before.id,
+        siteId: site.id,
+        siteName: site.name,
+        specialty,
+        grade: rand.next() < 0.5 ? (GRADES[Math.max(0, GRADES.indexOf(grade) - 1)] ?? grade) : grade,
+        ...lastYear,
+        wte: ltft ? "0.60" : "1.00",
+      });
+    }
   }
 
   // --- Opportunities (and a session for the one-off kinds) ---
   const opportunityRows: (typeof opportunities.$inferInsert)[] = [];
   const sessionRows: (typeof opportunitySessions.$inferInsert)[] = [];
-  const applicable: { id: string; status: OpportunityStatus }[] = [];
-  for (let i = 0; i < SCALE.opportunities; i++) {
+  const applicable: { id: string; status: OpportunityStatus; applicationDeadline: string; endsOn: string }[] = [];
+  for (let i = 0; i < size.opportunities; i++) {
     const id = randomUUID();
     const trust = rand.pick(trustSeeds);
     const type = rand.weighted(TYPE_WEIGHTS);
@@ -318,24 +378,51 @@ export async function seedBenchData(db: Db, today: string): Promise<SeedSummary>
         location: site ? `${site.name}, boardroom` : "Online",
       });
     }
-    if (status === "published" || status === "closed") applicable.push({ id, status });
+    if (status === "published" || status === "closed") applicable.push({ id, status, applicationDeadline, endsOn });
   }
 
   // --- Applications: one active one per trainee and opportunity ---
   const applicationRows: (typeof applications.$inferInsert)[] = [];
+  const eventRows: (typeof applicationEvents.$inferInsert)[] = [];
+  const DAY = 86_400_000;
+  const noon = (iso: string) => new Date(`${iso}T12:00:00Z`).getTime();
   const seen = new Set<string>();
-  while (applicationRows.length < SCALE.applications) {
+  while (applicationRows.length < size.applications) {
     const opportunity = rand.pick(applicable);
     const trainee = rand.pick(userRows);
     const key = `${opportunity.id}|${trainee.id}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const status = rand.weighted(APPLICATION_WEIGHTS);
+    const applicationId = randomUUID();
+    // Applied in the month before the deadline; each later step a few days after the last,
+    // a sign-off after the end; nothing after now.
+    let at = Math.min(now.getTime() - DAY, noon(opportunity.applicationDeadline) - rand.int(0, 30) * DAY);
+    const path = pathTo(status, rand);
+    const times: Date[] = [];
+    for (const [k, step] of path.entries()) {
+      if (k > 0) at = step === "completed" || step === "not_completed" ? Math.max(at + DAY, noon(opportunity.endsOn) + rand.int(1, 14) * DAY) : at + rand.int(1, 10) * DAY;
+      at = Math.min(at, now.getTime() - (path.length - k) * 60_000);
+      times.push(new Date(at));
+      eventRows.push({
+        applicationId,
+        // The trainee applies and withdraws; the bench has no staff accounts, so the trust's and
+        // the DME's steps are recorded as the service's (null), which the reports do not read.
+        actorId: step === "submitted" || step === "withdrawn" ? trainee.id! : null,
+        fromStatus: k === 0 ? null : path[k - 1]!,
+        toStatus: step,
+        createdAt: new Date(at),
+      });
+    }
     applicationRows.push({
+      id: applicationId,
       opportunityId: opportunity.id,
       traineeId: trainee.id,
       statement: "I would like to learn how the organisation makes decisions about patient safety and flow.",
-      status: rand.weighted(APPLICATION_WEIGHTS),
+      status,
       confidentialityAcceptedAt: now,
+      createdAt: times[0]!,
+      updatedAt: times[times.length - 1]!,
     });
   }
   lap("generate rows in memory");
@@ -356,6 +443,8 @@ export async function seedBenchData(db: Db, today: string): Promise<SeedSummary>
     lap("insert opportunities");
     await insertByColumns(tx, applications, applicationRows);
     lap("insert applications");
+    await insertByColumns(tx, applicationEvents, eventRows);
+    lap("insert application events");
   });
 
   // The model's own search document, for every opportunity in one statement.
@@ -377,6 +466,7 @@ export async function seedBenchData(db: Db, today: string): Promise<SeedSummary>
       opportunities: opportunityRows.length,
       sessions: sessionRows.length,
       applications: applicationRows.length,
+      "application events": eventRows.length,
     },
     timings,
   };

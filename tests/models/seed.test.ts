@@ -1,8 +1,9 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { hasDemoAccounts, readReferenceTrusts, seedDemoData } from "@db/seed/demo";
-import { allocationRounds, applications, emailOutbox, opportunities, placements, roundPreferences, sites, trusts, users } from "@db/schema";
+import { allocationRounds, applicationEvents, applications, emailOutbox, notifications, opportunities, placements, reportBaselines, roundPreferences, sites, traineeProfiles, trusts, users } from "@db/schema";
+import { APPLICATION_STATUSES } from "~/models/domain";
 import type { RoundRecord } from "~/models/round-rules";
 import { listApprovalQueue, listTraineeApplications } from "~/models/applications.server";
 import { countUnread } from "~/models/notifications.server";
@@ -93,6 +94,66 @@ describe("demo data", () => {
     const page = await listChoices(t.db, demo!.id, open!.id, today, new Date(`${today}T12:00:00Z`));
     expect(page!.choices).toHaveLength(0);
     expect(page!.others.filter((o) => o.eligible).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("holds applications in every state on opportunities starting in this training year and in the last one, with their history dated when it happened", async () => {
+    await seedDemoData(t.db, today);
+    const byYear = await t.db
+      .select({ year: sql<string>`case when ${opportunities.startsOn} >= '2026-08-01' then 'this' else 'last' end`, status: applications.status, n: count() })
+      .from(applications)
+      .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+      .where(sql`${opportunities.startsOn} >= '2025-08-01' and ${opportunities.startsOn} <= '2027-07-31'`)
+      .groupBy(sql`1`, applications.status);
+    for (const year of ["this", "last"]) {
+      const states = byYear.filter((r) => r.year === year).map((r) => r.status).sort();
+      expect(states, `${year} training year`).toEqual([...APPLICATION_STATUSES].sort());
+    }
+    // The history is dated on or before the seed's day (the rest of the demo's events are made
+    // now, by the real clock), and last year's approvals were made last year (the monthly series has a past).
+    const [future] = await t.db
+      .select({ n: count() })
+      .from(applicationEvents)
+      .where(sql`${applicationEvents.createdAt} > ${`${today}T23:59:59Z`}::timestamptz and ${applicationEvents.createdAt} < now() - interval '1 hour'`);
+    expect(future!.n).toBe(0);
+    const approvalsByMonth = await t.db
+      .selectDistinct({ month: sql<string>`to_char(${applicationEvents.createdAt}, 'YYYY-MM')` })
+      .from(applicationEvents)
+      .where(eq(applicationEvents.toStatus, "approved"));
+    expect(approvalsByMonth.filter((m) => m.month < "2026-08").length).toBeGreaterThanOrEqual(4);
+    // Every application's status is where its last event left it.
+    const drift = await t.db.execute(sql`select a.id from applications a
+      where a.status <> (select e.to_status from application_events e where e.application_id = a.id order by e.created_at desc, e.id desc limit 1)`);
+    expect(Array.isArray(drift) ? drift : (drift as { rows: unknown[] }).rows).toHaveLength(0);
+    // Old news is read: nobody's bell rings for last year.
+    const [unreadOld] = await t.db.select({ n: count() }).from(notifications).where(and(isNull(notifications.readAt), sql`${notifications.createdAt} < '2026-08-01'`));
+    expect(unreadOld!.n).toBe(0);
+  });
+
+  it("places trainees last year too, a grade lower where their programme has one, some at the DME's trust", async () => {
+    await seedDemoData(t.db, today);
+    const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
+    const lastYear = await t.db
+      .select({ traineeId: placements.traineeId, trustId: placements.trustId, grade: placements.grade })
+      .from(placements)
+      .where(sql`${placements.startsOn} <= '2026-07-31' and ${placements.endsOn} >= '2025-08-01'`);
+    expect(new Set(lastYear.map((p) => p.traineeId)).size).toBe(41);
+    expect(lastYear.filter((p) => p.trustId === rrk!.id).length).toBeGreaterThanOrEqual(5);
+    const demo = (await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test")))[0]!;
+    expect(lastYear.filter((p) => p.traineeId === demo.id).map((p) => p.grade)).toContain("FY1");
+  });
+
+  it("records a baseline for this training year and a spread of equality answers, with Prefer not to say and unanswered", async () => {
+    await seedDemoData(t.db, today);
+    expect(await t.db.select({ year: reportBaselines.trainingYearStart, on: reportBaselines.baselineOn }).from(reportBaselines)).toEqual([{ year: "2026-08-01", on: "2026-08-31" }]);
+    const answers = await t.db.select({ sex: traineeProfiles.sex, ethnicGroup: traineeProfiles.ethnicGroup, disability: traineeProfiles.disability }).from(traineeProfiles);
+    for (const field of ["sex", "ethnicGroup", "disability"] as const) {
+      const values = new Set(answers.map((a) => a[field]));
+      expect(values, field).toContain("prefer_not_to_say");
+      expect(values, field).toContain(null);
+      expect(values.size, field).toBeGreaterThanOrEqual(3);
+    }
+    const [answered] = await t.db.select({ n: count() }).from(traineeProfiles).where(isNotNull(traineeProfiles.ethnicGroup));
+    expect(answered!.n).toBeGreaterThanOrEqual(30);
   });
 
   it("does nothing when the database already has users", async () => {
