@@ -23,6 +23,7 @@ import {
   dimensionLabel,
   focusLabel,
   gradesOfStage,
+  readReportParams,
   seriesDates,
   STAGE_LABELS,
   tierLabel,
@@ -411,4 +412,66 @@ export async function computeReport(
     spread: had.spread,
     series: { current, previous, baseline: baseline[0] && baselineOn ? { ...baseline[0], trainingYearStart: q.yearStart } : null },
   };
+}
+
+export interface ReportViewer {
+  role: "admin" | "dme" | "trust_lead";
+  trustId: string | null;
+}
+
+export interface ReportOptions {
+  /** The scopes the viewer may choose (an admin's select); empty for a trust's staff. */
+  scopes: { value: string; label: string; group: "England" | "Regions" | "Integrated care systems" | "Trusts" }[];
+  /** The viewer's own trust, for its staff. */
+  ownTrust: { odsCode: string; name: string } | null;
+}
+
+export type OpenedReport =
+  | { ok: true; report: Report; options: ReportOptions; values: Record<string, string> }
+  | { ok: false; status: 400; fieldErrors: Record<string, string>; options: ReportOptions; values: Record<string, string> }
+  | { ok: false; status: 404 };
+
+function optionsFor(viewer: ReportViewer, all: ReportTrust[]): ReportOptions {
+  const own = viewer.trustId ? all.find((t) => t.id === viewer.trustId) ?? null : null;
+  if (viewer.role !== "admin") return { scopes: [], ownTrust: own ? { odsCode: own.odsCode, name: own.name } : null };
+  const regions = [...new Set(all.map((t) => t.region))].sort();
+  const systems = [...new Set(all.map((t) => t.integratedCareSystem))].sort();
+  return {
+    ownTrust: null,
+    scopes: [
+      { value: "england", label: "All England", group: "England" },
+      ...regions.map((r) => ({ value: `region:${r}`, label: r, group: "Regions" as const })),
+      ...systems.map((s) => ({ value: `ics:${s}`, label: s, group: "Integrated care systems" as const })),
+      ...all.map((t) => ({ value: `trust:${t.odsCode}`, label: `${t.name} (${t.odsCode})`, group: "Trusts" as const })),
+    ],
+  };
+}
+
+/**
+ * A report as the viewer may see it: an admin any scope (England by default); a trust's DME or
+ * lead their own trust only, with the names of its trainees with nothing yet — another trust's
+ * report is not found, as another trust's data is everywhere else. Parameters that make no
+ * sense are a 400 with a message by each field.
+ */
+export async function openReport(db: DbOrTx, viewer: ReportViewer, params: URLSearchParams, today: string): Promise<OpenedReport> {
+  const all = await listReportTrusts(db);
+  const options = optionsFor(viewer, all);
+  const read = readReportParams(params, today);
+  if (!read.ok) return { ok: false, status: 400, fieldErrors: read.fieldErrors, options, values: read.values };
+  let q = read.query;
+  const own = viewer.role === "admin" ? null : all.find((t) => t.id === viewer.trustId);
+  if (viewer.role !== "admin") {
+    if (!own) return { ok: false, status: 404 };
+    if (read.scopeGiven && !(q.scope.kind === "trust" && q.scope.odsCode === own.odsCode)) return { ok: false, status: 404 };
+    q = { ...q, scope: { kind: "trust", odsCode: own.odsCode } };
+  }
+  const name = scopeName(q.scope, all);
+  if (!name) return { ok: false, status: 404 };
+  const trust = q.scope.kind === "trust" ? all.find((t) => t.odsCode === (q.scope as { odsCode: string }).odsCode)! : null;
+  const report = await computeReport(db, q, {
+    scopeName: name,
+    withList: Boolean(own && trust && own.id === trust.id),
+    comparison: trust ? { scope: { kind: "region", region: trust.region }, label: trust.region } : null,
+  });
+  return { ok: true, report, options, values: read.values };
 }

@@ -298,8 +298,8 @@ export interface ReportTable {
 const coverageCells = (r: { placed: number; covered: number }) => [String(r.placed), String(r.covered), percentCell(r.covered, r.placed)];
 const COVERAGE_HEADINGS = ["Trainees placed", "Trainees covered", "Coverage %"];
 
-function coverageTable(name: string, title: string, first: string[], rows: string[][]): ReportTable {
-  return { name, title, definition: `${DEFINITIONS.placed} ${DEFINITIONS.covered}`, headings: [...first, ...COVERAGE_HEADINGS], numeric: [first.length, first.length + 1, first.length + 2], rows };
+function coverageTable(name: string, title: string, definition: string, first: string[], rows: string[][]): ReportTable {
+  return { name, title, definition: `${definition} Trainees placed and covered as defined under Coverage.`, headings: [...first, ...COVERAGE_HEADINGS], numeric: [first.length, first.length + 1, first.length + 2], rows };
 }
 
 function offerTable(name: string, title: string, first: string, rows: OfferRow[], placed: number): ReportTable {
@@ -319,12 +319,12 @@ export function reportTables(report: Report): ReportTable[] {
   const placed = report.overall.placed;
   const labelRows = (rows: CoverageRow[]) => rows.map((r) => [r.label, ...coverageCells(r)]);
   const tables: ReportTable[] = [
-    coverageTable("coverage-by-trust", "Coverage by trust", ["ODS code", "Trust"], c.trust.map((r) => [r.key, r.label, ...coverageCells(r)])),
-    coverageTable("coverage-by-ics", "Coverage by integrated care system", ["Integrated care system"], labelRows(c.ics)),
-    coverageTable("coverage-by-region", "Coverage by region", ["Region"], labelRows(c.region)),
-    coverageTable("coverage-by-stage", "Coverage by grade stage", ["Grade stage"], labelRows(c.stage)),
-    coverageTable("coverage-by-specialty", "Coverage by specialty", ["Specialty"], labelRows(c.specialty)),
-    coverageTable("coverage-by-ltft", "Coverage by less than full time and full time", ["Working pattern"], labelRows(c.ltft)),
+    coverageTable("coverage-by-trust", "Coverage by trust", "A trainee who moved trust in the year counts at each trust they were placed at.", ["ODS code", "Trust"], c.trust.map((r) => [r.key, r.label, ...coverageCells(r)])),
+    coverageTable("coverage-by-ics", "Coverage by integrated care system", "By the integrated care system of the placement's trust.", ["Integrated care system"], labelRows(c.ics)),
+    coverageTable("coverage-by-region", "Coverage by region", "By the NHS England region of the placement's trust.", ["Region"], labelRows(c.region)),
+    coverageTable("coverage-by-stage", "Coverage by grade stage", "By the grade of the placement: foundation (FY1, FY2), core (CT1 to CT3, ST1, ST2) and higher (ST3 and above, GP specialty training). A trainee whose grade changed counts in each stage they were in.", ["Grade stage"], labelRows(c.stage)),
+    coverageTable("coverage-by-specialty", "Coverage by specialty", "By the specialty written on the placement.", ["Specialty"], labelRows(c.specialty)),
+    coverageTable("coverage-by-ltft", "Coverage by less than full time and full time", "Less than full time: a placement below 1.0 whole-time equivalent.", ["Working pattern"], labelRows(c.ltft)),
   ];
   if (report.nothingYet.trainees) {
     tables.push({
