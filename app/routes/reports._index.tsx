@@ -8,24 +8,13 @@ import { requireUser } from "~/auth.server";
 import { FormErrorSummary } from "~/components/form-errors";
 import { Button } from "~/components/nhsuk/button";
 import { Select } from "~/components/nhsuk/select";
-import { Table } from "~/components/nhsuk/table";
 import { TextInput } from "~/components/nhsuk/text-input";
-import { ResponsiveTable } from "~/components/responsive-table";
+import { ReportBody, ReportHeading } from "~/components/measures-report";
 import { getDb } from "~/db.server";
 import { STAGES } from "~/models/domain";
-import {
-  coverageSummary,
-  DEFINITIONS,
-  formatCount,
-  formatPercent,
-  reportSearch,
-  reportTables,
-  STAGE_LABELS,
-  trainingYearLabel,
-  type ReportTable,
-} from "~/models/measures";
+import { reportSearch, STAGE_LABELS } from "~/models/measures";
 import { openReport } from "~/models/measures.server";
-import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
+import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/page-title";
 
@@ -95,36 +84,6 @@ function scopeValue(scope: { kind: string; region?: string; ics?: string; odsCod
   return "england";
 }
 
-function FigureTable({ table, search }: { table: ReportTable; search: string }) {
-  const columns = table.headings.map((h, i) => (table.numeric.includes(i) ? { label: h, numeric: true as const } : h));
-  return (
-    <section aria-labelledby={`${table.name}-heading`} className="nhsuk-u-margin-bottom-6">
-      <h3 id={`${table.name}-heading`}>{table.title}</h3>
-      <p className="nhsuk-body-s">{table.definition}</p>
-      {table.rows.length ? (
-        <ResponsiveTable columns={columns}>
-          {table.rows.map((row, r) => (
-            <Table.Row key={r}>
-              {row.map((cell, i) => (
-                <Table.Cell key={i} format={table.numeric.includes(i) ? "numeric" : undefined}>
-                  {cell === "" ? "–" : cell}
-                </Table.Cell>
-              ))}
-            </Table.Row>
-          ))}
-        </ResponsiveTable>
-      ) : (
-        <p>None in this scope.</p>
-      )}
-      <p>
-        <a href={`/reports/${table.name}.csv?${search}`} download>
-          Download {table.title.charAt(0).toLowerCase() + table.title.slice(1)} (CSV)
-        </a>
-      </p>
-    </section>
-  );
-}
-
 export default function Reports() {
   const data = useLoaderData<typeof loader>();
   if (!data.ok) {
@@ -138,84 +97,16 @@ export default function Reports() {
     );
   }
   const { report } = data;
-  const q = report.query;
-  const search = reportSearch(q);
-  const tables = reportTables(report);
-  const byName = (name: string) => tables.find((t) => t.name === name);
-  const section = (names: string[]) => names.map((n) => byName(n)).filter((t): t is ReportTable => Boolean(t)).map((t) => <FigureTable key={t.name} table={t} search={search} />);
-  const { placed, covered } = report.overall;
+  const search = reportSearch(report.query);
   return (
     <>
-      <h1>
-        <span className="nhsuk-caption-l">Measures of progress</span>
-        {report.scopeName}, {trainingYearLabel(q.year)}
-      </h1>
-      <p className="nhsuk-lede-text">{coverageSummary(report)}</p>
-      <p>
-        As at {formatDate(q.asAt)}. {DEFINITIONS.year} {DEFINITIONS.asAt} Worked out at {formatDateTime(report.computedAt)}.
-      </p>
+      <ReportHeading report={report} />
       <Filters data={data} />
 
-      <h2 id="coverage">Coverage</h2>
       <p>
-        {DEFINITIONS.placed} {DEFINITIONS.covered} {DEFINITIONS.coverage}
+        <Link to={`/reports/print?${search}`}>Printable version of the whole report</Link>
       </p>
-      <ResponsiveTable columns={["Scope", { label: "Trainees placed", numeric: true }, { label: "Trainees covered", numeric: true }, { label: "Coverage", numeric: true }]} caption="Coverage">
-        <Table.Row>
-          <Table.Cell>{report.scopeName}</Table.Cell>
-          <Table.Cell format="numeric">{formatCount(placed)}</Table.Cell>
-          <Table.Cell format="numeric">{formatCount(covered)}</Table.Cell>
-          <Table.Cell format="numeric">{formatPercent(covered, placed)}</Table.Cell>
-        </Table.Row>
-        {report.comparison ? (
-          <Table.Row>
-            <Table.Cell>{report.comparison.label} (the region, for comparison)</Table.Cell>
-            <Table.Cell format="numeric">{formatCount(report.comparison.placed)}</Table.Cell>
-            <Table.Cell format="numeric">{formatCount(report.comparison.covered)}</Table.Cell>
-            <Table.Cell format="numeric">{formatPercent(report.comparison.covered, report.comparison.placed)}</Table.Cell>
-          </Table.Row>
-        ) : null}
-        {report.series.baseline ? (
-          <Table.Row>
-            <Table.Cell>At the baseline, {formatDate(report.series.baseline.asAt)}</Table.Cell>
-            <Table.Cell format="numeric">{formatCount(report.series.baseline.placed)}</Table.Cell>
-            <Table.Cell format="numeric">{formatCount(report.series.baseline.covered)}</Table.Cell>
-            <Table.Cell format="numeric">{formatPercent(report.series.baseline.covered, report.series.baseline.placed)}</Table.Cell>
-          </Table.Row>
-        ) : null}
-      </ResponsiveTable>
-
-      <h2 id="nothing-yet">Trainees with nothing yet</h2>
-      <p>
-        {formatCount(report.nothingYet.count)} {report.nothingYet.count === 1 ? "trainee placed has" : "trainees placed have"} had no approved or completed opportunity this training year. {DEFINITIONS.nothingYet}
-      </p>
-      {report.nothingYet.suggestionsHref ? (
-        <p>
-          <Link to={report.nothingYet.suggestionsHref}>Opportunities at the trust to suggest to them</Link>
-        </p>
-      ) : null}
-      {section(["nothing-yet"])}
-
-      {section(["coverage-by-trust", "coverage-by-ics", "coverage-by-region", "coverage-by-stage", "coverage-by-specialty", "coverage-by-ltft"])}
-
-      <h2 id="offer">Offer</h2>
-      {section(["offer-by-type", "offer-by-tier", "offer-by-focus", "offer-by-dimension"])}
-
-      <h2 id="uptake">Uptake</h2>
-      {section(["uptake", "decision-days", "first-timers", "opportunities-had"])}
-
-      <h2 id="spread">Spread of the offer</h2>
-      {section(["spread"])}
-
-      <h2 id="monthly">Month by month</h2>
-      {report.series.baseline ? (
-        <p>
-          At the baseline ({formatDate(report.series.baseline.asAt)}) coverage was {formatPercent(report.series.baseline.covered, report.series.baseline.placed)}.
-        </p>
-      ) : (
-        <p>No baseline date is recorded for this training year.</p>
-      )}
-      {section(["monthly-coverage"])}
+      <ReportBody report={report} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { applicationEvents, applications, opportunities } from "@db/schema";
 import * as csv from "~/routes/reports.$table[.]csv";
 import * as reports from "~/routes/reports._index";
+import * as printable from "~/routes/reports.print";
 import { addDaysIso, todayInLondon, trainingYearOf } from "~/utils/dates";
 
 import { callRoute, getRequest, sessionCookieFor } from "../helpers/context";
@@ -128,5 +129,20 @@ describe("CSV", () => {
     const body = (await response.text()).replace(/^\uFEFF/, "");
     expect(body).toBe(`"Trainee","Grade","Placement starts","Placement ends"\r\n"Dr Nothing Yet","FY2","${yearStart}","${yearEnd}"\r\n`);
     expect((await file("everything", "", s.cookies.admin)).status).toBe(404);
+  });
+});
+
+describe("the printable report", () => {
+  it("holds every table of the trust's report without the download links, under the same scope rules", async () => {
+    const s = await setUp();
+    const html = await renderRoute(t.db, "/reports/print", s.cookies.dme, { loader: printable.loader, Component: printable.default });
+    const text = textOf(html);
+    expect(text).toContain("Coverage is 50%: 1 of 2 trainees placed");
+    for (const title of ["Coverage by trust", "Trainees with nothing yet", "Offer by tier", "Uptake", "Coverage month by month"]) expect(text).toContain(title);
+    expect(text).toContain("Dr Nothing Yet");
+    expect(html).not.toContain(".csv?");
+    expect((await callRoute(t.db, printable.loader, getRequest("/reports/print?scope=trust%3ARBB", s.cookies.dme))).status).toBe(404);
+    expect((await callRoute(t.db, printable.loader, getRequest("/reports/print", s.cookies.trainee))).status).toBe(403);
+    expect((await callRoute(t.db, printable.loader, getRequest("/reports/print?asAt=nonsense", s.cookies.admin))).status).toBe(400);
   });
 });
