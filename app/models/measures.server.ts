@@ -348,6 +348,22 @@ export async function coverageSeries(
   return rows.map((r) => ({ asAt: r.as_at, placed: Number(r.placed), covered: Number(r.covered) }));
 }
 
+/** Trainees placed and covered in a scope at one date (the region beside a trust, the baseline). */
+export async function coverageAt(
+  db: DbOrTx,
+  q: { scope: Scope; filters: ReportFilters; yearStart: string; yearEnd: string },
+  asAt: string,
+): Promise<SeriesPoint> {
+  const at = { ...q, asAt };
+  const [row] = await reportRows<{ placed: string | number; covered: string | number }>(
+    db,
+    sql`with placed as (select distinct pl.trainee_id from (${placedPlacements(q, sql`${asAt}::date`)}) pl)
+    select (select count(*) from placed) as placed,
+      (select count(distinct h.trainee_id) from (${hadAsAt(at, sql`a.trainee_id in (select trainee_id from placed)`)}) h) as covered`,
+  );
+  return { asAt, placed: Number(row?.placed ?? 0), covered: Number(row?.covered ?? 0) };
+}
+
 export interface ReportTrust {
   id: string;
   odsCode: string;
@@ -402,8 +418,8 @@ export async function computeReport(
     funnelOf(db, q),
     coverageSeries(db, q, seriesDates(q.yearStart, q.asAt)),
     coverageSeries(db, { ...q, ...previousYear }, previousDates),
-    baselineOn && baselineOn <= q.asAt ? coverageSeries(db, q, [baselineOn]) : Promise.resolve([]),
-    options.comparison ? coverageSeries(db, { ...q, scope: options.comparison.scope }, [q.asAt]) : Promise.resolve([]),
+    baselineOn && baselineOn <= q.asAt ? coverageAt(db, q, baselineOn).then((p) => [p]) : Promise.resolve([]),
+    options.comparison ? coverageAt(db, { ...q, scope: options.comparison.scope }, q.asAt).then((p) => [p]) : Promise.resolve([]),
     options.withList ? listNothingYet(db, q) : Promise.resolve(null),
   ]);
   const trustOds = q.scope.kind === "trust" ? q.scope.odsCode : null;

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { applicationEvents, applications, opportunities, reportBaselines, traineeProfiles, users } from "@db/schema";
 import type { ApplicationStatus, Grade } from "~/models/domain";
 import { coverageSummary, readReportParams, reportTables, seriesDates, tableCsv, type ReportQuery, type Scope } from "~/models/measures";
-import { computeReport, coverageSeries } from "~/models/measures.server";
+import { computeReport, coverageAt, coverageSeries } from "~/models/measures.server";
 
 import { useTestDatabase } from "../helpers/db";
 import { makeOpportunity, makePlacement, makeTrainee, makeTrust } from "../helpers/factories";
@@ -200,6 +200,8 @@ describe("the monthly series and the baseline", () => {
     await buildRegion();
     const [point] = await coverageSeries(t.db, query(MIDLANDS), ["2025-10-14"]);
     expect(point).toEqual({ asAt: "2025-10-14", placed: 6, covered: 2 });
+    expect(await coverageAt(t.db, query(MIDLANDS), "2025-10-14")).toEqual(point);
+    expect(await coverageAt(t.db, query(MIDLANDS), "2025-11-30")).toEqual({ asAt: "2025-11-30", placed: 6, covered: 2 });
   });
 });
 
