@@ -2,8 +2,6 @@
 // trainees, 20,000 opportunities, 200,000 applications), with a history of events made for each
 // application from its status. `MEASURES_EXPLAIN_URL=postgres://… npx tsx tests/bench/measures-explain.ts`
 // creates (and drops afterwards) its own database `invitational_measures_explain` on that server.
-import { writeFileSync } from "node:fs";
-
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 
@@ -88,9 +86,7 @@ async function main() {
     if (process.env.MEASURES_EXPLAIN_KEEP !== "1") await admin.unsafe(`drop database if exists ${NAME} with (force)`);
     await admin.end({ timeout: 5 });
   }
-  const text = out.join("\n");
-  writeFileSync("measures-explain.txt", text);
-  console.log(text);
+  console.log(out.join("\n"));
 }
 
 main().catch((error) => {
