@@ -34,6 +34,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
         { href: "/trust/opportunities", text: "Opportunities" },
         { href: "/trust/objectives", text: "Objectives" },
         { href: "/rounds", text: "Allocation rounds" },
+        { href: "/reports", text: "Reports" },
       ];
     case "dme":
       return [
@@ -41,6 +42,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
         { href: "/dme/approvals", text: "Approvals" },
         { href: "/rounds", text: "Allocation rounds" },
         { href: "/imports", text: "Imports" },
+        { href: "/reports", text: "Reports" },
         { href: "/opportunities", text: "Find opportunities" },
       ];
     case "admin":
@@ -50,6 +52,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
         { href: "/admin/users", text: "Users" },
         { href: "/rounds", text: "Allocation rounds" },
         { href: "/imports", text: "Imports" },
+        { href: "/reports", text: "Reports" },
       ];
   }
 }

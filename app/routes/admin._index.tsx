@@ -54,6 +54,9 @@ export default function AdminHome() {
         </Link>{" "}
         <Link to="/imports" className="nhsuk-button nhsuk-button--secondary">
           Import rotations
+        </Link>{" "}
+        <Link to="/reports" className="nhsuk-button nhsuk-button--secondary">
+          See the measures of progress
         </Link>
       </p>
       <UnfinishedRounds rounds={rounds} canCreate />

@@ -58,6 +58,9 @@ export default function DmeHome() {
         <span className="nhsuk-caption-l">Director of medical education, {trust.name}</span>
         Trainees at your trust
       </h1>
+      <p>
+        <Link to="/reports">See how the trust is doing: coverage, offer and uptake, and the trainees with nothing yet</Link>
+      </p>
 
       <p>
         <Link to="/dme/approvals" className="nhsuk-button">

@@ -33,6 +33,9 @@ export default function TrustHome() {
         <span className="nhsuk-caption-l">Trust lead</span>
         {trust.name}
       </h1>
+      <p>
+        <Link to="/reports">See how the trust is doing: coverage, offer and uptake, and the trainees with nothing yet</Link>
+      </p>
       <SummaryList>
         <SummaryList.Row>
           <SummaryList.Key>ODS code</SummaryList.Key>
