@@ -42,9 +42,20 @@ export interface SuppressedTable {
 const isSmall = (n: number) => n >= 1 && n < SMALL_NUMBER_LIMIT;
 
 /** Which entries of the full grid (cells, with the row totals as the last column and the column totals as the last row) are hidden. */
+export interface SuppressionOptions {
+  /**
+   * The row totals and the grand total are published elsewhere (the same in every table of a
+   * report: trainees covered, not covered and placed in the scope), so hiding one here would
+   * protect nothing and another table would give it back: they are never hidden to protect a
+   * cell, and the cells around them are hidden instead.
+   */
+  publicRowTotals?: boolean;
+}
+
 export function suppressionMask(
   cells: readonly (readonly number[])[],
   columnCount = cells[0]?.length ?? 0,
+  options: SuppressionOptions = {},
 ): { values: number[][]; hidden: boolean[][]; primary: boolean[][] } {
   const rowCount = cells.length;
   for (const row of cells) {
@@ -68,6 +79,7 @@ export function suppressionMask(
 
   const value = ([r, c]: Pos) => values[r]![c]!;
   const isHidden = ([r, c]: Pos) => hidden[r]![c]!;
+  const isPublic = ([, c]: Pos) => options.publicRowTotals === true && c === columnCount;
 
   /** The line gives a hidden entry away: it is the only one hidden, or the hidden cells' known sum is under 8. */
   function givesAway(line: Pos[]): boolean {
@@ -82,15 +94,20 @@ export function suppressionMask(
 
   /** The next entry to hide in a line: its smallest shown cell above 0, else its total. */
   function complement(line: Pos[]): Pos | null {
-    const shown = line.slice(0, -1).filter((p) => !isHidden(p) && value(p) > 0);
+    const shown = line.slice(0, -1).filter((p) => !isHidden(p) && !isPublic(p) && value(p) > 0);
     if (shown.length) return shown.reduce((best, p) => (value(p) < value(best) ? p : best));
     const total = line[line.length - 1]!;
-    return !isHidden(total) && value(total) > 0 ? total : null;
+    return !isHidden(total) && !isPublic(total) && value(total) > 0 ? total : null;
   }
 
   const hide = ([r, c]: Pos) => {
     hidden[r]![c] = true;
   };
+  // A published row total of 1-7 is known from elsewhere, so how its trainees split across
+  // the columns (even which columns are 0) would say something about each of them: the whole row goes.
+  if (options.publicRowTotals) {
+    for (let r = 0; r < rowCount; r++) if (primary[r]![columnCount]) for (let c = 0; c < columnCount; c++) hide([r, c]);
+  }
 
   // Repeat until nothing gives anything away. Every round hides at least one more entry or
   // ends, so this ends within (rows + 1) × (columns + 1) rounds; once every entry above 0 is
@@ -110,11 +127,13 @@ export function suppressionMask(
     // No line gives an entry away alone, but several sums together still can (four hidden
     // cells in two rows and two columns, with one of them also alone in a third sum): solve
     // them all together and hide one more entry beside any entry they pin down.
-    const pinned = pinnedEntry(values, hidden, lines);
+    const pinned = pinnedEntry(values, hidden.map((row, r) => row.map((h, c) => h && !isPublic([r, c]))), lines);
     if (!pinned) break;
     const own = lines.filter((line) => line.some(([r, c]) => r === pinned[0] && c === pinned[1]));
     const candidates = own.map(complement).filter((p): p is Pos => p !== null);
-    const anywhere = values.flatMap((row, r) => row.map((_, c): Pos => [r, c])).filter((p) => !isHidden(p) && value(p) > 0);
+    const shownAnywhere = values.flatMap((row, r) => row.map((_, c): Pos => [r, c])).filter((p) => !isHidden(p) && !isPublic(p));
+    // Last of all a shown 0: hiding it stops a published total pinning the rest.
+    const anywhere = shownAnywhere.some((p) => value(p) > 0) ? shownAnywhere.filter((p) => value(p) > 0) : shownAnywhere;
     const pool = candidates.length ? candidates : anywhere;
     if (!pool.length) break;
     hide(pool.reduce((best, p) => (value(p) < value(best) ? p : best)));
@@ -129,7 +148,7 @@ export function suppressionMask(
  */
 function pinnedEntry(values: number[][], hidden: boolean[][], lines: [number, number][][]): [number, number] | null {
   const unknowns: [number, number][] = [];
-  hidden.forEach((row, r) => row.forEach((h, c) => h && values[r]![c]! > 0 && unknowns.push([r, c])));
+  hidden.forEach((row, r) => row.forEach((h, c) => h && unknowns.push([r, c])));
   if (!unknowns.length) return null;
   const index = new Map(unknowns.map(([r, c], i) => [r * 10_000 + c, i]));
   const equations: number[][] = [];
@@ -157,9 +176,11 @@ function pinnedEntry(values: number[][], hidden: boolean[][], lines: [number, nu
     }
     rank++;
   }
+  // A hidden 0 that can be worked out says nothing about anyone; a count above 0 does.
   for (const equation of equations) {
     const mentioned = equation.flatMap((x, i) => (Math.abs(x) > EPSILON ? [i] : []));
-    if (mentioned.length === 1) return unknowns[mentioned[0]!]!;
+    const entry = mentioned.length === 1 ? unknowns[mentioned[0]!]! : null;
+    if (entry && values[entry[0]]![entry[1]]! > 0) return entry;
   }
   return null;
 }
@@ -170,10 +191,10 @@ function cellOf(value: number, hidden: boolean, primary: boolean): DisplayCell {
 }
 
 /** The table as it may be shown: every count of 1–7 and every count that would give one away hidden. */
-export function suppressTable(table: CountTable): SuppressedTable {
+export function suppressTable(table: CountTable, options: SuppressionOptions = {}): SuppressedTable {
   if (table.cells.length !== table.rows.length) throw new Error("The table needs one row of cells for each row label");
   for (const row of table.cells) if (row.length !== table.columns.length) throw new Error("Every row needs one cell for each column label");
-  const { values, hidden, primary } = suppressionMask(table.cells, table.columns.length);
+  const { values, hidden, primary } = suppressionMask(table.cells, table.columns.length, options);
   const rowCount = table.rows.length;
   const columnCount = table.columns.length;
   const at = (r: number, c: number) => cellOf(values[r]![c]!, hidden[r]![c]!, primary[r]![c]!);
