@@ -9,7 +9,7 @@
 // cells and the total they add up to. A line gives a hidden entry away when it is the only
 // hidden entry in the line, so a second one is hidden; and when the total is shown, the
 // hidden cells' sum is known, so it must be 8 or more (two cells of 1 in a row with a shown
-// total would otherwise be known to be 1 each). Zeros are shown: there is nobody to identify.
+// total would otherwise be known to be 1 each). Zeros are shown, except inside a group of 1–7.
 
 export const SMALL_NUMBER_LIMIT = 8;
 export const FEWER_THAN = `fewer than ${SMALL_NUMBER_LIMIT}`;
@@ -103,11 +103,11 @@ export function suppressionMask(
   const hide = ([r, c]: Pos) => {
     hidden[r]![c] = true;
   };
-  // A published row total of 1-7 is known from elsewhere, so how its trainees split across
-  // the columns (even which columns are 0) would say something about each of them: the whole row goes.
-  if (options.publicRowTotals) {
-    for (let r = 0; r < rowCount; r++) if (primary[r]![columnCount]) for (let c = 0; c < columnCount; c++) hide([r, c]);
-  }
+  // A group of 1-7 trainees shows nothing of how it splits: even a 0 beside it would say
+  // something about each of them ("all 3 were covered"). So every cell of a row or column
+  // whose total is 1-7 goes, zeros too.
+  for (let r = 0; r < rowCount; r++) if (primary[r]![columnCount]) for (let c = 0; c < columnCount; c++) hide([r, c]);
+  for (let c = 0; c < columnCount; c++) if (primary[rowCount]![c]) for (let r = 0; r < rowCount; r++) hide([r, c]);
 
   // Repeat until nothing gives anything away. Every round hides at least one more entry or
   // ends, so this ends within (rows + 1) × (columns + 1) rounds; once every entry above 0 is
