@@ -1,6 +1,8 @@
 // Equity tables on a hand-built region where the answer is written in the test: trusts A and
 // B are the scope, C is outside it; training year 2026-27, as at 31 March 2027.
 import { eq } from "drizzle-orm";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
 import { applicationEvents, applications, opportunities, traineeProfiles } from "@db/schema";
@@ -8,7 +10,10 @@ import type { ApplicationStatus, Grade, PlacementType } from "~/models/domain";
 import { getEquityReport, getUnsuppressedEquityCounts } from "~/models/equity.server";
 import { FEWER_THAN, NOT_SHOWN, type DisplayCell } from "~/models/suppression";
 
+import { EquitySection } from "~/components/equity-section";
+
 import { useTestDatabase } from "../helpers/db";
+import { textOf } from "../helpers/render";
 import { makeOpportunity, makePlacement, makeTrainee, makeTrust } from "../helpers/factories";
 
 const t = useTestDatabase();
@@ -177,5 +182,23 @@ describe("equity tables are suppressed", () => {
     // 9, 1, 0, 2 approvals: the 1 and 2 are small and together under 8, so the 9 goes too.
     expect(texts(approvals.table.cells[0]!)).toEqual([NOT_SHOWN, FEWER_THAN, "0", FEWER_THAN]);
     expect(approvals.table.rowTotals[0]!.text).toBe("12");
+  });
+});
+
+describe("the equity section", () => {
+  it("shows each table with its caption, row headers, the suppression explained, and the hidden figures as words", async () => {
+    const { scope } = await region();
+    const report = await getEquityReport(t.db, scope, { year: YEAR, asAt: AS_AT });
+    const html = renderToStaticMarkup(createElement(EquitySection, { report }));
+    const text = textOf(html);
+    for (const caption of ["Coverage by working pattern", "Coverage by grade stage", "Coverage by sex", "Coverage by ethnic group", "Coverage by disability", "Approvals by sex"]) {
+      expect(html).toContain(`<caption class="nhsuk-table__caption nhsuk-table__caption--m">${caption}</caption>`);
+    }
+    expect(text.replace(/&quot;/g, '"')).toContain('any figure of 1 to 7 trainees is shown as "fewer than 8"');
+    expect(html).toMatch(/<th[^>]*scope="row"[^>]*>Covered<\/th>/);
+    // The sex table's rows as the page prints them (the mobile label, then the figure).
+    const sexTable = textOf(html.split("Coverage by sex</caption>")[1]!.split("</table>")[0]!);
+    expect(sexTable).toContain("Trainees placed Female 10 Male not shown Prefer not to say 0 Not answered fewer than 8 All trainees placed 25");
+    expect(sexTable).toContain("Coverage Female not shown Male not shown Prefer not to say no trainees Not answered not shown All trainees placed 44%");
   });
 });
