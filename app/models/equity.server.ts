@@ -35,6 +35,7 @@ import {
   stageOf,
   type Grade,
 } from "./domain";
+import { UUID } from "./ids";
 import { percentCell, suppressTable, type DisplayCell, type SuppressedTable } from "./suppression";
 
 export interface EquityScope {
@@ -119,7 +120,7 @@ const IN_POST = PLACEMENT_TYPES.filter(placesTraineeAtTrust);
 async function groupCounts(db: Db, scope: EquityScope, period: EquityPeriod): Promise<GroupRow[]> {
   const query = equityCountsQuery(scope, period);
   if (!query) return [];
-  // Read-only, in its own transaction so the settings last for this query alone: all England
+  // In its own transaction so the settings last for this query alone: all England
   // hashes some 200,000 applications and their events (PostgreSQL's default 4 MB of work
   // memory spilled them to disk), and compiling it with JIT cost more (0.7 s) than it saved.
   return db.transaction(async (tx) => {
@@ -135,8 +136,10 @@ export function equityCountsQuery(scope: EquityScope, period: EquityPeriod): SQL
   const upTo = period.asAt < end ? period.asAt : end;
   const cutoff = instantInLondon(addDaysIso(period.asAt, 1), "00:00");
   if (!cutoff) throw new Error("The as-at date must be a calendar date");
-  if (scope.trustIds !== null && scope.trustIds.length === 0) return null;
-  const inScope = scope.trustIds === null ? sql`true` : sql`p.trust_id in (${sql.join(scope.trustIds.map((id) => sql`${id}::uuid`), sql`, `)})`;
+  // A trust id that is no id matches no trust (never a cast error, so never a 500).
+  const trustIds = scope.trustIds?.filter((id) => UUID.test(id)) ?? null;
+  if (trustIds !== null && trustIds.length === 0) return null;
+  const inScope = trustIds === null ? sql`true` : sql`p.trust_id in (${sql.join(trustIds.map((id) => sql`${id}::uuid`), sql`, `)})`;
   const inPost = sql.join(IN_POST.map((t) => sql`${t}::placement_type`), sql`, `);
   return sql`
       with placed as (

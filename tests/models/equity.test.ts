@@ -135,6 +135,9 @@ describe("equity counts", () => {
     expect(england.sex.placed).toEqual([11, 9, 0, 6]);
     const none = await getUnsuppressedEquityCounts(t.db, { trustIds: [] }, { year: YEAR, asAt: AS_AT });
     expect(none.sex.placed).toEqual([0, 0, 0, 0]);
+    // An id that is no id (from a hand-made address) matches nothing rather than failing.
+    const odd = await getUnsuppressedEquityCounts(t.db, { trustIds: ["RRK'; drop table trusts"] }, { year: YEAR, asAt: AS_AT });
+    expect(odd.sex.placed).toEqual([0, 0, 0, 0]);
   });
 
   it("one trust alone: A", async () => {
