@@ -69,6 +69,10 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
       programme: traineeProfiles.programme,
       region: traineeProfiles.region,
       ltft: traineeProfiles.ltft,
+      // The voluntary equality answers (null = not answered): theirs to see, never staff's.
+      sex: traineeProfiles.sex,
+      ethnicGroup: traineeProfiles.ethnicGroup,
+      disability: traineeProfiles.disability,
       anonymisedAt: traineeProfiles.anonymisedAt,
       profileUpdatedAt: traineeProfiles.updatedAt,
     })
@@ -337,14 +341,15 @@ async function anonymise(db: Db, userId: string, email: string, today: string): 
         updatedAt: now,
       })
       .where(eq(users.id, userId));
-    // Grade, region and LTFT stay for the regional counts; the GMC number may be null only
+    // Grade, region and LTFT stay for the regional counts; the equality answers go (the
+    // trainee gave them, so closing takes them back); the GMC number may be null only
     // once anonymised_at is set (trainee_profiles_gmc_unless_anonymised).
     const [held] = await tx.select({ gmc: traineeProfiles.gmcNumber }).from(traineeProfiles).where(eq(traineeProfiles.userId, userId));
     // Invalid rows kept from rotation imports (for their download) may name the trainee: they go too.
     await tx.delete(placementImportRows).where(importRowsNaming({ gmcNumber: held?.gmc ?? null, email }));
     await tx
       .update(traineeProfiles)
-      .set({ gmcNumber: null, specialty: "", programme: "", anonymisedAt: now, updatedAt: now })
+      .set({ gmcNumber: null, specialty: "", programme: "", sex: null, ethnicGroup: null, disability: null, anonymisedAt: now, updatedAt: now })
       .where(eq(traineeProfiles.userId, userId));
     // Placements (trust, site, dates, grade, WTE) stay as they are: they say where a post
     // was, not who held it, and rotations are counted from them.

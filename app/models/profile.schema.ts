@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { calendarDate, requiredText } from "~/utils/forms";
 
 import { UUID } from "./ids";
-import { GRADES, PLACEMENT_TYPES } from "./domain";
+import { DISABILITY_ANSWERS, ETHNIC_GROUPS, GRADES, PLACEMENT_TYPES, SEXES } from "./domain";
 
 const optionalText = (max: number, message: string) =>
   v.pipe(v.optional(v.string(), ""), v.trim(), v.maxLength(max, message));
@@ -28,6 +28,26 @@ export const ProfileSchema = v.object({
   ),
 });
 export type ProfileInput = v.InferOutput<typeof ProfileSchema>;
+
+/**
+ * A voluntary answer: one of the question's answers, or nothing. "Not answered" is sent as
+ * the empty string (and an untouched group sends nothing), both saved as null, so a trainee
+ * can take an answer back at any time.
+ */
+function voluntaryAnswer<const T extends readonly string[]>(answers: T, message: string) {
+  return v.pipe(
+    v.optional(v.string(), ""),
+    v.picklist(["", ...answers] as ["", ...T], message),
+    v.transform((s): T[number] | null => (s === "" ? null : s)),
+  );
+}
+
+export const EqualitySchema = v.object({
+  sex: voluntaryAnswer(SEXES, "Select your sex, Prefer not to say or Not answered"),
+  ethnicGroup: voluntaryAnswer(ETHNIC_GROUPS, "Select your ethnic group, Prefer not to say or Not answered"),
+  disability: voluntaryAnswer(DISABILITY_ANSWERS, "Select whether you have a disability, Prefer not to say or Not answered"),
+});
+export type EqualityInput = v.InferOutput<typeof EqualitySchema>;
 
 export const WTE_MIN = 0.1;
 export const WTE_MAX = 1;

@@ -13,7 +13,7 @@ import { placesTraineeAtTrust, PLACEMENT_TYPES } from "./domain";
 import { getProfile, getTraineeGradeAndSpecialty, listTraineePlacements } from "./homes.server";
 
 export { getProfile };
-import type { PlacementFormInput, ProfileInput } from "./profile.schema";
+import type { EqualityInput, PlacementFormInput, ProfileInput } from "./profile.schema";
 import { isUniqueViolation } from "./users.server";
 
 const IN_POST = PLACEMENT_TYPES.filter(placesTraineeAtTrust);
@@ -23,10 +23,36 @@ export const IMPORTED_READ_ONLY =
 export const SAME_START_MESSAGE = "You already have a placement at this trust starting on this date";
 
 export async function getProfilePage(db: Db, userId: string, today: string) {
-  const [profile, held, list] = await Promise.all([getProfile(db, userId), getTraineeGradeAndSpecialty(db, userId, today), listTraineePlacements(db, userId)]);
-  if (!profile) return null;
+  const [profile, held, list, equality] = await Promise.all([
+    getProfile(db, userId),
+    getTraineeGradeAndSpecialty(db, userId, today),
+    listTraineePlacements(db, userId),
+    getEqualityAnswers(db, userId),
+  ]);
+  if (!profile || !equality) return null;
   // The grade typed here counts only while the rotation data has none: the page says which one opportunities check.
-  return { profile, gradeChecked: held?.gradeSelfDeclared === false ? held.grade : null, placements: list };
+  return { profile, gradeChecked: held?.gradeSelfDeclared === false ? held.grade : null, placements: list, equality };
+}
+
+/**
+ * The trainee's own equality answers. Read only here and in "download my data": no staff
+ * query selects these columns (tests/routes/equality-privacy.test.ts walks the staff pages).
+ */
+export async function getEqualityAnswers(db: Db, userId: string) {
+  const [row] = await db
+    .select({ sex: traineeProfiles.sex, ethnicGroup: traineeProfiles.ethnicGroup, disability: traineeProfiles.disability })
+    .from(traineeProfiles)
+    .where(eq(traineeProfiles.userId, userId));
+  return row ?? null;
+}
+
+export async function updateEqualityAnswers(db: Db, userId: string, input: EqualityInput): Promise<boolean> {
+  const [row] = await db
+    .update(traineeProfiles)
+    .set({ sex: input.sex, ethnicGroup: input.ethnicGroup, disability: input.disability, updatedAt: new Date() })
+    .where(eq(traineeProfiles.userId, userId))
+    .returning({ id: traineeProfiles.userId });
+  return Boolean(row);
 }
 
 export async function updateProfile(db: Db, userId: string, input: ProfileInput): Promise<boolean> {

@@ -75,7 +75,7 @@ export default function CloseAccount() {
                 ? `your ${open.length === 1 ? "open application is" : `${plural(open.length, "open application")} are`} withdrawn, and any place you hold is offered to the next person on the waiting list`
                 : "you have no open applications to withdraw"}
             </li>
-            <li>your name, email address, GMC number, specialty and programme are removed</li>
+            <li>your name, email address, GMC number, specialty, programme and equality answers are removed</li>
             <li>what you wrote in your applications is deleted, and so are your notifications</li>
             <li>you are signed out on every device and cannot sign in again</li>
           </ul>

@@ -14,10 +14,10 @@ import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
-import { GRADES } from "~/models/domain";
+import { DISABILITY_ANSWERS, DISABILITY_LABELS, ETHNIC_GROUPS, ETHNIC_GROUP_LABELS, GRADES, SEXES, SEX_LABELS } from "~/models/domain";
 import { PROFILE_LIMITS } from "~/models/profile-limits";
-import { ProfileSchema } from "~/models/profile.schema";
-import { getProfilePage, updateProfile } from "~/models/profile.server";
+import { EqualitySchema, ProfileSchema } from "~/models/profile.schema";
+import { getProfilePage, updateEqualityAnswers, updateProfile } from "~/models/profile.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { parseForm } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
@@ -35,6 +35,14 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const formData = await args.request.formData();
+  // Two forms on the page: the equality answers are saved on their own, so saving the
+  // profile never touches them and taking an answer back never needs the profile's fields.
+  if (formData.get("intent") === "equality") {
+    const answers = parseForm(EqualitySchema, formData);
+    if (!answers.ok) return invalid(answers);
+    if (!(await updateEqualityAnswers(await getDb(), user.id, answers.data))) throw notFound();
+    return redirect("/trainee/profile?done=equality#equality");
+  }
   const parsed = parseForm(ProfileSchema, formData);
   if (!parsed.ok) return invalid(parsed);
   const saved = await updateProfile(await getDb(), user.id, parsed.data);
@@ -44,10 +52,21 @@ export async function action(args: ActionFunctionArgs) {
 
 const DONE: Record<string, string> = {
   profile: "Your profile has been saved",
+  equality: "Your equality information has been saved",
   added: "Your placement has been added",
   saved: "Your placement has been saved",
   deleted: "Your placement has been deleted",
 };
+
+const EQUALITY_QUESTIONS = [
+  { name: "sex", legend: "What is your sex?", answers: SEXES.map((a) => ({ value: a, label: SEX_LABELS[a] })) },
+  { name: "ethnicGroup", legend: "What is your ethnic group?", answers: ETHNIC_GROUPS.map((a) => ({ value: a, label: ETHNIC_GROUP_LABELS[a] })) },
+  {
+    name: "disability",
+    legend: "Do you consider yourself to have a disability?",
+    answers: DISABILITY_ANSWERS.map((a) => ({ value: a, label: DISABILITY_LABELS[a] })),
+  },
+] as const;
 
 function wteText(wte: string): string {
   const n = Number(wte);
@@ -55,7 +74,7 @@ function wteText(wte: string): string {
 }
 
 export default function TraineeProfile() {
-  const { profile, gradeChecked, placements } = useLoaderData<typeof loader>();
+  const { profile, gradeChecked, placements, equality } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = actionData ? undefined : DONE[params.get("done") ?? ""];
@@ -133,6 +152,38 @@ export default function TraineeProfile() {
         </div>
       </div>
 
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-two-thirds">
+          <h2 id="equality">Equality information (optional)</h2>
+          <p>
+            These questions are optional. Your answers are used only in anonymous totals that show whether opportunities
+            reach everyone fairly; they are never shown to staff by name. You can change or remove your answers at any time:
+            choose Not answered to remove one.
+          </p>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="equality" />
+            {EQUALITY_QUESTIONS.map((q) => {
+              const chosen = val(q.name, equality[q.name] ?? "");
+              return (
+                <Radios key={q.name} name={q.name} legend={q.legend} legendProps={{ size: "s" }} error={err(q.name)}>
+                  {q.answers.map((a, i) => (
+                    <Radios.Item key={a.value} id={i === 0 ? q.name : `${q.name}-${a.value}`} value={a.value} defaultChecked={chosen === a.value}>
+                      {a.label}
+                    </Radios.Item>
+                  ))}
+                  <Radios.Item id={`${q.name}-not-answered`} value="" defaultChecked={chosen === ""}>
+                    Not answered
+                  </Radios.Item>
+                </Radios>
+              );
+            })}
+            <Button type="submit" secondary>
+              Save equality information
+            </Button>
+          </Form>
+        </div>
+      </div>
+
       <h2 id="placements">Your placements</h2>
       <p>
         Placements from your deanery&apos;s training-information system are added for you and cannot be changed here. You
@@ -203,7 +254,7 @@ export default function TraineeProfile() {
 
           <h2 id="close-account">Close your account</h2>
           <p>
-            Closing your account withdraws your open applications and removes your name, email address, GMC number and
+            Closing your account withdraws your open applications and removes your name, email address, GMC number, equality answers and
             what you wrote. You cannot undo it.
           </p>
           <p>

@@ -120,6 +120,14 @@ describe("download my data", () => {
     expect(text).not.toContain(hash!.token!);
   });
 
+  it("holds the trainee's equality answers, and says null for a question not answered", async () => {
+    const w = await world();
+    const me = await w.trainee("Mine");
+    await t.db.update(traineeProfiles).set({ sex: "female", ethnicGroup: "prefer_not_to_say", disability: null }).where(eq(traineeProfiles.userId, me.id));
+    const data = await exportTraineeData(t.db, me.id);
+    expect(data?.profile).toMatchObject({ sex: "female", ethnicGroup: "prefer_not_to_say", disability: null });
+  });
+
   it("is empty for an unknown user", async () => {
     expect(await exportTraineeData(t.db, "nobody")).toBeNull();
   });
@@ -185,6 +193,7 @@ describe("closing an account", () => {
     await createUserSession(t.db, me.id);
     await createUserSession(t.db, me.id);
     const myPlacementsBefore = await t.db.select().from(placements).where(eq(placements.traineeId, me.id));
+    await t.db.update(traineeProfiles).set({ sex: "male", ethnicGroup: "asian", disability: "yes" }).where(eq(traineeProfiles.userId, me.id));
 
     const result = await closeTraineeAccount(t.db, asActor(me), { password: TEST_PASSWORD, ip: "192.0.2.1", today });
     expect(result).toEqual({ ok: true, withdrawn: 2, promoted: [theirWait] });
@@ -206,6 +215,8 @@ describe("closing an account", () => {
     expect(user!.disabledAt).toBeInstanceOf(Date);
     const [profile] = await t.db.select().from(traineeProfiles).where(eq(traineeProfiles.userId, me.id));
     expect(profile).toMatchObject({ gmcNumber: null, specialty: "", programme: "", grade: "FY2", region: "Midlands", ltft: true });
+    // The equality answers were the trainee's to give: closing the account removes them.
+    expect(profile).toMatchObject({ sex: null, ethnicGroup: null, disability: null });
     expect(profile!.anonymisedAt).toBeInstanceOf(Date);
     const mine = await t.db.select().from(applications).where(eq(applications.traineeId, me.id));
     const ids = mine.map((a) => a.id);
