@@ -2,6 +2,8 @@
 // page and its printable version (no download links there).
 import { Link } from "@remix-run/react";
 
+import { Chart } from "~/components/chart";
+import { EquitySection } from "~/components/equity-section";
 import { Table } from "~/components/nhsuk/table";
 import { ResponsiveTable } from "~/components/responsive-table";
 import {
@@ -15,6 +17,7 @@ import {
   type Report,
   type ReportTable,
 } from "~/models/measures";
+import type { ReportChart } from "~/models/report-charts.server";
 import { formatDate, formatDateTime } from "~/utils/dates";
 
 export function FigureTable({ table, search }: { table: ReportTable; search: string | null }) {
@@ -67,7 +70,11 @@ export function ReportHeading({ report }: { report: Report }) {
 }
 
 /** Every figure of the report; `printable` leaves out the download links. */
-export function ReportBody({ report, printable = false }: { report: Report; printable?: boolean }) {
+export function ReportBody({ report, charts = [], printable = false }: { report: Report; charts?: readonly ReportChart[]; printable?: boolean }) {
+  const chart = (id: string) => {
+    const c = charts.find((x) => x.id === id);
+    return c ? <Chart key={c.id} svg={c.svg} caption={c.caption} /> : null;
+  };
   const search = printable ? null : reportSearch(report.query);
   const tables = reportTables(report);
   const section = (names: string[]) =>
@@ -118,6 +125,11 @@ export function ReportBody({ report, printable = false }: { report: Report; prin
       ) : null}
       {section(["nothing-yet"])}
 
+      <div className="app-charts">
+        {chart("chart-coverage-by-region")}
+        {chart("chart-coverage-by-trust")}
+        {chart("chart-coverage-by-stage")}
+      </div>
       {section(["coverage-by-trust", "coverage-by-ics", "coverage-by-region", "coverage-by-stage", "coverage-by-specialty", "coverage-by-ltft"])}
 
       <h2 id="offer">Offer</h2>
@@ -129,7 +141,10 @@ export function ReportBody({ report, printable = false }: { report: Report; prin
       <h2 id="spread">Spread of the offer</h2>
       {section(["spread"])}
 
+      <EquitySection report={report.equity} />
+
       <h2 id="monthly">Month by month</h2>
+      {chart("chart-monthly-coverage")}
       {report.series.baseline ? (
         <p>
           At the baseline ({formatDate(report.series.baseline.asAt)}) coverage was {formatPercent(report.series.baseline.covered, report.series.baseline.placed)}.

@@ -18,7 +18,7 @@
 // recorded over time); closed accounts still count, as "Not answered" (closing removes them).
 import { sql, type SQL } from "drizzle-orm";
 
-import type { Db } from "@db/client";
+import type { DbOrTx } from "@db/client";
 
 import { addDaysIso, instantInLondon } from "~/utils/dates";
 
@@ -104,7 +104,7 @@ interface GroupRow {
   approvals: number;
 }
 
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+async function rowsOf<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
   return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
 }
@@ -117,7 +117,7 @@ const IN_POST = PLACEMENT_TYPES.filter(placesTraineeAtTrust);
  * latest event before the cut-off is found per application through the (application, created_at)
  * index; only applications of opportunities starting in the year, by trainees placed, are read.
  */
-async function groupCounts(db: Db, scope: EquityScope, period: EquityPeriod): Promise<GroupRow[]> {
+async function groupCounts(db: DbOrTx, scope: EquityScope, period: EquityPeriod): Promise<GroupRow[]> {
   const query = equityCountsQuery(scope, period);
   if (!query) return [];
   // In its own transaction so the settings last for this query alone: all England
@@ -126,7 +126,7 @@ async function groupCounts(db: Db, scope: EquityScope, period: EquityPeriod): Pr
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local work_mem = '64MB'`);
     await tx.execute(sql`set local jit = off`);
-    return rowsOf<GroupRow>(tx as unknown as Db, query);
+    return rowsOf<GroupRow>(tx as unknown as DbOrTx, query);
   });
 }
 
@@ -206,7 +206,7 @@ export interface EquityCounts {
  * The counts before suppression, by dimension. Only for the tables below and for the tests
  * that check the arithmetic: a page or a download must use getEquityReport.
  */
-export async function getUnsuppressedEquityCounts(db: Db, scope: EquityScope, period: EquityPeriod): Promise<Record<EquityDimension, EquityCounts>> {
+export async function getUnsuppressedEquityCounts(db: DbOrTx, scope: EquityScope, period: EquityPeriod): Promise<Record<EquityDimension, EquityCounts>> {
   const groups = await groupCounts(db, scope, period);
   const out = {} as Record<EquityDimension, EquityCounts>;
   for (const dimension of EQUITY_DIMENSIONS) {
@@ -225,7 +225,7 @@ export async function getUnsuppressedEquityCounts(db: Db, scope: EquityScope, pe
 }
 
 /** The equity tables of a scope, year and as-at date, every one already suppressed. */
-export async function getEquityReport(db: Db, scope: EquityScope, period: EquityPeriod): Promise<EquityReport> {
+export async function getEquityReport(db: DbOrTx, scope: EquityScope, period: EquityPeriod): Promise<EquityReport> {
   const counts = await getUnsuppressedEquityCounts(db, scope, period);
   const coverage: EquityCoverageTable[] = [];
   const approvals: EquityApprovalsTable[] = [];

@@ -2,6 +2,7 @@
 // application's status then is its last event before the end of that day in London, never its
 // current status, so a past date gives the figures as they stood. A handful of queries per
 // report, each grouping all trusts at once (GROUPING SETS), never one query per trust.
+import { getEquityReport } from "./equity.server";
 import { asc, eq, sql, type SQL } from "drizzle-orm";
 
 import { queryRows, type DbOrTx } from "@db/client";
@@ -411,7 +412,8 @@ export async function computeReport(
   const previousYear = trainingYearStarting(q.year - 1);
   const previousDates = seriesDates(q.yearStart, q.asAt).map(yearEarlier);
   const baselineOn = await baselineOf(db, q.yearStart);
-  const [coverage, had, offer, funnel, current, previous, baseline, comparison, nothingYet] = await Promise.all([
+  const trustIds = q.scope.kind === "england" ? null : (await listReportTrusts(db)).filter((t) => inScopeTrust(q.scope, t)).map((t) => t.id);
+  const [coverage, had, offer, funnel, current, previous, baseline, comparison, nothingYet, equity] = await Promise.all([
     coverageByDimension(db, q),
     opportunitiesHad(db, q),
     offerOf(db, q),
@@ -421,6 +423,7 @@ export async function computeReport(
     baselineOn && baselineOn <= q.asAt ? coverageAt(db, q, baselineOn).then((p) => [p]) : Promise.resolve([]),
     options.comparison ? coverageAt(db, { ...q, scope: options.comparison.scope }, q.asAt).then((p) => [p]) : Promise.resolve([]),
     options.withList ? listNothingYet(db, q) : Promise.resolve(null),
+    getEquityReport(db, { trustIds }, { year: [q.yearStart, q.yearEnd], asAt: q.asAt }),
   ]);
   const trustOds = q.scope.kind === "trust" ? q.scope.odsCode : null;
   return {
@@ -441,7 +444,21 @@ export async function computeReport(
     opportunitiesHad: had.opportunitiesHad,
     spread: had.spread,
     series: { current, previous, baseline: baseline[0] && baselineOn ? { ...baseline[0], trainingYearStart: q.yearStart } : null },
+    equity,
   };
+}
+
+function inScopeTrust(scope: Scope, t: ReportTrust): boolean {
+  switch (scope.kind) {
+    case "england":
+      return true;
+    case "region":
+      return t.region === scope.region;
+    case "ics":
+      return t.integratedCareSystem === scope.ics;
+    case "trust":
+      return t.odsCode === scope.odsCode;
+  }
 }
 
 export interface ReportViewer {

@@ -3,6 +3,8 @@
 // plain-words definitions. Safe for the browser bundle: no server imports.
 import * as v from "valibot";
 
+import type { EquityReport } from "./equity.server";
+
 import { isCalendarDate, trainingYearOf } from "~/utils/dates";
 import { cleanText, issuesToFieldErrors, type FieldErrors } from "~/utils/forms";
 
@@ -251,6 +253,8 @@ export interface Report {
   opportunitiesHad: { zero: number; one: number; two: number; threeOrMore: number };
   spread: { tier: CoverageRow[]; focus: CoverageRow[] };
   series: { current: SeriesPoint[]; previous: SeriesPoint[]; baseline: (SeriesPoint & { trainingYearStart: string }) | null };
+  /** Coverage and approvals by working pattern, stage and the voluntary equality answers, already suppressed. */
+  equity: EquityReport;
 }
 
 export const typeLabel = (t: OpportunityType) => OPPORTUNITY_TYPE_LABELS[t];

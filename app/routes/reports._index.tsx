@@ -14,6 +14,7 @@ import { getDb } from "~/db.server";
 import { STAGES } from "~/models/domain";
 import { reportSearch, STAGE_LABELS } from "~/models/measures";
 import { openReport } from "~/models/measures.server";
+import { reportCharts, type ReportChart } from "~/models/report-charts.server";
 import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/page-title";
@@ -25,7 +26,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const params = new URL(args.request.url).searchParams;
   const opened = await openReport(await getDb(), { role: user.role, trustId: user.trustId ?? null }, params, todayInLondon());
   if (!opened.ok && opened.status === 404) throw notFound();
-  return json({ ...opened, role: user.role }, { status: opened.ok ? 200 : 400 });
+  return json({ ...opened, role: user.role, charts: opened.ok ? reportCharts(opened.report) : [] }, { status: opened.ok ? 200 : 400 });
 }
 
 const FIELD_LABELS: Record<string, string> = { scope: "Scope", year: "Training year", asAt: "As at", stage: "Grade stage", specialty: "Specialty", ltft: "Working pattern" };
@@ -106,7 +107,7 @@ export default function Reports() {
       <p>
         <Link to={`/reports/print?${search}`}>Printable version of the whole report</Link>
       </p>
-      <ReportBody report={report} />
+      <ReportBody report={report} charts={data.charts as ReportChart[]} />
     </>
   );
 }

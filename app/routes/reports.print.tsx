@@ -8,6 +8,7 @@ import { requireUser } from "~/auth.server";
 import { ReportBody, ReportHeading } from "~/components/measures-report";
 import { getDb } from "~/db.server";
 import { reportSearch } from "~/models/measures";
+import { reportCharts, type ReportChart } from "~/models/report-charts.server";
 import { openReport } from "~/models/measures.server";
 import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
@@ -21,7 +22,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const opened = await openReport(await getDb(), { role: user.role, trustId: user.trustId ?? null }, url.searchParams, todayInLondon());
   if (!opened.ok && opened.status === 404) throw notFound();
   if (!opened.ok) return json({ ok: false as const, messages: Object.values(opened.fieldErrors), search: url.search }, { status: 400 });
-  return json({ ok: true as const, report: opened.report });
+  return json({ ok: true as const, report: opened.report, charts: reportCharts(opened.report) });
 }
 
 export default function PrintableReport() {
@@ -48,7 +49,7 @@ export default function PrintableReport() {
       <p className="nhsuk-u-print-hide">
         Print this page from your browser, or <Link to={`/reports?${reportSearch(data.report.query)}`}>go back to the report</Link>.
       </p>
-      <ReportBody report={data.report} printable />
+      <ReportBody report={data.report} charts={data.charts as ReportChart[]} printable />
     </>
   );
 }

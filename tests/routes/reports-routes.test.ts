@@ -92,6 +92,22 @@ describe("who may open /reports", () => {
   });
 });
 
+describe("charts and equity on the report", () => {
+  it("draws the coverage charts on the server with their summaries, and shows the equity tables with small numbers hidden", async () => {
+    const s = await setUp();
+    const html = await render("/reports?scope=region%3AMidlands", s.cookies.admin);
+    expect(html).toMatch(/<svg[^>]*role="img"/);
+    expect(html).not.toContain("<script>alert");
+    const text = textOf(html);
+    expect(text).toContain("Coverage by grade stage.");
+    expect(text).toContain("Coverage month by month");
+    expect(text).toContain("Equity: who the opportunities reach");
+    // Three trainees placed: every equity group is 1–7, so none of its figures is shown.
+    expect(text).toContain("fewer than 8");
+    expect(text).not.toContain("Dr Nothing Yet");
+  });
+});
+
 describe("bad parameters", () => {
   it.each(["asAt=2026-02-30", "year=abc", "scope=wales", "stage=senior", "ltft=maybe", `year=${Number(year) + 1}`])("answer %s with 400 and a message, never 500", async (qs) => {
     const s = await setUp();
