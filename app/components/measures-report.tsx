@@ -142,6 +142,19 @@ export function ReportBody({ report, charts = [], printable = false }: { report:
       {section(["spread"])}
 
       <EquitySection report={report.equity} />
+      {search !== null ? (
+        <ul className="nhsuk-list">
+          {tables
+            .filter((t) => t.name.startsWith("equity-"))
+            .map((t) => (
+              <li key={t.name}>
+                <a href={`/reports/${t.name}.csv?${search}`} download>
+                  Download {t.title.charAt(0).toLowerCase() + t.title.slice(1)} (CSV)
+                </a>
+              </li>
+            ))}
+        </ul>
+      ) : null}
 
       <h2 id="monthly">Month by month</h2>
       {chart("chart-monthly-coverage")}

@@ -268,6 +268,8 @@ export { FOCUSES, HLM_DIMENSIONS, OPPORTUNITY_TYPES, TIERS };
 
 export const DEFINITIONS = {
   year: "A training year runs from 1 August to 31 July.",
+  equity:
+    "From the trainees' own answers, given voluntarily and used only in anonymous totals. A count of 1 to 7 trainees reads \"fewer than 8\", and other cells are hidden (\"not shown\") where they would let it be worked out; a percentage is shown only over 8 or more trainees.",
   placed:
     "Trainees placed: different trainees with an in-post placement at a trust in this scope at any time from the start of the training year to the \"as at\" date. A trainee who moved trust or grade counts where and as what they were, so they can appear under two trusts or two stages; each is counted once in the total. Closed accounts still count.",
   covered:
@@ -413,6 +415,31 @@ export function reportTables(report: Report): ReportTable[] {
       return [p.asAt, ...coverageCells(p), before ? percentCell(before.covered, before.placed) : ""];
     }),
   });
+  // The equity tables, already suppressed: a hidden cell is its words ("fewer than 8"), never a number.
+  for (const e of report.equity.coverage) {
+    tables.push({
+      name: `equity-coverage-${e.dimension}`,
+      title: e.caption,
+      definition: DEFINITIONS.equity,
+      headings: ["", ...e.table.columns, "Total"],
+      numeric: e.table.columns.map((_, i) => i + 1).concat(e.table.columns.length + 1),
+      rows: [
+        ...e.table.rows.map((label, r) => [label, ...e.table.cells[r]!.map((c) => c.text), e.table.rowTotals[r]!.text]),
+        ["Placed", ...e.table.columnTotals.map((c) => c.text), e.table.grandTotal.text],
+        ["Coverage", ...e.coverage.map((c) => c.text), e.overallCoverage.text],
+      ],
+    });
+  }
+  for (const e of report.equity.approvals) {
+    tables.push({
+      name: `equity-approvals-${e.dimension}`,
+      title: e.caption,
+      definition: DEFINITIONS.equity,
+      headings: ["", ...e.table.columns, "Total"],
+      numeric: e.table.columns.map((_, i) => i + 1).concat(e.table.columns.length + 1),
+      rows: e.table.rows.map((label, r) => [label, ...e.table.cells[r]!.map((c) => c.text), e.table.rowTotals[r]!.text]),
+    });
+  }
   return tables;
 }
 
@@ -434,6 +461,7 @@ export const REPORT_TABLE_NAMES = [
   "opportunities-had",
   "spread",
   "monthly-coverage",
+  ...(["ltft", "stage", "sex", "ethnicGroup", "disability"] as const).flatMap((d) => [`equity-coverage-${d}` as const, `equity-approvals-${d}` as const]),
 ] as const;
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe, so it shows as text. */

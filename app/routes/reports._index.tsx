@@ -104,9 +104,16 @@ export default function Reports() {
       <ReportHeading report={report} />
       <Filters data={data} />
 
-      <p>
-        <Link to={`/reports/print?${search}`}>Printable version of the whole report</Link>
-      </p>
+      <ul className="nhsuk-list">
+        <li>
+          <Link to={`/reports/print?${search}`}>Printable version of the whole report</Link>
+        </li>
+        {data.role === "admin" ? (
+          <li>
+            <Link to="/reports/baseline">Record the baseline date of a training year</Link>
+          </li>
+        ) : null}
+      </ul>
       <ReportBody report={report} charts={data.charts as ReportChart[]} />
     </>
   );

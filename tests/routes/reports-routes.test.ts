@@ -106,6 +106,17 @@ describe("charts and equity on the report", () => {
     expect(text).toContain("fewer than 8");
     expect(text).not.toContain("Dr Nothing Yet");
   });
+
+  it("downloads each equity table as CSV with the small numbers hidden as words, never as figures", async () => {
+    const s = await setUp();
+    const res = await file("equity-coverage-ltft", "?scope=region%3AMidlands", s.cookies.admin);
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    expect(lines[0]).toBe('"","Full time","Less than full time","Total"');
+    expect(lines.slice(1).join("\n")).toMatch(/fewer than 8|not shown/);
+    // Three trainees in all: no count of them is given anywhere in the table.
+    expect(lines.slice(1).join("\n")).not.toMatch(/"[1-7]"/);
+  });
 });
 
 describe("bad parameters", () => {
