@@ -679,6 +679,19 @@ export const reportBaselines = pgTable(
 );
 
 /**
+ * The measures of progress already computed (issue 11's speed): a report's aggregate figures by
+ * a canonical key of its scope, training year, as-at date and filters, shared by every app
+ * process. Read while computed within the last 10 minutes, else computed again; a scheduled
+ * job keeps the default views fresh; the daily clean-up removes rows older than a day. Never
+ * names: the list of a trust's trainees with nothing yet is always computed live.
+ */
+export const reportSnapshots = pgTable("report_snapshots", {
+  key: text("key").primaryKey(),
+  computedAt: tstz("computed_at").notNull(),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+});
+
+/**
  * Timed work (the daily clean-up, and later rounds closing and reminders): one row per job.
  * A process runs a job only after claiming its row, so it runs once across processes, and an
  * overdue job runs when a process starts.

@@ -18,7 +18,7 @@ import {
   type ReportTable,
 } from "~/models/measures";
 import type { ReportChart } from "~/models/report-charts.server";
-import { formatDate, formatDateTime } from "~/utils/dates";
+import { formatClockTime, formatDate, londonDateAndTime } from "~/utils/dates";
 
 export function FigureTable({ table, search }: { table: ReportTable; search: string | null }) {
   const columns = table.headings.map((h, i) => (table.numeric.includes(i) ? { label: h, numeric: true as const } : h));
@@ -52,6 +52,13 @@ export function FigureTable({ table, search }: { table: ReportTable; search: str
   );
 }
 
+/** "Figures computed at 12:40pm on 1 December 2026", or "just now" when they were computed for this page. */
+export function computedNote(report: Pick<Report, "computedAt" | "computedLive">): string {
+  if (report.computedLive) return "Figures computed just now.";
+  const [day, time] = londonDateAndTime(new Date(report.computedAt));
+  return `Figures computed at ${formatClockTime(time)} on ${formatDate(day)}: they are never more than 10 minutes old.`;
+}
+
 /** The report's title, the one-line summary and when and as at when it was worked out. */
 export function ReportHeading({ report }: { report: Report }) {
   const q = report.query;
@@ -63,7 +70,7 @@ export function ReportHeading({ report }: { report: Report }) {
       </h1>
       <p className="nhsuk-lede-text">{coverageSummary(report)}</p>
       <p>
-        As at {formatDate(q.asAt)}. {DEFINITIONS.year} {DEFINITIONS.asAt} Worked out at {formatDateTime(report.computedAt)}.
+        As at {formatDate(q.asAt)}. {DEFINITIONS.year} {DEFINITIONS.asAt} {computedNote(report)}
       </p>
     </>
   );

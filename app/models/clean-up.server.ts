@@ -6,6 +6,8 @@ import { emailOutbox, invitations, loginAttempts, passwordResets, sessions } fro
 
 import type { ScheduledJob } from "~/scheduler.server";
 
+import { deleteOldReportSnapshots } from "./measures.server";
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** How long each kind of row is kept, in days, and why (the README repeats these). */
@@ -26,6 +28,8 @@ export interface CleanUpCounts {
   outbox: number;
   passwordResets: number;
   invitations: number;
+  /** Cached report figures computed more than a day ago (never read after 10 minutes). */
+  reportSnapshots: number;
 }
 
 const before = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
@@ -66,7 +70,8 @@ export async function cleanUpPersonalData(db: Db, now: Date = new Date()): Promi
         ),
       )
       .returning({ id: invitations.id });
-    return { loginAttempts: attempts.length, sessions: ended.length, outbox: mail.length, passwordResets: resets.length, invitations: spent.length };
+    const snapshots = await deleteOldReportSnapshots(tx, now);
+    return { loginAttempts: attempts.length, sessions: ended.length, outbox: mail.length, passwordResets: resets.length, invitations: spent.length, reportSnapshots: snapshots };
   });
 }
 

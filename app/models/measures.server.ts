@@ -2,16 +2,21 @@
 // application's status then is its last event before the end of that day in London, never its
 // current status, so a past date gives the figures as they stood. A handful of queries per
 // report, each grouping all trusts at once (GROUPING SETS), never one query per trust.
-import { getEquityReport } from "./equity.server";
-import { asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
 
 import { queryRows, type DbOrTx } from "@db/client";
-import { reportBaselines, trusts } from "@db/schema";
+import { reportBaselines, reportSnapshots, trusts } from "@db/schema";
+
+import type { ScheduledJob } from "~/scheduler.server";
+import { todayInLondon } from "~/utils/dates";
+
+import { getEquityReport } from "./equity.server";
 
 import {
   FOCUSES,
   HLM_DIMENSIONS,
   OPPORTUNITY_TYPES,
+  REGIONS,
   STAGES,
   type Focus,
   type Grade,
@@ -25,6 +30,7 @@ import {
   focusLabel,
   gradesOfStage,
   readReportParams,
+  scopeParam,
   seriesDates,
   STAGE_LABELS,
   tierLabel,
@@ -164,7 +170,7 @@ async function coverageByDimension(db: DbOrTx, q: ReportQuery) {
 }
 
 /** The placed trainees with nothing yet, with their placement in the scope (the latest, when more than one). */
-async function listNothingYet(db: DbOrTx, q: ReportQuery): Promise<NothingYetTrainee[]> {
+export async function listNothingYet(db: DbOrTx, q: ReportQuery): Promise<NothingYetTrainee[]> {
   const rows = await reportRows<{ trainee_id: string; name: string; grade: Grade; starts_on: string; ends_on: string }>(
     db,
     sql`with placed as (${placedPlacements(q, sql`${q.asAt}::date`)}),
@@ -395,7 +401,7 @@ export function scopeName(scope: Scope, all: ReportTrust[]): string | null {
   }
 }
 
-async function baselineOf(db: DbOrTx, yearStart: string): Promise<string | null> {
+export async function baselineOf(db: DbOrTx, yearStart: string): Promise<string | null> {
   const [row] = await db.select({ on: reportBaselines.baselineOn }).from(reportBaselines).where(eq(reportBaselines.trainingYearStart, yearStart));
   return row?.on ?? null;
 }
@@ -430,6 +436,7 @@ export async function computeReport(
     query: q,
     scopeName: options.scopeName,
     computedAt: (options.now ?? new Date()).toISOString(),
+    computedLive: true,
     overall: coverage.all,
     coverage: { trust: coverage.trust, ics: coverage.ics, region: coverage.region, stage: coverage.stage, specialty: coverage.specialty, ltft: coverage.ltft },
     comparison: options.comparison && comparison[0] ? { label: options.comparison.label, placed: comparison[0].placed, covered: comparison[0].covered } : null,
@@ -500,7 +507,7 @@ function optionsFor(viewer: ReportViewer, all: ReportTrust[]): ReportOptions {
  * report is not found, as another trust's data is everywhere else. Parameters that make no
  * sense are a 400 with a message by each field.
  */
-export async function openReport(db: DbOrTx, viewer: ReportViewer, params: URLSearchParams, today: string): Promise<OpenedReport> {
+export async function openReport(db: DbOrTx, viewer: ReportViewer, params: URLSearchParams, today: string, now: Date = new Date()): Promise<OpenedReport> {
   const all = await listReportTrusts(db);
   const options = optionsFor(viewer, all);
   const read = readReportParams(params, today);
@@ -515,10 +522,159 @@ export async function openReport(db: DbOrTx, viewer: ReportViewer, params: URLSe
   const name = scopeName(q.scope, all);
   if (!name) return { ok: false, status: 404 };
   const trust = q.scope.kind === "trust" ? all.find((t) => t.odsCode === (q.scope as { odsCode: string }).odsCode)! : null;
-  const report = await computeReport(db, q, {
+  const report = await cachedReport(db, q, {
     scopeName: name,
     withList: Boolean(own && trust && own.id === trust.id),
     comparison: trust ? { scope: { kind: "region", region: trust.region }, label: trust.region } : null,
+    now,
   });
   return { ok: true, report, options, values: read.values };
+}
+
+// ---------------------------------------------------------------------------------------
+// The report cache (issue 11's speed): the all-England report takes seconds on a national data
+// set, so a report's aggregate figures are kept in report_snapshots, shared by every app
+// process, and read while computed within the last 10 minutes. A past "as at" date follows the
+// same rule. The names of a trust's trainees with nothing yet are never stored: they are
+// personal data, and cheap to compute live for one trust.
+
+/** The longest a report's figures are shown after they were computed. */
+export const REPORT_FRESH_MS = 10 * 60_000;
+/** Bumped when the stored figures change shape, so rows written by an older release are not read. */
+const SNAPSHOT_VERSION = "1";
+
+/** The figures stored: the report without what is given per request or per viewer. */
+type StoredFigures = Omit<Report, "query" | "scopeName" | "computedAt" | "computedLive" | "nothingYet"> & {
+  nothingYet: { count: number; suggestionsHref: string | null };
+};
+
+/**
+ * The canonical key of a report's figures: everything they depend on (scope, year, as-at date,
+ * filters, and the year's baseline date, so a new baseline shows at once). The specialty filter
+ * matches case-insensitively, so it is keyed in lower case.
+ */
+export function reportSnapshotKey(q: ReportQuery, baselineOn: string | null): string {
+  return new URLSearchParams([
+    ["v", SNAPSHOT_VERSION],
+    ["scope", scopeParam(q.scope)],
+    ["year", String(q.year)],
+    ["asAt", q.asAt],
+    ["stage", q.filters.stage ?? ""],
+    ["specialty", (q.filters.specialty ?? "").toLowerCase()],
+    ["ltft", q.filters.ltft ?? ""],
+    ["baseline", baselineOn ?? ""],
+  ]).toString();
+}
+
+function storedFigures(report: Report): StoredFigures {
+  const { query: _q, scopeName: _n, computedAt: _c, computedLive: _l, nothingYet, ...figures } = report;
+  return { ...figures, nothingYet: { count: nothingYet.count, suggestionsHref: nothingYet.suggestionsHref } };
+}
+
+interface CacheOptions {
+  scopeName: string;
+  withList: boolean;
+  comparison?: { scope: Scope; label: string } | null;
+  now?: Date;
+}
+
+/** Computes a report's figures (without names) and stores them; a newer row already there is kept. */
+async function computeAndStore(db: DbOrTx, q: ReportQuery, key: string, options: CacheOptions, now: Date): Promise<{ figures: StoredFigures; computedAt: Date }> {
+  const report = await computeReport(db, q, { scopeName: options.scopeName, withList: false, comparison: options.comparison ?? null, now });
+  const figures = storedFigures(report);
+  // Two processes may compute the same report at once: the later computation wins, neither fails.
+  await db
+    .insert(reportSnapshots)
+    .values({ key, computedAt: now, data: figures as unknown as Record<string, unknown> })
+    .onConflictDoUpdate({
+      target: reportSnapshots.key,
+      set: { computedAt: sql`excluded.computed_at`, data: sql`excluded.data` },
+      setWhere: sql`${reportSnapshots.computedAt} < excluded.computed_at`,
+    });
+  return { figures, computedAt: now };
+}
+
+// Requests in one process for the same report while it is being computed wait for that
+// computation instead of starting another (per database handle: each pool is its own process).
+const inFlight = new WeakMap<object, Map<string, Promise<{ figures: StoredFigures; computedAt: Date }>>>();
+
+function computeOnce(db: DbOrTx, q: ReportQuery, key: string, options: CacheOptions, now: Date) {
+  let running = inFlight.get(db);
+  if (!running) inFlight.set(db, (running = new Map()));
+  const existing = running.get(key);
+  if (existing) return existing;
+  const started = computeAndStore(db, q, key, options, now).finally(() => running.delete(key));
+  running.set(key, started);
+  return started;
+}
+
+/**
+ * A report from the cache when its figures were computed within the last 10 minutes, else
+ * computed now and stored. For a trust's own staff the list of names is added, computed live.
+ */
+export async function cachedReport(db: DbOrTx, q: ReportQuery, options: CacheOptions): Promise<Report> {
+  const now = options.now ?? new Date();
+  const baselineOn = await baselineOf(db, q.yearStart);
+  const key = reportSnapshotKey(q, baselineOn);
+  const [snapshotResult, trainees] = await Promise.all([
+    (async () => {
+      const [row] = await db
+        .select({ computedAt: reportSnapshots.computedAt, data: reportSnapshots.data })
+        .from(reportSnapshots)
+        .where(and(eq(reportSnapshots.key, key), gt(reportSnapshots.computedAt, new Date(now.getTime() - REPORT_FRESH_MS))));
+      if (row) return { figures: row.data as unknown as StoredFigures, computedAt: row.computedAt, live: false };
+      return { ...(await computeOnce(db, q, key, options, now)), live: true };
+    })(),
+    options.withList ? listNothingYet(db, q) : Promise.resolve(null),
+  ]);
+  const { figures, computedAt, live } = snapshotResult;
+  return {
+    ...figures,
+    query: q,
+    scopeName: options.scopeName,
+    computedAt: computedAt.toISOString(),
+    computedLive: live,
+    nothingYet: { ...figures.nothingYet, trainees },
+  };
+}
+
+/** The views most opened: the current training year as at today, no filters, for England and each region. */
+export function defaultReportQueries(today: string): { query: ReportQuery; scopeName: string }[] {
+  const scopes: Scope[] = [{ kind: "england" }, ...REGIONS.map((region): Scope => ({ kind: "region", region }))];
+  return scopes.map((scope) => {
+    const read = readReportParams(new URLSearchParams({ scope: scopeParam(scope) }), today);
+    if (!read.ok) throw new Error(`The default report of ${scopeParam(scope)} does not read`);
+    return { query: read.query, scopeName: scope.kind === "region" ? scope.region : "England" };
+  });
+}
+
+/** Computes the default views again and stores them, whatever is cached, so they are always fresh. */
+export async function refreshDefaultReports(db: DbOrTx, clock: () => Date = () => new Date()): Promise<number> {
+  const today = todayInLondon(clock());
+  const defaults = defaultReportQueries(today);
+  for (const { query, scopeName } of defaults) {
+    const key = reportSnapshotKey(query, await baselineOf(db, query.yearStart));
+    // Each at the instant its computation starts, so the time shown is never later than the data's.
+    await computeAndStore(db, query, key, { scopeName, withList: false, comparison: null }, clock());
+  }
+  return defaults.length;
+}
+
+/** Every 5 minutes, well inside the 10 minutes a report may be shown after it was computed. */
+export const refreshReportsJob: ScheduledJob = {
+  name: "refresh-report-snapshots",
+  next: (from) => new Date(from.getTime() + 5 * 60_000),
+  leaseMs: 10 * 60_000,
+  async run(db) {
+    await refreshDefaultReports(db);
+  },
+};
+
+/** Rows computed more than a day ago: nothing reads them any more (the daily clean-up). */
+export async function deleteOldReportSnapshots(db: DbOrTx, now: Date = new Date()): Promise<number> {
+  const gone = await db
+    .delete(reportSnapshots)
+    .where(sql`${reportSnapshots.computedAt} < ${new Date(now.getTime() - 24 * 60 * 60_000).toISOString()}::timestamptz`)
+    .returning({ key: reportSnapshots.key });
+  return gone.length;
 }

@@ -240,7 +240,10 @@ export interface SeriesPoint {
 export interface Report {
   query: ReportQuery;
   scopeName: string;
+  /** When the figures were computed (an ISO instant): a report may come from the report cache, at most 10 minutes old. */
   computedAt: string;
+  /** True when computed for this request, false when read from the report cache. */
+  computedLive: boolean;
   overall: { placed: number; covered: number };
   coverage: { trust: CoverageRow[]; ics: CoverageRow[]; region: CoverageRow[]; stage: CoverageRow[]; specialty: CoverageRow[]; ltft: CoverageRow[] };
   /** The trust's region, for a trust's report: the figure beside the trust's. */

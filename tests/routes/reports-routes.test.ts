@@ -173,3 +173,17 @@ describe("the printable report", () => {
     expect((await callRoute(t.db, printable.loader, getRequest("/reports/print?asAt=nonsense", s.cookies.admin))).status).toBe(400);
   });
 });
+
+describe("when the figures were computed", () => {
+  it("the page and the printable page say 'computed just now' when computed for the request, and the time and date when read from the report cache", async () => {
+    const s = await setUp();
+    const path = "/reports?scope=region%3AMidlands&stage=higher";
+    const first = textOf(await render(path, s.cookies.admin));
+    expect(first).toContain("Figures computed just now.");
+    const second = textOf(await render(path, s.cookies.admin));
+    expect(second).not.toContain("just now");
+    expect(second).toMatch(/Figures computed at (\d{1,2}(:\d{2})?(am|pm)|midday|midnight) on \d{1,2} [A-Z][a-z]+ \d{4}: they are never more than 10 minutes old\./);
+    const print = textOf(await renderRoute(t.db, "/reports/print?scope=region%3AMidlands&stage=higher", s.cookies.admin, { loader: printable.loader, Component: printable.default }));
+    expect(print).toMatch(/Figures computed at .+ on \d{1,2} [A-Z][a-z]+ \d{4}/);
+  });
+});
