@@ -119,6 +119,15 @@ function finish(document: ReturnType<typeof newDocument>, svg: Element, title: s
   svg.insertBefore(titleElement, svg.firstChild);
   // Plot's own <style> only sets display and max-width; the app's stylesheet does that.
   for (const style of Array.from(svg.querySelectorAll("style"))) style.remove();
+  // Plot labels its mark groups ("bar", "line"): inside role="img" those are presentational, and
+  // an aria-label on an element with no role is not allowed (axe: aria-prohibited-attr).
+  // The mark's kind stays as data-mark, for the stylesheet and the tests.
+  for (const labelled of Array.from(svg.querySelectorAll("[aria-label], [aria-description]"))) {
+    const mark = labelled.getAttribute("aria-label");
+    if (mark) labelled.setAttribute("data-mark", mark);
+    labelled.removeAttribute("aria-label");
+    labelled.removeAttribute("aria-description");
+  }
   return svg.outerHTML as ChartSvg;
 }
 

@@ -56,6 +56,12 @@ describe("bar chart", () => {
     expect(svg.firstElementChild).toBe(title);
   });
 
+  it("Plot's aria-label on its mark groups broke axe's aria-prohibited-attr inside role=img: no element in either chart carries one", () => {
+    for (const svg of [svgOf(barChartSvg(coverageByTrust)), svgOf(lineChartSvg(monthly))]) {
+      expect(svg.querySelectorAll("[aria-label], [aria-description]").length).toBe(0);
+    }
+  });
+
   it("writes each row's name and value as text, so colour is not the only way to read it", () => {
     const texts = Array.from(svgOf(barChartSvg(coverageByTrust)).querySelectorAll("text")).map((t) => t.textContent);
     for (const label of ["Manchester University NHS Foundation Trust", "Salford Royal", "Bolton", "63% (41 of 65)", "41.5%", "0%"]) {
@@ -114,7 +120,7 @@ describe("line chart", () => {
 
   it("tells the lines apart by dash pattern as well as colour", () => {
     const svg = svgOf(lineChartSvg(monthly));
-    const lines = Array.from(svg.querySelectorAll('g[aria-label="line"]'));
+    const lines = Array.from(svg.querySelectorAll('g[data-mark="line"]'));
     expect(lines).toHaveLength(2);
     const looks = lines.map((g) => `${g.getAttribute("stroke")} ${g.getAttribute("stroke-dasharray") ?? "solid"}`);
     expect(new Set(looks.map((l) => l.split(" ").slice(1).join(" "))).size).toBe(2);
@@ -123,7 +129,7 @@ describe("line chart", () => {
 
   it("puts this year and last year on the same August-to-July axis", () => {
     const svg = svgOf(lineChartSvg(monthly));
-    const [thisYear, lastYear] = Array.from(svg.querySelectorAll('g[aria-label="line"] path')).map((p) => p.getAttribute("d")!);
+    const [thisYear, lastYear] = Array.from(svg.querySelectorAll('g[data-mark="line"] path')).map((p) => p.getAttribute("d")!);
     // both lines start at August, the first point of the training year
     expect(thisYear!.match(/^M([\d.]+)/)![1]).toBe(lastYear!.match(/^M([\d.]+)/)![1]);
   });
