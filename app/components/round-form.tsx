@@ -186,57 +186,15 @@ export function RoundForm({
         </div>
       )}
 
-      <Fieldset aria-describedby="opens-hint">
-        <Fieldset.Legend size="m" headingLevel="h2">
-          Opens for choices
-        </Fieldset.Legend>
-        <div className="nhsuk-hint" id="opens-hint">
-          UK time. Trainees can add choices from then. You can change the round until it opens.
-        </div>
-        <div className="nhsuk-grid-row">
-          <div className="nhsuk-grid-column-one-half">
-            <TextInput id="opensDate" name="opensDate" type="date" label="Date" defaultValue={val("opensDate")} error={err("opensDate")} />
-          </div>
-          <div className="nhsuk-grid-column-one-half">
-            <TextInput
-              id="opensTime"
-              name="opensTime"
-              type="time"
-              label="Time"
-              hint="For example, 09:00"
-              width={10}
-              defaultValue={val("opensTime")}
-              error={err("opensTime")}
-            />
-          </div>
-        </div>
-      </Fieldset>
-
-      <Fieldset aria-describedby="closes-hint">
-        <Fieldset.Legend size="m" headingLevel="h2">
-          Closes and allocates
-        </Fieldset.Legend>
-        <div className="nhsuk-hint" id="closes-hint">
-          UK time. The round closes by itself then and allocates the places.
-        </div>
-        <div className="nhsuk-grid-row">
-          <div className="nhsuk-grid-column-one-half">
-            <TextInput id="closesDate" name="closesDate" type="date" label="Date" defaultValue={val("closesDate")} error={err("closesDate")} />
-          </div>
-          <div className="nhsuk-grid-column-one-half">
-            <TextInput
-              id="closesTime"
-              name="closesTime"
-              type="time"
-              label="Time"
-              hint="For example, 17:00"
-              width={10}
-              defaultValue={val("closesTime")}
-              error={err("closesTime")}
-            />
-          </div>
-        </div>
-      </Fieldset>
+      <MomentFields
+        name="opens"
+        legend="Opens for choices"
+        hint="UK time. Trainees can add choices from then. You can change the round until it opens."
+        example="09:00"
+        val={val}
+        err={err}
+      />
+      <MomentFields name="closes" legend="Closes and allocates" hint="UK time. The round closes by itself then and allocates the places." example="17:00" val={val} err={err} />
 
       <TextInput
         id="maxChoices"
@@ -265,5 +223,50 @@ export function RoundForm({
 
       <Button type="submit">{submitLabel}</Button>
     </Form>
+  );
+}
+
+/** A date and a time on the London wall clock, as one question: when the round opens, or closes. */
+function MomentFields({
+  name,
+  legend,
+  hint,
+  example,
+  val,
+  err,
+}: {
+  name: "opens" | "closes";
+  legend: string;
+  hint: string;
+  example: string;
+  val: (field: `${"opens" | "closes"}${"Date" | "Time"}`) => string | undefined;
+  err: (field: string) => string | undefined;
+}) {
+  return (
+    <Fieldset aria-describedby={`${name}-hint`}>
+      <Fieldset.Legend size="m" headingLevel="h2">
+        {legend}
+      </Fieldset.Legend>
+      <div className="nhsuk-hint" id={`${name}-hint`}>
+        {hint}
+      </div>
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-one-half">
+          <TextInput id={`${name}Date`} name={`${name}Date`} type="date" label="Date" defaultValue={val(`${name}Date` as const)} error={err(`${name}Date`)} />
+        </div>
+        <div className="nhsuk-grid-column-one-half">
+          <TextInput
+            id={`${name}Time`}
+            name={`${name}Time`}
+            type="time"
+            label="Time"
+            hint={`For example, ${example}`}
+            width={10}
+            defaultValue={val(`${name}Time` as const)}
+            error={err(`${name}Time`)}
+          />
+        </div>
+      </div>
+    </Fieldset>
   );
 }

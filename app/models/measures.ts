@@ -419,30 +419,23 @@ export function reportTables(report: Report): ReportTable[] {
     }),
   });
   // The equity tables, already suppressed: a hidden cell is its words ("fewer than 8"), never a number.
+  const equityTable = (name: string, e: EquityReport["approvals"][number], extra: string[][] = []): ReportTable => ({
+    name,
+    title: e.caption,
+    definition: DEFINITIONS.equity,
+    headings: ["", ...e.table.columns, "Total"],
+    numeric: e.table.columns.map((_, i) => i + 1).concat(e.table.columns.length + 1),
+    rows: [...e.table.rows.map((label, r) => [label, ...e.table.cells[r]!.map((c) => c.text), e.table.rowTotals[r]!.text]), ...extra],
+  });
   for (const e of report.equity.coverage) {
-    tables.push({
-      name: `equity-coverage-${e.dimension}`,
-      title: e.caption,
-      definition: DEFINITIONS.equity,
-      headings: ["", ...e.table.columns, "Total"],
-      numeric: e.table.columns.map((_, i) => i + 1).concat(e.table.columns.length + 1),
-      rows: [
-        ...e.table.rows.map((label, r) => [label, ...e.table.cells[r]!.map((c) => c.text), e.table.rowTotals[r]!.text]),
+    tables.push(
+      equityTable(`equity-coverage-${e.dimension}`, e, [
         ["Placed", ...e.table.columnTotals.map((c) => c.text), e.table.grandTotal.text],
         ["Coverage", ...e.coverage.map((c) => c.text), e.overallCoverage.text],
-      ],
-    });
+      ]),
+    );
   }
-  for (const e of report.equity.approvals) {
-    tables.push({
-      name: `equity-approvals-${e.dimension}`,
-      title: e.caption,
-      definition: DEFINITIONS.equity,
-      headings: ["", ...e.table.columns, "Total"],
-      numeric: e.table.columns.map((_, i) => i + 1).concat(e.table.columns.length + 1),
-      rows: e.table.rows.map((label, r) => [label, ...e.table.cells[r]!.map((c) => c.text), e.table.rowTotals[r]!.text]),
-    });
-  }
+  for (const e of report.equity.approvals) tables.push(equityTable(`equity-approvals-${e.dimension}`, e));
   return tables;
 }
 
