@@ -126,7 +126,7 @@ async function groupCounts(db: DbOrTx, scope: EquityScope, period: EquityPeriod)
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local work_mem = '64MB'`);
     await tx.execute(sql`set local jit = off`);
-    return rowsOf<GroupRow>(tx as unknown as DbOrTx, query);
+    return rowsOf<GroupRow>(tx, query);
   });
 }
 

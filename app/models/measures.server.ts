@@ -418,7 +418,7 @@ export async function computeReport(
   const previousYear = trainingYearStarting(q.year - 1);
   const previousDates = seriesDates(q.yearStart, q.asAt).map(yearEarlier);
   const baselineOn = await baselineOf(db, q.yearStart);
-  const trustIds = q.scope.kind === "england" ? null : (await listReportTrusts(db)).filter((t) => inScopeTrust(q.scope, t)).map((t) => t.id);
+  const trustIds = q.scope.kind === "england" ? null : (await queryRows<{ id: string }>(db, sql`select t.id from trusts t where ${scopeCondition(q.scope)}`)).map((t) => t.id);
   const [coverage, had, offer, funnel, current, previous, baseline, comparison, nothingYet, equity] = await Promise.all([
     coverageByDimension(db, q),
     opportunitiesHad(db, q),
@@ -453,19 +453,6 @@ export async function computeReport(
     series: { current, previous, baseline: baseline[0] && baselineOn ? { ...baseline[0], trainingYearStart: q.yearStart } : null },
     equity,
   };
-}
-
-function inScopeTrust(scope: Scope, t: ReportTrust): boolean {
-  switch (scope.kind) {
-    case "england":
-      return true;
-    case "region":
-      return t.region === scope.region;
-    case "ics":
-      return t.integratedCareSystem === scope.ics;
-    case "trust":
-      return t.odsCode === scope.odsCode;
-  }
 }
 
 export interface ReportViewer {
