@@ -14,6 +14,7 @@ import { UUID } from "./ids";
 import type { Audience } from "./messages";
 import { canCancelRound, canEditRound, roundPhase, type RoundPhase, type RoundStatus } from "./round-rules";
 import { maySeeAllocation } from "./round-close.server";
+import { ROUND_COLUMNS } from "./rounds.server";
 import { tellAboutRound, type RoundMessage } from "./round-messages.server";
 import type { DeclineChoiceInput, RoundInput } from "./rounds.schema";
 import { eligibilityGrade } from "./trainee-grade.server";
@@ -63,15 +64,6 @@ function countsFor(viewer: RoundViewer) {
   };
 }
 
-const roundColumns = {
-  id: allocationRounds.id,
-  name: allocationRounds.name,
-  trustId: allocationRounds.trustId,
-  status: allocationRounds.status,
-  opensAt: allocationRounds.opensAt,
-  closesAt: allocationRounds.closesAt,
-  maxChoices: allocationRounds.maxChoices,
-};
 
 function withPhase<T extends { status: RoundStatus; opensAt: Date; closesAt: Date }>(r: T, now: Date) {
   return { ...r, phase: roundPhase(r, now) };
@@ -86,7 +78,7 @@ export async function listRounds(db: Db, viewer: RoundViewer, options: { page?: 
   const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), lastPage);
   const counts = countsFor(viewer);
   const rows = await db
-    .select({ ...roundColumns, trustName: trusts.name, opportunities: counts.opportunities, trainees: counts.trainees })
+    .select({ ...ROUND_COLUMNS, trustName: trusts.name, opportunities: counts.opportunities, trainees: counts.trainees })
     .from(allocationRounds)
     .leftJoin(trusts, eq(trusts.id, allocationRounds.trustId))
     .where(where)
@@ -101,7 +93,7 @@ export async function listUnfinishedRounds(db: Db, viewer: RoundViewer, options:
   const now = options.now ?? new Date();
   const counts = countsFor(viewer);
   const rows = await db
-    .select({ ...roundColumns, opportunities: counts.opportunities, trainees: counts.trainees })
+    .select({ ...ROUND_COLUMNS, opportunities: counts.opportunities, trainees: counts.trainees })
     .from(allocationRounds)
     .where(and(eq(allocationRounds.status, "open"), visibleTo(viewer)))
     .orderBy(asc(allocationRounds.closesAt), asc(allocationRounds.id))
@@ -314,7 +306,7 @@ export async function createRound(db: Db, actor: RoundViewer, input: RoundInput,
 export async function getRoundForEdit(db: Db, viewer: RoundViewer, roundId: string, now: Date = new Date()) {
   if (!UUID.test(roundId)) return null;
   const [round] = await db
-    .select({ ...roundColumns, seed: allocationRounds.seed })
+    .select({ ...ROUND_COLUMNS, seed: allocationRounds.seed })
     .from(allocationRounds)
     .where(eq(allocationRounds.id, roundId));
   if (!round || !canManage(viewer, round)) return null;
@@ -327,7 +319,7 @@ const NOT_EDITABLE = "This round has opened, so it can no longer be changed. You
 export async function updateRound(db: Db, actor: RoundViewer, roundId: string, input: RoundInput, now: Date = new Date()): Promise<SaveRoundResult> {
   if (!UUID.test(roundId)) return { ok: false, status: 404, fieldErrors: {} };
   return db.transaction(async (tx) => {
-    const [round] = await tx.select(roundColumns).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("update");
+    const [round] = await tx.select(ROUND_COLUMNS).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("update");
     if (!round || !canManage(actor, round)) return { ok: false as const, status: 404 as const, fieldErrors: {} };
     if (!canEditRound(roundPhase(round, now))) return { ok: false as const, status: 409 as const, fieldErrors: {}, message: NOT_EDITABLE };
     const times = timeProblems(input, now);
@@ -365,7 +357,7 @@ export type RoundChangeResult = { ok: true } | Failure;
 export async function cancelRound(db: Db, actor: RoundViewer, roundId: string, now: Date = new Date()): Promise<RoundChangeResult> {
   if (!UUID.test(roundId)) return { ok: false, status: 404, fieldErrors: {} };
   return db.transaction(async (tx) => {
-    const [round] = await tx.select(roundColumns).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("update");
+    const [round] = await tx.select(ROUND_COLUMNS).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("update");
     if (!round || !canManage(actor, round)) return { ok: false as const, status: 404 as const, fieldErrors: {} };
     const phase = roundPhase(round, now);
     if (!canCancelRound(phase)) {
@@ -421,7 +413,7 @@ export async function declineChoice(
   if (actor.role !== "trust_lead" || !actor.trustId || !UUID.test(roundId) || !UUID.test(input.opportunityId))
     return { ok: false, status: 404, fieldErrors: {} };
   return db.transaction(async (tx) => {
-    const [round] = await tx.select(roundColumns).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("share");
+    const [round] = await tx.select(ROUND_COLUMNS).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("share");
     if (!round) return { ok: false as const, status: 404 as const, fieldErrors: {} };
     const [choice] = await tx
       .select({ declinedAt: roundPreferences.declinedAt })
@@ -467,7 +459,7 @@ export async function getRoundPage(db: Db, viewer: RoundViewer, roundId: string,
   if (!UUID.test(roundId)) return null;
   const [round] = await db
     .select({
-      ...roundColumns,
+      ...ROUND_COLUMNS,
       seed: allocationRounds.seed,
       trustName: trusts.name,
       allocatedAt: allocationRounds.allocatedAt,

@@ -4,6 +4,17 @@ import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { allocationRounds, roundOpportunities } from "@db/schema";
 
+/** The columns every view of a round starts from. */
+export const ROUND_COLUMNS = {
+  id: allocationRounds.id,
+  name: allocationRounds.name,
+  trustId: allocationRounds.trustId,
+  status: allocationRounds.status,
+  opensAt: allocationRounds.opensAt,
+  closesAt: allocationRounds.closesAt,
+  maxChoices: allocationRounds.maxChoices,
+};
+
 /**
  * The round an opportunity is in that has not finished yet (not allocated or cancelled), if
  * any: while there is one, the opportunity takes ranked choices, not first-come applications.
@@ -11,15 +22,7 @@ import { allocationRounds, roundOpportunities } from "@db/schema";
  */
 export async function unfinishedRoundOf(db: DbOrTx, opportunityId: string) {
   const [round] = await db
-    .select({
-      id: allocationRounds.id,
-      name: allocationRounds.name,
-      trustId: allocationRounds.trustId,
-      status: allocationRounds.status,
-      opensAt: allocationRounds.opensAt,
-      closesAt: allocationRounds.closesAt,
-      maxChoices: allocationRounds.maxChoices,
-    })
+    .select(ROUND_COLUMNS)
     .from(roundOpportunities)
     .innerJoin(allocationRounds, eq(allocationRounds.id, roundOpportunities.roundId))
     .where(and(eq(roundOpportunities.opportunityId, opportunityId), eq(allocationRounds.status, "open")))
