@@ -24,6 +24,7 @@ import { treeCpuSeconds } from "./cpu";
 import { measure, warmUp, type Route, type RouteResult } from "./load";
 import { freePort, openBenchDatabase } from "./postgres";
 import { BENCH_EMAIL_DOMAIN, seedBenchData } from "./seed";
+import { cleanUp, cleanups, ms } from "./clean-up";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
@@ -32,28 +33,6 @@ const RESULTS_FILE = "/tmp/invitational-bench-reports.json";
 // Issue 11: each report within p95 300 ms at 4 connections.
 const TARGET = { maxP95Ms: 300 };
 
-const cleanups: (() => Promise<void>)[] = [];
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        console.error("Clean-up step failed:", error);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: stopping the server and the database`);
-    void cleanUp().finally(() => process.exit(code));
-  });
-}
-
-const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
 
 /** One request as the route's person: its status, so a missing route is said plainly rather than thrown from the warm-up. */
 async function probe(baseUrl: string, route: Route): Promise<{ status: number; location: string | null }> {

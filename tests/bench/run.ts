@@ -20,6 +20,7 @@ import { openExplainer, type Explained } from "./explain";
 import { measure, warmUp, type Route, type RouteResult } from "./load";
 import { freePort, openBenchDatabase } from "./postgres";
 import { seedBenchData } from "./seed";
+import { cleanUp, cleanups, ms } from "./clean-up";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -27,29 +28,6 @@ const RESULTS_FILE = "/tmp/invitational-bench.json";
 const SEARCH_QUERY = "q=discharge&region=Midlands&tier=2&seatsLeft=yes";
 const TARGET = { minShareOfStatic: 0.6, maxP95Ms: 60 };
 
-// Everything started is stopped in reverse order, on success, failure or Ctrl-C.
-const cleanups: (() => Promise<void>)[] = [];
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        console.error("Clean-up step failed:", error);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: stopping the server and the database`);
-    void cleanUp().finally(() => process.exit(code));
-  });
-}
-
-const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
 
 async function main(): Promise<number> {
   if (!Number.isFinite(SECONDS) || SECONDS <= 0) throw new Error(`BENCH_SECONDS must be a positive number, not ${process.env.BENCH_SECONDS}`);
