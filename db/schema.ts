@@ -27,6 +27,7 @@ import {
   DISABILITY_ANSWERS,
   ETHNIC_GROUPS,
   FOCUSES,
+  GPC_DOMAINS,
   GRADES,
   HLM_DIMENSIONS,
   OPPORTUNITY_STATUSES,
@@ -59,6 +60,7 @@ export const sexEnum = pgEnum("sex", SEXES);
 export const ethnicGroupEnum = pgEnum("ethnic_group", ETHNIC_GROUPS);
 export const disabilityEnum = pgEnum("disability", DISABILITY_ANSWERS);
 export const placementImportStatusEnum = pgEnum("placement_import_status", ["preview", "confirmed"]);
+export const gpcDomainEnum = pgEnum("gpc_domain", GPC_DOMAINS);
 
 /** Full-text search document, written by the opportunities model (it includes the objective's title). */
 const tsvector = customType<{ data: string }>({
@@ -486,6 +488,14 @@ export const applicationEvents = pgTable(
   (t) => [index("application_events_application_idx").on(t.applicationId, t.createdAt)],
 );
 
+/**
+ * A trainee's structured reflection on an opportunity they did (the Academy of Medical Royal
+ * Colleges' shape: what happened, so what, now what), mapped to the Healthcare Leadership
+ * Model and the GMC's Generic Professional Capabilities. A draft can be edited until the
+ * trainee marks it final; it is the trainee's alone unless they share it (shared_at) with the
+ * opportunity's trust (its leads, who sign off for the sponsor, and its DMEs). The rating and
+ * recommendation reach staff only as an average over several trainees.
+ */
 export const reflections = pgTable(
   "reflections",
   {
@@ -493,20 +503,38 @@ export const reflections = pgTable(
     applicationId: uuid("application_id")
       .notNull()
       .references(() => applications.id, { onDelete: "cascade" }),
-    whatIDid: text("what_i_did").notNull(),
-    whatILearned: text("what_i_learned").notNull(),
-    whatNext: text("what_next").notNull().default(""),
+    whatHappened: text("what_happened").notNull().default(""),
+    soWhat: text("so_what").notNull().default(""),
+    nowWhat: text("now_what").notNull().default(""),
     hlmDimensions: hlmDimensionEnum("hlm_dimensions").array().notNull().default(sql`'{}'::hlm_dimension[]`),
-    rating: smallint("rating").notNull(),
+    gpcDomains: gpcDomainEnum("gpc_domains").array().notNull().default(sql`'{}'::gpc_domain[]`),
+    // Null in a draft until chosen; required once final.
+    rating: smallint("rating"),
+    wouldRecommend: boolean("would_recommend"),
+    finalisedAt: tstz("finalised_at"),
+    sharedAt: tstz("shared_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("reflections_application_key").on(t.applicationId),
-    check("reflections_rating_range", sql`${t.rating} between 1 and 5`),
+    index("reflections_finalised_idx").on(t.finalisedAt),
+    check("reflections_rating_range", sql`${t.rating} is null or ${t.rating} between 1 and 5`),
+    check(
+      "reflections_final_is_complete",
+      // The words are checked by the form; a closed account's final reflection keeps only its rating.
+      sql`${t.finalisedAt} is null or (${t.rating} is not null and ${t.wouldRecommend} is not null)`,
+    ),
+    check("reflections_shared_when_final", sql`${t.sharedAt} is null or ${t.finalisedAt} is not null`),
   ],
 );
 
+/**
+ * The trust's sign-off of an application, given by a trust lead for the opportunity's sponsor.
+ * For a completed opportunity: the leadership dimensions the sponsor observed, strengths and one
+ * suggested next step, shown to the trainee and part of the evidence. sponsor_feedback holds
+ * why it was not completed (and the free feedback of sign-offs made before it was structured).
+ */
 export const completionSignoffs = pgTable(
   "completion_signoffs",
   {
@@ -515,10 +543,91 @@ export const completionSignoffs = pgTable(
       .references(() => applications.id, { onDelete: "cascade" }),
     outcome: completionOutcomeEnum("outcome").notNull(),
     sponsorFeedback: text("sponsor_feedback").notNull().default(""),
+    observedDimensions: hlmDimensionEnum("observed_dimensions").array().notNull().default(sql`'{}'::hlm_dimension[]`),
+    strengths: text("strengths").notNull().default(""),
+    nextStep: text("next_step").notNull().default(""),
     signedOffBy: text("signed_off_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
 );
+
+/** A trainee's shortlist: opportunities saved for later ("Save for later"). */
+export const savedOpportunities = pgTable(
+  "saved_opportunities",
+  {
+    traineeId: text("trainee_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    opportunityId: uuid("opportunity_id")
+      .notNull()
+      .references(() => opportunities.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.traineeId, t.opportunityId] }), index("saved_opportunities_opportunity_idx").on(t.opportunityId)],
+);
+
+/**
+ * A nudge from a trust's DME or lead to a placed trainee with nothing yet this training year,
+ * pointing at opportunities at the trust. At most one per trainee per month, across trusts:
+ * the sender's transaction locks the trainee's profile row before it checks the last month.
+ */
+export const nudges = pgTable(
+  "nudges",
+  {
+    id: id(),
+    traineeId: text("trainee_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    trustId: uuid("trust_id")
+      .notNull()
+      .references(() => trusts.id),
+    sentBy: text("sent_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("nudges_trainee_idx").on(t.traineeId, t.createdAt), index("nudges_trust_idx").on(t.trustId, t.createdAt)],
+);
+
+/**
+ * Every reminder sent, by its de-duplication key (kind and the ids and dates it is about, e.g.
+ * "session_tomorrow:<user>:<session>:<date>"). The reminder job inserts the key in the same
+ * transaction as the notification and e-mail it writes, and writes them only if the insert
+ * added the row: so a reminder goes once across processes and restarts.
+ */
+export const remindersSent = pgTable(
+  "reminders_sent",
+  {
+    key: text("key").primaryKey(),
+    kind: text("kind").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("reminders_sent_user_idx").on(t.userId), index("reminders_sent_created_idx").on(t.createdAt)],
+);
+
+/** A kind of e-mail (OPTIONAL_EMAIL_KINDS in app/models/domain.ts) a person has turned off; in-app messages always arrive. */
+export const emailOptOuts = pgTable(
+  "email_opt_outs",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+/**
+ * Secrets the service makes for itself when the environment gives none (the key that signs
+ * unsubscribe links): one row each, created once, so every app process signs alike.
+ */
+export const serviceSecrets = pgTable("service_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: createdAt(),
+});
 
 /**
  * A notification is a fact: what happened (kind, and the application event it is about),
@@ -537,6 +646,9 @@ export const notifications = pgTable(
     eventId: bigint("event_id", { mode: "number" }).references(() => applicationEvents.id, { onDelete: "cascade" }),
     // For a message about a round (kind "round_event").
     roundId: uuid("round_id").references(() => allocationRounds.id, { onDelete: "cascade" }),
+    // For a reminder or nudge about an opportunity, and for a nudge its row.
+    opportunityId: uuid("opportunity_id").references(() => opportunities.id, { onDelete: "cascade" }),
+    nudgeId: uuid("nudge_id").references(() => nudges.id, { onDelete: "cascade" }),
     // Null when the service itself acted, or the actor's account is gone.
     actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
     // Ids and codes only (never names, addresses or free text): what the wording needs beyond the rows above.
@@ -549,6 +661,8 @@ export const notifications = pgTable(
     index("notifications_application_idx").on(t.applicationId),
     index("notifications_event_idx").on(t.eventId),
     index("notifications_round_idx").on(t.roundId),
+    index("notifications_opportunity_idx").on(t.opportunityId),
+    index("notifications_nudge_idx").on(t.nudgeId),
   ],
 );
 
@@ -570,6 +684,8 @@ export const emailOutbox = pgTable(
     eventId: bigint("event_id", { mode: "number" }).references(() => applicationEvents.id, { onDelete: "cascade" }),
     invitationId: uuid("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
     roundId: uuid("round_id").references(() => allocationRounds.id, { onDelete: "cascade" }),
+    opportunityId: uuid("opportunity_id").references(() => opportunities.id, { onDelete: "cascade" }),
+    nudgeId: uuid("nudge_id").references(() => nudges.id, { onDelete: "cascade" }),
     params: jsonb("params").$type<Record<string, string>>().notNull().default({}),
     secret: text("secret"),
     status: outboxStatusEnum("status").notNull().default("pending"),
@@ -590,6 +706,8 @@ export const emailOutbox = pgTable(
     index("email_outbox_application_idx").on(t.applicationId),
     index("email_outbox_invitation_idx").on(t.invitationId),
     index("email_outbox_round_idx").on(t.roundId),
+    index("email_outbox_opportunity_idx").on(t.opportunityId),
+    index("email_outbox_nudge_idx").on(t.nudgeId),
     index("email_outbox_sent_idx").on(t.sentAt),
     check("email_outbox_has_recipient", sql`${t.recipientId} is not null or ${t.toAddress} is not null`),
   ],

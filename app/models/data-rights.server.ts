@@ -177,11 +177,15 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
         db
           .select({
             applicationId: reflections.applicationId,
-            whatIDid: reflections.whatIDid,
-            whatILearned: reflections.whatILearned,
-            whatNext: reflections.whatNext,
+            whatHappened: reflections.whatHappened,
+            soWhat: reflections.soWhat,
+            nowWhat: reflections.nowWhat,
             hlmDimensions: reflections.hlmDimensions,
+            gpcDomains: reflections.gpcDomains,
             rating: reflections.rating,
+            wouldRecommend: reflections.wouldRecommend,
+            finalisedAt: reflections.finalisedAt,
+            sharedAt: reflections.sharedAt,
             createdAt: reflections.createdAt,
             updatedAt: reflections.updatedAt,
           })
@@ -360,8 +364,8 @@ async function anonymise(db: Db, userId: string, email: string, today: string): 
         .update(applicationEvents)
         .set({ reason: null })
         .where(and(inArray(applicationEvents.applicationId, ids), ne(applicationEvents.reason, CLOSURE_REASON)));
-      await tx.update(reflections).set({ whatIDid: "", whatILearned: "", whatNext: "", updatedAt: now }).where(inArray(reflections.applicationId, ids));
-      await tx.update(completionSignoffs).set({ sponsorFeedback: "" }).where(inArray(completionSignoffs.applicationId, ids));
+      await tx.update(reflections).set({ whatHappened: "", soWhat: "", nowWhat: "", sharedAt: null, updatedAt: now }).where(inArray(reflections.applicationId, ids));
+      await tx.update(completionSignoffs).set({ sponsorFeedback: "", strengths: "", nextStep: "" }).where(inArray(completionSignoffs.applicationId, ids));
     }
     // Preferences in a round not yet allocated would give a closed account a seat.
     await tx

@@ -165,3 +165,51 @@ export const ETHNIC_GROUP_LABELS: Record<EthnicGroup, string> = {
 export const DISABILITY_ANSWERS = ["yes", "no", "prefer_not_to_say"] as const;
 export type DisabilityAnswer = (typeof DISABILITY_ANSWERS)[number];
 export const DISABILITY_LABELS: Record<DisabilityAnswer, string> = { yes: "Yes", no: "No", prefer_not_to_say: "Prefer not to say" };
+
+/**
+ * The GMC's Generic Professional Capabilities framework (2017): the nine domains a piece of
+ * portfolio evidence can be mapped to. Leadership opportunities mostly evidence domain 5
+ * (leadership and team working) and domain 6 (patient safety and quality improvement).
+ */
+export const GPC_DOMAINS = [
+  "professional_values",
+  "professional_skills",
+  "professional_knowledge",
+  "health_promotion",
+  "leadership_teamworking",
+  "patient_safety_qi",
+  "safeguarding",
+  "education_training",
+  "research_scholarship",
+] as const;
+export type GpcDomain = (typeof GPC_DOMAINS)[number];
+export const GPC_LABELS: Record<GpcDomain, string> = {
+  professional_values: "Domain 1: Professional values and behaviours",
+  professional_skills: "Domain 2: Professional skills",
+  professional_knowledge: "Domain 3: Professional knowledge",
+  health_promotion: "Domain 4: Capabilities in health promotion and illness prevention",
+  leadership_teamworking: "Domain 5: Capabilities in leadership and team working",
+  patient_safety_qi: "Domain 6: Capabilities in patient safety and quality improvement",
+  safeguarding: "Domain 7: Capabilities in safeguarding vulnerable groups",
+  education_training: "Domain 8: Capabilities in education and training",
+  research_scholarship: "Domain 9: Capabilities in research and scholarship",
+};
+
+/**
+ * The kinds of message a person can turn e-mail off for (in-app messages always arrive).
+ * Messages about an account's security (invitations, password resets) are not among them:
+ * they are always sent. Each reminder kind is sent at most once per thing it is about.
+ */
+export const REMINDER_KINDS = [
+  "shortlist_deadline",
+  "round_closing",
+  "session_tomorrow",
+  "application_waiting",
+  "offer_waiting",
+  "reflection_due",
+  "deadline_passed",
+] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+export const OPTIONAL_EMAIL_KINDS = ["application_event", "round_event", "nudge", ...REMINDER_KINDS] as const;
+export type OptionalEmailKind = (typeof OPTIONAL_EMAIL_KINDS)[number];

@@ -5,7 +5,7 @@ import { preparedQuery } from "@db/prepared";
 import { applicationEvents, applications, notifications, opportunities, traineeProfiles, users } from "@db/schema";
 
 import { safeRedirect } from "~/utils/redirect";
-import type { Role } from "./domain";
+import type { ReminderKind, Role } from "./domain";
 import { applicationPath, roundPath, wordApplicationEvent, wordRoundEvent, type Audience } from "./messages";
 import { roundEventFacts } from "./round-messages.server";
 
@@ -15,7 +15,19 @@ import { roundEventFacts } from "./round-messages.server";
  */
 export type NewNotification =
   | { userId: string; kind: "application_event"; applicationId: string; eventId: number; actorId: string | null }
-  | { userId: string; kind: "round_event"; roundId: string; actorId: string | null; params: Record<string, string> };
+  | { userId: string; kind: "round_event"; roundId: string; actorId: string | null; params: Record<string, string> }
+  // A nudge from a trust's DME or lead (app/models/nudges.server.ts); params hold no names.
+  | { userId: string; kind: "nudge"; nudgeId: string; actorId: string | null; params?: Record<string, string> }
+  // A reminder (app/models/reminders.server.ts): what it is about by id, worded when shown.
+  | {
+      userId: string;
+      kind: ReminderKind;
+      applicationId?: string;
+      opportunityId?: string;
+      roundId?: string;
+      actorId?: null;
+      params: Record<string, string>;
+    };
 
 export type NotificationKind = NewNotification["kind"];
 

@@ -6,6 +6,7 @@ import { queryRows, type Db, type DbOrTx } from "@db/client";
 import { emailOutbox } from "@db/schema";
 
 import { composeEmail } from "./emails.server";
+import type { ReminderKind } from "./domain";
 import type { Audience } from "./messages";
 
 /** A worded message, as it goes to the mail server. */
@@ -24,7 +25,9 @@ export type EmailFact =
   | { kind: "staff_invitation"; toAddress: string; invitationId: string; link: string }
   | { kind: "trainee_invitation"; recipientId: string; invitationId: string; link: string }
   | { kind: "password_reset"; recipientId: string; link: string }
-  | { kind: "round_event"; recipientId: string; roundId: string; audience: Audience; params: Record<string, string> };
+  | { kind: "round_event"; recipientId: string; roundId: string; audience: Audience; params: Record<string, string> }
+  | { kind: "nudge"; recipientId: string; nudgeId: string; params?: Record<string, string> }
+  | { kind: ReminderKind; recipientId: string; applicationId?: string; opportunityId?: string; roundId?: string; params: Record<string, string> };
 
 export type EmailKind = EmailFact["kind"];
 
@@ -40,6 +43,17 @@ function outboxRow(fact: EmailFact) {
       return { kind: fact.kind, recipient_id: fact.recipientId, secret: fact.link };
     case "round_event":
       return { kind: fact.kind, recipient_id: fact.recipientId, round_id: fact.roundId, params: { ...fact.params, audience: fact.audience } };
+    case "nudge":
+      return { kind: fact.kind, recipient_id: fact.recipientId, nudge_id: fact.nudgeId, params: fact.params ?? {} };
+    default:
+      return {
+        kind: fact.kind,
+        recipient_id: fact.recipientId,
+        application_id: fact.applicationId ?? null,
+        opportunity_id: fact.opportunityId ?? null,
+        round_id: fact.roundId ?? null,
+        params: fact.params,
+      };
   }
 }
 
@@ -62,10 +76,10 @@ export async function queueEmails(tx: DbOrTx, emails: readonly EmailFact[]): Pro
   for (let i = 0; i < emails.length; i += OUTBOX_BATCH) {
     const batch = emails.slice(i, i + OUTBOX_BATCH).map(outboxRow);
     await tx.execute(sql`
-      insert into email_outbox (kind, recipient_id, to_address, application_id, event_id, invitation_id, round_id, params, secret)
-      select v.kind, v.recipient_id, v.to_address, v.application_id, v.event_id, v.invitation_id, v.round_id, coalesce(v.params, '{}'::jsonb), v.secret
+      insert into email_outbox (kind, recipient_id, to_address, application_id, event_id, invitation_id, round_id, opportunity_id, nudge_id, params, secret)
+      select v.kind, v.recipient_id, v.to_address, v.application_id, v.event_id, v.invitation_id, v.round_id, v.opportunity_id, v.nudge_id, coalesce(v.params, '{}'::jsonb), v.secret
       from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
-        as v(kind text, recipient_id text, to_address text, application_id uuid, event_id bigint, invitation_id uuid, round_id uuid, params jsonb, secret text)`);
+        as v(kind text, recipient_id text, to_address text, application_id uuid, event_id bigint, invitation_id uuid, round_id uuid, opportunity_id uuid, nudge_id uuid, params jsonb, secret text)`);
   }
 }
 

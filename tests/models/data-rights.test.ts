@@ -65,7 +65,7 @@ async function world() {
     await transitionApplication(t.db, asActor(lead), done, "offer", { today });
     await transitionApplication(t.db, asActor(dme), done, "approve", { today });
     await transitionApplication(t.db, asActor(lead), done, "complete", { today: "2026-12-21", reason: `${tag} did excellent work` });
-    await t.db.insert(reflections).values({ applicationId: done, whatIDid: `${tag} ran the audit`, whatILearned: `${tag} learned to listen`, whatNext: `${tag} next steps`, rating: 4, hlmDimensions: ["leading_with_care"] });
+    await t.db.insert(reflections).values({ applicationId: done, whatHappened: `${tag} ran the audit`, soWhat: `${tag} learned to listen`, nowWhat: `${tag} next steps`, rating: 4, wouldRecommend: true, finalisedAt: new Date(), hlmDimensions: ["leading_with_care"] });
     await t.db.insert(loginAttempts).values({ email: me.email, ip: "192.0.2.7", succeeded: true });
     return { ...me, apply, statement, done };
   }
@@ -102,7 +102,7 @@ describe("download my data", () => {
       ["offered", "approved", "Director of medical education"],
       ["approved", "completed", "Trust lead"],
     ]);
-    expect(completed.reflection).toMatchObject({ whatIDid: "Mine ran the audit", whatILearned: "Mine learned to listen", rating: 4 });
+    expect(completed.reflection).toMatchObject({ whatHappened: "Mine ran the audit", soWhat: "Mine learned to listen", rating: 4 });
     expect(completed.completionSignOff).toMatchObject({ outcome: "completed", sponsorFeedback: "Mine did excellent work" });
     expect(data.applications[1]!.id).toBe(submitted);
     expect(data.applications[1]!.reflection).toBeNull();
@@ -229,7 +229,7 @@ describe("closing an account", () => {
       expect(everything, personal).not.toContain(personal);
     }
     expect(mine.every((a) => a.statement === "")).toBe(true);
-    expect(myReflections).toEqual([expect.objectContaining({ whatIDid: "", whatILearned: "", whatNext: "", rating: 4, hlmDimensions: ["leading_with_care"] })]);
+    expect(myReflections).toEqual([expect.objectContaining({ whatHappened: "", soWhat: "", nowWhat: "", rating: 4, hlmDimensions: ["leading_with_care"] })]);
     expect(mySignoffs).toEqual([expect.objectContaining({ outcome: "completed", sponsorFeedback: "" })]);
 
     // The counts remain: every application, its status and its history; the placements as they were.
