@@ -255,3 +255,8 @@ export async function nothingYetTraineeName(db: Db, trustId: string, traineeId: 
     .limit(1);
   return row?.name ?? null;
 }
+
+export async function getTrustName(db: Db, trustId: string): Promise<string | null> {
+  const [row] = await db.select({ name: trusts.name }).from(trusts).where(eq(trusts.id, trustId));
+  return row?.name ?? null;
+}
