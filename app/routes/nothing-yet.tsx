@@ -6,13 +6,12 @@ import { Button } from "~/components/nhsuk/button";
 import { InsetText } from "~/components/nhsuk/inset-text";
 import { Table } from "~/components/nhsuk/table";
 
-import { requireStaff } from "~/auth.server";
+import { homePathFor, requireStaff } from "~/auth.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { Pager } from "~/components/pager";
 import { ResponsiveTable } from "~/components/responsive-table";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
-import { homePathFor } from "~/auth.server";
 import { NUDGE_SUGGESTIONS } from "~/models/nudge-rules";
 import { getTrustName, listNothingYet, nothingYetTraineeName, sendNudges } from "~/models/nudges.server";
 import { formatDate, trainingYearOf, todayInLondon } from "~/utils/dates";
@@ -48,7 +47,7 @@ export async function loader(args: LoaderFunctionArgs) {
   if (page > lastPage) throw redirect(lastPage > 1 ? `/nothing-yet?page=${lastPage}` : "/nothing-yet");
   const nudgedId = url.searchParams.get("trainee");
   const nudgedName = nudgedId ? await nothingYetTraineeName(db, staff.trustId, nudgedId, today) : null;
-  return json({ trustName, role: staff.role, list, lastPage, nudgedName, year: trainingYearOf(today) });
+  return json({ trustName, role: staff.role, home: homePathFor(staff.role), list, lastPage, nudgedName, year: trainingYearOf(today) });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -96,12 +95,12 @@ function SentSummary({ nudgedName }: { nudgedName: string | null }) {
 }
 
 export default function NothingYet() {
-  const { trustName, role, list, lastPage, nudgedName, year } = useLoaderData<typeof loader>();
+  const { trustName, role, home, list, lastPage, nudgedName, year } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const listed = list.total;
   return (
     <>
-      <BackLink href={homePathFor(role)}>{role === "dme" ? "Back to trainees at your trust" : "Back to your trust"}</BackLink>
+      <BackLink href={home}>{role === "dme" ? "Back to trainees at your trust" : "Back to your trust"}</BackLink>
       <SentSummary nudgedName={nudgedName} />
       <MessageSummary message={actionData?.message} href="#trainees" />
       <h1>
