@@ -4,34 +4,30 @@ import type { ToDoItem, ToDoKind, TrustToDo } from "~/models/trust-todo.server";
 import { formatDate, formatMoment } from "~/utils/dates";
 import { plural } from "~/utils/plural";
 
-const WORDS: Record<ToDoKind, { heading: (n: number) => string; since: (date: string) => string; line: (n: number) => string; href: (id: string) => string; linkText: string }> = {
+const WORDS: Record<ToDoKind, { heading: (n: number) => string; since: (date: string) => string; line: (n: number) => string; href: (id: string) => string }> = {
   waiting: {
     heading: (n) => `${plural(n, "application")} waiting for a decision`,
     since: (d) => `The oldest was sent on ${d}`,
-    line: (n) => `${n} waiting`,
+    line: (n) => `${n} waiting: offer, waitlist or decline`,
     href: (id) => `/trust/opportunities/${id}/applicants`,
-    linkText: "Offer, waitlist or decline",
   },
   offered: {
     heading: (n) => `${plural(n, "offer")} waiting for the director of medical education's approval`,
     since: (d) => `The oldest was offered on ${d}`,
     line: (n) => `${n} offered`,
     href: (id) => `/trust/opportunities/${id}/applicants`,
-    linkText: "See the applicants",
   },
   sign_off: {
     heading: (n) => `${plural(n, "sign-off")} due`,
     since: (d) => `The first ended on ${d}`,
-    line: (n) => `${n} to sign off`,
+    line: (n) => `${n} to sign off as completed or not`,
     href: (id) => `/trust/opportunities/${id}/applicants`,
-    linkText: "Sign off completion",
   },
   past_deadline: {
-    heading: (n) => `${plural(n, "opportunity", "opportunities")} past the application deadline and still published`,
+    heading: (n) => `${plural(n, "opportunity", "opportunities")} past the application deadline and still published: close ${n === 1 ? "it" : "them"}`,
     since: (d) => `The earliest deadline was ${d}`,
-    line: () => "close it",
+    line: () => "close it to applications",
     href: (id) => `/trust/opportunities/${id}`,
-    linkText: "Close it",
   },
 };
 
@@ -48,15 +44,8 @@ function Item({ item }: { item: ToDoItem }) {
       <ul className="nhsuk-list nhsuk-u-margin-bottom-0">
         {item.opportunities.map((o) => (
           <li key={o.opportunityId} className="nhsuk-u-margin-bottom-1">
-            <Link to={w.href(o.opportunityId)}>
-              {w.linkText}
-              <span className="nhsuk-u-visually-hidden">:</span> {o.title}
-            </Link>
-            {item.kind === "past_deadline" ? (
-              <span className="app-secondary-text"> (deadline {formatDate(o.since)})</span>
-            ) : (
-              <span className="app-secondary-text"> ({w.line(o.count)})</span>
-            )}
+            <Link to={w.href(o.opportunityId)}>{o.title}</Link>
+            <span className="app-secondary-text">{item.kind === "past_deadline" ? ` (deadline ${formatDate(o.since)}): ${w.line(o.count)}` : ` (${w.line(o.count)})`}</span>
           </li>
         ))}
         {item.more ? <li className="app-secondary-text">{`and ${plural(item.more, "more opportunity", "more opportunities")}: see `}<Link to="/trust/opportunities">all opportunities</Link></li> : null}

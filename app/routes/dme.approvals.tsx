@@ -3,13 +3,13 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Button } from "~/components/nhsuk/button";
 import { Checkboxes } from "~/components/nhsuk/checkboxes";
+import { NotificationBanner } from "~/components/nhsuk/notification-banner";
 import { Tag } from "~/components/nhsuk/tag";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { FormErrorSummary, keptValues } from "~/components/form-errors";
 import { GradeText } from "~/components/grade-text";
-import { SuccessBanner } from "~/components/success-banner";
 import { pageTitle } from "~/utils/page-title";
 import { listApprovalQueue } from "~/models/applications.server";
 import { approvePlacements, MAX_BULK_APPROVALS, type BulkApprovalSummary } from "~/models/bulk-approval.server";
@@ -43,19 +43,22 @@ function Summary({ summary }: { summary: BulkApprovalSummary }) {
   return (
     <>
       {summary.approved.length || summary.already.length ? (
-        <SuccessBanner title="Placements approved">
-          {summary.approved.length ? `${plural(summary.approved.length, "placement")} approved` : "No new placements approved"}
-          {summary.already.length ? `; ${plural(summary.already.length, "was", "were")} approved already` : ""}
-        </SuccessBanner>
-      ) : null}
-      {summary.approved.length ? (
-        <ul>
-          {summary.approved.map((a) => (
-            <li key={a.id}>
-              Approved: {a.name}, {a.title}
-            </li>
-          ))}
-        </ul>
+        <NotificationBanner success>
+          <NotificationBanner.Title>Placements approved</NotificationBanner.Title>
+          <NotificationBanner.Heading>
+            {summary.approved.length ? `${plural(summary.approved.length, "placement")} approved` : "No new placements approved"}
+            {summary.already.length ? `; ${plural(summary.already.length, "was", "were")} approved already` : ""}
+          </NotificationBanner.Heading>
+          {summary.approved.length ? (
+            <ul className="nhsuk-list nhsuk-list--bullet nhsuk-u-margin-bottom-0">
+              {summary.approved.map((a) => (
+                <li key={a.id}>
+                  Approved: {a.name}, {a.title}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </NotificationBanner>
       ) : null}
       {couldNot ? (
         <div className="nhsuk-warning-callout" id="could-not">
