@@ -7,7 +7,8 @@ import type { Db } from "@db/client";
 import { applicationEvents, applications, emailOutbox, invitations, opportunities, traineeProfiles, trusts, users } from "@db/schema";
 
 import { ROLE_LABELS } from "./domain";
-import { applicationPath, roundPath, wordApplicationEvent, wordRoundEvent, type Audience } from "./messages";
+import { applicationPath, nudgePath, roundPath, wordApplicationEvent, wordNudge, wordRoundEvent, type Audience } from "./messages";
+import { nudgeFacts } from "./nudge-messages.server";
 import { roundEventFacts } from "./round-messages.server";
 import type { OutgoingEmail } from "./outbox.server";
 
@@ -138,6 +139,19 @@ export async function composeEmail(db: Db, row: OutboxRow, options: { origin: st
         to: to.email,
         subject: `Invitational: ${words.title}`,
         text: `${words.body}\n\nSee it in Invitational: ${origin}${roundPath(row.roundId, audience)}`,
+      };
+    }
+    case "nudge": {
+      const to = await activeAddress(db, row.recipientId);
+      if (!to || !row.nudgeId) return null;
+      const [facts] = await nudgeFacts(db, [{ nudgeId: row.nudgeId, params: row.params }]);
+      if (!facts) return null;
+      const words = wordNudge(facts);
+      const links = facts.opportunities.map((o) => `${o.title}: ${origin}/opportunities/${o.id}`);
+      return {
+        to: to.email,
+        subject: `Invitational: ${words.title}`,
+        text: [`Dear ${to.name},`, "", words.body, "", ...(links.length ? [...links, ""] : []), `See every opportunity at ${facts.trustName}: ${origin}${nudgePath({ ...facts, opportunities: [] })}`].join("\n"),
       };
     }
     default:

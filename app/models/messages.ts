@@ -2,6 +2,8 @@
 // or queued e-mail stores (the event, who it is for) and the rows as they are now. Nothing
 // worded is ever stored, so a trainee who closes their account is named nowhere afterwards.
 import { STATUS_LABELS } from "./applications.rules";
+import { formatDate } from "~/utils/dates";
+
 import type { ApplicationStatus } from "./domain";
 
 /** Who a message about an application is for: the trainee, or one of the trust's staff. */
@@ -190,4 +192,33 @@ export function wordRoundEvent(f: RoundEventFacts, audience: Audience): Wording 
 /** Where a message about a round leads: the trainee's choices, or the round's page for staff. */
 export function roundPath(roundId: string, audience: Audience): string {
   return audience === "trainee" ? `/trainee/rounds/${roundId}` : `/rounds/${roundId}`;
+}
+
+/**
+ * A nudge from a trust's DME or lead to a trainee with nothing yet this training year (kind
+ * "nudge"): the trust, who sent it (by role; null when the account is gone) and the suggested
+ * opportunities as they are now. The notification stores only the nudge's id and the opportunities' ids.
+ */
+export interface NudgeFacts {
+  trustName: string;
+  trustOds: string;
+  senderRole: "dme" | "trust_lead" | null;
+  opportunities: { id: string; title: string; applicationDeadline: string }[];
+}
+
+export function wordNudge(f: NudgeFacts): Wording {
+  const who =
+    f.senderRole === "dme" ? `The director of medical education at ${f.trustName}` : f.senderRole === "trust_lead" ? `The trust lead at ${f.trustName}` : f.trustName;
+  const title = `Leadership opportunities for you at ${f.trustName}`;
+  if (!f.opportunities.length) {
+    return { title, body: `${who} would like you to take up a leadership opportunity this training year: you have none yet. See what ${f.trustName} offers and apply.` };
+  }
+  const list = f.opportunities.map((o) => `${o.title} (apply by ${formatDate(o.applicationDeadline)})`).join("; ");
+  const these = f.opportunities.length === 1 ? "this opportunity, which you can apply for" : "these opportunities, which you can apply for";
+  return { title, body: `${who} would like you to take up a leadership opportunity this training year: you have none yet. They suggest ${these}: ${list}.` };
+}
+
+/** Where a nudge leads: the one suggested opportunity, or the trust's opportunities when there are several or none. */
+export function nudgePath(f: Pick<NudgeFacts, "trustOds" | "opportunities">): string {
+  return f.opportunities.length === 1 ? `/opportunities/${f.opportunities[0]!.id}` : `/opportunities?trust=${encodeURIComponent(f.trustOds)}`;
 }

@@ -6,7 +6,8 @@ import { applicationEvents, applications, notifications, opportunities, traineeP
 
 import { safeRedirect } from "~/utils/redirect";
 import type { ReminderKind, Role } from "./domain";
-import { applicationPath, roundPath, wordApplicationEvent, wordRoundEvent, type Audience } from "./messages";
+import { applicationPath, nudgePath, roundPath, wordApplicationEvent, wordNudge, wordRoundEvent, type Audience } from "./messages";
+import { nudgeFacts } from "./nudge-messages.server";
 import { roundEventFacts } from "./round-messages.server";
 
 /**
@@ -81,6 +82,7 @@ async function wordedNotifications(db: Db, userId: string, range: { limit: numbe
       id: notifications.id,
       kind: notifications.kind,
       roundId: notifications.roundId,
+      nudgeId: notifications.nudgeId,
       params: notifications.params,
       applicationId: notifications.applicationId,
       readAt: notifications.readAt,
@@ -108,7 +110,19 @@ async function wordedNotifications(db: Db, userId: string, range: { limit: numbe
     roundRows.map((r) => ({ roundId: r.roundId!, userId, params: r.params })),
   );
   const roundWords = new Map(roundRows.map((r, i) => [r.id, wordRoundEvent(roundFacts[i]!, (r.params.audience as Audience) ?? audience)]));
+  const nudgeRows = rows.filter((r) => r.kind === "nudge" && r.nudgeId);
+  const nudges = await nudgeFacts(
+    db,
+    nudgeRows.map((r) => ({ nudgeId: r.nudgeId!, params: r.params })),
+  );
+  const nudgeOf = new Map(nudgeRows.map((r, i) => [r.id, nudges[i] ?? null]));
   return rows.map((r) => {
+    if (r.kind === "nudge") {
+      const facts = nudgeOf.get(r.id);
+      if (!facts) return { id: r.id, title: "Leadership opportunities for you", body: "A trust suggested you take up a leadership opportunity this training year.", link: "/opportunities", readAt: r.readAt, createdAt: r.createdAt };
+      const words = wordNudge(facts);
+      return { id: r.id, title: words.title, body: words.body, link: nudgePath(facts), readAt: r.readAt, createdAt: r.createdAt };
+    }
     if (r.kind === "round_event" && r.roundId) {
       const words = roundWords.get(r.id) ?? { title: "Round updated", body: roundFacts[roundRows.indexOf(r)]?.roundName ?? "" };
       const link = roundPath(r.roundId, (r.params.audience as Audience) ?? audience);

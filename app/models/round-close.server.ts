@@ -18,6 +18,7 @@ import { logError } from "~/utils/log.server";
 
 import { allocate, deferredAcceptance, firstComeFirstServed, lotteryOrder, maxCoverageBound, resultJson, type AllocationInput } from "./allocation";
 import { HOLDS_SEAT } from "./applications.rules";
+import { holdsSeatInYear } from "./first-timers.server";
 import type { Audience } from "./messages";
 import { tellAboutRound, type RoundMessage } from "./round-messages.server";
 import type { RoundRecord, RoundStatus } from "./round-rules";
@@ -132,8 +133,7 @@ export async function closeRound(db: Db, roundId: string, options: { actor: Pick
         .where(
           and(
             inArray(applications.traineeId, ids),
-            inArray(applications.status, [...HOLDS_SEAT]),
-            sql`${opportunities.startsOn} between ${yearStarts} and ${yearEnds}`,
+            holdsSeatInYear([yearStarts, yearEnds]),
           ),
         )
         .groupBy(applications.traineeId)) {

@@ -70,9 +70,14 @@ export default function DmeHome() {
           Import rotations
         </Link>
       </p>
-      <p>
-        <Link to="/dme/invitations">Trainees who have not set up their account</Link>
-      </p>
+      <ul className="nhsuk-list">
+        <li>
+          <Link to="/nothing-yet">Trainees at your trust with nothing yet this year: send them a nudge</Link>
+        </li>
+        <li>
+          <Link to="/dme/invitations">Trainees who have not set up their account</Link>
+        </li>
+      </ul>
       <h2 id="placed-now">
         Placed here now <span className="nhsuk-caption-m">{plural(placedNow.total, "trainee")}</span>
       </h2>

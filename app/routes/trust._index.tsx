@@ -14,19 +14,22 @@ import { listUnfinishedRounds } from "~/models/round-admin.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 import { UnfinishedRounds } from "~/components/unfinished-rounds";
+import { TrustToDoList } from "~/components/trust-todo-list";
+import { getTrustToDo } from "~/models/trust-todo.server";
+import { todayInLondon } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your trust") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args, "trust_lead");
   const db = await getDb();
-  const home = await getTrustHome(db, user.trustId);
+  const [home, todo] = await Promise.all([getTrustHome(db, user.trustId), getTrustToDo(db, user.trustId, todayInLondon())]);
   if (!home) throw notFound();
-  return json({ ...home, rounds: await listUnfinishedRounds(db, user) });
+  return json({ ...home, todo, rounds: await listUnfinishedRounds(db, user) });
 }
 
 export default function TrustHome() {
-  const { trust, staff, placementsOnRecord, rounds } = useLoaderData<typeof loader>();
+  const { trust, staff, placementsOnRecord, rounds, todo } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>
@@ -36,6 +39,11 @@ export default function TrustHome() {
       <p>
         <Link to="/reports">See how the trust is doing: coverage, offer and uptake, and the trainees with nothing yet</Link>
       </p>
+      <p>
+        <Link to="/nothing-yet">Trainees at your trust with nothing yet this year: send them a nudge</Link>
+      </p>
+      <TrustToDoList todo={todo} />
+      <h2>About the trust</h2>
       <SummaryList>
         <SummaryList.Row>
           <SummaryList.Key>ODS code</SummaryList.Key>

@@ -88,6 +88,8 @@ const PLANS: Plan[] = [
   { title: "Observe the Trust Board and the Quality", start: (c) => endedThisYear(c, 56), outcomes: ENDED },
   { title: "Protected breaks on night shifts", start: (c) => addDaysIso(c.today, -20), outcomes: WAITING_LIST.filter((o) => o !== "completed") },
   { title: "Observer at the Education and Workforce", start: (c) => addDaysIso(c.today, -25), outcomes: REFUSALS.map((o) => (o === "completed" || o === "not_completed" ? "approved" : o)) },
+  // Ended three days ago (it lasts 90 days) with two approved trainees not yet signed off: the trust lead's "sign-offs due".
+  { title: "Night-time rest for resident doctors", start: (c) => addDaysIso(c.today, -93), outcomes: ["approved", "approved", "declined"] },
 ];
 
 /** A start early in this training year for an opportunity of this length that has ended and been signed off by today, or null. */

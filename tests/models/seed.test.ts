@@ -164,3 +164,20 @@ describe("demo data", () => {
     expect(after!.n).toBe(before!.n);
   });
 });
+
+describe("demo data for the staff's nudges, bulk approval and to-do list", () => {
+  it("gives the demo DME and lead trainees with nothing yet, offers to approve together and a to-do list", async () => {
+    const { listNothingYet } = await import("~/models/nudges.server");
+    const { getTrustToDo } = await import("~/models/trust-todo.server");
+    await seedDemoData(t.db, today);
+    const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
+    const nothing = await listNothingYet(t.db, rrk!.id, today);
+    expect(nothing.total).toBeGreaterThanOrEqual(3);
+    expect(nothing.nudgeable).toBe(nothing.total);
+    expect((await listApprovalQueue(t.db, rrk!.id, today)).length).toBeGreaterThanOrEqual(2);
+    const todo = await getTrustToDo(t.db, rrk!.id, today, new Date(`${today}T12:00:00Z`));
+    expect(todo.items.waiting.count).toBeGreaterThanOrEqual(3);
+    expect(todo.items.offered.count).toBeGreaterThanOrEqual(2);
+    expect(todo.items.sign_off.count).toBe(2);
+  });
+});
