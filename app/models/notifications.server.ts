@@ -6,7 +6,8 @@ import { applicationEvents, applications, notifications, opportunities, traineeP
 
 import { safeRedirect } from "~/utils/redirect";
 import type { ReminderKind, Role } from "./domain";
-import { applicationPath, roundPath, wordApplicationEvent, wordRoundEvent, type Audience } from "./messages";
+import { applicationPath, reminderPath, roundPath, wordApplicationEvent, wordReminder, wordRoundEvent, type Audience } from "./messages";
+import { isReminderKind, reminderFacts } from "./reminder-facts.server";
 import { roundEventFacts } from "./round-messages.server";
 
 /**
@@ -81,6 +82,7 @@ async function wordedNotifications(db: Db, userId: string, range: { limit: numbe
       id: notifications.id,
       kind: notifications.kind,
       roundId: notifications.roundId,
+      opportunityId: notifications.opportunityId,
       params: notifications.params,
       applicationId: notifications.applicationId,
       readAt: notifications.readAt,
@@ -108,7 +110,14 @@ async function wordedNotifications(db: Db, userId: string, range: { limit: numbe
     roundRows.map((r) => ({ roundId: r.roundId!, userId, params: r.params })),
   );
   const roundWords = new Map(roundRows.map((r, i) => [r.id, wordRoundEvent(roundFacts[i]!, (r.params.audience as Audience) ?? audience)]));
+  const reminderRows = rows.flatMap((r) => (isReminderKind(r.kind) ? [{ ...r, kind: r.kind, userId }] : []));
+  const reminders = new Map((await reminderFacts(db, reminderRows)).map((f, i) => [reminderRows[i]!.id, f]));
   return rows.map((r) => {
+    const reminder = reminders.get(r.id);
+    if (reminder) {
+      const words = wordReminder(reminder);
+      return { id: r.id, title: words.title, body: words.body, link: reminderPath(reminder), readAt: r.readAt, createdAt: r.createdAt };
+    }
     if (r.kind === "round_event" && r.roundId) {
       const words = roundWords.get(r.id) ?? { title: "Round updated", body: roundFacts[roundRows.indexOf(r)]?.roundName ?? "" };
       const link = roundPath(r.roundId, (r.params.audience as Audience) ?? audience);
