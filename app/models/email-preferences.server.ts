@@ -57,29 +57,23 @@ export async function isOptedOut(db: DbOrTx, userId: string, kind: string): Prom
 // signs alike and links keep working after a restart.
 
 const SECRET_NAME = "unsubscribe_hmac_key";
-const keys = new WeakMap<object, Promise<Buffer>>();
 
-async function loadKey(db: Db): Promise<Buffer> {
+// Read each time (one primary-key lookup), not kept in the process: nothing to go stale.
+async function signingKey(db: Db): Promise<Buffer> {
   const fromEnv = process.env.APP_SECRET;
   if (fromEnv) return Buffer.from(fromEnv, "utf8");
-  await db
-    .insert(serviceSecrets)
-    .values({ name: SECRET_NAME, value: randomBytes(32).toString("base64url") })
-    .onConflictDoNothing({ target: serviceSecrets.name });
-  const [row] = await db.select({ value: serviceSecrets.value }).from(serviceSecrets).where(eq(serviceSecrets.name, SECRET_NAME));
+  const read = async () => (await db.select({ value: serviceSecrets.value }).from(serviceSecrets).where(eq(serviceSecrets.name, SECRET_NAME)))[0];
+  let row = await read();
+  if (!row) {
+    // Two processes making one at once: the first insert wins and both read the winner.
+    await db
+      .insert(serviceSecrets)
+      .values({ name: SECRET_NAME, value: randomBytes(32).toString("base64url") })
+      .onConflictDoNothing({ target: serviceSecrets.name });
+    row = await read();
+  }
   if (!row) throw new Error("the unsubscribe key could not be read");
   return Buffer.from(row.value, "base64url");
-}
-
-/** One key per database handle (each test file has its own database); a failed read is not kept. */
-function signingKey(db: Db): Promise<Buffer> {
-  let key = keys.get(db);
-  if (!key) {
-    key = loadKey(db);
-    keys.set(db, key);
-    key.catch(() => keys.delete(db));
-  }
-  return key;
 }
 
 function signature(key: Buffer, payload: string): Buffer {
