@@ -13,7 +13,7 @@ import compression from "compression";
 import express from "express";
 
 import { resolveSession } from "./app/auth.server";
-import { createNonce, isSameOriginRequest, securityHeaders } from "./app/security.server";
+import { createNonce, isSameOriginRequest, isTokenAuthorisedPost, securityHeaders } from "./app/security.server";
 import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker, type OutboxWorker } from "./app/models/outbox-worker.server";
 import { SCHEDULED_JOBS } from "./app/jobs.server";
 import { startScheduler } from "./app/scheduler.server";
@@ -119,7 +119,8 @@ async function main() {
 
   app.use((req, res, next) => {
     const appOrigin = process.env.APP_ORIGIN ?? `${req.protocol}://${req.get("host")}`;
-    const ok = isSameOriginRequest(req.method, { origin: req.get("origin"), referer: req.get("referer") }, appOrigin);
+    const ok =
+      isTokenAuthorisedPost(req.method, req.path) || isSameOriginRequest(req.method, { origin: req.get("origin"), referer: req.get("referer") }, appOrigin);
     if (!ok) {
       res.status(403).type("text/plain").send("This request came from another site and was refused.");
       return;

@@ -42,6 +42,15 @@ export function securityHeaders({ nonce, production }: SecurityHeaderOptions): R
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
+ * An unsubscribe link's POST (app/routes/unsubscribe.$token.tsx) is authorised by its signed
+ * token, not by a session, and mail clients send RFC 8058's one-click POST from no page at all
+ * (no Origin, no Referer): it is the one non-GET request the cross-site guard lets through.
+ */
+export function isTokenAuthorisedPost(method: string, path: string): boolean {
+  return method.toUpperCase() === "POST" && /^\/unsubscribe\/[^/]+$/.test(path);
+}
+
+/**
  * Cross-site request forgery guard: a state-changing request must come from a page of
  * this origin. Browsers send Origin on every cross-site POST; where it is missing we fall
  * back to Referer, and refuse when both are missing.

@@ -103,6 +103,11 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
                 </a>
               </li>
               <li className="nhsuk-header__account-item">
+                <a className="nhsuk-header__account-link" href="/account/notifications" aria-current={pathname === "/account/notifications" ? "page" : undefined}>
+                  Settings
+                </a>
+              </li>
+              <li className="nhsuk-header__account-item">
                 <a className="nhsuk-header__account-link" href="/account/password" aria-current={pathname === "/account/password" ? "page" : undefined}>
                   Change password
                 </a>

@@ -6,9 +6,12 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@db/client";
 import { applicationEvents, applications, emailOutbox, invitations, opportunities, traineeProfiles, trusts, users } from "@db/schema";
 
-import { ROLE_LABELS } from "./domain";
-import { applicationPath, nudgePath, roundPath, wordApplicationEvent, wordNudge, wordRoundEvent, type Audience } from "./messages";
+import { ROLE_LABELS, type OptionalEmailKind } from "./domain";
+import { EMAIL_KIND_LABELS } from "./email-kinds";
+import { isOptedOut, isOptionalEmailKind, unsubscribeToken } from "./email-preferences.server";
+import { applicationPath, nudgePath, reminderPath, roundPath, wordApplicationEvent, wordNudge, wordReminder, wordRoundEvent, type Audience } from "./messages";
 import { nudgeFacts } from "./nudge-messages.server";
+import { isReminderKind, reminderFacts, reminderStillHolds, type StoredReminder } from "./reminder-facts.server";
 import { roundEventFacts } from "./round-messages.server";
 import type { OutgoingEmail } from "./outbox.server";
 
@@ -28,9 +31,27 @@ async function activeAddress(db: Db, userId: string | null): Promise<{ email: st
   return row ?? null;
 }
 
-/** The e-mail an outbox row stands for now, or null when it should no longer be sent. */
+/**
+ * The e-mail an outbox row stands for now, or null when it should no longer be sent: an
+ * optional kind the recipient has turned off (email_opt_outs) is not sent, and every optional
+ * kind carries a link that turns it off without signing in (with RFC 8058's one-click headers).
+ */
 export async function composeEmail(db: Db, row: OutboxRow, options: { origin: string }): Promise<OutgoingEmail | null> {
+  const optional = isOptionalEmailKind(row.kind) && row.recipientId ? { kind: row.kind, userId: row.recipientId } : null;
+  if (optional && (await isOptedOut(db, optional.userId, optional.kind))) return null;
+  const email = await composeMessage(db, row, options);
+  if (!email || !optional) return email;
+  const link = `${options.origin.replace(/\/+$/, "")}/unsubscribe/${await unsubscribeToken(db, optional.userId, optional.kind)}`;
+  return {
+    ...email,
+    text: `${email.text}\n\n${unsubscribeFooter(optional.kind, link)}`,
+    headers: { "List-Unsubscribe": `<${link}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+  };
+}
+
+async function composeMessage(db: Db, row: OutboxRow, options: { origin: string }): Promise<OutgoingEmail | null> {
   const origin = options.origin.replace(/\/+$/, "");
+  if (isReminderKind(row.kind)) return composeReminder(db, { ...row, kind: row.kind }, origin);
   switch (row.kind) {
     case "application_event": {
       const to = await activeAddress(db, row.recipientId);
@@ -157,4 +178,32 @@ export async function composeEmail(db: Db, row: OutboxRow, options: { origin: st
     default:
       return null;
   }
+}
+
+function unsubscribeFooter(kind: OptionalEmailKind, link: string): string {
+  return `You get this e-mail because e-mails about "${EMAIL_KIND_LABELS[kind].label.toLowerCase()}" are on for your account. To stop them (you will still see them in Invitational): ${link}`;
+}
+
+/** A reminder is sent only while it is still true (the job's rules, checked again now). */
+async function composeReminder(db: Db, row: OutboxRow & { kind: StoredReminder["kind"] }, origin: string): Promise<OutgoingEmail | null> {
+  const to = await activeAddress(db, row.recipientId);
+  if (!to || !row.recipientId) return null;
+  const stored: StoredReminder = {
+    kind: row.kind,
+    userId: row.recipientId,
+    applicationId: row.applicationId,
+    opportunityId: row.opportunityId,
+    roundId: row.roundId,
+    params: row.params,
+  };
+  if (!(await reminderStillHolds(db, stored))) return null;
+  const [facts] = await reminderFacts(db, [stored]);
+  if (!facts) return null;
+  const words = wordReminder(facts);
+  const path = reminderPath(facts);
+  return {
+    to: to.email,
+    subject: `Invitational: ${words.title}`,
+    text: `${words.body}${path ? `\n\nSee it in Invitational: ${origin}${path}` : ""}`,
+  };
 }

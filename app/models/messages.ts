@@ -1,10 +1,10 @@
 // The words of every message about an application, composed from the facts a notification
 // or queued e-mail stores (the event, who it is for) and the rows as they are now. Nothing
 // worded is ever stored, so a trainee who closes their account is named nowhere afterwards.
-import { STATUS_LABELS } from "./applications.rules";
-import { formatDate } from "~/utils/dates";
+import { formatClockTime, formatDate, formatMoment } from "~/utils/dates";
 
-import type { ApplicationStatus } from "./domain";
+import { STATUS_LABELS } from "./applications.rules";
+import type { ApplicationStatus, ReminderKind } from "./domain";
 
 /** Who a message about an application is for: the trainee, or one of the trust's staff. */
 export type Audience = "trainee" | "trust_lead" | "dme";
@@ -221,4 +221,88 @@ export function wordNudge(f: NudgeFacts): Wording {
 /** Where a nudge leads: the one suggested opportunity, or the trust's opportunities when there are several or none. */
 export function nudgePath(f: Pick<NudgeFacts, "trustOds" | "opportunities">): string {
   return f.opportunities.length === 1 ? `/opportunities/${f.opportunities[0]!.id}` : `/opportunities?trust=${encodeURIComponent(f.trustOds)}`;
+}
+
+/**
+ * A reminder (app/models/reminders.server.ts), as its notification or e-mail stores it: the
+ * kind and ids (opportunity, round, application; a session's id in params), worded from the
+ * rows as they are when shown. Null fields are rows that are gone or names that are closed.
+ */
+export interface ReminderFacts {
+  kind: ReminderKind;
+  opportunityId: string | null;
+  applicationId: string | null;
+  roundId: string | null;
+  opportunityTitle: string | null;
+  roundName: string | null;
+  /** The opportunity's application deadline (YYYY-MM-DD). */
+  deadline: string | null;
+  /** The round's closing instant. */
+  closesAt: Date | string | null;
+  session: { date: string; startsAt: string; location: string } | null;
+  /** The applicant's name for staff; null once the trainee has closed their account. */
+  traineeName: string | null;
+}
+
+export function wordReminder(f: ReminderFacts): Wording {
+  const t = f.opportunityTitle ?? "an opportunity";
+  const who = f.traineeName ?? "A trainee (whose account is now closed)";
+  switch (f.kind) {
+    case "shortlist_deadline":
+      return {
+        title: `Closing soon: ${t}`,
+        body: `${t}, on your shortlist, takes applications until ${formatDate(f.deadline)}. Apply before then if you want a place.`,
+      };
+    case "round_closing": {
+      const r = f.roundName ?? "a round";
+      return {
+        title: `Round closing soon: ${r}`,
+        body: `The round ${r} closes on ${formatMoment(f.closesAt)} and you have not chosen any of its opportunities yet. Rank the ones you want before it closes.`,
+      };
+    }
+    case "session_tomorrow":
+      return {
+        title: `Tomorrow: ${t}`,
+        body: f.session
+          ? `Your session of ${t} is tomorrow, ${formatDate(f.session.date)}, from ${formatClockTime(f.session.startsAt)}${f.session.location ? ` at ${f.session.location}` : ""}.`
+          : `Your session of ${t} was tomorrow; it has since been changed or removed. See the opportunity for its dates.`,
+      };
+    case "application_waiting":
+      return {
+        title: `Application waiting: ${t}`,
+        body: `${who} applied for ${t} and has waited 5 working days for a decision. Offer a place, add them to the waiting list or decline.`,
+      };
+    case "offer_waiting":
+      return {
+        title: `Placement waiting for approval: ${t}`,
+        body: `${who} was offered a place on ${t} 5 working days ago and the placement is waiting for your approval. Approve or reject it.`,
+      };
+    case "reflection_due":
+      return {
+        title: `Write your reflection: ${t}`,
+        body: `${t} was signed off a week ago. Write your reflection while it is fresh: what happened, what you learned and what you will do next.`,
+      };
+    case "deadline_passed":
+      return {
+        title: `Deadline passed: ${t}`,
+        body: `Applications for ${t} closed on ${formatDate(f.deadline)}, but it is still published. Close it, or change its deadline if it should stay open.`,
+      };
+  }
+}
+
+/** Where a reminder leads: the page to act on it. */
+export function reminderPath(f: Pick<ReminderFacts, "kind" | "opportunityId" | "applicationId" | "roundId">): string | null {
+  switch (f.kind) {
+    case "shortlist_deadline":
+    case "session_tomorrow":
+      return f.opportunityId ? `/opportunities/${f.opportunityId}` : null;
+    case "round_closing":
+      return f.roundId ? roundPath(f.roundId, "trainee") : null;
+    case "application_waiting":
+    case "offer_waiting":
+    case "reflection_due":
+      return f.applicationId ? applicationPath(f.applicationId) : null;
+    case "deadline_passed":
+      return f.opportunityId ? `/trust/opportunities/${f.opportunityId}` : null;
+  }
 }

@@ -6,8 +6,9 @@ import { applicationEvents, applications, notifications, opportunities, traineeP
 
 import { safeRedirect } from "~/utils/redirect";
 import type { ReminderKind, Role } from "./domain";
-import { applicationPath, nudgePath, roundPath, wordApplicationEvent, wordNudge, wordRoundEvent, type Audience } from "./messages";
+import { applicationPath, nudgePath, reminderPath, roundPath, wordApplicationEvent, wordNudge, wordReminder, wordRoundEvent, type Audience } from "./messages";
 import { nudgeFacts } from "./nudge-messages.server";
+import { isReminderKind, reminderFacts } from "./reminder-facts.server";
 import { roundEventFacts } from "./round-messages.server";
 
 /**
@@ -83,6 +84,7 @@ async function wordedNotifications(db: Db, userId: string, range: { limit: numbe
       kind: notifications.kind,
       roundId: notifications.roundId,
       nudgeId: notifications.nudgeId,
+      opportunityId: notifications.opportunityId,
       params: notifications.params,
       applicationId: notifications.applicationId,
       readAt: notifications.readAt,
@@ -116,7 +118,14 @@ async function wordedNotifications(db: Db, userId: string, range: { limit: numbe
     nudgeRows.map((r) => ({ nudgeId: r.nudgeId!, params: r.params })),
   );
   const nudgeOf = new Map(nudgeRows.map((r, i) => [r.id, nudges[i] ?? null]));
+  const reminderRows = rows.flatMap((r) => (isReminderKind(r.kind) ? [{ ...r, kind: r.kind, userId }] : []));
+  const reminders = new Map((await reminderFacts(db, reminderRows)).map((f, i) => [reminderRows[i]!.id, f]));
   return rows.map((r) => {
+    const reminder = reminders.get(r.id);
+    if (reminder) {
+      const words = wordReminder(reminder);
+      return { id: r.id, title: words.title, body: words.body, link: reminderPath(reminder), readAt: r.readAt, createdAt: r.createdAt };
+    }
     if (r.kind === "nudge") {
       const facts = nudgeOf.get(r.id);
       if (!facts) return { id: r.id, title: "Leadership opportunities for you", body: "A trust suggested you take up a leadership opportunity this training year.", link: "/opportunities", readAt: r.readAt, createdAt: r.createdAt };

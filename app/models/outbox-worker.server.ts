@@ -24,7 +24,7 @@ export function smtpSender(url: string, from: string = DEFAULT_MAIL_FROM): Sende
   const transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   return {
     async send(email) {
-      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text });
+      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text, headers: email.headers });
     },
   };
 }

@@ -14,6 +14,8 @@ export interface OutgoingEmail {
   to: string;
   subject: string;
   text: string;
+  /** Extra headers (List-Unsubscribe on optional kinds); the sender adds its own. */
+  headers?: Record<string, string>;
 }
 
 /**

@@ -3,7 +3,7 @@
 // transaction that takes the round's row FOR SHARE (the close takes it FOR UPDATE, so a change
 // at the instant of the close is either in the allocation or refused) and the trainee's users
 // row FOR UPDATE (so parallel adds cannot pass the number of choices allowed).
-import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, ne, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import * as v from "valibot";
 
 import type { Db, DbOrTx, Tx } from "@db/client";
@@ -487,8 +487,25 @@ export async function outcomeOf(db: DbOrTx, traineeId: string, roundId: string, 
  * for (grade, specialty, LTFT, starting after the close, not applied for), or choices of
  * theirs already. One query, for the trainee's home.
  */
-export async function listOpenRoundsForTrainee(db: DbOrTx, traineeId: string, today: string, now: Date = new Date()) {
+/**
+ * SQL: the round holds an opportunity the trainee could choose (published, before its deadline,
+ * their grade and specialty, LTFT-friendly if they work less than full time, starting after
+ * the round closes, not applied for): the rules of choiceEligibility in one condition, shared
+ * by the trainee's list of open rounds and the "round closing" reminder. Correlated with
+ * "trainee_profiles" and "allocation_rounds" under their own names.
+ */
+export function eligibleOpportunityInRound(roundId: SQLWrapper, traineeId: SQLWrapper | string, today: string): SQL {
   const grade = eligibilityGrade(today).grade;
+  return sql`exists (select 1 from round_opportunities ro join opportunities o on o.id = ro.opportunity_id
+    where ro.round_id = ${roundId} and o.status = 'published' and o.application_deadline >= ${today}::date
+      and ${grade} = any(o.eligible_grades)
+      and (cardinality(o.specialties) = 0 or exists (select 1 from unnest(o.specialties) s where lower(s) = lower(trim(${traineeProfiles.specialty}))))
+      and (o.ltft_friendly or not ${traineeProfiles.ltft})
+      and o.starts_on > (${allocationRounds.closesAt} at time zone 'Europe/London')::date
+      and not exists (select 1 from applications a where a.opportunity_id = o.id and a.trainee_id = ${traineeId} and a.status <> 'withdrawn'))`;
+}
+
+export async function listOpenRoundsForTrainee(db: DbOrTx, traineeId: string, today: string, now: Date = new Date()) {
   return db
     .select({
       id: allocationRounds.id,
@@ -506,13 +523,7 @@ export async function listOpenRoundsForTrainee(db: DbOrTx, traineeId: string, to
         lte(allocationRounds.opensAt, now),
         gt(allocationRounds.closesAt, now),
         sql`(exists (select 1 from round_preferences mine where mine.round_id = ${allocationRounds.id} and mine.trainee_id = ${traineeId})
-          or exists (select 1 from round_opportunities ro join opportunities o on o.id = ro.opportunity_id
-            where ro.round_id = ${allocationRounds.id} and o.status = 'published' and o.application_deadline >= ${today}::date
-              and ${grade} = any(o.eligible_grades)
-              and (cardinality(o.specialties) = 0 or exists (select 1 from unnest(o.specialties) s where lower(s) = lower(trim(${traineeProfiles.specialty}))))
-              and (o.ltft_friendly or not ${traineeProfiles.ltft})
-              and o.starts_on > (${allocationRounds.closesAt} at time zone 'Europe/London')::date
-              and not exists (select 1 from applications a where a.opportunity_id = o.id and a.trainee_id = ${traineeId} and a.status <> 'withdrawn')))`,
+          or ${eligibleOpportunityInRound(allocationRounds.id, traineeId, today)})`,
       ),
     )
     .orderBy(asc(allocationRounds.closesAt), asc(allocationRounds.name));

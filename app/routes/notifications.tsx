@@ -95,6 +95,9 @@ export default function Notifications() {
         ) : null}
         <MessageSummary message={actionData?.message} href="#notifications" />
         <h1>Notifications</h1>
+        <p>
+          <Link to="/account/notifications">Choose which notifications you also get by e-mail</Link>
+        </p>
         {total === 0 ? (
           <p>You have no notifications.</p>
         ) : (

@@ -56,6 +56,10 @@ export function useMailSink() {
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    /** Every message so far, oldest first. */
+    get messages(): readonly ReceivedMail[] {
+      return mails;
+    },
     /** How many messages have arrived: pass it to linkTo to look only at later ones. */
     get count() {
       return mails.length;

@@ -359,11 +359,15 @@ describe("messages worded when sent", () => {
     await t.db.update(users).set({ name: "Dr Ada New" }).where(eq(users.id, trainee.id));
     const delivered: OutgoingEmail[] = [];
     await processOutboxBatch(t.db, { send: async (m) => void delivered.push(m) }, { origin: "https://invitational.example.nhs.uk" });
+    // An optional kind: the message ends with the link that turns that kind of e-mail off.
     expect(delivered).toEqual([
       {
         to: lead.email,
         subject: "Invitational: New application: Join the board",
-        text: `Dr Ada New has applied for Join the board.\n\nSee it in Invitational: https://invitational.example.nhs.uk/applications/${e.applicationId}`,
+        text: expect.stringMatching(
+          new RegExp(`^Dr Ada New has applied for Join the board\\.\\n\\nSee it in Invitational: https://invitational\\.example\\.nhs\\.uk/applications/${e.applicationId}\\n\\nYou get this e-mail because e-mails about "changes to applications" are on for your account\\. To stop them \\(you will still see them in Invitational\\): https://invitational\\.example\\.nhs\\.uk/unsubscribe/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$`),
+        ),
+        headers: { "List-Unsubscribe": expect.stringMatching(/^<https:\/\/invitational\.example\.nhs\.uk\/unsubscribe\/.+>$/), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
       },
     ]);
   });

@@ -118,6 +118,7 @@ describe("the app's NHS.UK components", () => {
             ? h(lib.Header.Account, { "aria-label": "Your account" }, [
                 h(lib.Header.AccountItem, { key: "n", icon: true }, who.name),
                 h(lib.Header.AccountItem, { key: "u", href: "/notifications" }, h("span", null, "Notifications (2", h("span", { className: "nhsuk-u-visually-hidden" }, " unread"), ")")),
+                h(lib.Header.AccountItem, { key: "e", href: "/account/notifications" }, "Settings"),
                 h(lib.Header.AccountItem, { key: "p", href: "/account/password" }, "Change password"),
                 h(lib.Header.AccountItem, { key: "s", formProps: { action: "/sign-out", method: "post" }, type: "submit" }, "Sign out"),
               ])

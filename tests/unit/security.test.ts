@@ -134,3 +134,14 @@ describe("role guard", () => {
     expect(homePathFor("admin")).toBe("/admin");
   });
 });
+
+describe("the unsubscribe link's one-click POST", () => {
+  it("is the one non-GET request let through without Origin or Referer: its signed token authorises it", async () => {
+    const { isTokenAuthorisedPost } = await import("~/security.server");
+    expect(isTokenAuthorisedPost("POST", "/unsubscribe/abc.def")).toBe(true);
+    expect(isTokenAuthorisedPost("post", "/unsubscribe/abc.def")).toBe(true);
+    expect(isTokenAuthorisedPost("POST", "/unsubscribe/abc/extra")).toBe(false);
+    expect(isTokenAuthorisedPost("POST", "/account/notifications")).toBe(false);
+    expect(isTokenAuthorisedPost("DELETE", "/unsubscribe/abc.def")).toBe(false);
+  });
+});
