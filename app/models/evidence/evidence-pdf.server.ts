@@ -169,7 +169,7 @@ export async function evidencePdf(e: Evidence, producedOn: string): Promise<Buff
   if (e.sessions.length) row(doc, "Dated sessions", e.sessions.map((s) => `${s.date}, ${s.time}, ${s.location}`));
   if (e.objective) row(doc, "Organisational objective it supported", e.objective.description ? [e.objective.title, e.objective.description] : e.objective.title);
 
-  heading(doc, "Learning outcomes", 16 * Math.min(e.learningOutcomes.length, 3));
+  heading(doc, "Learning outcomes", 20 * Math.min(e.learningOutcomes.length, 3));
   bullets(doc, e.learningOutcomes);
 
   heading(doc, "The sponsor's feedback at sign-off");
@@ -182,7 +182,7 @@ export async function evidencePdf(e: Evidence, producedOn: string): Promise<Buff
     paragraph(doc, "The sponsor gave no written feedback at sign-off.");
   }
 
-  heading(doc, "GMC Generic Professional Capabilities", 30 + 16 * e.gpc.domains.length);
+  heading(doc, "GMC Generic Professional Capabilities", 50 + 20 * e.gpc.domains.length);
   paragraph(
     doc,
     e.gpc.suggested
