@@ -4,6 +4,7 @@ import { PDFParse } from "pdf-parse";
 import { describe, expect, it } from "vitest";
 
 import { getEvidence, getEvidenceSummary } from "~/models/evidence/evidence.server";
+import * as applicationPage from "~/routes/applications.$id";
 import * as pagePdf from "~/routes/trainee.evidence.$id[.]pdf";
 import * as page from "~/routes/trainee.evidence.$id";
 import * as summaryPdf from "~/routes/trainee.evidence[.]pdf";
@@ -129,6 +130,21 @@ describe("the evidence page of one opportunity", () => {
   });
 });
 
+describe("the way to the evidence", () => {
+  it("is on the trainee's page of a completed application, not on a lead's nor on an application still waiting for sign-off", async () => {
+    const { applicationId, cookie, leadId, trainee } = await traineeWithEvidence();
+    const link = `href="/trainee/evidence/${applicationId}"`;
+    const own = await renderRoute(t.db, `/applications/${applicationId}`, cookie, { loader: applicationPage.loader, Component: applicationPage.default }, { id: applicationId });
+    expect(own).toContain(link);
+    expect(textOf(own)).toContain("View the evidence for your e-portfolio");
+    const lead = await renderRoute(t.db, `/applications/${applicationId}`, await sessionCookieFor(t.db, leadId), { loader: applicationPage.loader, Component: applicationPage.default }, { id: applicationId });
+    expect(lead).not.toContain(link);
+    const waiting = await makeEvidence(t.db, { traineeId: trainee.id, status: "approved" });
+    const html = await renderRoute(t.db, `/applications/${waiting.applicationId}`, cookie, { loader: applicationPage.loader, Component: applicationPage.default }, { id: waiting.applicationId });
+    expect(html).not.toContain(`href="/trainee/evidence/${waiting.applicationId}"`);
+  });
+});
+
 describe("the evidence PDF", () => {
   it("is a PDF attachment with a safe name whose text is the evidence, names with accents and Ł intact", async () => {
     const { applicationId, cookie } = await traineeWithEvidence({ title: 'Reduce "missed" doses / Łódź' });
@@ -144,6 +160,18 @@ describe("the evidence PDF", () => {
     expect(text).toContain("Dr Łukasz Wójcik, Chief Pharmacist");
     expect(text).toContain("Domain 5: Capabilities in leadership and team working");
     expect(text).not.toContain(REFLECTION.soWhat);
+  });
+
+  it("is a tagged PDF whose text keeps its reading order", async () => {
+    const { applicationId, cookie } = await traineeWithEvidence();
+    const res = await getPdf(applicationId, cookie);
+    const bytes = new TextDecoder("latin1").decode(new Uint8Array(await res.clone().arrayBuffer()));
+    expect(bytes).toMatch(/\/MarkInfo/);
+    expect(bytes).toMatch(/\/StructTreeRoot/);
+    expect(bytes).toMatch(/\/Lang \(en-GB\)/);
+    const { text } = await pdfText(res);
+    expect(text.indexOf("The opportunity")).toBeLessThan(text.indexOf("Learning outcomes"));
+    expect(text.indexOf("Learning outcomes")).toBeLessThan(text.indexOf("GMC Generic Professional Capabilities"));
   });
 
   it("holds the final reflection only when the trainee includes it", async () => {

@@ -27,6 +27,25 @@ const BAND = 46;
 const KEY_WIDTH = 150;
 
 type Doc = InstanceType<typeof PDFDocument>;
+type Struct = PDFKit.PDFStructureElement;
+
+// A tagged PDF (headings, paragraphs, lists and tables a screen reader can follow): each block
+// is a structure element under the document's root; rules, the band and the footer are artifacts.
+const roots = new WeakMap<Doc, Struct>();
+
+function tag(doc: Doc, type: string, draw: () => void, parent: Struct = roots.get(doc)!) {
+  parent.add(doc.struct(type, {}, draw));
+}
+
+function artifact(doc: Doc, draw: () => void) {
+  doc.markContent("Artifact", { type: "Layout" });
+  draw();
+  doc.endMarkedContent();
+}
+
+function rule(doc: Doc, y: number, width: number) {
+  artifact(doc, () => doc.moveTo(MARGIN, y).lineTo(MARGIN + contentWidth(doc), y).lineWidth(width).strokeColor(GREY_LINE).stroke());
+}
 
 function newDocument(title: string, author: string): Doc {
   const doc = new PDFDocument({
@@ -34,10 +53,14 @@ function newDocument(title: string, author: string): Doc {
     margins: { top: MARGIN + BAND, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
     bufferPages: true,
     pdfVersion: "1.7",
+    tagged: true,
     lang: "en-GB",
     displayTitle: true,
     info: { Title: title, Author: author, Subject: "Leadership evidence", Creator: "Invitational", Producer: "Invitational" },
   });
+  const root = doc.struct("Document");
+  doc.addStructure(root);
+  roots.set(doc, root);
   doc.registerFont("Body", FONT_REGULAR);
   doc.registerFont("Bold", FONT_BOLD);
   doc.font("Body").fontSize(10.5).fillColor(TEXT);
@@ -62,50 +85,74 @@ function heading(doc: Doc, text: string, next = 40) {
   doc.font("Bold").fontSize(13);
   keepTogether(doc, doc.heightOfString(text, { width: contentWidth(doc) }) + next);
   doc.moveDown(0.8);
-  doc.fillColor(TEXT).text(text, MARGIN, doc.y, { width: contentWidth(doc) });
+  tag(doc, "H2", () => doc.fillColor(TEXT).text(text, MARGIN, doc.y, { width: contentWidth(doc) }));
   const y = doc.y + 2;
-  doc.moveTo(MARGIN, y).lineTo(MARGIN + contentWidth(doc), y).lineWidth(0.75).strokeColor(GREY_LINE).stroke();
+  rule(doc, y, 0.75);
   doc.y = y + 6;
   doc.font("Body").fontSize(10.5);
 }
 
 function paragraph(doc: Doc, text: string, options: { color?: string; size?: number; bold?: boolean } = {}) {
   doc.font(options.bold ? "Bold" : "Body").fontSize(options.size ?? 10.5).fillColor(options.color ?? TEXT);
-  doc.text(text, MARGIN, doc.y, { width: contentWidth(doc), paragraphGap: 4 });
+  tag(doc, "P", () => doc.text(text, MARGIN, doc.y, { width: contentWidth(doc), paragraphGap: 4 }));
   doc.font("Body").fontSize(10.5).fillColor(TEXT);
 }
 
 function bullets(doc: Doc, items: string[]) {
   doc.font("Body").fontSize(10.5).fillColor(TEXT);
+  const list = doc.struct("L");
+  roots.get(doc)!.add(list);
   for (const item of items) {
     keepTogether(doc, doc.heightOfString(item, { width: contentWidth(doc) - 14 }));
     const y = doc.y;
-    doc.text("•", MARGIN, y, { width: 10 });
-    doc.text(item, MARGIN + 14, y, { width: contentWidth(doc) - 14, paragraphGap: 2 });
+    const li = doc.struct("LI");
+    list.add(li);
+    tag(doc, "Lbl", () => doc.text("•", MARGIN, y, { width: 10 }), li);
+    tag(doc, "LBody", () => doc.text(item, MARGIN + 14, y, { width: contentWidth(doc) - 14, paragraphGap: 2 }), li);
+    li.end();
   }
+  list.end();
 }
 
-/** A row of a summary list: the key on the left, its value (one line or several) beside it. */
-function row(doc: Doc, key: string, value: string | string[]) {
-  const lines = Array.isArray(value) ? value : [value];
-  const valueWidth = contentWidth(doc) - KEY_WIDTH - 10;
-  doc.font("Body").fontSize(10.5);
-  const valueHeight = lines.reduce((h, l) => h + doc.heightOfString(l, { width: valueWidth }) + 2, 0);
-  doc.font("Bold").fontSize(10.5);
-  const keyHeight = doc.heightOfString(key, { width: KEY_WIDTH });
-  const height = Math.max(valueHeight, keyHeight);
-  keepTogether(doc, height + 8);
-  const top = doc.y;
-  doc.fillColor(TEXT).text(key, MARGIN, top, { width: KEY_WIDTH });
-  doc.font("Body");
-  let y = top;
-  for (const line of lines) {
-    doc.text(line, MARGIN + KEY_WIDTH + 10, y, { width: valueWidth });
-    y = doc.y + 2;
+/**
+ * A summary list: each key on the left with its value (one line or several) beside it, tagged
+ * as a table of row headers and cells.
+ */
+function table(doc: Doc, rows: [string, string | string[]][]) {
+  const t = doc.struct("Table");
+  roots.get(doc)!.add(t);
+  for (const [key, value] of rows) {
+    const lines = Array.isArray(value) ? value : [value];
+    const valueWidth = contentWidth(doc) - KEY_WIDTH - 10;
+    doc.font("Body").fontSize(10.5);
+    const valueHeight = lines.reduce((h, l) => h + doc.heightOfString(l, { width: valueWidth }) + 2, 0);
+    doc.font("Bold").fontSize(10.5);
+    const keyHeight = doc.heightOfString(key, { width: KEY_WIDTH });
+    const height = Math.max(valueHeight, keyHeight);
+    keepTogether(doc, height + 8);
+    const top = doc.y;
+    const tr = doc.struct("TR");
+    t.add(tr);
+    tag(doc, "TH", () => doc.fillColor(TEXT).text(key, MARGIN, top, { width: KEY_WIDTH }), tr);
+    doc.font("Body");
+    tag(
+      doc,
+      "TD",
+      () => {
+        let y = top;
+        for (const line of lines) {
+          doc.text(line, MARGIN + KEY_WIDTH + 10, y, { width: valueWidth });
+          y = doc.y + 2;
+        }
+      },
+      tr,
+    );
+    tr.end();
+    const end = top + height + 4;
+    rule(doc, end, 0.5);
+    doc.y = end + 5;
   }
-  const end = top + height + 4;
-  doc.moveTo(MARGIN, end).lineTo(MARGIN + contentWidth(doc), end).lineWidth(0.5).strokeColor(GREY_LINE).stroke();
-  doc.y = end + 5;
+  t.end();
 }
 
 /** The blue band with the service's name on every page, and the footer with page numbers. */
@@ -116,6 +163,7 @@ function decoratePages(doc: Doc, footer: string[]) {
     // Writing in the margins must not start another page.
     const margins = { ...doc.page.margins };
     doc.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
+    doc.markContent("Artifact", { type: "Pagination" });
     doc.rect(0, 0, doc.page.width, BAND).fill(NHS_BLUE);
     doc.font("Bold").fontSize(14).fillColor("#ffffff").text("Invitational", MARGIN, 15, { lineBreak: false });
     doc.font("Body").fontSize(10).text("Leadership learning in the NHS", MARGIN, 18, { width: doc.page.width - 2 * MARGIN, align: "right", lineBreak: false });
@@ -124,6 +172,7 @@ function decoratePages(doc: Doc, footer: string[]) {
     doc.font("Body").fontSize(8.5).fillColor(SECONDARY);
     footer.forEach((line, n) => doc.text(line, MARGIN, y + n * 11, { width: doc.page.width - 2 * MARGIN - 80, lineBreak: false, ellipsis: true }));
     doc.text(`Page ${i - range.start + 1} of ${range.count}`, doc.page.width - MARGIN - 80, y, { width: 80, align: "right", lineBreak: false });
+    doc.endMarkedContent();
     doc.page.margins = margins;
   }
 }
@@ -135,6 +184,7 @@ async function finish(doc: Doc): Promise<Buffer> {
     doc.on("end", () => resolve());
     doc.on("error", reject);
   });
+  roots.get(doc)!.end();
   doc.end();
   await ended;
   return Buffer.concat(chunks);
@@ -147,10 +197,14 @@ function traineeLine(e: { traineeName: string; gmcNumber: string | null }): stri
 function titleBlock(doc: Doc, caption: string, title: string, trainee: string) {
   doc.y = MARGIN + BAND;
   paragraph(doc, caption, { color: SECONDARY, size: 11 });
-  doc.font("Bold").fontSize(20).fillColor(TEXT).text(title, MARGIN, doc.y, { width: contentWidth(doc) });
+  doc.font("Bold").fontSize(20).fillColor(TEXT);
+  tag(doc, "H1", () => doc.text(title, MARGIN, doc.y, { width: contentWidth(doc) }));
   doc.moveDown(0.3);
   paragraph(doc, trainee, { size: 11 });
 }
+
+type Rows = [string, string | string[]][];
+const present = (rows: (Rows[number] | null | false | "")[]): Rows => rows.filter((r): r is Rows[number] => Boolean(r));
 
 /** The evidence of one completed opportunity. */
 export async function evidencePdf(e: Evidence, producedOn: string): Promise<Buffer> {
@@ -159,25 +213,35 @@ export async function evidencePdf(e: Evidence, producedOn: string): Promise<Buff
   paragraph(doc, e.signedOff, { color: SECONDARY });
 
   heading(doc, "The opportunity");
-  row(doc, "Type", e.typeLabel);
-  row(doc, "Tier", e.tierLabel);
-  row(doc, "Focus", e.focusLabel);
-  row(doc, "Trust", e.siteName ? [e.trustName, e.siteName] : e.trustName);
-  row(doc, "Sponsor", e.sponsor);
-  row(doc, "Dates", e.dates);
-  row(doc, "Total hours", e.hoursText);
-  if (e.sessions.length) row(doc, "Dated sessions", e.sessions.map((s) => `${s.date}, ${s.time}, ${s.location}`));
-  if (e.objective) row(doc, "Organisational objective it supported", e.objective.description ? [e.objective.title, e.objective.description] : e.objective.title);
+  table(
+    doc,
+    present([
+      ["Type", e.typeLabel],
+      ["Tier", e.tierLabel],
+      ["Focus", e.focusLabel],
+      ["Trust", e.siteName ? [e.trustName, e.siteName] : e.trustName],
+      ["Sponsor", e.sponsor],
+      ["Dates", e.dates],
+      ["Total hours", e.hoursText],
+      e.sessions.length > 0 && ["Dated sessions", e.sessions.map((s) => `${s.date}, ${s.time}, ${s.location}`)],
+      e.objective !== null && ["Organisational objective it supported", e.objective.description ? [e.objective.title, e.objective.description] : e.objective.title],
+    ]),
+  );
 
   heading(doc, "Learning outcomes", 20 * Math.min(e.learningOutcomes.length, 3));
   bullets(doc, e.learningOutcomes);
 
   heading(doc, "The sponsor's feedback at sign-off");
   if (hasFeedback(e)) {
-    if (e.feedback.observed.length) row(doc, "Dimensions observed", e.feedback.observed.join(", "));
-    if (e.feedback.strengths) row(doc, "Strengths", e.feedback.strengths);
-    if (e.feedback.nextStep) row(doc, "Suggested next step", e.feedback.nextStep);
-    if (e.feedback.text) row(doc, "Feedback", e.feedback.text);
+    table(
+      doc,
+      present([
+        e.feedback.observed.length > 0 && ["Dimensions observed", e.feedback.observed.join(", ")],
+        e.feedback.strengths && ["Strengths", e.feedback.strengths],
+        e.feedback.nextStep && ["Suggested next step", e.feedback.nextStep],
+        e.feedback.text && ["Feedback", e.feedback.text],
+      ]),
+    );
   } else {
     paragraph(doc, "The sponsor gave no written feedback at sign-off.");
   }
@@ -193,7 +257,10 @@ export async function evidencePdf(e: Evidence, producedOn: string): Promise<Buff
   bullets(doc, e.gpc.domains.map((d) => d.label));
 
   heading(doc, "Healthcare Leadership Model dimensions");
-  for (const d of e.dimensions) row(doc, d.label, d.sources.map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join("; "));
+  table(
+    doc,
+    e.dimensions.map((d) => [d.label, d.sources.map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join("; ")]),
+  );
 
   if (e.reflection) {
     heading(doc, "The trainee's reflection");
@@ -203,14 +270,16 @@ export async function evidencePdf(e: Evidence, producedOn: string): Promise<Buff
       ["Now what? What I will do next", e.reflection.nowWhat],
     ] as const) {
       if (!text) continue;
-      doc.font("Bold").fontSize(10.5);
       keepTogether(doc, 40);
-      paragraph(doc, key, { bold: true });
+      doc.font("Bold").fontSize(11).fillColor(TEXT);
+      tag(doc, "H3", () => doc.text(key, MARGIN, doc.y, { width: contentWidth(doc), paragraphGap: 2 }));
       paragraph(doc, text);
       doc.moveDown(0.3);
     }
-    if (e.reflection.rating) row(doc, "Rating of the opportunity", e.reflection.rating);
-    if (e.reflection.wouldRecommend) row(doc, "Would recommend it", e.reflection.wouldRecommend);
+    table(
+      doc,
+      present([e.reflection.rating !== null && ["Rating of the opportunity", e.reflection.rating], e.reflection.wouldRecommend !== null && ["Would recommend it", e.reflection.wouldRecommend]]),
+    );
   }
 
   decoratePages(doc, [`${traineeLine(e)}. Produced by Invitational on ${formatDate(producedOn)}`, `Reference ${e.applicationId}`]);
@@ -223,19 +292,21 @@ export async function evidenceSummaryPdf(s: EvidenceSummary, producedOn: string)
   titleBlock(doc, "Leadership evidence", "Summary of completed leadership opportunities", traineeLine(s));
 
   heading(doc, "Totals");
-  row(doc, "Opportunities completed", String(s.totals.opportunities));
-  row(doc, "Total hours", s.totals.hoursText);
-  row(
-    doc,
-    "By tier",
-    s.totals.byTier.map((t) => `${t.label}: ${plural(t.opportunities, "opportunity", "opportunities")}, ${t.hoursText}`),
-  );
-  row(
-    doc,
-    "Leadership dimensions covered",
-    `${s.totals.dimensionsCovered} of 9: ${s.totals.dimensions.filter((d) => d.covered).map((d) => d.label).join(", ") || "none yet"}`,
-  );
-  row(doc, "GMC capabilities evidenced", s.totals.gpcCovered.length ? s.totals.gpcCovered : "None yet");
+  table(doc, [
+    ["Opportunities completed", String(s.totals.opportunities)],
+    ["Total hours", s.totals.hoursText],
+    ["By tier", s.totals.byTier.map((t) => `${t.label}: ${plural(t.opportunities, "opportunity", "opportunities")}, ${t.hoursText}`)],
+    [
+      "Leadership dimensions covered",
+      `${s.totals.dimensionsCovered} of 9: ${
+        s.totals.dimensions
+          .filter((d) => d.covered)
+          .map((d) => d.label)
+          .join(", ") || "none yet"
+      }`,
+    ],
+    ["GMC capabilities evidenced", s.totals.gpcCovered.length ? s.totals.gpcCovered : "None yet"],
+  ]);
 
   heading(doc, "Completed opportunities");
   if (!s.items.length) paragraph(doc, "No opportunity has been signed off as completed yet.");
@@ -245,7 +316,8 @@ export async function evidenceSummaryPdf(s: EvidenceSummary, producedOn: string)
     doc.font("Body").fontSize(9.5);
     const height = doc.heightOfString(facts, { width: contentWidth(doc) }) + doc.heightOfString(mapped, { width: contentWidth(doc) }) + 30;
     keepTogether(doc, height);
-    paragraph(doc, e.title, { bold: true });
+    doc.font("Bold").fontSize(10.5).fillColor(TEXT);
+    tag(doc, "H3", () => doc.text(e.title, MARGIN, doc.y, { width: contentWidth(doc), paragraphGap: 2 }));
     paragraph(doc, facts, { size: 9.5 });
     paragraph(doc, mapped, { size: 9.5, color: SECONDARY });
     doc.moveDown(0.4);
