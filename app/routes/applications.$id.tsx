@@ -141,6 +141,12 @@ export default function ApplicationPage() {
           ) : null}
         </SummaryList>
 
+        {role === "trainee" && a.status === "completed" ? (
+          <p>
+            <Link to={`/trainee/evidence/${a.id}`}>View the evidence for your e-portfolio</Link>
+          </p>
+        ) : null}
+
         {a.warning ? (
           <WarningCallout>
             <WarningCallout.Heading>Check the trainee's placement</WarningCallout.Heading>

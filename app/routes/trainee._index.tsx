@@ -110,6 +110,9 @@ export default function TraineeHome() {
       ) : (
         <p>You have not applied for anything yet.</p>
       )}
+      <p>
+        <Link to="/trainee/evidence">Your leadership evidence for your e-portfolio</Link>
+      </p>
 
       <h2>Your upcoming sessions</h2>
       {sessions.length ? (
