@@ -37,6 +37,8 @@ CREATE TABLE "service_secrets" (
 ALTER TABLE "reflections" RENAME COLUMN "what_i_did" TO "what_happened";--> statement-breakpoint
 ALTER TABLE "reflections" RENAME COLUMN "what_i_learned" TO "so_what";--> statement-breakpoint
 ALTER TABLE "reflections" RENAME COLUMN "what_next" TO "now_what";--> statement-breakpoint
+ALTER TABLE "reflections" ALTER COLUMN "what_happened" SET DEFAULT '';--> statement-breakpoint
+ALTER TABLE "reflections" ALTER COLUMN "so_what" SET DEFAULT '';--> statement-breakpoint
 ALTER TABLE "reflections" DROP CONSTRAINT "reflections_rating_range";--> statement-breakpoint
 ALTER TABLE "reflections" ALTER COLUMN "rating" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "completion_signoffs" ADD COLUMN "observed_dimensions" "hlm_dimension"[] DEFAULT '{}'::hlm_dimension[] NOT NULL;--> statement-breakpoint
