@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { SummaryList } from "~/components/nhsuk/summary-list";
 import { Table } from "~/components/nhsuk/table";
 
@@ -18,6 +18,8 @@ import { formatClockTime, formatDate, formatMoment, todayInLondon } from "~/util
 import { listOpenRoundsForTrainee } from "~/models/round-choices.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
+import { SavedList, ShortlistMessage } from "~/components/shortlist";
+import { listSaved } from "~/models/shortlist.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your home") }];
 
@@ -25,15 +27,16 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const db = await getDb();
   const today = todayInLondon();
-  const [home, sections, applications, sessions, rounds] = await Promise.all([
+  const [home, sections, applications, sessions, rounds, saved] = await Promise.all([
     getTraineeHome(db, user.id, today),
     rotationSections(db, user.id, today),
     listTraineeApplications(db, user.id),
     upcomingSessions(db, user.id, today),
     listOpenRoundsForTrainee(db, user.id, today),
+    listSaved(db, user.id),
   ]);
   if (!home) throw notFound();
-  return json({ ...home, sections, applications, sessions, rounds });
+  return json({ ...home, sections, applications, sessions, rounds, saved, today });
 }
 
 const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
@@ -46,10 +49,12 @@ const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
 const STAGE_LABELS = { foundation: "Foundation", core: "Core training", higher: "Higher specialty training" } as const;
 
 export default function TraineeHome() {
-  const { profile, current, next, placements, sections, applications, sessions, rounds } = useLoaderData<typeof loader>();
+  const { profile, current, next, placements, sections, applications, sessions, rounds, saved, today } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const groups = GROUPS.map((g) => ({ ...g, items: applications.filter((a) => g.statuses.includes(a.status)) })).filter((g) => g.items.length);
   return (
     <>
+      <ShortlistMessage outcome={params.get("shortlist")} anchor="#saved" />
       <h1>
         <span className="nhsuk-caption-l">Trainee</span>
         {profile.name}
@@ -110,6 +115,13 @@ export default function TraineeHome() {
       ) : (
         <p>You have not applied for anything yet.</p>
       )}
+
+      <p>
+        <Link to="/trainee/journey">See your leadership journey</Link>: what you have done by training year, the leadership dimensions and focuses it covers, and
+        suggestions for what to do next.
+      </p>
+
+      <SavedList saved={saved} today={today} />
 
       <h2>Your upcoming sessions</h2>
       {sessions.length ? (
