@@ -18,6 +18,7 @@ import { seedDemoApplications } from "./applications";
 import { seedDemoHistory } from "./history";
 import { seedDemoOpportunities } from "./opportunities";
 import { seedDemoRounds } from "./rounds";
+import { seedDemoShortlist } from "./shortlist";
 import { TRUST_SITES } from "./sites";
 
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -237,6 +238,7 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
       dme: { id: dme.id, trustId: rrk.id },
       demoTraineeId: demoTrainee.id,
     });
+    await seedDemoShortlist(tx as unknown as Db, today, demoTrainee.id);
   });
   return true;
 }
