@@ -20,6 +20,14 @@ export async function loader(args: LoaderFunctionArgs) {
   return json({ ...journey, today });
 }
 
+/** " at A or at B, where you move on 3 February 2027": the trusts the suggestions come from. */
+function whereNext(current: { trustName: string } | null, next: { trustName: string; startsOn: string } | null): string {
+  const later = next ? `${next.trustName}, where you ${current ? "move" : "start"} on ${formatDate(next.startsOn)}` : "";
+  if (current && next) return ` at ${current.trustName} or at ${later}`;
+  if (current) return ` at ${current.trustName}`;
+  return next ? ` at ${later}` : "";
+}
+
 export default function JourneyPage() {
   const { years, grid, tiers, suggested, saved, current, next, today } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
@@ -31,9 +39,7 @@ export default function JourneyPage() {
         Your leadership journey
       </h1>
       <p className="nhsuk-lede-text">
-        What you have done, what it covers in the Healthcare Leadership Model, and what could come next
-        {current ? ` at ${current.trustName}` : ""}
-        {next ? ` or ${next.trustName}, where you move on ${formatDate(next.startsOn)}` : ""}.
+        What you have done, what it covers in the Healthcare Leadership Model, and what could come next{whereNext(current, next)}.
       </p>
 
       <h2>Where you stand on the tiers</h2>
