@@ -40,7 +40,17 @@ export function TierStanding({ tiers }: { tiers: { tier: Tier; state: TierState;
 const COVERAGE: Record<Coverage, string> = { done: "Done", confirmed: "Confirmed", none: "Not yet" };
 
 function CoverageMark({ cell }: { cell: GridCell }) {
-  if (cell.coverage === "none") return <span className="app-secondary-text">Not yet</span>;
+  if (cell.coverage === "none") {
+    // A quiet dash to the eye, so the covered cells stand out; the words for a screen reader.
+    return (
+      <>
+        <span className="app-secondary-text" aria-hidden="true">
+          –
+        </span>
+        <span className="nhsuk-u-visually-hidden">Not yet</span>
+      </>
+    );
+  }
   return (
     <span title={cell.titles.join("; ")}>
       <Tag modifier={cell.coverage === "done" ? "green" : "blue"}>{COVERAGE[cell.coverage]}</Tag>

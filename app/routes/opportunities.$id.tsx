@@ -67,7 +67,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     saved,
     // Told before applying, as the lead and DME are told when they decide (placement-warnings.ts).
     moveWarning: user?.role === "trainee" && !application ? moveWarning(placements, opportunity) : null,
-    canSave: user?.role === "trainee" && opportunity.status === "published",
+    // Once applied for, the application is the way back to it; a saved one can still be removed.
+    canSave: user?.role === "trainee" && opportunity.status === "published" && !application,
     backHref: searchCameFrom(request),
   });
 }
