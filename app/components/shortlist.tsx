@@ -24,14 +24,15 @@ function useReturnTo(): string {
 
 export function ShortlistButton({ opportunityId, title, saved, small }: { opportunityId: string; title: string; saved: boolean; small?: boolean }) {
   const returnTo = useReturnTo();
+  const label = saved ? "Remove from saved" : "Save for later";
   return (
     <Form method="post" action="/trainee/saved" className="app-inline-form" noValidate>
       <input type="hidden" name="intent" value={saved ? "remove" : "save"} />
       <input type="hidden" name="opportunityId" value={opportunityId} />
       <input type="hidden" name="returnTo" value={returnTo} />
-      <Button type="submit" secondary small={small} className="nhsuk-u-margin-bottom-0">
-        {saved ? "Remove from saved" : "Save for later"}
-        <span className="nhsuk-u-visually-hidden">: {title}</span>
+      {/* The title in the name tells apart the buttons of a list; the visible words start it, so speech control finds them. */}
+      <Button type="submit" secondary small={small} className="nhsuk-u-margin-bottom-0" aria-label={`${label}: ${title}`}>
+        {label}
       </Button>
     </Form>
   );
