@@ -37,7 +37,11 @@ export function TierStanding({ tiers }: { tiers: { tier: Tier; state: TierState;
   );
 }
 
-const COVERAGE: Record<Coverage, string> = { done: "Done", confirmed: "Confirmed", none: "Not yet" };
+const COVERAGE: Record<Coverage, string> = {
+  done: "Done",
+  confirmed: "Confirmed",
+  none: "Not yet",
+};
 
 function CoverageMark({ cell }: { cell: GridCell }) {
   if (cell.coverage === "none") {
@@ -117,9 +121,7 @@ export function CoverageGrid({ grid }: { grid: { dimension: HlmDimension; cells:
                   ))}
                 </ul>
               ) : null}
-              {missing.length ? (
-                <p className="nhsuk-body-s app-secondary-text">Not yet: {missing.map((c) => HLM_LABELS[c.dimension]).join(", ")}</p>
-              ) : null}
+              {missing.length ? <p className="nhsuk-body-s app-secondary-text">Not yet: {missing.map((c) => HLM_LABELS[c.dimension]).join(", ")}</p> : null}
             </div>
           );
         })}
@@ -128,7 +130,10 @@ export function CoverageGrid({ grid }: { grid: { dimension: HlmDimension; cells:
   );
 }
 
-const AT_LABEL = { current: "At your trust now", next: "At your next trust" } as const;
+const AT_LABEL = {
+  current: "At your trust now",
+  next: "At your next trust",
+} as const;
 
 export function SuggestedNext({ suggested, today }: { suggested: { suggestions: Suggestion[]; none: string | null }; today: string }) {
   if (!suggested.suggestions.length) {
@@ -150,7 +155,15 @@ export function SuggestedNext({ suggested, today }: { suggested: { suggestions: 
             <Link to={`/opportunities/${s.id}`}>{s.title}</Link>
           </h3>
           <p className="nhsuk-body-s nhsuk-u-margin-bottom-2 app-secondary-text">
-            {AT_LABEL[s.at]}: {s.trustName}. {formatDate(s.startsOn)} to {formatDate(s.endsOn)}. {deadlineWords({ status: "published", applicationDeadline: s.applicationDeadline }, today)}.
+            {AT_LABEL[s.at]}: {s.trustName}. {formatDate(s.startsOn)} to {formatDate(s.endsOn)}.{" "}
+            {deadlineWords(
+              {
+                status: "published",
+                applicationDeadline: s.applicationDeadline,
+              },
+              today
+            )}
+            .
           </p>
           <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">
             <strong>Why we suggest it</strong>
@@ -173,8 +186,8 @@ export function JourneyYears({ years }: { years: TrainingYear<JourneyStep>[] }) 
   if (!years.length) {
     return (
       <p>
-        You have no confirmed or completed opportunities yet. When a trust's director of medical education approves your place, it appears here with its tier,
-        focus and leadership dimensions.
+        You have no confirmed or completed opportunities yet. When a trust's director of medical education approves your place, it appears here with its tier, focus and leadership
+        dimensions.
       </p>
     );
   }

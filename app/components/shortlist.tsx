@@ -1,100 +1,64 @@
-// "Save for later" and the saved list. Plain form posts to /trainee/saved, so they work without
-// JavaScript; each sends the page it is on, and the action returns there.
-import { Form, Link, useLocation } from "@remix-run/react";
-import { Button } from "~/components/nhsuk/button";
+// The shortlist's parts: "Save for later" / "Remove from saved", the confirmation after it, and the
+// saved list on the trainee's home and journey. Kept small, as they sit on the trainee's home, whose
+// first load is held to 100 KB of JavaScript: the deadline words come worked out from the loader
+// (listSaved), so the list is only markup here. A plain form post to /trainee/saved (it works
+// without JavaScript) sends the page it is on to return to.
+import { Form, Link } from "@remix-run/react";
 import { Tag } from "~/components/nhsuk/tag";
 
-import { MessageSummary } from "~/components/form-errors";
-import { SuccessBanner } from "~/components/success-banner";
-import { closesSoon, deadlineWords, isOpen, MAX_SAVED, SHORTLIST_CLOSED, SHORTLIST_FULL } from "~/models/shortlist";
-import { formatDate } from "~/utils/dates";
-
-/** What the action says on its return: ?shortlist=saved|removed|full|closed. */
-export const SHORTLIST_OUTCOMES = ["saved", "removed", "full", "closed"] as const;
-export type ShortlistOutcome = (typeof SHORTLIST_OUTCOMES)[number];
-
-/** The page the form is on, without the last answer's ?shortlist=, to come back to. */
-function useReturnTo(): string {
-  const { pathname, search } = useLocation();
-  const params = new URLSearchParams(search);
-  params.delete("shortlist");
-  const rest = params.toString();
-  return `${pathname}${rest ? `?${rest}` : ""}`;
-}
-
-export function ShortlistButton({ opportunityId, title, saved, small }: { opportunityId: string; title: string; saved: boolean; small?: boolean }) {
-  const returnTo = useReturnTo();
+/** `returnTo`: the page the button is on, where the action sends the trainee back. */
+export function ShortlistButton({ opportunityId, title, saved, small, returnTo }: { opportunityId: string; title: string; saved: boolean; small?: boolean; returnTo: string }) {
   const label = saved ? "Remove from saved" : "Save for later";
   return (
     <Form method="post" action="/trainee/saved" className="app-inline-form" noValidate>
       <input type="hidden" name="intent" value={saved ? "remove" : "save"} />
       <input type="hidden" name="opportunityId" value={opportunityId} />
       <input type="hidden" name="returnTo" value={returnTo} />
-      {/* The title in the name tells apart the buttons of a list; the visible words start it, so speech control finds them. */}
-      <Button type="submit" secondary small={small} className="nhsuk-u-margin-bottom-0" aria-label={`${label}: ${title}`}>
+      {/* The NHS.UK secondary button's markup (app/components/nhsuk/button.tsx renders the same).
+          The title in the name tells apart the buttons of a list; the visible words start it, so speech control finds them. */}
+      <button type="submit" className={`nhsuk-button nhsuk-button--secondary${small ? " nhsuk-button--small" : ""} nhsuk-u-margin-bottom-0`} aria-label={`${label}: ${title}`}>
         {label}
-      </Button>
+      </button>
     </Form>
   );
-}
-
-/** The answer to the last save or removal, at the top of the page it returned to. */
-export function ShortlistMessage({ outcome, anchor }: { outcome: string | null; anchor: string }) {
-  if (outcome === "saved") return <SuccessBanner>Saved for later. You will find it in your saved opportunities.</SuccessBanner>;
-  if (outcome === "removed") return <SuccessBanner>Removed from your saved opportunities.</SuccessBanner>;
-  if (outcome === "full") return <MessageSummary message={SHORTLIST_FULL} href={anchor} />;
-  if (outcome === "closed") return <MessageSummary message={SHORTLIST_CLOSED} href={anchor} />;
-  return null;
 }
 
 export interface SavedItem {
   id: string;
   title: string;
   trustName: string;
-  status: string;
-  applicationDeadline: string;
-  startsOn: string;
-  endsOn: string;
-  seatsLeft: number;
+  open: boolean;
+  closesSoon: boolean;
+  /** "Closes in 3 days", "Closed on 30 November 2026". */
+  deadline: string;
+  /** "Apply by 3 December 2026.", and when every seat is taken, that an application joins the waiting list. */
+  note: string;
 }
 
-export function SavedList({ saved, today, headingLevel = "h2" }: { saved: SavedItem[]; today: string; headingLevel?: "h2" | "h3" }) {
-  const Heading = headingLevel;
+/** `full`: the words saying the shortlist is at its limit, or null. */
+export function SavedList({ saved, full, returnTo }: { saved: SavedItem[]; full: string | null; returnTo: string }) {
   return (
     <section aria-labelledby="saved-heading" id="saved">
-      <Heading id="saved-heading">Saved for later</Heading>
+      <h2 id="saved-heading">Saved for later</h2>
       {saved.length ? (
         <>
           <ul className="app-results">
-            {saved.map((o) => {
-              const open = isOpen(o, today);
-              return (
-                <li className="app-result" key={o.id}>
-                  <p className="nhsuk-u-margin-bottom-1">
-                    <Link to={`/opportunities/${o.id}`}>{o.title}</Link> – {o.trustName}
-                  </p>
-                  <p className="nhsuk-body-s nhsuk-u-margin-bottom-2 app-secondary-text">
-                    {formatDate(o.startsOn)} to {formatDate(o.endsOn)}. Apply by {formatDate(o.applicationDeadline)}.
-                  </p>
-                  <p className="nhsuk-u-margin-bottom-2">
-                    {open ? (
-                      <Tag modifier={closesSoon(o, today) ? "orange" : "green"}>{deadlineWords(o, today)}</Tag>
-                    ) : (
-                      <Tag modifier="grey">{deadlineWords(o, today)}</Tag>
-                    )}{" "}
-                    {open && o.seatsLeft <= 0 ? <span className="nhsuk-body-s">All seats taken: an application joins the waiting list.</span> : null}
-                  </p>
-                  <ShortlistButton opportunityId={o.id} title={o.title} saved small />
-                </li>
-              );
-            })}
+            {saved.map((o) => (
+              <li className="app-result" key={o.id}>
+                <p className="nhsuk-u-margin-bottom-2">
+                  <Link to={`/opportunities/${o.id}`}>{o.title}</Link> – {o.trustName}
+                </p>
+                <p className="nhsuk-u-margin-bottom-2">
+                  <Tag modifier={!o.open ? "grey" : o.closesSoon ? "orange" : "green"}>{o.deadline}</Tag> <span className="nhsuk-body-s">{o.note}</span>
+                </p>
+                <ShortlistButton opportunityId={o.id} title={o.title} saved small returnTo={returnTo} />
+              </li>
+            ))}
           </ul>
-          {saved.length >= MAX_SAVED ? <p>You have saved {MAX_SAVED} opportunities, the most you can. Remove one to save another.</p> : null}
+          {full ? <p>{full}.</p> : null}
         </>
       ) : (
-        <p>
-          You have not saved any opportunities. Use "Save for later" on an opportunity to keep it here while you decide. <Link to="/opportunities">Find opportunities</Link>
-        </p>
+        <p>You have not saved any opportunities. Use &ldquo;Save for later&rdquo; on one to keep it here while you decide.</p>
       )}
     </section>
   );

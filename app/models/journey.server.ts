@@ -9,7 +9,7 @@ import { placesTraineeAtTrust, type Focus, type HlmDimension } from "./domain";
 import { currentAndNext, listTraineePlacements } from "./homes.server";
 import { byTrainingYear, coverageGrid, tierStanding, type JourneyStep } from "./journey";
 import { seatsTaken } from "./opportunities.server";
-import { listSaved } from "./shortlist.server";
+import { getShortlist } from "./shortlist.server";
 import { suggestNext, type PlacementWindow, type SuggestionCandidate } from "./suggestions";
 import { eligibilityGrade } from "./trainee-grade.server";
 
@@ -47,7 +47,13 @@ export async function listJourneySteps(db: Db, traineeId: string): Promise<Journ
 export async function listSuggestionCandidates(
   db: Db,
   traineeId: string,
-  input: { today: string; grade: string; ltft: boolean; current: PlacementWindow | null; next: PlacementWindow | null },
+  input: {
+    today: string;
+    grade: string;
+    ltft: boolean;
+    current: PlacementWindow | null;
+    next: PlacementWindow | null;
+  }
 ): Promise<SuggestionCandidate[]> {
   const during = (p: PlacementWindow | null): SQL | undefined =>
     p ? and(eq(opportunities.trustId, p.trustId), lte(opportunities.startsOn, p.endsOn), gte(opportunities.endsOn, p.startsOn)) : undefined;
@@ -82,8 +88,8 @@ export async function listSuggestionCandidates(
         or(...where),
         arrayContains(opportunities.eligibleGrades, [input.grade as never]),
         input.ltft ? eq(opportunities.ltftFriendly, true) : undefined,
-        sql`not exists (select 1 from ${applications} mine where mine.opportunity_id = ${opportunities.id} and mine.trainee_id = ${traineeId} and mine.status <> 'withdrawn')`,
-      ),
+        sql`not exists (select 1 from ${applications} mine where mine.opportunity_id = ${opportunities.id} and mine.trainee_id = ${traineeId} and mine.status <> 'withdrawn')`
+      )
     )
     .orderBy(asc(opportunities.applicationDeadline), asc(opportunities.id))
     .limit(MAX_CANDIDATES);
@@ -98,38 +104,69 @@ export async function listSuggestionCandidates(
 
 async function traineeFacts(db: Db, traineeId: string, today: string) {
   const [row] = await db
-    .select({ grade: eligibilityGrade(today).grade, specialty: traineeProfiles.specialty, ltft: traineeProfiles.ltft })
+    .select({
+      grade: eligibilityGrade(today).grade,
+      specialty: traineeProfiles.specialty,
+      ltft: traineeProfiles.ltft,
+    })
     .from(traineeProfiles)
     .where(eq(traineeProfiles.userId, traineeId));
   return row?.grade ? { ...row, grade: row.grade } : null;
 }
 
 /** Suggested next for the trainee, with why, or why there is none. */
-export async function suggestionsFor(db: Db, traineeId: string, today: string, known?: { steps: JourneyStep[]; placements: Awaited<ReturnType<typeof listTraineePlacements>> }) {
+export async function suggestionsFor(
+  db: Db,
+  traineeId: string,
+  today: string,
+  known?: {
+    steps: JourneyStep[];
+    placements: Awaited<ReturnType<typeof listTraineePlacements>>;
+  }
+) {
   const [facts, steps, placements] = await Promise.all([
     traineeFacts(db, traineeId, today),
     known?.steps ?? listJourneySteps(db, traineeId),
     known?.placements ?? listTraineePlacements(db, traineeId),
   ]);
-  if (!facts) return { suggestions: [], none: "Only trainees with a profile get suggestions." };
+  if (!facts)
+    return {
+      suggestions: [],
+      none: "Only trainees with a profile get suggestions.",
+    };
   // Only a placement in post puts the trainee at a trust (not parental leave or time out of programme).
   const { current, next } = currentAndNext(
     placements.filter((p) => placesTraineeAtTrust(p.placementType)),
-    today,
+    today
   );
-  const candidates = await listSuggestionCandidates(db, traineeId, { today, grade: facts.grade, ltft: facts.ltft, current, next });
-  return suggestNext(candidates, { today, trainee: facts, current, next, steps });
+  const candidates = await listSuggestionCandidates(db, traineeId, {
+    today,
+    grade: facts.grade,
+    ltft: facts.ltft,
+    current,
+    next,
+  });
+  return suggestNext(candidates, {
+    today,
+    trainee: facts,
+    current,
+    next,
+    steps,
+  });
 }
 
 export async function getJourney(db: Db, traineeId: string, today: string) {
-  const [steps, placements, saved] = await Promise.all([listJourneySteps(db, traineeId), listTraineePlacements(db, traineeId), listSaved(db, traineeId)]);
-  const suggested = await suggestionsFor(db, traineeId, today, { steps, placements });
+  const [steps, placements, shortlist] = await Promise.all([listJourneySteps(db, traineeId), listTraineePlacements(db, traineeId), getShortlist(db, traineeId, today)]);
+  const suggested = await suggestionsFor(db, traineeId, today, {
+    steps,
+    placements,
+  });
   return {
     years: byTrainingYear(steps),
     grid: coverageGrid(steps),
     tiers: tierStanding(steps),
     suggested,
-    saved,
+    shortlist,
     ...currentAndNext(placements, today),
   };
 }

@@ -56,14 +56,22 @@ export function coverageGrid(steps: readonly JourneyStep[]): { dimension: HlmDim
     cells: FOCUSES.map((focus) => {
       const covering = steps.filter((s) => s.focus === focus && s.hlmDimensions.includes(dimension));
       const coverage: Coverage = covering.some((s) => s.status === "completed") ? "done" : covering.length ? "confirmed" : "none";
-      return { focus, dimension, coverage, titles: covering.map((s) => s.title) };
+      return {
+        focus,
+        dimension,
+        coverage,
+        titles: covering.map((s) => s.title),
+      };
     }),
   }));
 }
 
 /** The focuses and dimensions any confirmed or completed opportunity covers: what a suggestion need not fill. */
 export function covered(steps: readonly Pick<JourneyStep, "focus" | "hlmDimensions">[]): { focuses: Set<Focus>; dimensions: Set<HlmDimension> } {
-  return { focuses: new Set(steps.map((s) => s.focus)), dimensions: new Set(steps.flatMap((s) => s.hlmDimensions)) };
+  return {
+    focuses: new Set(steps.map((s) => s.focus)),
+    dimensions: new Set(steps.flatMap((s) => s.hlmDimensions)),
+  };
 }
 
 /** done: a completed opportunity at the tier; in_progress: an approved one; next: the tier above the highest reached; not_yet: the rest. */

@@ -4,9 +4,11 @@ import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@db/client";
 import { opportunities, savedOpportunities, traineeProfiles, trusts } from "@db/schema";
 
+import { formatDate } from "~/utils/dates";
+
 import { UUID } from "./accounts.schema";
 import { seatsTaken } from "./opportunities.server";
-import { MAX_SAVED, SHORTLIST_CLOSED, SHORTLIST_FULL } from "./shortlist";
+import { closesSoon, deadlineWords, isOpen, MAX_SAVED, SHORTLIST_CLOSED, SHORTLIST_FULL } from "./shortlist";
 
 export type SaveForLaterResult = { ok: true; added: boolean } | { ok: false; reason: "not_found" | "closed" | "full"; message: string };
 
@@ -19,10 +21,20 @@ export async function saveForLater(db: Db, traineeId: string, opportunityId: str
   if (!UUID.test(opportunityId)) return { ok: false, reason: "not_found", message: "Opportunity not found" };
   return db.transaction(async (tx): Promise<SaveForLaterResult> => {
     const [profile] = await tx.select({ userId: traineeProfiles.userId }).from(traineeProfiles).where(eq(traineeProfiles.userId, traineeId)).for("update");
-    if (!profile) return { ok: false, reason: "not_found", message: "Only trainees can save opportunities" };
+    if (!profile)
+      return {
+        ok: false,
+        reason: "not_found",
+        message: "Only trainees can save opportunities",
+      };
     const [opp] = await tx.select({ status: opportunities.status }).from(opportunities).where(eq(opportunities.id, opportunityId));
     // Drafts and archived opportunities are not visible to trainees; a closed one cannot be applied for.
-    if (!opp || opp.status === "draft" || opp.status === "archived") return { ok: false, reason: "not_found", message: "Opportunity not found" };
+    if (!opp || opp.status === "draft" || opp.status === "archived")
+      return {
+        ok: false,
+        reason: "not_found",
+        message: "Opportunity not found",
+      };
     if (opp.status !== "published") return { ok: false, reason: "closed", message: SHORTLIST_CLOSED };
     const [saved] = await tx.select({ n: count() }).from(savedOpportunities).where(eq(savedOpportunities.traineeId, traineeId));
     const [already] = await tx
@@ -59,7 +71,7 @@ export async function isSaved(db: Db, traineeId: string, opportunityId: string):
  * The trainee's shortlist, soonest deadline first, in one query. An opportunity its trust has
  * since archived or turned back into a draft is no longer shown (it is no longer visible to them).
  */
-export async function listSaved(db: Db, traineeId: string) {
+export async function listSaved(db: Db, traineeId: string, today: string) {
   const rows = await db
     .select({
       id: opportunities.id,
@@ -79,7 +91,20 @@ export async function listSaved(db: Db, traineeId: string) {
     .where(and(eq(savedOpportunities.traineeId, traineeId), sql`${opportunities.status} in ('published', 'closed')`))
     .orderBy(asc(opportunities.applicationDeadline), asc(opportunities.title), asc(opportunities.id))
     .limit(MAX_SAVED);
-  return rows.map(({ seats, seatsTaken: taken, ...r }) => ({ ...r, seatsLeft: Math.max(0, seats - taken) }));
+  return rows.map(({ seats, seatsTaken: taken, savedAt: _, ...r }) => ({
+    ...r,
+    seatsLeft: Math.max(0, seats - taken),
+    open: isOpen(r, today),
+    closesSoon: closesSoon(r, today),
+    deadline: deadlineWords(r, today),
+    note: `Apply by ${formatDate(r.applicationDeadline)}.${isOpen(r, today) && seats <= taken ? " All seats are taken: an application joins the waiting list." : ""}`,
+  }));
+}
+
+/** The shortlist on a page: its rows, and whether it has reached the limit. */
+export async function getShortlist(db: Db, traineeId: string, today: string) {
+  const saved = await listSaved(db, traineeId, today);
+  return { saved, full: saved.length >= MAX_SAVED ? SHORTLIST_FULL : null };
 }
 
 export type SavedOpportunity = Awaited<ReturnType<typeof listSaved>>[number];

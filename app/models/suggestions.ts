@@ -75,7 +75,10 @@ function listOf(words: string[]): string {
   return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 
-export function reasonsFor(candidate: Pick<SuggestionCandidate, "tier" | "focus" | "hlmDimensions">, context: Pick<SuggestionContext, "steps">): { reasons: string[]; score: number } {
+export function reasonsFor(
+  candidate: Pick<SuggestionCandidate, "tier" | "focus" | "hlmDimensions">,
+  context: Pick<SuggestionContext, "steps">
+): { reasons: string[]; score: number } {
   const have = covered(context.steps);
   const next: Tier | null = nextTier(context.steps);
   const reasons: string[] = [];
@@ -105,21 +108,36 @@ export function placeFor(c: SuggestionCandidate, context: SuggestionContext): "c
   if (c.applied || c.endsOn < context.today) return null;
   // Less than full time trainees are offered only what the trust says suits less than full time work.
   if (context.trainee.ltft && !c.ltftFriendly) return null;
-  const verdict = eligibilityFor(c, { role: "trainee", grade: context.trainee.grade, specialty: context.trainee.specialty }, context.today);
+  const verdict = eligibilityFor(
+    c,
+    {
+      role: "trainee",
+      grade: context.trainee.grade,
+      specialty: context.trainee.specialty,
+    },
+    context.today
+  );
   if (!verdict.eligible) return null;
   return overlaps(c, context.current) ? "current" : overlaps(c, context.next) ? "next" : null;
 }
 
 export function suggestNext(candidates: readonly SuggestionCandidate[], context: SuggestionContext): { suggestions: Suggestion[]; none: string | null } {
   if (!context.current && !context.next) {
-    return { suggestions: [], none: "You have no placement recorded now or next, so there is no trust to suggest opportunities at." };
+    return {
+      suggestions: [],
+      none: "You have no placement recorded now or next, so there is no trust to suggest opportunities at.",
+    };
   }
   const open = candidates.flatMap((c) => {
     const at = placeFor(c, context);
     return at ? [{ c, at }] : [];
   });
   const trusts = listOf([...new Set([context.current?.trustName, context.next?.trustName].filter((n): n is string => Boolean(n)))]);
-  if (!open.length) return { suggestions: [], none: `There are no open opportunities you can apply for at ${trusts} while you are placed there.` };
+  if (!open.length)
+    return {
+      suggestions: [],
+      none: `There are no open opportunities you can apply for at ${trusts} while you are placed there.`,
+    };
   const suggestions = open
     .map(({ c, at }) => {
       const { reasons, score } = reasonsFor(c, context);
@@ -145,11 +163,14 @@ export function suggestNext(candidates: readonly SuggestionCandidate[], context:
         Number(a.at === "next") - Number(b.at === "next") ||
         a.applicationDeadline.localeCompare(b.applicationDeadline) ||
         a.title.localeCompare(b.title) ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
     )
     .slice(0, MAX_SUGGESTIONS);
   if (!suggestions.length) {
-    return { suggestions: [], none: `The open opportunities you can apply for at ${trusts} cover focuses, dimensions and tiers you already have.` };
+    return {
+      suggestions: [],
+      none: `The open opportunities you can apply for at ${trusts} cover focuses, dimensions and tiers you already have.`,
+    };
   }
   return { suggestions, none: null };
 }

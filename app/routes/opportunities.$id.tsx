@@ -25,7 +25,8 @@ import { eligibilityFor } from "~/models/eligibility";
 import { getTraineeGradeAndSpecialty, listTraineePlacements } from "~/models/homes.server";
 import { moveWarning } from "~/models/placement-warnings";
 import { isSaved } from "~/models/shortlist.server";
-import { ShortlistButton, ShortlistMessage } from "~/components/shortlist";
+import { ShortlistButton } from "~/components/shortlist";
+import { ShortlistMessage } from "~/components/shortlist-messages";
 import { getOpportunityForViewer } from "~/models/opportunities.server";
 import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
@@ -134,7 +135,7 @@ export default function OpportunityPage() {
         </h1>
         {canSave || saved ? (
           <div className="nhsuk-u-margin-bottom-4" id="shortlist">
-            <ShortlistButton opportunityId={o.id} title={o.title} saved={saved} />
+            <ShortlistButton opportunityId={o.id} title={o.title} saved={saved} returnTo={`/opportunities/${o.id}`} />
           </div>
         ) : null}
         {moveWarning ? (

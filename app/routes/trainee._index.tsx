@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { SummaryList } from "~/components/nhsuk/summary-list";
 import { Table } from "~/components/nhsuk/table";
 
@@ -18,8 +18,7 @@ import { formatClockTime, formatDate, formatMoment, todayInLondon } from "~/util
 import { listOpenRoundsForTrainee } from "~/models/round-choices.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
-import { SavedList, ShortlistMessage } from "~/components/shortlist";
-import { listSaved } from "~/models/shortlist.server";
+import { getShortlist } from "~/models/shortlist.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your home") }];
 
@@ -27,16 +26,16 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const db = await getDb();
   const today = todayInLondon();
-  const [home, sections, applications, sessions, rounds, saved] = await Promise.all([
+  const [home, sections, applications, sessions, rounds, shortlist] = await Promise.all([
     getTraineeHome(db, user.id, today),
     rotationSections(db, user.id, today),
     listTraineeApplications(db, user.id),
     upcomingSessions(db, user.id, today),
     listOpenRoundsForTrainee(db, user.id, today),
-    listSaved(db, user.id),
+    getShortlist(db, user.id, today),
   ]);
   if (!home) throw notFound();
-  return json({ ...home, sections, applications, sessions, rounds, saved, today });
+  return json({ ...home, sections, applications, sessions, rounds, shortlist });
 }
 
 const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
@@ -49,12 +48,10 @@ const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
 const STAGE_LABELS = { foundation: "Foundation", core: "Core training", higher: "Higher specialty training" } as const;
 
 export default function TraineeHome() {
-  const { profile, current, next, placements, sections, applications, sessions, rounds, saved, today } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
+  const { profile, current, next, placements, sections, applications, sessions, rounds, shortlist } = useLoaderData<typeof loader>();
   const groups = GROUPS.map((g) => ({ ...g, items: applications.filter((a) => g.statuses.includes(a.status)) })).filter((g) => g.items.length);
   return (
     <>
-      <ShortlistMessage outcome={params.get("shortlist")} anchor="#saved" />
       <h1>
         <span className="nhsuk-caption-l">Trainee</span>
         {profile.name}
@@ -117,11 +114,27 @@ export default function TraineeHome() {
       )}
 
       <p>
-        <Link to="/trainee/journey">See your leadership journey</Link>: what you have done by training year, the leadership dimensions and focuses it covers, and
-        suggestions for what to do next.
+        <Link to="/trainee/journey">See your leadership journey and what to do next</Link>
       </p>
 
-      <SavedList saved={saved} today={today} />
+      <section id="saved" aria-labelledby="saved-heading">
+        <h2 id="saved-heading">Saved for later</h2>
+        {/* The list without its buttons, which are on the journey page: the home's first load is held to 100 KB of JavaScript. */}
+        {shortlist.saved.length ? (
+          <ul>
+            {shortlist.saved.map((o) => (
+              <li key={o.id}>
+                <Link to={`/opportunities/${o.id}`}>{o.title}</Link> – {o.trustName}. <strong>{o.deadline}</strong>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>You have not saved any opportunities.</p>
+        )}
+        <p>
+          <Link to="/trainee/journey#saved">See and remove your saved opportunities</Link>
+        </p>
+      </section>
 
       <h2>Your upcoming sessions</h2>
       {sessions.length ? (

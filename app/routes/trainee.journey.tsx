@@ -4,7 +4,8 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { requireUser } from "~/auth.server";
 import { CoverageGrid, JourneyYears, SuggestedNext, TierStanding } from "~/components/journey";
-import { SavedList, ShortlistMessage } from "~/components/shortlist";
+import { SavedList } from "~/components/shortlist";
+import { ShortlistMessage } from "~/components/shortlist-messages";
 import { getDb } from "~/db.server";
 import { getJourney } from "~/models/journey.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
@@ -29,7 +30,7 @@ function whereNext(current: { trustName: string } | null, next: { trustName: str
 }
 
 export default function JourneyPage() {
-  const { years, grid, tiers, suggested, saved, current, next, today } = useLoaderData<typeof loader>();
+  const { years, grid, tiers, suggested, shortlist, current, next, today } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
@@ -38,9 +39,7 @@ export default function JourneyPage() {
         <span className="nhsuk-caption-l">Trainee</span>
         Your leadership journey
       </h1>
-      <p className="nhsuk-lede-text">
-        What you have done, what it covers in the Healthcare Leadership Model, and what could come next{whereNext(current, next)}.
-      </p>
+      <p className="nhsuk-lede-text">What you have done, what it covers in the Healthcare Leadership Model, and what could come next{whereNext(current, next)}.</p>
 
       <h2>Where you stand on the tiers</h2>
       <p>The tiers build on each other: leadership literacy first, then change and improvement in your workplace, then a sustained role.</p>
@@ -48,8 +47,8 @@ export default function JourneyPage() {
 
       <h2>Dimensions and focuses you have covered</h2>
       <p>
-        Each opportunity works at one focus (self, team, organisation or system) and develops some of the nine dimensions of the Healthcare Leadership Model. "Done"
-        means a completed opportunity; "Confirmed" means a place approved and still to finish.
+        Each opportunity works at one focus (self, team, organisation or system) and develops some of the nine dimensions of the Healthcare Leadership Model. "Done" means a
+        completed opportunity; "Confirmed" means a place approved and still to finish.
       </p>
       <CoverageGrid grid={grid} />
 
@@ -57,7 +56,7 @@ export default function JourneyPage() {
       <p>Open opportunities you can apply for, at the trust you are placed at now or your next one, that fill a gap in your journey.</p>
       <SuggestedNext suggested={suggested} today={today} />
 
-      <SavedList saved={saved} today={today} />
+      <SavedList saved={shortlist.saved} full={shortlist.full} returnTo="/trainee/journey" />
 
       <h2>What you have done, by training year</h2>
       <JourneyYears years={years} />

@@ -5,7 +5,7 @@ import { redirect } from "@remix-run/node";
 
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
-import type { ShortlistOutcome } from "~/components/shortlist";
+import type { ShortlistOutcome } from "~/components/shortlist-messages";
 import { UUID } from "~/models/accounts.schema";
 import { removeSaved, saveForLater } from "~/models/shortlist.server";
 import { notFound } from "~/utils/http.server";
@@ -16,10 +16,10 @@ export function loader(args: LoaderFunctionArgs) {
   return redirect("/trainee/journey#saved");
 }
 
-function back(to: string, outcome: ShortlistOutcome): Response {
+function back(to: string, outcome: ShortlistOutcome, hash = ""): Response {
   const url = new URL(to, "http://invitational.invalid");
   url.searchParams.set("shortlist", outcome);
-  return redirect(`${url.pathname}${url.search}`, 303);
+  return redirect(`${url.pathname}${url.search}${hash}`, 303);
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -39,7 +39,9 @@ export async function action(args: ActionFunctionArgs) {
   const result = await saveForLater(db, trainee.id, opportunityId);
   if (!result.ok) {
     if (result.reason === "not_found") throw notFound();
-    return back(returnTo, result.reason);
+    // A full shortlist is answered beside it, where one can be removed; a closed opportunity on its own page.
+    if (result.reason === "full") return back("/trainee/journey", "full", "#saved");
+    return back(`/opportunities/${opportunityId}`, "closed");
   }
   return back(returnTo, "saved");
 }

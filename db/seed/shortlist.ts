@@ -45,7 +45,10 @@ const SAVED_TITLES = ["A week shadowing the Chief Medical Officer", "Buddy with 
 export async function seedDemoShortlist(db: Db, today: string, demoTraineeId: string): Promise<number> {
   const [rkb] = await db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, CLOSING_SOON.ods));
   if (!rkb) return 0;
-  const [site] = await db.select({ id: sites.id }).from(sites).where(and(eq(sites.trustId, rkb.id), eq(sites.name, CLOSING_SOON.site!)));
+  const [site] = await db
+    .select({ id: sites.id })
+    .from(sites)
+    .where(and(eq(sites.trustId, rkb.id), eq(sites.name, CLOSING_SOON.site!)));
   const input = v.parse(OpportunitySchema, formInput(CLOSING_SOON, today, { siteId: site?.id ?? "", objectiveId: "" }));
   const created = await saveOpportunity(db, { trustId: rkb.id, userId: null }, input);
   if (!created.ok) throw new Error(`Demo opportunity "${CLOSING_SOON.title}" was refused: ${JSON.stringify(created.fieldErrors)}`);

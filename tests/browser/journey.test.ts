@@ -15,11 +15,25 @@ const ids: { saved?: string; suggested?: string } = {};
 
 const app = useRunningApp({
   prepare: async (db) => {
-    const here = await makeTrust(db, { name: "Journey Test Hospitals NHS Trust" });
+    const here = await makeTrust(db, {
+      name: "Journey Test Hospitals NHS Trust",
+    });
     const next = await makeTrust(db, { name: "Royal Wolverhampton NHS Trust" });
     const trainee = await makeTrainee(db, { email: EMAIL, grade: "FY2" });
-    await makePlacement(db, { traineeId: trainee.id, trustId: here.id, grade: "FY2", startsOn: day(-100), endsOn: day(30) });
-    await makePlacement(db, { traineeId: trainee.id, trustId: next.id, grade: "FY2", startsOn: day(31), endsOn: day(200) });
+    await makePlacement(db, {
+      traineeId: trainee.id,
+      trustId: here.id,
+      grade: "FY2",
+      startsOn: day(-100),
+      endsOn: day(30),
+    });
+    await makePlacement(db, {
+      traineeId: trainee.id,
+      trustId: next.id,
+      grade: "FY2",
+      startsOn: day(31),
+      endsOn: day(200),
+    });
     // Runs past the trainee's placement at the trust: the page warns before they apply.
     ids.saved = await makeOpportunity(db, here.id, {
       title: "Shadow the medical director",
@@ -53,10 +67,20 @@ describe("the leadership journey", () => {
 
     await page.goto(`/opportunities/${ids.saved}`);
     expect(await textOf(page, "#move-warning")).toContain(`You move to Royal Wolverhampton NHS Trust on ${formatDate(day(31))}; this runs to ${formatDate(day(60))}.`);
-    await page.getByRole("button", { name: "Save for later: Shadow the medical director" }).click();
+    await page
+      .getByRole("button", {
+        name: "Save for later: Shadow the medical director",
+      })
+      .click();
     await page.waitForURL(/\?shortlist=saved$/);
     expect(await textOf(page, ".nhsuk-notification-banner--success")).toContain("Saved for later");
-    expect(await page.getByRole("button", { name: "Remove from saved: Shadow the medical director" }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole("button", {
+          name: "Remove from saved: Shadow the medical director",
+        })
+        .count()
+    ).toBe(1);
 
     await page.getByRole("navigation", { name: "Menu" }).getByRole("link", { name: "Home" }).click();
     await page.waitForURL("**/trainee");
@@ -67,11 +91,17 @@ describe("the leadership journey", () => {
     await page.waitForURL("**/trainee/journey");
     expect(await h1(page)).toContain("Your leadership journey");
     expect(await textOf(page, "#saved")).toContain("Shadow the medical director");
-    const suggestion = page.locator("li.app-result", { has: page.getByRole("link", { name: "Sit on the quality committee" }) });
+    const suggestion = page.locator("li.app-result", {
+      has: page.getByRole("link", { name: "Sit on the quality committee" }),
+    });
     expect(await suggestion.innerText()).toContain("You have not yet worked at organisation level");
     expect(await suggestion.innerText()).toContain("Develops Holding to account, which you have not covered");
 
-    await page.getByRole("button", { name: "Remove from saved: Shadow the medical director" }).click();
+    await page
+      .getByRole("button", {
+        name: "Remove from saved: Shadow the medical director",
+      })
+      .click();
     await page.waitForURL(/\/trainee\/journey\?shortlist=removed$/);
     expect(await textOf(page, ".nhsuk-notification-banner--success")).toContain("Removed from your saved opportunities");
     expect(await textOf(page, "#saved")).toContain("You have not saved any opportunities");
@@ -83,11 +113,25 @@ describe("the leadership journey", () => {
     await signInThroughForm(page, EMAIL, TEST_PASSWORD);
     await page.waitForURL("**/trainee");
     await page.goto(`/opportunities/${ids.suggested}`);
-    await page.getByRole("button", { name: "Save for later: Sit on the quality committee" }).click();
+    await page
+      .getByRole("button", {
+        name: "Save for later: Sit on the quality committee",
+      })
+      .click();
     await page.waitForURL(/\?shortlist=saved$/);
-    await page.getByRole("button", { name: "Remove from saved: Sit on the quality committee" }).click();
+    await page
+      .getByRole("button", {
+        name: "Remove from saved: Sit on the quality committee",
+      })
+      .click();
     await page.waitForURL(/\?shortlist=removed$/);
     expect(await textOf(page, ".nhsuk-notification-banner--success", "Removed")).toContain("Removed from your saved opportunities");
-    expect(await page.getByRole("button", { name: "Save for later: Sit on the quality committee" }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole("button", {
+          name: "Save for later: Sit on the quality committee",
+        })
+        .count()
+    ).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import { applications, opportunities, savedOpportunities, users } from "@db/sche
 import { getJourney, listSuggestionCandidates, MAX_CANDIDATES } from "~/models/journey.server";
 import { closesSoon } from "~/models/shortlist";
 import { MAX_SAVED, SHORTLIST_FULL } from "~/models/shortlist";
-import { isSaved, listSaved, removeSaved, saveForLater } from "~/models/shortlist.server";
+import { getShortlist, isSaved, listSaved, removeSaved, saveForLater } from "~/models/shortlist.server";
 
 import { useTestDatabase, usingPostgres } from "../helpers/db";
 import { makeOpportunity, makePlacement, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
@@ -27,7 +27,12 @@ const running = (startsOn: string, endsOn: string, fields: Record<string, string
 });
 
 async function holding(traineeId: string, opportunityId: string, status: "submitted" | "approved" | "completed" | "withdrawn") {
-  await t.db.insert(applications).values({ opportunityId, traineeId, statement: "I would like to learn how the board works.", status });
+  await t.db.insert(applications).values({
+    opportunityId,
+    traineeId,
+    statement: "I would like to learn how the board works.",
+    status,
+  });
 }
 
 async function scene() {
@@ -35,11 +40,43 @@ async function scene() {
   const next = await makeTrust(t.db, { name: "Royal Wolverhampton NHS Trust" });
   const elsewhere = await makeTrust(t.db, { name: "Elsewhere NHS Trust" });
   const trainee = await makeTrainee(t.db, { grade: "FY2" });
-  await makePlacement(t.db, { traineeId: trainee.id, trustId: now.id, grade: "FY2", startsOn: "2026-08-05", endsOn: "2027-02-02" });
-  await makePlacement(t.db, { traineeId: trainee.id, trustId: next.id, grade: "FY2", startsOn: "2027-02-03", endsOn: "2027-08-03" });
+  await makePlacement(t.db, {
+    traineeId: trainee.id,
+    trustId: now.id,
+    grade: "FY2",
+    startsOn: "2026-08-05",
+    endsOn: "2027-02-02",
+  });
+  await makePlacement(t.db, {
+    traineeId: trainee.id,
+    trustId: next.id,
+    grade: "FY2",
+    startsOn: "2027-02-03",
+    endsOn: "2027-08-03",
+  });
   // Done: a completed team-level tier 1 last year, and an approved organisation-level tier 1 this year.
-  const lastYear = await makeOpportunity(t.db, now.id, running("2026-03-01", "2026-03-20", { title: "Ward huddle", applicationDeadline: "2026-02-15", tier: "1", focus: "team", hlmDimensions: ["engaging_the_team"] }));
-  const thisYear = await makeOpportunity(t.db, now.id, running("2026-12-10", "2026-12-30", { title: "Board seat", applicationDeadline: "2026-12-05", tier: "1", focus: "organisation", hlmDimensions: ["holding_to_account"] }));
+  const lastYear = await makeOpportunity(
+    t.db,
+    now.id,
+    running("2026-03-01", "2026-03-20", {
+      title: "Ward huddle",
+      applicationDeadline: "2026-02-15",
+      tier: "1",
+      focus: "team",
+      hlmDimensions: ["engaging_the_team"],
+    })
+  );
+  const thisYear = await makeOpportunity(
+    t.db,
+    now.id,
+    running("2026-12-10", "2026-12-30", {
+      title: "Board seat",
+      applicationDeadline: "2026-12-05",
+      tier: "1",
+      focus: "organisation",
+      hlmDimensions: ["holding_to_account"],
+    })
+  );
   await holding(trainee.id, lastYear, "completed");
   await holding(trainee.id, thisYear, "approved");
   return { now, next, elsewhere, trainee, lastYear, thisYear };
@@ -48,16 +85,72 @@ async function scene() {
 describe("the journey", () => {
   it("shows what the trainee has done by training year, the grid, the tiers, and suggestions that fill a gap at the trust now and next", async () => {
     const s = await scene();
-    const systemNow = await makeOpportunity(t.db, s.now.id, running("2027-01-05", "2027-01-30", { title: "System flow call", focus: "system", hlmDimensions: ["connecting_our_service"] }));
-    const tier2Next = await makeOpportunity(t.db, s.next.id, running("2027-03-01", "2027-04-30", { title: "Discharge project", tier: "2", focus: "team", hlmDimensions: ["engaging_the_team"], applicationDeadline: "2027-02-01" }));
+    const systemNow = await makeOpportunity(
+      t.db,
+      s.now.id,
+      running("2027-01-05", "2027-01-30", {
+        title: "System flow call",
+        focus: "system",
+        hlmDimensions: ["connecting_our_service"],
+      })
+    );
+    const tier2Next = await makeOpportunity(
+      t.db,
+      s.next.id,
+      running("2027-03-01", "2027-04-30", {
+        title: "Discharge project",
+        tier: "2",
+        focus: "team",
+        hlmDimensions: ["engaging_the_team"],
+        applicationDeadline: "2027-02-01",
+      })
+    );
     // Not suggested: at the next trust before the trainee gets there; at a trust they are not placed at;
     // already applied for; not their grade; covers nothing new; a draft.
-    await makeOpportunity(t.db, s.next.id, running("2027-01-05", "2027-01-30", { title: "Too early there", focus: "system" }));
-    await makeOpportunity(t.db, s.elsewhere.id, running("2027-01-05", "2027-01-30", { title: "Elsewhere", focus: "system" }));
-    const applied = await makeOpportunity(t.db, s.now.id, running("2027-01-05", "2027-01-30", { title: "Applied already", focus: "self" }));
+    await makeOpportunity(
+      t.db,
+      s.next.id,
+      running("2027-01-05", "2027-01-30", {
+        title: "Too early there",
+        focus: "system",
+      })
+    );
+    await makeOpportunity(
+      t.db,
+      s.elsewhere.id,
+      running("2027-01-05", "2027-01-30", {
+        title: "Elsewhere",
+        focus: "system",
+      })
+    );
+    const applied = await makeOpportunity(
+      t.db,
+      s.now.id,
+      running("2027-01-05", "2027-01-30", {
+        title: "Applied already",
+        focus: "self",
+      })
+    );
     await holding(s.trainee.id, applied, "submitted");
-    await makeOpportunity(t.db, s.now.id, running("2027-01-05", "2027-01-30", { title: "Not my grade", focus: "self", eligibleGrades: ["ST4"] }));
-    await makeOpportunity(t.db, s.now.id, running("2027-01-05", "2027-01-30", { title: "Nothing new", tier: "1", focus: "team", hlmDimensions: ["engaging_the_team"] }));
+    await makeOpportunity(
+      t.db,
+      s.now.id,
+      running("2027-01-05", "2027-01-30", {
+        title: "Not my grade",
+        focus: "self",
+        eligibleGrades: ["ST4"],
+      })
+    );
+    await makeOpportunity(
+      t.db,
+      s.now.id,
+      running("2027-01-05", "2027-01-30", {
+        title: "Nothing new",
+        tier: "1",
+        focus: "team",
+        hlmDimensions: ["engaging_the_team"],
+      })
+    );
     await makeOpportunity(t.db, s.now.id, running("2027-01-05", "2027-01-30", { title: "A draft", focus: "self" }), "draft");
     // Another trainee's journey and shortlist never show.
     const other = await makeTrainee(t.db);
@@ -77,7 +170,7 @@ describe("the journey", () => {
       ["System flow call", "current", ["You have not yet worked at system level", "Develops Connecting our service, which you have not covered"]],
       ["Discharge project", "next", ["The next tier up: tier 2"]],
     ]);
-    expect(journey.saved).toEqual([]);
+    expect(journey.shortlist.saved).toEqual([]);
     expect(journey.current?.trustName).toBe("Now Hospitals NHS Trust");
   });
 
@@ -86,23 +179,51 @@ describe("the journey", () => {
     const counting = countingQueries(t.db, t.database.driver);
     await getJourney(counting.db, s.trainee.id, today);
     const few = counting.queries.length;
-    for (let i = 0; i < 5; i++) await makeOpportunity(t.db, s.now.id, running("2027-01-05", "2027-01-30", { title: `Open ${i}`, focus: "system" }));
-    for (let i = 0; i < 3; i++) await saveForLater(t.db, s.trainee.id, (await t.db.select({ id: opportunities.id }).from(opportunities).where(eq(opportunities.title, `Open ${i}`)))[0]!.id);
+    for (let i = 0; i < 5; i++)
+      await makeOpportunity(
+        t.db,
+        s.now.id,
+        running("2027-01-05", "2027-01-30", {
+          title: `Open ${i}`,
+          focus: "system",
+        })
+      );
+    for (let i = 0; i < 3; i++)
+      await saveForLater(
+        t.db,
+        s.trainee.id,
+        (
+          await t.db
+            .select({ id: opportunities.id })
+            .from(opportunities)
+            .where(eq(opportunities.title, `Open ${i}`))
+        )[0]!.id
+      );
     counting.reset();
     const journey = await getJourney(counting.db, s.trainee.id, today);
     expect(journey.suggested.suggestions).toHaveLength(5);
-    expect(journey.saved).toHaveLength(3);
+    expect(journey.shortlist.saved).toHaveLength(3);
     expect(counting.queries.length).toBe(few);
     expect(few).toBeLessThanOrEqual(6);
     // The candidates' query is bounded by its LIMIT.
     const [template] = await t.db.select().from(opportunities).where(eq(opportunities.title, "Open 0"));
     const { id: _, ...copy } = template!;
-    await t.db.insert(opportunities).values(Array.from({ length: MAX_CANDIDATES + 10 }, (_, i) => ({ ...copy, title: `Copy ${i}` })));
+    await t.db.insert(opportunities).values(
+      Array.from({ length: MAX_CANDIDATES + 10 }, (_, i) => ({
+        ...copy,
+        title: `Copy ${i}`,
+      }))
+    );
     const candidates = await listSuggestionCandidates(t.db, s.trainee.id, {
       today,
       grade: "FY2",
       ltft: false,
-      current: { trustId: s.now.id, trustName: "Now", startsOn: "2026-08-05", endsOn: "2027-02-02" },
+      current: {
+        trustId: s.now.id,
+        trustName: "Now",
+        startsOn: "2026-08-05",
+        endsOn: "2027-02-02",
+      },
       next: null,
     });
     expect(candidates).toHaveLength(MAX_CANDIDATES);
@@ -111,7 +232,10 @@ describe("the journey", () => {
   it("says why there are no suggestions for a trainee with no placement", async () => {
     const trainee = await makeTrainee(t.db);
     const journey = await getJourney(t.db, trainee.id, today);
-    expect(journey.suggested).toEqual({ suggestions: [], none: "You have no placement recorded now or next, so there is no trust to suggest opportunities at." });
+    expect(journey.suggested).toEqual({
+      suggestions: [],
+      none: "You have no placement recorded now or next, so there is no trust to suggest opportunities at.",
+    });
     expect(journey.years).toEqual([]);
   });
 });
@@ -121,39 +245,72 @@ describe("the shortlist", () => {
     const trust = await makeTrust(t.db);
     const trainee = await makeTrainee(t.db);
     const other = await makeTrainee(t.db);
-    const id = await makeOpportunity(t.db, trust.id, running("2027-01-05", "2027-01-30", { title: "Shadow the medical director", applicationDeadline: "2026-12-03" }));
-    expect(await saveForLater(t.db, trainee.id, id)).toEqual({ ok: true, added: true });
-    expect(await saveForLater(t.db, trainee.id, id)).toEqual({ ok: true, added: false });
+    const id = await makeOpportunity(
+      t.db,
+      trust.id,
+      running("2027-01-05", "2027-01-30", {
+        title: "Shadow the medical director",
+        applicationDeadline: "2026-12-03",
+      })
+    );
+    expect(await saveForLater(t.db, trainee.id, id)).toEqual({
+      ok: true,
+      added: true,
+    });
+    expect(await saveForLater(t.db, trainee.id, id)).toEqual({
+      ok: true,
+      added: false,
+    });
     await saveForLater(t.db, other.id, id);
-    const list = await listSaved(t.db, trainee.id);
-    expect(list.map((o) => [o.title, o.trustName, o.applicationDeadline, closesSoon(o, today)])).toEqual([["Shadow the medical director", trust.name, "2026-12-03", true]]);
+    const list = await listSaved(t.db, trainee.id, today);
+    expect(list.map((o) => [o.title, o.trustName, o.applicationDeadline, o.deadline, o.closesSoon, o.open])).toEqual([
+      ["Shadow the medical director", trust.name, "2026-12-03", "Closes in 2 days", true, true],
+    ]);
     expect(await isSaved(t.db, trainee.id, id)).toBe(true);
     expect(await removeSaved(t.db, trainee.id, id)).toEqual({ removed: true });
     expect(await removeSaved(t.db, trainee.id, id)).toEqual({ removed: false });
-    expect(await listSaved(t.db, trainee.id)).toEqual([]);
+    expect(await listSaved(t.db, trainee.id, today)).toEqual([]);
     expect(await isSaved(t.db, other.id, id)).toBe(true);
   });
 
   it("saves only published opportunities, only for trainees; a saved one the trust closes stays listed as closed, an archived one drops out", async () => {
     const trust = await makeTrust(t.db);
     const trainee = await makeTrainee(t.db);
-    const lead = await makeUser(t.db, { role: "trust_lead", trustId: trust.id });
+    const lead = await makeUser(t.db, {
+      role: "trust_lead",
+      trustId: trust.id,
+    });
     const draft = await makeOpportunity(t.db, trust.id, running("2027-01-05", "2027-01-30", { title: "Draft" }), "draft");
     const archived = await makeOpportunity(t.db, trust.id, running("2027-01-05", "2027-01-30", { title: "Archived" }), "archived");
     const closed = await makeOpportunity(t.db, trust.id, running("2027-01-05", "2027-01-30", { title: "Closed" }), "closed");
     const open = await makeOpportunity(t.db, trust.id, running("2027-01-05", "2027-01-30", { title: "Open" }));
-    expect(await saveForLater(t.db, trainee.id, draft)).toMatchObject({ ok: false, reason: "not_found" });
-    expect(await saveForLater(t.db, trainee.id, archived)).toMatchObject({ ok: false, reason: "not_found" });
-    expect(await saveForLater(t.db, trainee.id, closed)).toMatchObject({ ok: false, reason: "closed" });
-    expect(await saveForLater(t.db, lead.id, open)).toMatchObject({ ok: false, reason: "not_found" });
-    expect(await saveForLater(t.db, trainee.id, "not-a-uuid")).toMatchObject({ ok: false, reason: "not_found" });
+    expect(await saveForLater(t.db, trainee.id, draft)).toMatchObject({
+      ok: false,
+      reason: "not_found",
+    });
+    expect(await saveForLater(t.db, trainee.id, archived)).toMatchObject({
+      ok: false,
+      reason: "not_found",
+    });
+    expect(await saveForLater(t.db, trainee.id, closed)).toMatchObject({
+      ok: false,
+      reason: "closed",
+    });
+    expect(await saveForLater(t.db, lead.id, open)).toMatchObject({
+      ok: false,
+      reason: "not_found",
+    });
+    expect(await saveForLater(t.db, trainee.id, "not-a-uuid")).toMatchObject({
+      ok: false,
+      reason: "not_found",
+    });
     expect(await saveForLater(t.db, trainee.id, "00000000-0000-4000-8000-000000000000")).toMatchObject({ ok: false, reason: "not_found" });
     await saveForLater(t.db, trainee.id, open);
     const other = await makeOpportunity(t.db, trust.id, running("2027-01-05", "2027-01-30", { title: "Later archived" }));
     await saveForLater(t.db, trainee.id, other);
     await t.db.update(opportunities).set({ status: "closed" }).where(eq(opportunities.id, open));
     await t.db.update(opportunities).set({ status: "archived" }).where(eq(opportunities.id, other));
-    expect((await listSaved(t.db, trainee.id)).map((o) => [o.title, o.status])).toEqual([["Open", "closed"]]);
+    expect((await listSaved(t.db, trainee.id, today)).map((o) => [o.title, o.status, o.open, o.deadline])).toEqual([["Open", "closed", false, "Closed"]]);
     expect(await t.db.select().from(savedOpportunities).where(eq(savedOpportunities.traineeId, lead.id))).toEqual([]);
   });
 
@@ -165,12 +322,21 @@ describe("the shortlist", () => {
     const { id: _, ...copy } = template!;
     const more = await t.db
       .insert(opportunities)
-      .values(Array.from({ length: MAX_SAVED }, (_, i) => ({ ...copy, title: `Saved ${i + 1}` })))
+      .values(
+        Array.from({ length: MAX_SAVED }, (_, i) => ({
+          ...copy,
+          title: `Saved ${i + 1}`,
+        }))
+      )
       .returning({ id: opportunities.id });
     await t.db.insert(savedOpportunities).values([first, ...more.slice(0, MAX_SAVED - 1).map((m) => m.id)].map((opportunityId) => ({ traineeId: trainee.id, opportunityId })));
     expect(await saveForLater(t.db, trainee.id, more[MAX_SAVED - 1]!.id)).toEqual({ ok: false, reason: "full", message: SHORTLIST_FULL });
-    expect(await saveForLater(t.db, trainee.id, first)).toEqual({ ok: true, added: false });
-    expect(await listSaved(t.db, trainee.id)).toHaveLength(MAX_SAVED);
+    expect(await saveForLater(t.db, trainee.id, first)).toEqual({
+      ok: true,
+      added: false,
+    });
+    expect(await listSaved(t.db, trainee.id, today)).toHaveLength(MAX_SAVED);
+    expect((await getShortlist(t.db, trainee.id, today)).full).toBe(SHORTLIST_FULL);
   });
 });
 
@@ -192,14 +358,22 @@ describe("the shortlist under parallel requests on a real server", () => {
       const { id: _, ...copy } = template!;
       const more = await t.db
         .insert(opportunities)
-        .values(Array.from({ length: MAX_SAVED + 8 }, (_, i) => ({ ...copy, title: `More ${i}` })))
+        .values(
+          Array.from({ length: MAX_SAVED + 8 }, (_, i) => ({
+            ...copy,
+            title: `More ${i}`,
+          }))
+        )
         .returning({ id: opportunities.id });
       await t.db.insert(savedOpportunities).values(more.slice(0, MAX_SAVED - 3).map((m) => ({ traineeId: trainee.id, opportunityId: m.id })));
       const racing = more.slice(MAX_SAVED - 3, MAX_SAVED + 8);
       const results = await Promise.all(racing.map((m, i) => saveForLater(dbFor(i), trainee.id, m.id)));
       expect(results.filter((r) => r.ok)).toHaveLength(2);
       expect(results.filter((r) => !r.ok && r.reason === "full")).toHaveLength(racing.length - 2);
-      const [after] = await t.db.select({ n: sql<number>`count(*)::int` }).from(savedOpportunities).where(eq(savedOpportunities.traineeId, trainee.id));
+      const [after] = await t.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(savedOpportunities)
+        .where(eq(savedOpportunities.traineeId, trainee.id));
       expect(after!.n).toBe(MAX_SAVED);
     } finally {
       await second?.close();
@@ -212,8 +386,8 @@ describe("the demo trainee's journey", () => {
     await seedDemoData(t.db, today);
     const [demo] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
     const journey = await getJourney(t.db, demo!.id, today);
-    expect(journey.saved.length).toBeGreaterThanOrEqual(3);
-    expect(journey.saved.filter((o) => closesSoon(o, today))).toHaveLength(1);
+    expect(journey.shortlist.saved.length).toBeGreaterThanOrEqual(3);
+    expect(journey.shortlist.saved.filter((o) => closesSoon(o, today))).toHaveLength(1);
     const focuses = new Set(journey.grid.flatMap((r) => r.cells.filter((c) => c.coverage !== "none").map((c) => c.focus)));
     expect(focuses.size).toBeGreaterThan(0);
     expect(focuses.size).toBeLessThan(4);

@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { applications, savedOpportunities } from "@db/schema";
-import { saveForLater } from "~/models/shortlist.server";
+import { applications, opportunities, savedOpportunities } from "@db/schema";
+import { MAX_SAVED, SHORTLIST_FULL } from "~/models/shortlist";
+import { isSaved, saveForLater } from "~/models/shortlist.server";
 import * as home from "~/routes/trainee._index";
 import * as journeyPage from "~/routes/trainee.journey";
 import * as oppPage from "~/routes/opportunities.$id";
@@ -15,7 +16,12 @@ import { renderRoute, textOf } from "../helpers/render";
 
 const t = useTestDatabase();
 // Far enough ahead to be open whenever the tests run.
-const dates = { startsOn: "2099-03-01", endsOn: "2099-04-15", applicationDeadline: "2099-02-15", sessionDate: ["2099-03-03"] };
+const dates = {
+  startsOn: "2099-03-01",
+  endsOn: "2099-04-15",
+  applicationDeadline: "2099-02-15",
+  sessionDate: ["2099-03-03"],
+};
 
 async function scene() {
   const trust = await makeTrust(t.db, { name: "Here Hospitals NHS Trust" });
@@ -25,12 +31,30 @@ async function scene() {
   const admin = await makeUser(t.db, { role: "admin" });
   const trainee = await makeTrainee(t.db, { grade: "FY2" });
   const other = await makeTrainee(t.db, { grade: "FY2" });
-  await makePlacement(t.db, { traineeId: trainee.id, trustId: trust.id, grade: "FY2", startsOn: "2098-08-05", endsOn: "2099-03-20" });
-  await makePlacement(t.db, { traineeId: trainee.id, trustId: next.id, grade: "FY2", startsOn: "2099-03-21", endsOn: "2099-08-03" });
-  const id = await makeOpportunity(t.db, trust.id, { ...dates, title: "Shadow the medical director" });
+  await makePlacement(t.db, {
+    traineeId: trainee.id,
+    trustId: trust.id,
+    grade: "FY2",
+    startsOn: "2098-08-05",
+    endsOn: "2099-03-20",
+  });
+  await makePlacement(t.db, {
+    traineeId: trainee.id,
+    trustId: next.id,
+    grade: "FY2",
+    startsOn: "2099-03-21",
+    endsOn: "2099-08-03",
+  });
+  const id = await makeOpportunity(t.db, trust.id, {
+    ...dates,
+    title: "Shadow the medical director",
+  });
   // At a trust the trainee is never placed at, so it is not among their suggestions either.
   const elsewhere = await makeTrust(t.db, { name: "Elsewhere NHS Trust" });
-  const othersOwn = await makeOpportunity(t.db, elsewhere.id, { ...dates, title: "Someone else's saved board seat" });
+  const othersOwn = await makeOpportunity(t.db, elsewhere.id, {
+    ...dates,
+    title: "Someone else's saved board seat",
+  });
   const cookies = {
     trainee: await sessionCookieFor(t.db, trainee.id),
     other: await sessionCookieFor(t.db, other.id),
@@ -60,14 +84,29 @@ describe("the journey page's scope", () => {
     const s = await scene();
     await saveForLater(t.db, s.trainee.id, s.id);
     await saveForLater(t.db, s.other.id, s.othersOwn);
-    await t.db.insert(applications).values({ opportunityId: s.othersOwn, traineeId: s.other.id, statement: "I would like to learn how the board works.", status: "completed" });
-    const page = textOf(await renderRoute(t.db, "/trainee/journey", s.cookies.trainee, { loader: journeyPage.loader, Component: journeyPage.default }));
+    await t.db.insert(applications).values({
+      opportunityId: s.othersOwn,
+      traineeId: s.other.id,
+      statement: "I would like to learn how the board works.",
+      status: "completed",
+    });
+    const page = textOf(
+      await renderRoute(t.db, "/trainee/journey", s.cookies.trainee, {
+        loader: journeyPage.loader,
+        Component: journeyPage.default,
+      })
+    );
     expect(page).toContain("Your leadership journey");
     expect(page).toContain("Shadow the medical director");
     expect(page).not.toContain("Someone else's saved board seat");
     expect(page).toContain("You have no confirmed or completed opportunities yet");
     expect(page).toContain("what could come next at Here Hospitals NHS Trust, where you start on 5 August 2098.");
-    const homePage = textOf(await renderRoute(t.db, "/trainee", s.cookies.trainee, { loader: home.loader, Component: home.default }));
+    const homePage = textOf(
+      await renderRoute(t.db, "/trainee", s.cookies.trainee, {
+        loader: home.loader,
+        Component: home.default,
+      })
+    );
     expect(homePage).toContain("Saved for later");
     expect(homePage).toContain("Shadow the medical director");
     expect(homePage).not.toContain("Someone else's saved board seat");
@@ -77,13 +116,27 @@ describe("the journey page's scope", () => {
 describe("saving for later", () => {
   it("saves and removes with plain form posts and returns to the page the button was on", async () => {
     const s = await scene();
-    const saved = await post({ intent: "save", opportunityId: s.id, returnTo: `/opportunities?q=board&page=2` }, s.cookies.trainee);
+    const saved = await post(
+      {
+        intent: "save",
+        opportunityId: s.id,
+        returnTo: `/opportunities?q=board&page=2`,
+      },
+      s.cookies.trainee
+    );
     expect(saved.status).toBe(303);
     expect(saved.headers.get("Location")).toBe("/opportunities?q=board&page=2&shortlist=saved");
     const page = textOf(await renderRoute(t.db, `/opportunities/${s.id}?shortlist=saved`, s.cookies.trainee, { loader: oppPage.loader, Component: oppPage.default }, { id: s.id }));
     expect(page).toContain("Saved for later. You will find it in your saved opportunities.");
     expect(page).toContain("Remove from saved");
-    const removed = await post({ intent: "remove", opportunityId: s.id, returnTo: "/trainee?shortlist=saved" }, s.cookies.trainee);
+    const removed = await post(
+      {
+        intent: "remove",
+        opportunityId: s.id,
+        returnTo: "/trainee?shortlist=saved",
+      },
+      s.cookies.trainee
+    );
     expect(removed.headers.get("Location")).toBe("/trainee?shortlist=removed");
     expect(await t.db.select().from(savedOpportunities)).toEqual([]);
   });
@@ -100,14 +153,61 @@ describe("saving for later", () => {
     const s = await scene();
     expect((await post({ intent: "shuffle", opportunityId: s.id }, s.cookies.trainee)).status).toBe(400);
     expect((await post({ intent: "save", opportunityId: "nonsense" }, s.cookies.trainee)).status).toBe(400);
-    expect((await post({ intent: "save", opportunityId: "00000000-0000-4000-8000-000000000000" }, s.cookies.trainee)).status).toBe(404);
+    expect(
+      (
+        await post(
+          {
+            intent: "save",
+            opportunityId: "00000000-0000-4000-8000-000000000000",
+          },
+          s.cookies.trainee
+        )
+      ).status
+    ).toBe(404);
     const draft = await makeOpportunity(t.db, s.trust.id, { ...dates, title: "A draft" }, "draft");
     expect((await post({ intent: "save", opportunityId: draft }, s.cookies.trainee)).status).toBe(404);
     const closed = await makeOpportunity(t.db, s.trust.id, { ...dates, title: "Closed" }, "closed");
-    expect((await post({ intent: "save", opportunityId: closed, returnTo: `/opportunities/${closed}` }, s.cookies.trainee)).headers.get("Location")).toBe(
-      `/opportunities/${closed}?shortlist=closed`,
-    );
+    expect(
+      (
+        await post(
+          {
+            intent: "save",
+            opportunityId: closed,
+            returnTo: `/opportunities/${closed}`,
+          },
+          s.cookies.trainee
+        )
+      ).headers.get("Location")
+    ).toBe(`/opportunities/${closed}?shortlist=closed`);
     expect(await t.db.select().from(savedOpportunities)).toEqual([]);
+  });
+
+  it("a save past the limit goes to the saved list on the journey, which says so with what to do", async () => {
+    const s = await scene();
+    const [template] = await t.db.select().from(opportunities).where(eq(opportunities.id, s.id));
+    const { id: _, ...copy } = template!;
+    const more = await t.db
+      .insert(opportunities)
+      .values(
+        Array.from({ length: MAX_SAVED }, (_, i) => ({
+          ...copy,
+          title: `Copy ${i}`,
+        }))
+      )
+      .returning({ id: opportunities.id });
+    await t.db.insert(savedOpportunities).values(more.map((m) => ({ traineeId: s.trainee.id, opportunityId: m.id })));
+    const res = await post(
+      {
+        intent: "save",
+        opportunityId: s.id,
+        returnTo: "/opportunities?q=board",
+      },
+      s.cookies.trainee
+    );
+    expect(res.headers.get("Location")).toBe("/trainee/journey?shortlist=full#saved");
+    const page = textOf(await renderRoute(t.db, "/trainee/journey?shortlist=full", s.cookies.trainee, { loader: journeyPage.loader, Component: journeyPage.default }));
+    expect(page).toContain(`There is a problem ${SHORTLIST_FULL}`);
+    expect(await isSaved(t.db, s.trainee.id, s.id)).toBe(false);
   });
 
   it("removing takes only the trainee's own saved row", async () => {
@@ -130,11 +230,22 @@ describe("the move warning on the opportunity page", () => {
     expect(await render(s.cookies.lead)).not.toContain("Before you apply");
     // A trainee with no placement after this one is told so.
     const alone = await makeTrainee(t.db, { grade: "FY2" });
-    await makePlacement(t.db, { traineeId: alone.id, trustId: s.trust.id, grade: "FY2", startsOn: "2098-08-05", endsOn: "2099-03-20" });
+    await makePlacement(t.db, {
+      traineeId: alone.id,
+      trustId: s.trust.id,
+      grade: "FY2",
+      startsOn: "2098-08-05",
+      endsOn: "2099-03-20",
+    });
     expect(await render(await sessionCookieFor(t.db, alone.id))).toContain(
-      "Your placement at Here Hospitals NHS Trust ends on 20 March 2099; you have no placement recorded after it, and this runs to 15 April 2099.",
+      "Your placement at Here Hospitals NHS Trust ends on 20 March 2099; you have no placement recorded after it, and this runs to 15 April 2099."
     );
-    await t.db.insert(applications).values({ opportunityId: s.id, traineeId: s.trainee.id, statement: "I would like to learn how the board works.", status: "submitted" });
+    await t.db.insert(applications).values({
+      opportunityId: s.id,
+      traineeId: s.trainee.id,
+      statement: "I would like to learn how the board works.",
+      status: "submitted",
+    });
     expect(await render(s.cookies.trainee)).not.toContain("Before you apply");
   });
 });

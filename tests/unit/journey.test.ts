@@ -37,14 +37,29 @@ describe("the tiers", () => {
 describe("the grid of dimensions and focuses", () => {
   it("marks a cell done by a completed opportunity at that focus, confirmed by an approved one, and leaves the rest", () => {
     const grid = coverageGrid([
-      step({ title: "Board seat", focus: "organisation", hlmDimensions: ["holding_to_account", "evaluating_information"] }),
-      step({ title: "Huddle", status: "approved", focus: "team", hlmDimensions: ["holding_to_account"] }),
+      step({
+        title: "Board seat",
+        focus: "organisation",
+        hlmDimensions: ["holding_to_account", "evaluating_information"],
+      }),
+      step({
+        title: "Huddle",
+        status: "approved",
+        focus: "team",
+        hlmDimensions: ["holding_to_account"],
+      }),
     ]);
     expect(grid).toHaveLength(9);
     expect(grid.every((row) => row.cells.map((c) => c.focus).join() === "self,team,organisation,system")).toBe(true);
     const cell = (dimension: string, focus: string) => grid.find((r) => r.dimension === dimension)!.cells.find((c) => c.focus === focus)!;
-    expect(cell("holding_to_account", "organisation")).toMatchObject({ coverage: "done", titles: ["Board seat"] });
-    expect(cell("holding_to_account", "team")).toMatchObject({ coverage: "confirmed", titles: ["Huddle"] });
+    expect(cell("holding_to_account", "organisation")).toMatchObject({
+      coverage: "done",
+      titles: ["Board seat"],
+    });
+    expect(cell("holding_to_account", "team")).toMatchObject({
+      coverage: "confirmed",
+      titles: ["Huddle"],
+    });
     expect(cell("evaluating_information", "team").coverage).toBe("none");
     expect(cell("holding_to_account", "system").coverage).toBe("none");
     expect(grid.flatMap((r) => r.cells).filter((c) => c.coverage !== "none")).toHaveLength(3);
@@ -74,7 +89,7 @@ describe("the move warning before applying", () => {
 
   it("names the trust the trainee moves to, the day, and when the opportunity ends", () => {
     expect(moveWarning([current, placement("t2", "Royal Wolverhampton NHS Trust", "2027-02-03", "2027-08-03")], opp)).toBe(
-      "You move to Royal Wolverhampton NHS Trust on 3 February 2027; this runs to 15 March 2027",
+      "You move to Royal Wolverhampton NHS Trust on 3 February 2027; this runs to 15 March 2027"
     );
   });
 
@@ -90,13 +105,16 @@ describe("the move warning before applying", () => {
 
   it("reads only in-post placements: parental leave at the next trust is not a move there", () => {
     expect(moveWarning([current, placement("t2", "Other Trust", "2027-02-03", "2027-08-03", "Parental Leave")], opp)).toBe(
-      "Your placement at Here Trust ends on 2 February 2027; you have no placement recorded after it, and this runs to 15 March 2027",
+      "Your placement at Here Trust ends on 2 February 2027; you have no placement recorded after it, and this runs to 15 March 2027"
     );
   });
 });
 
 describe("a saved opportunity's deadline", () => {
-  const open = (applicationDeadline: string) => ({ status: "published", applicationDeadline });
+  const open = (applicationDeadline: string) => ({
+    status: "published",
+    applicationDeadline,
+  });
   it("reads as days to go, and closed once passed or closed by the trust", () => {
     const today = "2026-12-01";
     expect(deadlineWords(open("2026-12-01"), today)).toBe("Closes today");
