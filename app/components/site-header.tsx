@@ -26,6 +26,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
     case "trainee":
       return [
         { href: "/trainee", text: "Home" },
+        { href: "/trainee/journey", text: "Your journey" },
         { href: "/opportunities", text: "Find opportunities" },
       ];
     case "trust_lead":

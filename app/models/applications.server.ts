@@ -20,6 +20,7 @@ import { createNotifications, markReadForApplication } from "./notifications.ser
 import { queueEmails } from "./outbox.server";
 import { unfinishedRoundOf } from "./rounds.server";
 import { isUniqueViolation } from "./users.server";
+import { placementWarning } from "./placement-warnings";
 
 export function roundHoldsMessage(roundName: string): string {
   return `Places on this opportunity are allocated in the round ${roundName}: add it to your choices instead`;
@@ -335,15 +336,6 @@ async function placementsDuringApplications(db: DbOrTx, applicationIds: string[]
     .orderBy(asc(placements.startsOn), asc(placements.id));
   for (const { applicationId, ...p } of rows) byApplication.get(applicationId)!.push(p);
   return byApplication;
-}
-
-/** The DME's warning: placed at another trust, or not placed, during the opportunity. */
-export function placementWarning(list: { trustId: string; trustName: string; placementType: string }[], trustId: string, trustName: string): string | null {
-  const inPost = list.filter((p) => p.placementType === "In Post" || p.placementType === "In Post - Extension");
-  if (!inPost.length) return "The trainee has no placement recorded during these dates";
-  const elsewhere = inPost.filter((p) => p.trustId !== trustId);
-  if (elsewhere.length) return `The trainee is placed at ${[...new Set(elsewhere.map((p) => p.trustName))].join(" and ")}, not ${trustName}, for some or all of these dates`;
-  return null;
 }
 
 export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, "id" | "role" | "trustId">, id: string, today: string) {

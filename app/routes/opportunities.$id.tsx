@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { BackLink } from "~/components/nhsuk/back-link";
 import { Button } from "~/components/nhsuk/button";
 import { Checkboxes } from "~/components/nhsuk/checkboxes";
@@ -22,7 +22,11 @@ import { unfinishedRoundOf } from "~/models/rounds.server";
 import { invalid } from "~/utils/http.server";
 import { OpportunityDetails } from "~/components/opportunity-details";
 import { eligibilityFor } from "~/models/eligibility";
-import { getTraineeGradeAndSpecialty } from "~/models/homes.server";
+import { getTraineeGradeAndSpecialty, listTraineePlacements } from "~/models/homes.server";
+import { moveWarning } from "~/models/placement-warnings";
+import { isSaved } from "~/models/shortlist.server";
+import { ShortlistButton } from "~/components/shortlist";
+import { ShortlistMessage } from "~/components/shortlist-messages";
 import { getOpportunityForViewer } from "~/models/opportunities.server";
 import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
@@ -50,6 +54,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const round = await unfinishedRoundOf(db, opportunity.id);
   const phase = round ? roundPhase(round) : null;
   const choice = round && user?.role === "trainee" && phase === "open" ? await choiceStateOnOpportunity(db, user.id, round, opportunity.id, todayInLondon()) : null;
+  const [saved, placements] = user?.role === "trainee" ? await Promise.all([isSaved(db, user.id, opportunity.id), listTraineePlacements(db, user.id)]) : [false, []];
   return json({
     round: round ? { id: round.id, name: round.name, banner: roundBanner(round), open: phase === "open", maxChoices: round.maxChoices } : null,
     choice,
@@ -60,6 +65,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     application,
     canApply: user?.role === "trainee" && eligibility.eligible && !application && !round,
     confidential: needsConfidentiality(opportunity.type),
+    saved,
+    // Told before applying, as the lead and DME are told when they decide (placement-warnings.ts).
+    moveWarning: user?.role === "trainee" && !application ? moveWarning(placements, opportunity) : null,
+    // Once applied for, the application is the way back to it; a saved one can still be removed.
+    canSave: user?.role === "trainee" && opportunity.status === "published" && !application,
     backHref: searchCameFrom(request),
   });
 }
@@ -108,8 +118,9 @@ async function chooseInRound(args: ActionFunctionArgs, traineeId: string, formDa
 }
 
 export default function OpportunityPage() {
-  const { opportunity: o, eligibility, signedIn, isTrainee, application, canApply, confidential, backHref, round, choice } = useLoaderData<typeof loader>();
+  const { opportunity: o, eligibility, signedIn, isTrainee, application, canApply, confidential, backHref, round, choice, saved, canSave, moveWarning } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
@@ -117,10 +128,23 @@ export default function OpportunityPage() {
           Back to opportunities
         </BackLink>
         <FormErrorSummary failure={actionData} />
+        <ShortlistMessage outcome={params.get("shortlist")} anchor="#shortlist" />
         <h1>
           <span className="nhsuk-caption-l">{o.trustName}</span>
           {o.title}
         </h1>
+        {canSave || saved ? (
+          <div className="nhsuk-u-margin-bottom-4" id="shortlist">
+            <ShortlistButton opportunityId={o.id} title={o.title} saved={saved} returnTo={`/opportunities/${o.id}`} />
+          </div>
+        ) : null}
+        {moveWarning ? (
+          <WarningCallout id="move-warning">
+            <WarningCallout.Heading>Before you apply</WarningCallout.Heading>
+            <p>{moveWarning}.</p>
+            <p>Check with the trust that you can take part for all of it before you apply.</p>
+          </WarningCallout>
+        ) : null}
         {round ? (
           <RoundPanel round={round} choice={choice} signedIn={signedIn} opportunityId={o.id} />
         ) : application ? null : eligibility.eligible ? (

@@ -18,6 +18,7 @@ import { formatClockTime, formatDate, formatMoment, todayInLondon } from "~/util
 import { listOpenRoundsForTrainee } from "~/models/round-choices.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
+import { getShortlist } from "~/models/shortlist.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your home") }];
 
@@ -25,15 +26,16 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const db = await getDb();
   const today = todayInLondon();
-  const [home, sections, applications, sessions, rounds] = await Promise.all([
+  const [home, sections, applications, sessions, rounds, shortlist] = await Promise.all([
     getTraineeHome(db, user.id, today),
     rotationSections(db, user.id, today),
     listTraineeApplications(db, user.id),
     upcomingSessions(db, user.id, today),
     listOpenRoundsForTrainee(db, user.id, today),
+    getShortlist(db, user.id, today),
   ]);
   if (!home) throw notFound();
-  return json({ ...home, sections, applications, sessions, rounds });
+  return json({ ...home, sections, applications, sessions, rounds, shortlist });
 }
 
 const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
@@ -46,7 +48,7 @@ const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
 const STAGE_LABELS = { foundation: "Foundation", core: "Core training", higher: "Higher specialty training" } as const;
 
 export default function TraineeHome() {
-  const { profile, current, next, placements, sections, applications, sessions, rounds } = useLoaderData<typeof loader>();
+  const { profile, current, next, placements, sections, applications, sessions, rounds, shortlist } = useLoaderData<typeof loader>();
   const groups = GROUPS.map((g) => ({ ...g, items: applications.filter((a) => g.statuses.includes(a.status)) })).filter((g) => g.items.length);
   return (
     <>
@@ -113,6 +115,29 @@ export default function TraineeHome() {
       <p>
         <Link to="/trainee/evidence">Your leadership evidence for your e-portfolio</Link>
       </p>
+
+      <p>
+        <Link to="/trainee/journey">See your leadership journey and what to do next</Link>
+      </p>
+
+      <section id="saved" aria-labelledby="saved-heading">
+        <h2 id="saved-heading">Saved for later</h2>
+        {/* The list without its buttons, which are on the journey page: the home's first load is held to 100 KB of JavaScript. */}
+        {shortlist.saved.length ? (
+          <ul>
+            {shortlist.saved.map((o) => (
+              <li key={o.id}>
+                <Link to={`/opportunities/${o.id}`}>{o.title}</Link> – {o.trustName}. <strong>{o.deadline}</strong>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>You have not saved any opportunities.</p>
+        )}
+        <p>
+          <Link to="/trainee/journey#saved">See and remove your saved opportunities</Link>
+        </p>
+      </section>
 
       <h2>Your upcoming sessions</h2>
       {sessions.length ? (

@@ -19,6 +19,7 @@ import { seedDemoHistory } from "./history";
 import { seedDemoOpportunities } from "./opportunities";
 import { seedDemoRounds } from "./rounds";
 import { seedDemoReminders } from "./reminders";
+import { seedDemoShortlist } from "./shortlist";
 import { TRUST_SITES } from "./sites";
 
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -238,6 +239,7 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
       dme: { id: dme.id, trustId: rrk.id },
       demoTraineeId: demoTrainee.id,
     });
+    await seedDemoShortlist(tx as unknown as Db, today, demoTrainee.id);
     await seedDemoReminders(tx as unknown as Db, today, { traineeId: demoTrainee.id, trustId: rrk.id });
   });
   return true;

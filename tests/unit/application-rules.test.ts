@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { actionsFor, canTransition, isOpenApplication, TRANSITIONS, WHAT_NEXT, type OpportunityNow } from "~/models/applications.rules";
-import { placementWarning } from "~/models/applications.server";
+import { placementWarning } from "~/models/placement-warnings";
 
 // A published opportunity running in March 2027 with a seat free, seen during it.
 const running: OpportunityNow = { today: "2027-03-10", endsOn: "2027-03-31", status: "published", seats: 2, seatsTaken: 1 };

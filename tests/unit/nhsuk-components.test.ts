@@ -126,7 +126,7 @@ describe("the app's NHS.UK components", () => {
           h(
             lib.Header.Navigation,
             { "aria-label": "Menu" },
-            (who ? [["/trainee", "Home"], ["/opportunities", "Find opportunities"]] : [["/opportunities", "Find opportunities"], ["/sign-in", "Sign in"], ["/register", "Create a trainee account"]]).map(([href, text]) =>
+            (who ? [["/trainee", "Home"], ["/trainee/journey", "Your journey"], ["/opportunities", "Find opportunities"]] : [["/opportunities", "Find opportunities"], ["/sign-in", "Sign in"], ["/register", "Create a trainee account"]]).map(([href, text]) =>
               h(lib.Header.NavigationItem, { key: href, href, current: href === "/trainee" ? true : undefined }, text),
             ),
           ),
