@@ -12,6 +12,7 @@ import { getDb } from "~/db.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { STATUS_LABELS } from "~/models/applications.rules";
 import { ApplySchema, STATEMENT_MAX, STATEMENT_MIN } from "~/models/applications.schema";
+import { canReflect } from "~/models/reflections.schema";
 import { applyForOpportunity, confidentialityError, findActiveApplication, needsConfidentiality } from "~/models/applications.server";
 import { failure, parseForm, type FormFailure } from "~/utils/forms";
 import { UUID } from "~/models/accounts.schema";
@@ -58,6 +59,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     signedIn: Boolean(user),
     isTrainee: user?.role === "trainee",
     application,
+    // The trainee's way to their reflection, wherever they see the finished opportunity.
+    reflectable: application ? canReflect(application.status, opportunity.endsOn, todayInLondon()) : false,
     canApply: user?.role === "trainee" && eligibility.eligible && !application && !round,
     confidential: needsConfidentiality(opportunity.type),
     backHref: searchCameFrom(request),
@@ -108,7 +111,7 @@ async function chooseInRound(args: ActionFunctionArgs, traineeId: string, formDa
 }
 
 export default function OpportunityPage() {
-  const { opportunity: o, eligibility, signedIn, isTrainee, application, canApply, confidential, backHref, round, choice } = useLoaderData<typeof loader>();
+  const { opportunity: o, eligibility, signedIn, isTrainee, application, reflectable, canApply, confidential, backHref, round, choice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
@@ -155,6 +158,11 @@ export default function OpportunityPage() {
               You applied for this opportunity: {STATUS_LABELS[application.status].toLowerCase()}.{" "}
               <Link to={`/applications/${application.id}`}>See your application</Link>
             </p>
+            {reflectable ? (
+              <p>
+                <Link to={`/applications/${application.id}/reflection`}>Your reflection on this opportunity</Link>
+              </p>
+            ) : null}
           </div>
         ) : null}
         <OpportunityDetails o={o} />

@@ -16,6 +16,8 @@ import { listTraineeApplications, upcomingSessions } from "~/models/applications
 import type { ApplicationStatus } from "~/models/domain";
 import { formatClockTime, formatDate, formatMoment, todayInLondon } from "~/utils/dates";
 import { listOpenRoundsForTrainee } from "~/models/round-choices.server";
+import { canReflect } from "~/models/reflections.schema";
+import { listReflectionStates } from "~/models/reflections.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 
@@ -25,15 +27,16 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const db = await getDb();
   const today = todayInLondon();
-  const [home, sections, applications, sessions, rounds] = await Promise.all([
+  const [home, sections, applications, sessions, rounds, reflections] = await Promise.all([
     getTraineeHome(db, user.id, today),
     rotationSections(db, user.id, today),
     listTraineeApplications(db, user.id),
     upcomingSessions(db, user.id, today),
     listOpenRoundsForTrainee(db, user.id, today),
+    listReflectionStates(db, user.id),
   ]);
   if (!home) throw notFound();
-  return json({ ...home, sections, applications, sessions, rounds });
+  return json({ ...home, sections, applications, sessions, rounds, reflections, today });
 }
 
 const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
@@ -46,7 +49,7 @@ const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
 const STAGE_LABELS = { foundation: "Foundation", core: "Core training", higher: "Higher specialty training" } as const;
 
 export default function TraineeHome() {
-  const { profile, current, next, placements, sections, applications, sessions, rounds } = useLoaderData<typeof loader>();
+  const { profile, current, next, placements, sections, applications, sessions, rounds, reflections, today } = useLoaderData<typeof loader>();
   const groups = GROUPS.map((g) => ({ ...g, items: applications.filter((a) => g.statuses.includes(a.status)) })).filter((g) => g.items.length);
   return (
     <>
@@ -102,6 +105,15 @@ export default function TraineeHome() {
                   <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">
                     {STATUS_LABELS[a.status]}. {WHAT_NEXT[a.status]}
                   </p>
+                  {canReflect(a.status, a.endsOn, today) || reflections[a.id] ? (
+                    <p className="nhsuk-body-s nhsuk-u-margin-top-1 nhsuk-u-margin-bottom-0">
+                      <Link to={`/applications/${a.id}/reflection`}>
+                        {reflections[a.id] === "final" ? "View your reflection" : reflections[a.id] === "draft" ? "Continue your reflection" : "Write your reflection"}
+                        <span className="nhsuk-u-visually-hidden"> on {a.title}</span>
+                      </Link>
+                      {reflections[a.id] === "draft" ? " (draft)" : ""}
+                    </p>
+                  ) : null}
                 </li>
               ))}
             </ul>

@@ -87,7 +87,7 @@ const PLANS: Plan[] = [
   { title: "Protected breaks on night shifts", start: (c) => addDaysIso(c.previousYearStart, 220), outcomes: WAITING_LIST },
   { title: "Greener care: inhalers and single-use it", start: (c) => addDaysIso(c.previousYearStart, 200), outcomes: REFUSALS },
   // This training year: over already (when the year is far enough in), and running now.
-  { title: "Three days with the Chief Executive", start: (c) => endedThisYear(c, 28), outcomes: ENDED },
+  { title: "Three days with the Chief Executive", start: (c) => endedThisYear(c, 28), outcomes: COHORT },
   { title: "Observe the Trust Board and the Quality", start: (c) => endedThisYear(c, 56), outcomes: COHORT },
   { title: "Protected breaks on night shifts", start: (c) => addDaysIso(c.today, -20), outcomes: WAITING_LIST.filter((o) => o !== "completed") },
   { title: "Observer at the Education and Workforce", start: (c) => addDaysIso(c.today, -25), outcomes: REFUSALS.map((o) => (o === "completed" || o === "not_completed" ? "approved" : o)) },

@@ -10,6 +10,8 @@ import { countUnread } from "~/models/notifications.server";
 import { getDmeHome, getTraineeHome } from "~/models/homes.server";
 import { listChoices } from "~/models/round-choices.server";
 import { opportunityRatings } from "~/models/reflections.server";
+import { readReportParams } from "~/models/measures";
+import { evaluationOf } from "~/models/measures.server";
 
 import { useTestDatabase } from "../helpers/db";
 
@@ -45,6 +47,13 @@ describe("demo data", () => {
     const rrkOpportunities = await t.db.select({ id: opportunities.id }).from(opportunities).where(eq(opportunities.trustId, rrk!.id));
     const ratings = await Promise.all(rrkOpportunities.map((o) => opportunityRatings(t.db, o.id)));
     expect(ratings.some((r) => r.shown && r.rated >= 8)).toBe(true);
+
+    // England's report for this year shows evaluation scores, overall and for at least one type.
+    const read = readReportParams(new URLSearchParams(), today);
+    if (!read.ok) throw new Error("the default report does not read");
+    const evaluation = await evaluationOf(t.db, read.query);
+    expect(Number(evaluation.find((r) => r.group === "all")!.rated)).toBeGreaterThanOrEqual(8);
+    expect(evaluation.filter((r) => r.group === "type" && r.mean !== "").length).toBeGreaterThanOrEqual(1);
   });
 
   it("fills an empty database with the reference trusts, one account per role and 40 trainees on rotation", async () => {
