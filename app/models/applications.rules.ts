@@ -155,7 +155,7 @@ export const WHAT_NEXT: Record<ApplicationStatus, string> = {
   submitted: "The trust lead will review your application and offer a place, add you to the waiting list or decline.",
   offered: "The director of medical education will confirm the placement.",
   approved: "Your placement is confirmed. The dated sessions are in your calendar feed.",
-  completed: "Well done: the sponsor signed off this opportunity as completed. Their feedback is below, and you can now write your reflection.",
+  completed: "Well done: the sponsor signed off this opportunity as completed, with their feedback on your application.",
   declined: "The trust has declined this application. The reason is in the history below.",
   waitlisted: "If a seat comes free you will be offered it automatically, and told.",
   rejected: "The director of medical education did not approve the placement. The reason is in the history below.",

@@ -277,6 +277,8 @@ export default function ApplicationPage() {
               return (
                 <Form method="post" key={act} className="nhsuk-u-margin-bottom-4" noValidate={rule.feedback ? true : undefined}>
                   <input type="hidden" name="intent" value={act} />
+                  {/* Beside the sign-off's own form, the other outcome needs a heading of its own. */}
+                  {act === "not_complete" && a.actions.includes("complete") ? <h3>If the opportunity was not completed</h3> : null}
                   {rule.feedback ? (
                     <>
                       <h3>The sponsor's feedback</h3>

@@ -226,7 +226,7 @@ export default function ReflectionPage() {
               </Radios>
               <p>A draft can be incomplete. To mark it as final, answer every question: a final reflection can no longer be changed.</p>
               <div className="app-actions">
-                <Button type="submit" name="intent" value="draft" secondary>
+                <Button type="submit" name="intent" value="draft" secondary className="nhsuk-u-margin-right-3">
                   Save draft
                 </Button>
                 <Button type="submit" name="intent" value="final">
