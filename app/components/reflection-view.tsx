@@ -3,7 +3,7 @@
 import { SummaryList } from "~/components/nhsuk/summary-list";
 
 import { GPC_LABELS, HLM_LABELS, type GpcDomain, type HlmDimension } from "~/models/domain";
-import { RATING_LABELS } from "~/models/reflections.schema";
+import { RATING_LABELS } from "~/models/reflections.rules";
 import { formatDate } from "~/utils/dates";
 
 /** Who a shared reflection reaches: the opportunity's trust, as the trainee is told before sharing. */

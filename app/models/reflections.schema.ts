@@ -5,31 +5,10 @@ import * as v from "valibot";
 
 import { cleanText } from "~/utils/forms";
 
-import { hasEnded } from "./applications.rules";
-import { GPC_DOMAINS, HLM_DIMENSIONS, type ApplicationStatus } from "./domain";
+import { GPC_DOMAINS, HLM_DIMENSIONS } from "./domain";
+import { REFLECTION_TEXT_MAX, SIGN_OFF_TEXT_MAX } from "./reflections.rules";
 
-export const REFLECTION_TEXT_MAX = 5000;
-export const SIGN_OFF_TEXT_MAX = 2000;
-
-/**
- * Ratings are shown to the trust only once this many trainees have rated an opportunity, so
- * no one trainee's rating can be read off the average (the GMC's training survey publishes
- * nothing under 3 respondents).
- */
-export const RATINGS_SHOWN_FROM = 3;
-
-export const RATING_LABELS: Record<1 | 2 | 3 | 4 | 5, string> = {
-  1: "1 – Poor",
-  2: "2 – Fair",
-  3: "3 – Good",
-  4: "4 – Very good",
-  5: "5 – Excellent",
-};
-
-/** The trainee may reflect once the opportunity is signed off as completed, or is over while approved. */
-export function canReflect(status: ApplicationStatus, endsOn: string, today: string): boolean {
-  return status === "completed" || (status === "approved" && hasEnded({ endsOn, today }));
-}
+export { canReflect, RATING_LABELS, RATINGS_SHOWN_FROM, REFLECTION_ARRAY_FIELDS, REFLECTION_TEXT_MAX, SIGN_OFF_TEXT_MAX } from "./reflections.rules";
 
 const words = (max: number, tooLong: string) => v.pipe(v.optional(v.string(), ""), v.transform(cleanText), v.trim(), v.maxLength(max, tooLong));
 const required = (max: number, empty: string, tooLong: string) => v.pipe(words(max, tooLong), v.nonEmpty(empty));
@@ -76,8 +55,6 @@ export const FinalReflectionSchema = v.object({
 });
 
 export type ReflectionInput = v.InferOutput<typeof DraftReflectionSchema>;
-
-export const REFLECTION_ARRAY_FIELDS = ["hlmDimensions", "gpcDomains"] as const;
 
 /** The sponsor's structured feedback when the trust lead signs off an opportunity as completed. */
 export const SignOffSchema = v.object({

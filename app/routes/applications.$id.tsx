@@ -19,7 +19,7 @@ import { GradeText } from "~/components/grade-text";
 import { ReflectionView, SignOffView } from "~/components/reflection-view";
 import { SuccessBanner } from "~/components/success-banner";
 import { HLM_DIMENSIONS, HLM_LABELS } from "~/models/domain";
-import { SIGN_OFF_TEXT_MAX } from "~/models/reflections.schema";
+import { SIGN_OFF_TEXT_MAX } from "~/models/reflections.rules";
 import { reflectionForApplication } from "~/models/reflections.server";
 import { APPLICATION_ACTIONS, STATUS_LABELS, TRANSITIONS, WHAT_NEXT, type ApplicationAction } from "~/models/applications.rules";
 import { ReasonSchema } from "~/models/applications.schema";

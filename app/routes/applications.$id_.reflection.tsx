@@ -14,7 +14,7 @@ import { ReflectionView, sharedWithWords } from "~/components/reflection-view";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
 import { GPC_DOMAINS, GPC_LABELS, HLM_DIMENSIONS, HLM_LABELS } from "~/models/domain";
-import { RATING_LABELS, RATINGS_SHOWN_FROM, REFLECTION_ARRAY_FIELDS, REFLECTION_TEXT_MAX } from "~/models/reflections.schema";
+import { RATING_LABELS, RATINGS_SHOWN_FROM, REFLECTION_ARRAY_FIELDS, REFLECTION_TEXT_MAX } from "~/models/reflections.rules";
 import { getReflectionPage, saveReflection, setReflectionSharing } from "~/models/reflections.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { failure, formObject, type FormFailure } from "~/utils/forms";

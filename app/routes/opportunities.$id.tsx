@@ -12,7 +12,7 @@ import { getDb } from "~/db.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { STATUS_LABELS } from "~/models/applications.rules";
 import { ApplySchema, STATEMENT_MAX, STATEMENT_MIN } from "~/models/applications.schema";
-import { canReflect } from "~/models/reflections.schema";
+import { canReflect } from "~/models/reflections.rules";
 import { applyForOpportunity, confidentialityError, findActiveApplication, needsConfidentiality } from "~/models/applications.server";
 import { failure, parseForm, type FormFailure } from "~/utils/forms";
 import { UUID } from "~/models/accounts.schema";

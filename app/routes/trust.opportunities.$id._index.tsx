@@ -16,7 +16,7 @@ import { listApplicants } from "~/models/applications.server";
 import { UUID } from "~/models/ids";
 import { allowedActions, changeOpportunityStatus, duplicateOpportunity, getTrustOpportunity, type StatusAction } from "~/models/opportunities.server";
 import { opportunityRatings } from "~/models/reflections.server";
-import { RATINGS_SHOWN_FROM } from "~/models/reflections.schema";
+import { RATINGS_SHOWN_FROM } from "~/models/reflections.rules";
 import { todayInLondon } from "~/utils/dates";
 import { pluralWord } from "~/utils/plural";
 import { notFound } from "~/utils/http.server";
