@@ -2,7 +2,7 @@
 // once it is final, and on the application page for the trust's staff it was shared with.
 import { SummaryList } from "~/components/nhsuk/summary-list";
 
-import { GPC_LABELS, HLM_LABELS, type GpcDomain, type HlmDimension } from "~/models/domain";
+import { HLM_LABELS, type HlmDimension } from "~/models/domain";
 import { RATING_LABELS } from "~/models/reflections.rules";
 import { formatDate } from "~/utils/dates";
 
@@ -16,7 +16,8 @@ export interface ReflectionShown {
   soWhat: string;
   nowWhat: string;
   hlmDimensions: HlmDimension[];
-  gpcDomains: GpcDomain[];
+  /** The GMC domains' words, from the loader. */
+  gpcDomainLabels: string[];
   rating: number | null;
   wouldRecommend: boolean | null;
   finalisedAt: string | null;
@@ -56,7 +57,7 @@ export function ReflectionView({ r, headingLevel = 2 }: { r: ReflectionShown; he
         <SummaryList.Row>
           <SummaryList.Key>GMC domains evidenced</SummaryList.Key>
           <SummaryList.Value>
-            <List items={r.gpcDomains.map((d) => GPC_LABELS[d])} />
+            <List items={r.gpcDomainLabels} />
           </SummaryList.Value>
         </SummaryList.Row>
         <SummaryList.Row>

@@ -12,7 +12,7 @@ import type { SessionUser } from "~/auth.server";
 import { issuesToFieldErrors, type FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
-import type { ApplicationStatus, GpcDomain, HlmDimension } from "./domain";
+import { GPC_DOMAINS, GPC_LABELS, type ApplicationStatus, type GpcDomain, type HlmDimension } from "./domain";
 import { canReflect, DraftReflectionSchema, FinalReflectionSchema, RATINGS_SHOWN_FROM } from "./reflections.schema";
 
 export const FINAL_CANNOT_CHANGE = "This reflection is final, so it can no longer be changed";
@@ -31,6 +31,16 @@ const reflectionColumns = {
   sharedAt: reflections.sharedAt,
   updatedAt: reflections.updatedAt,
 };
+
+/**
+ * The GMC domains' words, for the pages: given by the loaders, so the long labels stay out of the
+ * shared JavaScript every page loads (the search page is held to a first-load budget).
+ */
+export const GPC_OPTIONS = GPC_DOMAINS.map((value) => ({ value, label: GPC_LABELS[value] }));
+
+function withLabels<T extends { gpcDomains: GpcDomain[] }>(r: T): T & { gpcDomainLabels: string[] } {
+  return { ...r, gpcDomainLabels: r.gpcDomains.map((d) => GPC_LABELS[d]) };
+}
 
 export interface Reflection {
   whatHappened: string;
@@ -71,7 +81,12 @@ export async function getReflectionPage(db: Db, traineeId: string, applicationId
   const application = await ownApplication(db, traineeId, applicationId);
   if (!application) return null;
   const [reflection] = await db.select(reflectionColumns).from(reflections).where(eq(reflections.applicationId, application.id));
-  return { application, open: canReflect(application.status, application.endsOn, today), reflection: (reflection as Reflection | undefined) ?? null };
+  return {
+    application,
+    open: canReflect(application.status, application.endsOn, today),
+    reflection: reflection ? withLabels(reflection as Reflection) : null,
+    gpcOptions: GPC_OPTIONS,
+  };
 }
 
 export type SaveReflectionResult =
@@ -154,7 +169,7 @@ export async function setReflectionSharing(db: Db, traineeId: string, applicatio
 
 export type ApplicationReflection =
   | { kind: "own"; open: boolean; state: "none" | "draft" | "final"; shared: boolean }
-  | { kind: "shared"; reflection: Reflection }
+  | { kind: "shared"; reflection: Reflection & { gpcDomainLabels: string[] } }
   | null;
 
 /**
@@ -179,17 +194,28 @@ export async function reflectionForApplication(
     .select(reflectionColumns)
     .from(reflections)
     .where(and(eq(reflections.applicationId, app.id), isNotNull(reflections.sharedAt), isNotNull(reflections.finalisedAt)));
-  return shared ? { kind: "shared", reflection: shared as Reflection } : null;
+  return shared ? { kind: "shared", reflection: withLabels(shared as Reflection) } : null;
 }
 
-/** Where each of the trainee's reflections stands, by application, for their home page. */
-export async function listReflectionStates(db: Db, traineeId: string): Promise<Record<string, "draft" | "final">> {
+/**
+ * The link to each reflection the trainee can write or has written, by application, for their
+ * home page: "write" (none yet, and it can be written), "draft" or "final".
+ */
+export async function listReflectionLinks(
+  db: Db,
+  traineeId: string,
+  list: { id: string; status: ApplicationStatus; endsOn: string }[],
+  today: string,
+): Promise<Record<string, "write" | "draft" | "final">> {
   const rows = await db
     .select({ applicationId: reflections.applicationId, finalisedAt: reflections.finalisedAt })
     .from(reflections)
     .innerJoin(applications, eq(applications.id, reflections.applicationId))
     .where(eq(applications.traineeId, traineeId));
-  return Object.fromEntries(rows.map((r) => [r.applicationId, r.finalisedAt ? "final" : "draft"]));
+  const links: Record<string, "write" | "draft" | "final"> = {};
+  for (const a of list) if (canReflect(a.status, a.endsOn, today)) links[a.id] = "write";
+  for (const r of rows) links[r.applicationId] = r.finalisedAt ? "final" : "draft";
+  return links;
 }
 
 export type OpportunityRatings = { rated: number; shown: false } | { rated: number; shown: true; mean: number; recommend: number };

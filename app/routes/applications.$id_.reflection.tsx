@@ -13,7 +13,7 @@ import { FormErrorSummary, MessageSummary, fieldError, keptValue, keptValues, pa
 import { ReflectionView, sharedWithWords } from "~/components/reflection-view";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
-import { GPC_DOMAINS, GPC_LABELS, HLM_DIMENSIONS, HLM_LABELS } from "~/models/domain";
+import { HLM_DIMENSIONS, HLM_LABELS } from "~/models/domain";
 import { RATING_LABELS, RATINGS_SHOWN_FROM, REFLECTION_ARRAY_FIELDS, REFLECTION_TEXT_MAX } from "~/models/reflections.rules";
 import { getReflectionPage, saveReflection, setReflectionSharing } from "~/models/reflections.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
@@ -69,7 +69,7 @@ const HINTS = {
 };
 
 export default function ReflectionPage() {
-  const { application: a, open, reflection: r } = useLoaderData<typeof loader>();
+  const { application: a, open, reflection: r, gpcOptions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const [params] = useSearchParams();
   const done = params.get("done");
@@ -197,9 +197,9 @@ export default function ReflectionPage() {
                 error={err("gpcDomains")}
                 small
               >
-                {GPC_DOMAINS.map((d, i) => (
-                  <Checkboxes.Item key={d} id={i === 0 ? "gpcDomains" : `gpcDomains-${d}`} value={d} defaultChecked={domains.includes(d)}>
-                    {GPC_LABELS[d]}
+                {gpcOptions.map(({ value, label }, i) => (
+                  <Checkboxes.Item key={value} id={i === 0 ? "gpcDomains" : `gpcDomains-${value}`} value={value} defaultChecked={domains.includes(value)}>
+                    {label}
                   </Checkboxes.Item>
                 ))}
               </Checkboxes>

@@ -16,8 +16,7 @@ import { listTraineeApplications, upcomingSessions } from "~/models/applications
 import type { ApplicationStatus } from "~/models/domain";
 import { formatClockTime, formatDate, formatMoment, todayInLondon } from "~/utils/dates";
 import { listOpenRoundsForTrainee } from "~/models/round-choices.server";
-import { canReflect } from "~/models/reflections.rules";
-import { listReflectionStates } from "~/models/reflections.server";
+import { listReflectionLinks } from "~/models/reflections.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 
@@ -27,16 +26,16 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const db = await getDb();
   const today = todayInLondon();
-  const [home, sections, applications, sessions, rounds, reflections] = await Promise.all([
+  const [home, sections, applications, sessions, rounds] = await Promise.all([
     getTraineeHome(db, user.id, today),
     rotationSections(db, user.id, today),
     listTraineeApplications(db, user.id),
     upcomingSessions(db, user.id, today),
     listOpenRoundsForTrainee(db, user.id, today),
-    listReflectionStates(db, user.id),
   ]);
   if (!home) throw notFound();
-  return json({ ...home, sections, applications, sessions, rounds, reflections, today });
+  const reflections = await listReflectionLinks(db, user.id, applications, today);
+  return json({ ...home, sections, applications, sessions, rounds, reflections });
 }
 
 const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
@@ -49,7 +48,7 @@ const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
 const STAGE_LABELS = { foundation: "Foundation", core: "Core training", higher: "Higher specialty training" } as const;
 
 export default function TraineeHome() {
-  const { profile, current, next, placements, sections, applications, sessions, rounds, reflections, today } = useLoaderData<typeof loader>();
+  const { profile, current, next, placements, sections, applications, sessions, rounds, reflections } = useLoaderData<typeof loader>();
   const groups = GROUPS.map((g) => ({ ...g, items: applications.filter((a) => g.statuses.includes(a.status)) })).filter((g) => g.items.length);
   return (
     <>
@@ -105,7 +104,7 @@ export default function TraineeHome() {
                   <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">
                     {STATUS_LABELS[a.status]}. {WHAT_NEXT[a.status]}
                   </p>
-                  {canReflect(a.status, a.endsOn, today) || reflections[a.id] ? (
+                  {reflections[a.id] ? (
                     <p className="nhsuk-body-s nhsuk-u-margin-top-1 nhsuk-u-margin-bottom-0">
                       <Link to={`/applications/${a.id}/reflection`}>
                         {reflections[a.id] === "final" ? "View your reflection" : reflections[a.id] === "draft" ? "Continue your reflection" : "Write your reflection"}
