@@ -148,6 +148,10 @@ export function ReportBody({ report, charts = [], printable = false }: { report:
       <h2 id="spread">Spread of the offer</h2>
       {section(["spread"])}
 
+      <h2 id="evaluation">Evaluation</h2>
+      <p>How trainees rated the opportunities they took part in, from their final reflections. A reflection is the trainee's own: only its rating and whether they would recommend the opportunity are counted here, never its words.</p>
+      {section(["evaluation"])}
+
       <EquitySection report={report.equity} />
       {search !== null ? (
         <ul className="nhsuk-list">

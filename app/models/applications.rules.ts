@@ -29,6 +29,11 @@ export interface TransitionRule {
   label: string;
   /** The label of its reason box, where it has one. */
   reasonLabel?: string;
+  /**
+   * "sponsor": the move carries the sponsor's structured feedback (the leadership dimensions
+   * observed, strengths and one next step: SignOffSchema), all required.
+   */
+  feedback?: "sponsor";
   /** Why it cannot be done now, in words for the person who asked; null when it can. */
   refusal?: (o: OpportunityNow) => string | null;
 }
@@ -100,9 +105,9 @@ export const TRANSITIONS: Record<ApplicationAction, TransitionRule> = {
     from: ["approved"],
     to: "completed",
     by: "trust_lead",
-    reason: "optional",
+    reason: "none",
+    feedback: "sponsor",
     label: "Sign off as completed",
-    reasonLabel: "Feedback for the trainee (optional)",
     refusal: (o) => signOffRefusal(o),
   },
   not_complete: {
@@ -150,7 +155,7 @@ export const WHAT_NEXT: Record<ApplicationStatus, string> = {
   submitted: "The trust lead will review your application and offer a place, add you to the waiting list or decline.",
   offered: "The director of medical education will confirm the placement.",
   approved: "Your placement is confirmed. The dated sessions are in your calendar feed.",
-  completed: "Well done: the sponsor signed off this opportunity as completed. Any feedback is in the history below.",
+  completed: "Well done: the sponsor signed off this opportunity as completed, with their feedback on your application.",
   declined: "The trust has declined this application. The reason is in the history below.",
   waitlisted: "If a seat comes free you will be offered it automatically, and told.",
   rejected: "The director of medical education did not approve the placement. The reason is in the history below.",

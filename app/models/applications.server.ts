@@ -2,13 +2,14 @@
 // row (so seats are counted with nobody else changing them), writes the new status and an
 // event, and queues the notifications and e-mails it causes.
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql } from "drizzle-orm";
+import * as v from "valibot";
 
 import type { Db, DbOrTx } from "@db/client";
 import { applicationEvents, applications, completionSignoffs, opportunities, opportunitySessions, placements, sites, traineeProfiles, trusts, users } from "@db/schema";
 
 import type { SessionUser } from "~/auth.server";
 import { formatDate } from "~/utils/dates";
-import type { FieldErrors } from "~/utils/forms";
+import { issuesToFieldErrors, type FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
 import { acceptsOffers, actionsFor, HOLDS_SEAT, notYetFor, TRANSITIONS, type ApplicationAction, type OpportunityNow } from "./applications.rules";
@@ -18,6 +19,7 @@ import { eligibilityGrade } from "./trainee-grade.server";
 import { audiencesFor, type Audience } from "./messages";
 import { createNotifications, markReadForApplication } from "./notifications.server";
 import { queueEmails } from "./outbox.server";
+import { SignOffSchema, type SignOffInput } from "./reflections.schema";
 import { unfinishedRoundOf } from "./rounds.server";
 import { isUniqueViolation } from "./users.server";
 import { placementWarning } from "./placement-warnings";
@@ -149,7 +151,7 @@ export async function applyForOpportunity(
 
 export type TransitionResult =
   | { ok: true; unchanged: boolean; status: ApplicationStatus; promoted: string[] }
-  | { ok: false; status: 400 | 403 | 404 | 409; message: string };
+  | { ok: false; status: 400 | 403 | 404 | 409; message: string; fieldErrors?: FieldErrors };
 
 const PAST: Record<ApplicationStatus, string> = {
   submitted: "submitted",
@@ -175,12 +177,23 @@ export async function transitionApplication(
   actor: Pick<SessionUser, "id" | "role" | "trustId">,
   applicationId: string,
   action: ApplicationAction,
-  input: { reason?: string; today: string },
+  /** signOff: the sponsor's feedback as typed (checked here with SignOffSchema), for a move that carries it. */
+  input: { reason?: string; today: string; signOff?: SignOffInput | Record<string, unknown> },
 ): Promise<TransitionResult> {
   if (!UUID.test(applicationId)) return { ok: false, status: 404, message: "Application not found" };
   const rule = TRANSITIONS[action];
   const reason = input.reason?.trim() || null;
   if (rule.reason === "required" && !reason) return { ok: false, status: 400, message: "Give a reason: the trainee will see it" };
+  let signOff: SignOffInput | null = null;
+  if (rule.feedback === "sponsor") {
+    // Checked here as well as by the form: the bounds and the lists hold for every caller.
+    const parsed = v.safeParse(SignOffSchema, input.signOff ?? {});
+    if (!parsed.success) {
+      const fieldErrors = issuesToFieldErrors(parsed.issues);
+      return { ok: false, status: 400, message: Object.values(fieldErrors)[0] ?? "Give the sponsor's feedback", fieldErrors };
+    }
+    signOff = parsed.output;
+  }
 
   return db.transaction(async (tx): Promise<TransitionResult> => {
     const [ref] = await tx
@@ -226,7 +239,16 @@ export async function transitionApplication(
       .values({ applicationId: app.id, actorId: actor.id, fromStatus: app.status, toStatus: rule.to, reason })
       .returning({ id: applicationEvents.id });
     if (action === "complete" || action === "not_complete") {
-      await tx.insert(completionSignoffs).values({ applicationId: app.id, outcome: rule.to as "completed" | "not_completed", sponsorFeedback: reason ?? "", signedOffBy: actor.id });
+      await tx.insert(completionSignoffs).values({
+        applicationId: app.id,
+        outcome: rule.to as "completed" | "not_completed",
+        // For "not completed", why; a completion's feedback is structured.
+        sponsorFeedback: reason ?? "",
+        observedDimensions: signOff?.observedDimensions ?? [],
+        strengths: signOff?.strengths ?? "",
+        nextStep: signOff?.nextStep ?? "",
+        signedOffBy: actor.id,
+      });
     }
     await tellAboutEvent(tx, { applicationId: app.id, eventId: event!.id, actorId: actor.id, traineeId: app.traineeId, trustId: opp.trustId, toStatus: rule.to });
     await markReadForApplication(tx, actor.id, app.id);
@@ -350,6 +372,7 @@ export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, 
       createdAt: applications.createdAt,
       traineeId: applications.traineeId,
       traineeName: users.name,
+      hlmDimensions: opportunities.hlmDimensions,
       grade: grade.grade,
       gradeSelfDeclared: grade.gradeSelfDeclared,
       specialty: traineeProfiles.specialty,
@@ -372,7 +395,7 @@ export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, 
     .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
     .where(eq(applications.id, id));
   if (!row || !inScope(viewer, row)) return null;
-  const [events, during] = await Promise.all([
+  const [events, during, signOffs] = await Promise.all([
     db
       .select({ id: applicationEvents.id, fromStatus: applicationEvents.fromStatus, toStatus: applicationEvents.toStatus, reason: applicationEvents.reason, createdAt: applicationEvents.createdAt, actorName: users.name, actorRole: users.role })
       .from(applicationEvents)
@@ -380,12 +403,24 @@ export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, 
       .where(eq(applicationEvents.applicationId, id))
       .orderBy(asc(applicationEvents.createdAt), asc(applicationEvents.id)),
     viewer.role === "trainee" ? Promise.resolve([]) : placementsDuringApplications(db, [row.id]).then((m) => m.get(row.id) ?? []),
+    db
+      .select({
+        outcome: completionSignoffs.outcome,
+        sponsorFeedback: completionSignoffs.sponsorFeedback,
+        observedDimensions: completionSignoffs.observedDimensions,
+        strengths: completionSignoffs.strengths,
+        nextStep: completionSignoffs.nextStep,
+        createdAt: completionSignoffs.createdAt,
+      })
+      .from(completionSignoffs)
+      .where(eq(completionSignoffs.applicationId, id)),
   ]);
   const opportunityNow: OpportunityNow = { today, endsOn: row.endsOn, status: row.opportunityStatus, seats: row.seats, seatsTaken: row.seatsTaken };
   return {
     ...row,
     firstTimer: row.prior === 0,
     events,
+    signOff: signOffs[0] ?? null,
     placements: during,
     warning: viewer.role === "trainee" ? null : placementWarning(during, row.trustId, row.trustName),
     actions: actionsFor(viewer.role as Role, row.status, opportunityNow),

@@ -196,6 +196,10 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
             applicationId: completionSignoffs.applicationId,
             outcome: completionSignoffs.outcome,
             sponsorFeedback: completionSignoffs.sponsorFeedback,
+            // The sponsor's structured feedback at a completed sign-off.
+            observedDimensions: completionSignoffs.observedDimensions,
+            strengths: completionSignoffs.strengths,
+            nextStep: completionSignoffs.nextStep,
             signedOffAt: completionSignoffs.createdAt,
           })
           .from(completionSignoffs)

@@ -11,6 +11,7 @@ import type { ScheduledJob } from "~/scheduler.server";
 import { todayInLondon } from "~/utils/dates";
 
 import { getEquityReport } from "./equity.server";
+import { suppressTable, SMALL_NUMBER_LIMIT } from "./suppression";
 
 import {
   FOCUSES,
@@ -39,6 +40,7 @@ import {
   typeLabel,
   yearEarlier,
   type CoverageRow,
+  type EvaluationRow,
   type Funnel,
   type NothingYetTrainee,
   type OfferRow,
@@ -319,6 +321,67 @@ async function funnelOf(db: DbOrTx, q: ReportQuery): Promise<Funnel> {
   };
 }
 
+interface EvaluationSqlRow extends Record<string, unknown> {
+  dimension: string;
+  key: string | null;
+  rated: string | number;
+  rating_sum: string | number | null;
+  recommended: string | number;
+}
+
+/**
+ * Trainees' ratings from final reflections on the scope's opportunities starting in the year,
+ * made final by the as-at date: overall, by type and by tier, in one query. Suppressed as the
+ * equity tables are: each breakdown (types, tiers) adds up to the overall count, so a count of
+ * 1–7 and any count that would give one away are hidden, with the mean and share beside it.
+ */
+export async function evaluationOf(db: DbOrTx, q: ReportQuery): Promise<EvaluationRow[]> {
+  const rows = await reportRows<EvaluationSqlRow>(
+    db,
+    sql`with rated as (
+      select o.type::text as type, o.tier::text as tier, r.rating, r.would_recommend
+      from reflections r join applications a on a.id = r.application_id
+        join opportunities o on o.id = a.opportunity_id join trusts t on t.id = o.trust_id
+      where r.finalised_at < ${cutOf(q.asAt)} and r.rating is not null
+        and o.starts_on between ${q.yearStart}::date and ${q.yearEnd}::date
+        and ${scopeCondition(q.scope)} and ${opportunityFilters(q.filters)}
+    )
+    select case when grouping(type) = 0 then 'type' when grouping(tier) = 0 then 'tier' else 'all' end as dimension,
+      coalesce(type, tier) as key, count(*) as rated, sum(rating) as rating_sum, count(*) filter (where would_recommend) as recommended
+    from rated group by grouping sets ((), (type), (tier))`,
+  );
+  const figures = (dimension: string, key: string | null) => {
+    const r = rows.find((x) => x.dimension === dimension && (key === null || x.key === key));
+    return { rated: Number(r?.rated ?? 0), sum: Number(r?.rating_sum ?? 0), recommended: Number(r?.recommended ?? 0) };
+  };
+  const all = figures("all", null);
+  const breakdown = (group: "type" | "tier", keys: string[], label: (k: string) => string) => {
+    const each = keys.map((k) => ({ key: k, ...figures(group, k) }));
+    const table = suppressTable({ rows: keys, columns: ["rated"], cells: each.map((e) => [e.rated]) });
+    return { rows: each.map((e, i) => ({ ...e, group, label: label(e.key), cell: table.cells[i]![0]! })), total: table.grandTotal };
+  };
+  const types = breakdown("type", [...OPPORTUNITY_TYPES], (k) => typeLabel(k as OpportunityType));
+  const tiers = breakdown("tier", TIERS.map(String), (k) => tierLabel(Number(k)));
+  // The overall count is the total of both breakdowns: hidden if either hides it.
+  const overall = types.total.value === null ? types.total : tiers.total;
+  const line = (group: EvaluationRow["group"], key: string, label: string, f: { rated: number; sum: number; recommended: number }, cell: { text: string; value: number | null }): EvaluationRow => {
+    const shown = cell.value !== null && cell.value >= SMALL_NUMBER_LIMIT;
+    return {
+      group,
+      key,
+      label,
+      rated: cell.text,
+      mean: shown ? (f.sum / f.rated).toFixed(1) : "",
+      recommend: shown ? String(Math.round((100 * f.recommended) / f.rated)) : "",
+    };
+  };
+  return [
+    line("all", "all", "All opportunities", all, overall),
+    ...types.rows.map((r) => line("type", r.key, r.label, r, r.cell)),
+    ...tiers.rows.map((r) => line("tier", r.key, r.label, r, r.cell)),
+  ];
+}
+
 /**
  * Coverage as at each of the given dates of one training year, in one query: each application's
  * history becomes spans of status (from one event to the next), and a trainee is covered at a
@@ -419,7 +482,7 @@ export async function computeReport(
   const previousDates = seriesDates(q.yearStart, q.asAt).map(yearEarlier);
   const baselineOn = await baselineOf(db, q.yearStart);
   const trustIds = q.scope.kind === "england" ? null : (await queryRows<{ id: string }>(db, sql`select t.id from trusts t where ${scopeCondition(q.scope)}`)).map((t) => t.id);
-  const [coverage, had, offer, funnel, current, previous, baseline, comparison, nothingYet, equity] = await Promise.all([
+  const [coverage, had, offer, funnel, current, previous, baseline, comparison, nothingYet, equity, evaluation] = await Promise.all([
     coverageByDimension(db, q),
     opportunitiesHad(db, q),
     offerOf(db, q),
@@ -430,6 +493,7 @@ export async function computeReport(
     options.comparison ? coverageAt(db, { ...q, scope: options.comparison.scope }, q.asAt).then((p) => [p]) : Promise.resolve([]),
     options.withList ? listNothingYet(db, q) : Promise.resolve(null),
     getEquityReport(db, { trustIds }, { year: [q.yearStart, q.yearEnd], asAt: q.asAt }),
+    evaluationOf(db, q),
   ]);
   const trustOds = q.scope.kind === "trust" ? q.scope.odsCode : null;
   return {
@@ -452,6 +516,7 @@ export async function computeReport(
     spread: had.spread,
     series: { current, previous, baseline: baseline[0] && baselineOn ? { ...baseline[0], trainingYearStart: q.yearStart } : null },
     equity,
+    evaluation,
   };
 }
 
@@ -528,7 +593,7 @@ export async function openReport(db: DbOrTx, viewer: ReportViewer, params: URLSe
 /** The longest a report's figures are shown after they were computed. */
 export const REPORT_FRESH_MS = 10 * 60_000;
 /** Bumped when the stored figures change shape, so rows written by an older release are not read. */
-const SNAPSHOT_VERSION = "1";
+const SNAPSHOT_VERSION = "2";
 
 /** The figures stored: the report without what is given per request or per viewer. */
 type StoredFigures = Omit<Report, "query" | "scopeName" | "computedAt" | "computedLive" | "nothingYet"> & {

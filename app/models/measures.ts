@@ -258,6 +258,21 @@ export interface Report {
   series: { current: SeriesPoint[]; previous: SeriesPoint[]; baseline: (SeriesPoint & { trainingYearStart: string }) | null };
   /** Coverage and approvals by working pattern, stage and the voluntary equality answers, already suppressed. */
   equity: EquityReport;
+  /** Trainees' ratings from final reflections, overall, by type and by tier, already suppressed. */
+  evaluation: EvaluationRow[];
+}
+
+/** One line of the evaluation table as it may be shown: a hidden count is its words, never a number. */
+export interface EvaluationRow {
+  group: "all" | "type" | "tier";
+  key: string;
+  label: string;
+  /** "12", "fewer than 8" or "not shown". */
+  rated: string;
+  /** The mean rating to one decimal, "" when there is nobody or it is hidden. */
+  mean: string;
+  /** Whole percentage points who would recommend it, "" when there is nobody or it is hidden. */
+  recommend: string;
 }
 
 export const typeLabel = (t: OpportunityType) => OPPORTUNITY_TYPE_LABELS[t];
@@ -287,6 +302,8 @@ export const DEFINITIONS = {
   firstTimers: "First-timers' share: of the approvals, the share that were the trainee's first approved opportunity in this training year.",
   had: "Opportunities had: placed trainees by how many opportunities starting in the training year they had approved or completed on the \"as at\" date.",
   spread: "Spread: placed trainees who have had at least one approved or completed opportunity of each tier and of each focus this training year.",
+  evaluation:
+    "Evaluation: the final reflections of trainees on opportunities at the trusts in this scope starting in the training year, made final by the end of the \"as at\" day: how many rated the opportunity, their mean rating (1 poor to 5 excellent) and the share who would recommend it. A count of 1 to 7 trainees reads \"fewer than 8\", and other counts are hidden (\"not shown\") where they would let it be worked out; a mean and a share are shown only beside a count that is shown.",
   series:
     "Monthly coverage: coverage as it stood at the end of each month of the training year up to the \"as at\" date, beside the same months of the previous training year and the baseline date recorded for this year.",
 };
@@ -406,6 +423,14 @@ export function reportTables(report: Report): ReportTable[] {
     numeric: [1, 2],
     rows: [...report.spread.tier, ...report.spread.focus].map((r) => [r.label, String(r.covered), percentCell(r.covered, placed)]),
   });
+  tables.push({
+    name: "evaluation",
+    title: "Evaluation: trainees' ratings of the opportunities",
+    definition: DEFINITIONS.evaluation,
+    headings: ["Opportunities", "Trainees who rated", "Mean rating (1 to 5)", "Would recommend %"],
+    numeric: [1, 2, 3],
+    rows: report.evaluation.map((r) => [r.label, r.rated, r.mean, r.recommend]),
+  });
   const previousByMonth = new Map(report.series.previous.map((p) => [p.asAt.slice(5, 7), p]));
   tables.push({
     name: "monthly-coverage",
@@ -457,6 +482,7 @@ export const REPORT_TABLE_NAMES = [
   "opportunities-had",
   "spread",
   "monthly-coverage",
+  "evaluation",
   ...(["ltft", "stage", "sex", "ethnicGroup", "disability"] as const).flatMap((d) => [`equity-coverage-${d}` as const, `equity-approvals-${d}` as const]),
 ] as const;
 

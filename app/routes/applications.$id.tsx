@@ -6,6 +6,8 @@ import { plural } from "~/utils/plural";
 import { Button } from "~/components/nhsuk/button";
 import { SummaryList } from "~/components/nhsuk/summary-list";
 import { Tag } from "~/components/nhsuk/tag";
+import { Checkboxes } from "~/components/nhsuk/checkboxes";
+import { ErrorSummary } from "~/components/nhsuk/error-summary";
 import { Textarea } from "~/components/nhsuk/textarea";
 import { WarningCallout } from "~/components/nhsuk/warning-callout";
 import * as v from "valibot";
@@ -14,34 +16,51 @@ import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { GradeText } from "~/components/grade-text";
+import { ReflectionView, SignOffView } from "~/components/reflection-view";
 import { SuccessBanner } from "~/components/success-banner";
+import { HLM_DIMENSIONS, HLM_LABELS } from "~/models/domain";
+import { SIGN_OFF_TEXT_MAX } from "~/models/reflections.rules";
+import { reflectionForApplication } from "~/models/reflections.server";
 import { APPLICATION_ACTIONS, STATUS_LABELS, TRANSITIONS, WHAT_NEXT, type ApplicationAction } from "~/models/applications.rules";
 import { ReasonSchema } from "~/models/applications.schema";
 import { getApplicationForViewer, transitionApplication } from "~/models/applications.server";
 import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
+import { formObject, formValues } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `Application: ${data.application.title}` : "Application") }];
 
 // The trainee who applied, staff of the opportunity's trust and administrators see it; anyone else gets 404.
+// A reflection shows only to its trainee, and to the trust's leads and DMEs once shared.
 export async function loader(args: LoaderFunctionArgs) {
   const viewer = requireUser(args);
-  const application = await getApplicationForViewer(await getDb(), viewer, args.params.id ?? "", todayInLondon());
+  const db = await getDb();
+  const today = todayInLondon();
+  const application = await getApplicationForViewer(db, viewer, args.params.id ?? "", today);
   if (!application) throw notFound();
-  return json({ application, role: viewer.role });
+  const reflection = await reflectionForApplication(db, viewer, application, today);
+  return json({ application, role: viewer.role, reflection });
 }
+
+type ActionData = { message: string; field: string; fieldErrors?: Record<string, string>; values?: Record<string, string | string[]> };
 
 export async function action(args: ActionFunctionArgs) {
   const viewer = requireUser(args, { role: ["trainee", "trust_lead", "dme"] });
   const formData = await args.request.formData();
   const intent = String(formData.get("intent") ?? "");
-  if (!APPLICATION_ACTIONS.includes(intent as ApplicationAction)) return json({ message: "Choose what to do with the application", field: "actions" }, { status: 400 });
+  if (!APPLICATION_ACTIONS.includes(intent as ApplicationAction)) return json<ActionData>({ message: "Choose what to do with the application", field: "actions" }, { status: 400 });
   const reason = v.safeParse(ReasonSchema, formData.get("reason") ?? "");
-  if (!reason.success) return json({ message: reason.issues[0].message, field: `reason-${intent}` }, { status: 400 });
-  const result = await transitionApplication(await getDb(), viewer, args.params.id ?? "", intent as ApplicationAction, { reason: reason.output, today: todayInLondon() });
+  if (!reason.success) return json<ActionData>({ message: reason.issues[0].message, field: `reason-${intent}` }, { status: 400 });
+  // The sign-off's fields go to the model as typed: it checks them with SignOffSchema.
+  const signOff = TRANSITIONS[intent as ApplicationAction].feedback ? formObject(formData, ["observedDimensions"]) : undefined;
+  const result = await transitionApplication(await getDb(), viewer, args.params.id ?? "", intent as ApplicationAction, { reason: reason.output, today: todayInLondon(), signOff });
   if (!result.ok) {
     if (result.status === 404) throw notFound();
-    return json({ message: result.message, field: result.status === 400 ? `reason-${intent}` : "actions" }, { status: result.status });
+    if (result.fieldErrors) {
+      const first = Object.keys(result.fieldErrors)[0] ?? "actions";
+      return json<ActionData>({ message: result.message, field: first, fieldErrors: result.fieldErrors, values: formValues(formData) }, { status: result.status });
+    }
+    return json<ActionData>({ message: result.message, field: result.status === 400 ? `reason-${intent}` : "actions" }, { status: result.status });
   }
   return redirect(`/applications/${args.params.id}?done=${intent}`);
 }
@@ -54,13 +73,18 @@ const DONE: Record<string, string> = {
   approve: "The placement is approved and confirmed.",
   reject: "The placement is not approved. The trainee and the trust lead have been told why.",
   withdraw: "Your application is withdrawn.",
-  complete: "The opportunity is signed off as completed.",
+  complete: "The opportunity is signed off as completed. The trainee can read the sponsor's feedback and write their reflection.",
   not_complete: "The opportunity is recorded as not completed.",
 };
 
 export default function ApplicationPage() {
-  const { application: a, role } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { application: a, role, reflection } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionData | undefined;
+  const signOffErrors = actionData?.fieldErrors;
+  const kept = (name: string) => {
+    const value = actionData?.values?.[name];
+    return Array.isArray(value) ? value : value === undefined ? [] : [value];
+  };
   const [params] = useSearchParams();
   const done = params.get("done") ?? (params.get("applied") ? "applied" : null);
   // Withdrawing cannot be undone (the seat may go to the waiting list): the button asks first.
@@ -76,7 +100,20 @@ export default function ApplicationPage() {
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href={back.href}>{back.label}</BackLink>
         {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
-        <MessageSummary message={actionData?.message} href={`#${actionData?.field ?? "actions"}`} />
+        {signOffErrors ? (
+          <ErrorSummary>
+            <ErrorSummary.Title>There is a problem</ErrorSummary.Title>
+            <ErrorSummary.List>
+              {Object.entries(signOffErrors).map(([field, message]) => (
+                <ErrorSummary.ListItem key={field} href={`#${field}`}>
+                  {message}
+                </ErrorSummary.ListItem>
+              ))}
+            </ErrorSummary.List>
+          </ErrorSummary>
+        ) : (
+          <MessageSummary message={actionData?.message} href={`#${actionData?.field ?? "actions"}`} />
+        )}
         <h1>
           <span className="nhsuk-caption-l">{role === "trainee" ? "Your application" : `Application from ${a.traineeName}`}</span>
           {a.title}
@@ -154,6 +191,40 @@ export default function ApplicationPage() {
           </WarningCallout>
         ) : null}
 
+        {a.signOff ? <SignOffView s={a.signOff} /> : null}
+
+        {reflection?.kind === "own" && (reflection.open || reflection.state !== "none") ? (
+          <section aria-labelledby="your-reflection">
+            <h2 id="your-reflection">Your reflection</h2>
+            <p>
+              {reflection.state === "none"
+                ? "Reflect on what happened, what you learned and what you will do next. It is private to you unless you choose to share it."
+                : reflection.state === "draft"
+                  ? "You have a draft reflection. You can change it until you mark it as final."
+                  : reflection.shared
+                    ? `Your reflection is final and shared with ${a.trustName}.`
+                    : "Your reflection is final. Only you can see it."}
+            </p>
+            <p>
+              <Link to={`/applications/${a.id}/reflection`} className={reflection.state === "final" ? "nhsuk-button nhsuk-button--secondary" : "nhsuk-button"}>
+                {reflection.state === "none" ? "Write your reflection" : reflection.state === "draft" ? "Continue your reflection" : "View your reflection"}
+              </Link>
+            </p>
+          </section>
+        ) : null}
+
+        {reflection?.kind === "shared" ? (
+          <>
+            <p className="nhsuk-u-margin-bottom-2">
+              <Tag modifier="green">Shared with {a.trustName}</Tag>
+            </p>
+            <p className="app-secondary-text">
+              The trainee shared their reflection with the trust's leadership leads, who sign off for the sponsor, and its directors of medical education. Nobody else sees it.
+            </p>
+            <ReflectionView r={reflection.reflection} />
+          </>
+        ) : null}
+
         <h2>Statement</h2>
         <p className="app-preserve-lines">{a.statement}</p>
 
@@ -210,8 +281,48 @@ export default function ApplicationPage() {
                 );
               }
               return (
-                <Form method="post" key={act} className="nhsuk-u-margin-bottom-4">
+                <Form method="post" key={act} className="nhsuk-u-margin-bottom-4" noValidate={rule.feedback ? true : undefined}>
                   <input type="hidden" name="intent" value={act} />
+                  {/* Beside the sign-off's own form, the other outcome needs a heading of its own. */}
+                  {act === "not_complete" && a.actions.includes("complete") ? <h3>If the opportunity was not completed</h3> : null}
+                  {rule.feedback ? (
+                    <>
+                      <h3>The sponsor's feedback</h3>
+                      <p>The trainee sees this on their application and can add it to their portfolio.</p>
+                      <Checkboxes
+                        name="observedDimensions"
+                        legend="Which Healthcare Leadership Model dimensions did the sponsor observe?"
+                        legendProps={{ size: "s" }}
+                        hint={`Select at least one. This opportunity was designed to develop: ${a.hlmDimensions.map((d) => HLM_LABELS[d]).join(", ") || "no dimensions listed"}.`}
+                        error={signOffErrors?.observedDimensions}
+                        small
+                      >
+                        {HLM_DIMENSIONS.map((d, i) => (
+                          <Checkboxes.Item key={d} id={i === 0 ? "observedDimensions" : `observedDimensions-${d}`} value={d} defaultChecked={kept("observedDimensions").includes(d)}>
+                            {HLM_LABELS[d]}
+                          </Checkboxes.Item>
+                        ))}
+                      </Checkboxes>
+                      <Textarea
+                        id="strengths"
+                        name="strengths"
+                        rows={4}
+                        label="Strengths"
+                        hint={`What the trainee did well, as the sponsor saw it. Up to ${SIGN_OFF_TEXT_MAX.toLocaleString("en-GB")} characters.`}
+                        defaultValue={kept("strengths")[0] ?? ""}
+                        error={signOffErrors?.strengths}
+                      />
+                      <Textarea
+                        id="nextStep"
+                        name="nextStep"
+                        rows={3}
+                        label="One suggested next step"
+                        hint={`One thing the trainee could do next to keep developing. Up to ${SIGN_OFF_TEXT_MAX.toLocaleString("en-GB")} characters.`}
+                        defaultValue={kept("nextStep")[0] ?? ""}
+                        error={signOffErrors?.nextStep}
+                      />
+                    </>
+                  ) : null}
                   {rule.reason !== "none" ? (
                     <Textarea
                       id={`reason-${act}`}

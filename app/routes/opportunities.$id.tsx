@@ -12,6 +12,7 @@ import { getDb } from "~/db.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { STATUS_LABELS } from "~/models/applications.rules";
 import { ApplySchema, STATEMENT_MAX, STATEMENT_MIN } from "~/models/applications.schema";
+import { canReflect } from "~/models/reflections.rules";
 import { applyForOpportunity, confidentialityError, findActiveApplication, needsConfidentiality } from "~/models/applications.server";
 import { failure, parseForm, type FormFailure } from "~/utils/forms";
 import { UUID } from "~/models/accounts.schema";
@@ -63,6 +64,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     signedIn: Boolean(user),
     isTrainee: user?.role === "trainee",
     application,
+    // The trainee's way to their reflection, wherever they see the finished opportunity.
+    reflectable: application ? canReflect(application.status, opportunity.endsOn, todayInLondon()) : false,
     canApply: user?.role === "trainee" && eligibility.eligible && !application && !round,
     confidential: needsConfidentiality(opportunity.type),
     saved,
@@ -118,7 +121,7 @@ async function chooseInRound(args: ActionFunctionArgs, traineeId: string, formDa
 }
 
 export default function OpportunityPage() {
-  const { opportunity: o, eligibility, signedIn, isTrainee, application, canApply, confidential, backHref, round, choice, saved, canSave, moveWarning } = useLoaderData<typeof loader>();
+  const { opportunity: o, eligibility, signedIn, isTrainee, application, reflectable, canApply, confidential, backHref, round, choice, saved, canSave, moveWarning } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
@@ -179,6 +182,11 @@ export default function OpportunityPage() {
               You applied for this opportunity: {STATUS_LABELS[application.status].toLowerCase()}.{" "}
               <Link to={`/applications/${application.id}`}>See your application</Link>
             </p>
+            {reflectable ? (
+              <p>
+                <Link to={`/applications/${application.id}/reflection`}>Your reflection on this opportunity</Link>
+              </p>
+            ) : null}
           </div>
         ) : null}
         <OpportunityDetails o={o} />

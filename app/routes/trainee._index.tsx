@@ -16,6 +16,7 @@ import { listTraineeApplications, upcomingSessions } from "~/models/applications
 import type { ApplicationStatus } from "~/models/domain";
 import { formatClockTime, formatDate, formatMoment, todayInLondon } from "~/utils/dates";
 import { listOpenRoundsForTrainee } from "~/models/round-choices.server";
+import { listReflectionLinks } from "~/models/reflections.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 import { getShortlist } from "~/models/shortlist.server";
@@ -35,7 +36,8 @@ export async function loader(args: LoaderFunctionArgs) {
     getShortlist(db, user.id, today),
   ]);
   if (!home) throw notFound();
-  return json({ ...home, sections, applications, sessions, rounds, shortlist });
+  const reflections = await listReflectionLinks(db, user.id, applications, today);
+  return json({ ...home, sections, applications, sessions, rounds, shortlist, reflections });
 }
 
 const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
@@ -48,7 +50,7 @@ const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [
 const STAGE_LABELS = { foundation: "Foundation", core: "Core training", higher: "Higher specialty training" } as const;
 
 export default function TraineeHome() {
-  const { profile, current, next, placements, sections, applications, sessions, rounds, shortlist } = useLoaderData<typeof loader>();
+  const { profile, current, next, placements, sections, applications, sessions, rounds, shortlist, reflections } = useLoaderData<typeof loader>();
   const groups = GROUPS.map((g) => ({ ...g, items: applications.filter((a) => g.statuses.includes(a.status)) })).filter((g) => g.items.length);
   return (
     <>
@@ -104,6 +106,15 @@ export default function TraineeHome() {
                   <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-secondary-text">
                     {STATUS_LABELS[a.status]}. {WHAT_NEXT[a.status]}
                   </p>
+                  {reflections[a.id] ? (
+                    <p className="nhsuk-body-s nhsuk-u-margin-top-1 nhsuk-u-margin-bottom-0">
+                      <Link to={`/applications/${a.id}/reflection`}>
+                        {reflections[a.id] === "final" ? "View your reflection" : reflections[a.id] === "draft" ? "Continue your reflection" : "Write your reflection"}
+                        <span className="nhsuk-u-visually-hidden"> on {a.title}</span>
+                      </Link>
+                      {reflections[a.id] === "draft" ? " (draft)" : ""}
+                    </p>
+                  ) : null}
                 </li>
               ))}
             </ul>

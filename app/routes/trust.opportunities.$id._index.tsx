@@ -15,6 +15,8 @@ import { SuccessBanner } from "~/components/success-banner";
 import { listApplicants } from "~/models/applications.server";
 import { UUID } from "~/models/ids";
 import { allowedActions, changeOpportunityStatus, duplicateOpportunity, getTrustOpportunity, type StatusAction } from "~/models/opportunities.server";
+import { opportunityRatings } from "~/models/reflections.server";
+import { RATINGS_SHOWN_FROM } from "~/models/reflections.rules";
 import { todayInLondon } from "~/utils/dates";
 import { pluralWord } from "~/utils/plural";
 import { notFound } from "~/utils/http.server";
@@ -42,7 +44,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const offered = ids.length
     ? ((await listApplicants(db, user.trustId, opportunity.id, todayInLondon()))?.applicants ?? []).filter((a) => ids.includes(a.id)).map((a) => a.name)
     : [];
-  return json({ opportunity, actions: allowedActions(opportunity.status), offered });
+  return json({ opportunity, actions: allowedActions(opportunity.status), offered, ratings: await opportunityRatings(db, opportunity.id) });
 }
 
 const NAMES = new Intl.ListFormat("en-GB", { type: "conjunction" });
@@ -86,7 +88,7 @@ const BUTTONS: Record<StatusAction, string> = {
 };
 
 export default function ManageOpportunity() {
-  const { opportunity: o, actions, offered } = useLoaderData<typeof loader>();
+  const { opportunity: o, actions, offered, ratings } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = params.get("done") ?? (params.get("saved") ? "saved" : null);
@@ -164,6 +166,20 @@ export default function ManageOpportunity() {
             </Button>
           </Form>
         </div>
+        {o.status !== "draft" ? (
+          <section aria-labelledby="ratings-heading" className="nhsuk-u-margin-bottom-5">
+            <h2 id="ratings-heading">Trainees' ratings</h2>
+            {ratings.shown ? (
+              <p className="nhsuk-body-l nhsuk-u-margin-bottom-2">
+                <strong>{ratings.mean.toFixed(1)}</strong> out of 5 from {ratings.rated} trainees · {ratings.recommend} would recommend it
+              </p>
+            ) : null}
+            <p className="app-secondary-text">
+              {ratings.shown ? "From the final reflections of the trainees who took part. " : ratings.rated ? "Not enough trainees have rated it yet. " : "No trainee has rated it yet. "}
+              Ratings are shown once {RATINGS_SHOWN_FROM} or more trainees have rated an opportunity, so that no one trainee's rating can be read off.
+            </p>
+          </section>
+        ) : null}
         <OpportunityDetails o={o} />
         {o.status === "published" || o.status === "closed" ? (
           <p>

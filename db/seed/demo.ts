@@ -17,6 +17,7 @@ import { createPlacement, createTrainee, createTrust, createUser } from "./facto
 import { seedDemoApplications } from "./applications";
 import { seedDemoHistory } from "./history";
 import { seedDemoOpportunities } from "./opportunities";
+import { seedDemoTraineeReflections } from "./reflections";
 import { seedDemoRounds } from "./rounds";
 import { seedDemoReminders } from "./reminders";
 import { seedDemoShortlist } from "./shortlist";
@@ -239,6 +240,8 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
       dme: { id: dme.id, trustId: rrk.id },
       demoTraineeId: demoTrainee.id,
     });
+    // The demo trainee's completed opportunities, with a draft reflection and a final shared one.
+    await seedDemoTraineeReflections(tx as unknown as Db, today, { demoTraineeId: demoTrainee.id, lead: { id: lead.id, trustId: rrk.id }, dme: { id: dme.id, trustId: rrk.id } });
     await seedDemoShortlist(tx as unknown as Db, today, demoTrainee.id);
     await seedDemoReminders(tx as unknown as Db, today, { traineeId: demoTrainee.id, trustId: rrk.id });
   });

@@ -38,6 +38,7 @@ import { createPlacement } from "./factories";
 import { DEMO_OPPORTUNITIES, type DemoOpportunity } from "./opportunities-data";
 import { formInput } from "./opportunities";
 import { rotationStart } from "./demo";
+import { demoReflection, demoSignOff } from "./reflections";
 
 /**
  * What becomes of one applicant. `withdrawn_after_approval` gives up an approved seat before the
@@ -66,6 +67,8 @@ const HOLDS_SEAT_AFTER_OFFER: readonly Outcome[] = ["completed", "not_completed"
 const WAITING_LIST: Outcome[] = ["completed", "approved", "offered", "waitlisted", "waitlisted", "submitted", "declined"];
 const REFUSALS: Outcome[] = ["completed", "not_completed", "rejected", "withdrawn_after_approval", "withdrawn", "declined", "submitted"];
 const ENDED: Outcome[] = ["completed", "completed", "not_completed", "rejected", "declined", "withdrawn"];
+/** A larger cohort that ended this year, so its ratings (from 3 trainees) and the evaluation scores (from 8) show. */
+const COHORT: Outcome[] = ["completed", "completed", "completed", "completed", "completed", "completed", "completed", "completed", "not_completed", "declined", "withdrawn"];
 
 type Plan = { title: string; start: (ctx: Calendar) => string | null; outcomes: Outcome[] };
 type Calendar = { today: string; yearStart: string; previousYearStart: string };
@@ -84,8 +87,8 @@ const PLANS: Plan[] = [
   { title: "Protected breaks on night shifts", start: (c) => addDaysIso(c.previousYearStart, 220), outcomes: WAITING_LIST },
   { title: "Greener care: inhalers and single-use it", start: (c) => addDaysIso(c.previousYearStart, 200), outcomes: REFUSALS },
   // This training year: over already (when the year is far enough in), and running now.
-  { title: "Three days with the Chief Executive", start: (c) => endedThisYear(c, 28), outcomes: ENDED },
-  { title: "Observe the Trust Board and the Quality", start: (c) => endedThisYear(c, 56), outcomes: ENDED },
+  { title: "Three days with the Chief Executive", start: (c) => endedThisYear(c, 28), outcomes: COHORT },
+  { title: "Observe the Trust Board and the Quality", start: (c) => endedThisYear(c, 56), outcomes: COHORT },
   { title: "Protected breaks on night shifts", start: (c) => addDaysIso(c.today, -20), outcomes: WAITING_LIST.filter((o) => o !== "completed") },
   { title: "Observer at the Education and Workforce", start: (c) => addDaysIso(c.today, -25), outcomes: REFUSALS.map((o) => (o === "completed" || o === "not_completed" ? "approved" : o)) },
   // Ended three days ago (it lasts 90 days) with two approved trainees not yet signed off: the trust lead's "sign-offs due".
@@ -115,6 +118,8 @@ export async function seedDemoHistory(
   people: { adminId: string; lead: { id: string; trustId: string }; dme: { id: string; trustId: string }; demoTraineeId: string },
 ): Promise<{ applications: number }> {
   minute = 0; // the same times on every seed, also when one process seeds twice (the tests)
+  let feedbackCount = 0;
+  let reflectionCount = 0;
   const [yearStart] = trainingYearOf(today);
   const calendar: Calendar = { today, yearStart, previousYearStart: `${Number(yearStart.slice(0, 4)) - 1}-08-01` };
 
@@ -182,7 +187,9 @@ export async function seedDemoHistory(
       if (day > today) return;
       for (const a of applicants.filter((x) => only.includes(x.outcome))) {
         const actor = who.role === "trainee" ? { id: a.traineeId, role: "trainee" as const, trustId: null } : who;
-        const result: TransitionResult = await stamp(db, day, () => transitionApplication(db, actor, a.id, action, { today: day, reason }));
+        // A completion carries the sponsor's structured feedback, on the dimensions the opportunity develops.
+        const signOff = action === "complete" ? demoSignOff(template.hlmDimensions, feedbackCount++) : undefined;
+        const result: TransitionResult = await stamp(db, day, () => transitionApplication(db, actor, a.id, action, { today: day, reason, signOff }));
         if (!result.ok) throw new Error(`Demo history: ${action} refused on "${template.title}" (${day}): ${result.message}`);
       }
     };
@@ -194,8 +201,15 @@ export async function seedDemoHistory(
     await step(addDaysIso(decided, 3), dme, "reject", ["rejected"], "The rota cannot release this trainee for the sessions.");
     await step(addDaysIso(decided, 4), { id: "", role: "trainee", trustId: null }, "withdraw", ["withdrawn"]);
     await step(addDaysIso(start, 1) > ends ? start : addDaysIso(start, 1), { id: "", role: "trainee", trustId: null }, "withdraw", ["withdrawn_after_approval"]);
-    await step(addDaysIso(ends, 3), lead, "complete", ["completed"], "Thoughtful, well prepared and generous with the team.");
+    await step(addDaysIso(ends, 3), lead, "complete", ["completed"]);
     await step(addDaysIso(ends, 3), lead, "not_complete", ["not_completed"], "Left the placement early after a rota change.");
+    // Those who completed reflect a week or so later: final reflections, with a rating, some shared with the trust.
+    const reflectedOn = addDaysIso(ends, 10);
+    if (reflectedOn <= today) {
+      for (const a of applicants.filter((x) => x.outcome === "completed")) {
+        await demoReflection(db, { traineeId: a.traineeId, applicationId: a.id, day: reflectedOn, n: reflectionCount++, final: true, hlmDimensions: template.hlmDimensions });
+      }
+    }
 
     // An edition that is over takes no more applications.
     if (ends < today) await db.update(opportunities).set({ status: "closed" }).where(eq(opportunities.id, opportunity));
@@ -221,7 +235,7 @@ const STATEMENT =
  * so a day's events keep their order.
  */
 let minute = 0;
-async function stamp<T>(db: Db, day: string, call: () => Promise<T>): Promise<T> {
+export async function stamp<T>(db: Db, day: string, call: () => Promise<T>): Promise<T> {
   const [before] = await db.select({ id: max(applicationEvents.id) }).from(applicationEvents);
   const lastEvent = before?.id ?? 0;
   const result = await call();
@@ -244,7 +258,7 @@ async function stamp<T>(db: Db, day: string, call: () => Promise<T>): Promise<T>
   return result;
 }
 
-async function saveEdition(db: Db, o: DemoOpportunity, start: string, seats: number, owner: { trustId: string; leadId: string | null }): Promise<string> {
+export async function saveEdition(db: Db, o: DemoOpportunity, start: string, seats: number, owner: { trustId: string; leadId: string | null }): Promise<string> {
   const siteId = o.site ? ((await db.select({ id: sites.id }).from(sites).where(and(eq(sites.trustId, owner.trustId), eq(sites.name, o.site))))[0]?.id ?? "") : "";
   const objectiveId = o.objective
     ? ((await db.select({ id: objectives.id }).from(objectives).where(and(eq(objectives.trustId, owner.trustId), eq(objectives.title, o.objective))))[0]?.id ?? "")

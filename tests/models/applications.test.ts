@@ -110,8 +110,9 @@ describe("transitions", () => {
     const { applicationId } = await applied(opportunityId);
     expect(await transitionApplication(t.db, asActor(lead), applicationId, "offer", { today })).toMatchObject({ ok: true, status: "offered" });
     expect(await transitionApplication(t.db, asActor(dme), applicationId, "approve", { today })).toMatchObject({ ok: true, status: "approved" });
-    expect(await transitionApplication(t.db, asActor(lead), applicationId, "complete", { today })).toMatchObject({ ok: false, status: 409, message: expect.stringContaining("You can sign off completion from") });
-    expect(await transitionApplication(t.db, asActor(lead), applicationId, "complete", { today: "2027-04-01", reason: "Excellent work" })).toMatchObject({ ok: true, status: "completed" });
+    const signOff = { observedDimensions: ["engaging_the_team"], strengths: "Excellent work", nextStep: "Lead the next project" };
+    expect(await transitionApplication(t.db, asActor(lead), applicationId, "complete", { today, signOff })).toMatchObject({ ok: false, status: 409, message: expect.stringContaining("You can sign off completion from") });
+    expect(await transitionApplication(t.db, asActor(lead), applicationId, "complete", { today: "2027-04-01", signOff })).toMatchObject({ ok: true, status: "completed" });
     expect((await eventsOf(applicationId)).map((e) => e.toStatus)).toEqual(["submitted", "offered", "approved", "completed"]);
   });
 

@@ -64,7 +64,10 @@ async function world() {
     const done = await apply(past, "the past project");
     await transitionApplication(t.db, asActor(lead), done, "offer", { today });
     await transitionApplication(t.db, asActor(dme), done, "approve", { today });
-    await transitionApplication(t.db, asActor(lead), done, "complete", { today: "2026-12-21", reason: `${tag} did excellent work` });
+    await transitionApplication(t.db, asActor(lead), done, "complete", {
+      today: "2026-12-21",
+      signOff: { observedDimensions: ["engaging_the_team"], strengths: `${tag} did excellent work`, nextStep: `${tag} could lead the next audit` },
+    });
     await t.db.insert(reflections).values({ applicationId: done, whatHappened: `${tag} ran the audit`, soWhat: `${tag} learned to listen`, nowWhat: `${tag} next steps`, rating: 4, wouldRecommend: true, finalisedAt: new Date(), hlmDimensions: ["leading_with_care"] });
     await t.db.insert(loginAttempts).values({ email: me.email, ip: "192.0.2.7", succeeded: true });
     return { ...me, apply, statement, done };
@@ -103,7 +106,12 @@ describe("download my data", () => {
       ["approved", "completed", "Trust lead"],
     ]);
     expect(completed.reflection).toMatchObject({ whatHappened: "Mine ran the audit", soWhat: "Mine learned to listen", rating: 4 });
-    expect(completed.completionSignOff).toMatchObject({ outcome: "completed", sponsorFeedback: "Mine did excellent work" });
+    expect(completed.completionSignOff).toMatchObject({
+      outcome: "completed",
+      observedDimensions: ["engaging_the_team"],
+      strengths: "Mine did excellent work",
+      nextStep: "Mine could lead the next audit",
+    });
     expect(data.applications[1]!.id).toBe(submitted);
     expect(data.applications[1]!.reflection).toBeNull();
     expect(data.notifications.length).toBeGreaterThanOrEqual(5);
@@ -230,7 +238,7 @@ describe("closing an account", () => {
     }
     expect(mine.every((a) => a.statement === "")).toBe(true);
     expect(myReflections).toEqual([expect.objectContaining({ whatHappened: "", soWhat: "", nowWhat: "", rating: 4, hlmDimensions: ["leading_with_care"] })]);
-    expect(mySignoffs).toEqual([expect.objectContaining({ outcome: "completed", sponsorFeedback: "" })]);
+    expect(mySignoffs).toEqual([expect.objectContaining({ outcome: "completed", sponsorFeedback: "", strengths: "", nextStep: "" })]);
 
     // The counts remain: every application, its status and its history; the placements as they were.
     expect(Object.fromEntries(mine.map((a) => [a.id, a.status]))).toEqual({ [me.done]: "completed", [mySeat]: "withdrawn", [myCommittee]: "withdrawn" });

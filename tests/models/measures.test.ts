@@ -4,10 +4,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { applicationEvents, applications, opportunities, reportBaselines, traineeProfiles, users } from "@db/schema";
+import { applicationEvents, applications, opportunities, reflections, reportBaselines, traineeProfiles, users } from "@db/schema";
 import type { ApplicationStatus, Grade } from "~/models/domain";
 import { coverageSummary, readReportParams, reportTables, seriesDates, tableCsv, type ReportQuery, type Scope } from "~/models/measures";
-import { computeReport, coverageAt, coverageSeries } from "~/models/measures.server";
+import { computeReport, coverageAt, coverageSeries, evaluationOf } from "~/models/measures.server";
 
 import { useTestDatabase } from "../helpers/db";
 import { makeOpportunity, makePlacement, makeTrainee, makeTrust } from "../helpers/factories";
@@ -40,6 +40,7 @@ async function applicationWith(traineeId: string, opportunityId: string, steps: 
     await t.db.insert(applicationEvents).values({ applicationId: app!.id, fromStatus: from, toStatus: to, createdAt: new Date(at) });
     from = to;
   }
+  return app!.id;
 }
 
 async function placed(traineeId: string, trustId: string, grade: Grade, startsOn: string, endsOn: string, wte = "1.00") {
@@ -228,6 +229,61 @@ describe("reading the report's parameters", () => {
     const result = read(qs);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.fieldErrors[field]).toEqual(expect.any(String));
+  });
+});
+
+describe("evaluation", () => {
+  /** Trainees' ratings on one opportunity: each a completed application with a reflection made final at the instant given. */
+  async function rated(opportunityId: string, ratings: [number, boolean][], finalisedAt = noon("2026-05-01"), final = true) {
+    for (const [rating, wouldRecommend] of ratings) {
+      const trainee = await makeTrainee(t.db);
+      const applicationId = await applicationWith(trainee.id, opportunityId, [["submitted", noon("2025-09-01")], ["offered", noon("2025-09-02")], ["approved", noon("2025-09-03")], ["completed", noon("2026-04-20")]]);
+      await t.db.insert(reflections).values({ applicationId, rating, wouldRecommend, finalisedAt: final ? new Date(finalisedAt) : null, whatHappened: "Kept private", soWhat: "", nowWhat: "" });
+    }
+  }
+
+  it("counts final ratings up to the as-at date by type and tier, hiding small counts and any count that would give one away", async () => {
+    const a = await makeTrust(t.db, { odsCode: "RAA", region: "Midlands" });
+    const london = await makeTrust(t.db, { odsCode: "RCC", region: "London" });
+    const shadowing = await opportunityAt(a.id, "2025-10-01", { tier: 1 });
+    const qi = await opportunityAt(a.id, "2025-11-01", { tier: 1 });
+    await t.db.update(opportunities).set({ type: "manager_buddying" }).where(eq(opportunities.id, qi));
+    const board = await opportunityAt(a.id, "2026-01-10", { tier: 2 });
+    await t.db.update(opportunities).set({ type: "board_seat" }).where(eq(opportunities.id, board));
+    // 9 ratings summing to 36 (mean 4.0), 8 would recommend.
+    await rated(shadowing, [[5, true], [5, true], [4, true], [4, true], [4, true], [4, true], [3, true], [5, true], [2, false]]);
+    // 8 buddying ratings summing to 32, all would recommend; 2 board ratings of 5.
+    await rated(qi, [[4, true], [4, true], [4, true], [4, true], [4, true], [4, true], [4, true], [4, true]]);
+    await rated(board, [[5, true], [5, true]]);
+    // Not counted: a draft, a reflection made final after the as-at day (in London), another region's.
+    await rated(shadowing, [[1, false]], noon("2026-05-01"), false);
+    await rated(shadowing, [[1, false]], "2026-07-31T23:30:00Z");
+    await rated(await opportunityAt(london.id, "2025-10-01"), [[1, false], [1, false], [1, false], [1, false], [1, false], [1, false], [1, false], [1, false]]);
+
+    const rows = await evaluationOf(t.db, query(MIDLANDS));
+    const row = (group: string, key: string) => rows.find((r) => r.group === group && r.key === key);
+    // 19 trainees: (36 + 32 + 10) / 19 = 4.1; 18 of 19 would recommend.
+    expect(row("all", "all")).toMatchObject({ label: "All opportunities", rated: "19", mean: "4.1", recommend: "95" });
+    expect(row("type", "shadowing")).toMatchObject({ rated: "9", mean: "4.0", recommend: "89" });
+    // The board seats' 2 are hidden, and the smallest shown count beside them too, or 19 − 9 − 8 would give them away.
+    expect(row("type", "board_seat")).toMatchObject({ rated: "fewer than 8", mean: "", recommend: "" });
+    expect(row("type", "manager_buddying")).toMatchObject({ rated: "not shown", mean: "", recommend: "" });
+    expect(row("type", "chief_resident")).toMatchObject({ rated: "0", mean: "", recommend: "" });
+    expect(row("tier", "1")).toMatchObject({ rated: "not shown", mean: "" });
+    expect(row("tier", "2")).toMatchObject({ rated: "fewer than 8" });
+    expect(row("tier", "3")).toMatchObject({ rated: "0" });
+
+    // As at a day before any reflection was final, nobody has rated.
+    expect((await evaluationOf(t.db, query(MIDLANDS, "2026-04-30"))).find((r) => r.group === "all")).toMatchObject({ rated: "0", mean: "" });
+    // Exactly 8 in London: shown, every one of them a 1 that would not recommend it.
+    expect((await evaluationOf(t.db, query({ kind: "region", region: "London" }))).find((r) => r.group === "all")).toMatchObject({ rated: "8", mean: "1.0", recommend: "0" });
+
+    // The report carries it as a table with its own CSV.
+    const r = await computeReport(t.db, query(MIDLANDS), { scopeName: "Midlands", withList: false });
+    const table = reportTables(r).find((x) => x.name === "evaluation")!;
+    expect(table.headings).toEqual(["Opportunities", "Trainees who rated", "Mean rating (1 to 5)", "Would recommend %"]);
+    expect(table.rows[0]).toEqual(["All opportunities", "19", "4.1", "95"]);
+    expect(tableCsv(table)).not.toContain("Kept private");
   });
 });
 

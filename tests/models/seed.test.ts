@@ -2,13 +2,16 @@ import { and, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { hasDemoAccounts, readReferenceTrusts, seedDemoData } from "@db/seed/demo";
-import { allocationRounds, applicationEvents, applications, emailOutbox, notifications, opportunities, placements, reportBaselines, roundPreferences, sites, traineeProfiles, trusts, users } from "@db/schema";
+import { allocationRounds, applicationEvents, applications, completionSignoffs, emailOutbox, reflections, notifications, opportunities, placements, reportBaselines, roundPreferences, sites, traineeProfiles, trusts, users } from "@db/schema";
 import { APPLICATION_STATUSES } from "~/models/domain";
 import type { RoundRecord } from "~/models/round-rules";
 import { listApprovalQueue, listTraineeApplications } from "~/models/applications.server";
 import { countUnread } from "~/models/notifications.server";
 import { getDmeHome, getTraineeHome } from "~/models/homes.server";
 import { listChoices } from "~/models/round-choices.server";
+import { opportunityRatings } from "~/models/reflections.server";
+import { readReportParams } from "~/models/measures";
+import { evaluationOf } from "~/models/measures.server";
 
 import { useTestDatabase } from "../helpers/db";
 
@@ -16,6 +19,43 @@ const t = useTestDatabase();
 const today = "2026-11-25";
 
 describe("demo data", () => {
+  it("gives the demo trainee a completed opportunity with a draft reflection and one with a final one shared with RRK, and the lead an opportunity with ratings", async () => {
+    await seedDemoData(t.db, today);
+    const [demo] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
+    const mine = await t.db
+      .select({ status: applications.status, trustId: opportunities.trustId, finalisedAt: reflections.finalisedAt, sharedAt: reflections.sharedAt, rating: reflections.rating })
+      .from(reflections)
+      .innerJoin(applications, eq(applications.id, reflections.applicationId))
+      .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+      .where(eq(applications.traineeId, demo!.id));
+    const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
+    expect(mine).toHaveLength(2);
+    expect(mine.every((r) => r.status === "completed" && r.trustId === rrk!.id)).toBe(true);
+    expect(mine.filter((r) => r.finalisedAt === null && r.sharedAt === null)).toHaveLength(1);
+    expect(mine.filter((r) => r.finalisedAt !== null && r.sharedAt !== null && r.rating !== null)).toHaveLength(1);
+
+    // Every completed sign-off carries the sponsor's structured feedback.
+    const signOffs = await t.db.select().from(completionSignoffs).where(eq(completionSignoffs.outcome, "completed"));
+    expect(signOffs.length).toBeGreaterThanOrEqual(10);
+    for (const s of signOffs) {
+      expect(s.observedDimensions.length).toBeGreaterThanOrEqual(1);
+      expect(s.strengths).not.toBe("");
+      expect(s.nextStep).not.toBe("");
+    }
+
+    // Some RRK opportunity has enough final ratings for its lead to see them.
+    const rrkOpportunities = await t.db.select({ id: opportunities.id }).from(opportunities).where(eq(opportunities.trustId, rrk!.id));
+    const ratings = await Promise.all(rrkOpportunities.map((o) => opportunityRatings(t.db, o.id)));
+    expect(ratings.some((r) => r.shown && r.rated >= 8)).toBe(true);
+
+    // England's report for this year shows evaluation scores, overall and for at least one type.
+    const read = readReportParams(new URLSearchParams(), today);
+    if (!read.ok) throw new Error("the default report does not read");
+    const evaluation = await evaluationOf(t.db, read.query);
+    expect(Number(evaluation.find((r) => r.group === "all")!.rated)).toBeGreaterThanOrEqual(8);
+    expect(evaluation.filter((r) => r.group === "type" && r.mean !== "").length).toBeGreaterThanOrEqual(1);
+  });
+
   it("fills an empty database with the reference trusts, one account per role and 40 trainees on rotation", async () => {
     expect(await hasDemoAccounts(t.db)).toBe(false);
     expect(await seedDemoData(t.db, today)).toBe(true);
@@ -56,7 +96,7 @@ describe("demo data", () => {
     expect(submitted[0]!.n).toBeGreaterThanOrEqual(5);
     expect((await listApprovalQueue(t.db, rrk!.id, today)).length).toBeGreaterThanOrEqual(1);
     const mine = await listTraineeApplications(t.db, await person("trainee@demo.test"));
-    expect(mine.map((a) => a.status).sort()).toEqual(["approved", "submitted"]);
+    expect(mine.map((a) => a.status).sort()).toEqual(["approved", "completed", "completed", "submitted"]);
     expect(await countUnread(t.db, await person("lead@demo.test"))).toBeGreaterThanOrEqual(5);
     expect(await countUnread(t.db, await person("trainee@demo.test"))).toBeGreaterThanOrEqual(3);
     // No e-mail waits for the demo's made-up addresses.

@@ -84,7 +84,7 @@ describe("the transition table knows the dates", () => {
 });
 
 describe("what happens next, for the trainee", () => {
-  it("the completed status promises no reflection (nothing can record one yet)", () => {
+  it("no status's words promise a reflection: the link to it shows only where one can be written (a completed or an ended approved placement)", () => {
     for (const words of Object.values(WHAT_NEXT)) expect(words).not.toMatch(/reflect/i);
   });
 });
