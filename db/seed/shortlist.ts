@@ -54,7 +54,11 @@ export async function seedDemoShortlist(db: Db, today: string, demoTraineeId: st
   if (!created.ok) throw new Error(`Demo opportunity "${CLOSING_SOON.title}" was refused: ${JSON.stringify(created.fieldErrors)}`);
   await db.update(opportunities).set({ status: "published", publishedAt: new Date() }).where(eq(opportunities.id, created.id));
   await refreshSearchVectors(db, eq(opportunities.id, created.id));
-  const others = await db.select({ id: opportunities.id }).from(opportunities).where(inArray(opportunities.title, SAVED_TITLES));
+  // Published editions only: the demo's history and reflections hold past, closed editions of the same titles.
+  const others = await db
+    .select({ id: opportunities.id })
+    .from(opportunities)
+    .where(and(inArray(opportunities.title, SAVED_TITLES), eq(opportunities.status, "published")));
   let saved = 0;
   for (const id of [created.id, ...others.map((o) => o.id)]) {
     const result = await saveForLater(db, demoTraineeId, id);
