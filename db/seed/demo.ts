@@ -19,7 +19,6 @@ import { seedDemoHistory } from "./history";
 import { seedDemoOpportunities } from "./opportunities";
 import { seedDemoTraineeReflections } from "./reflections";
 import { seedDemoRounds } from "./rounds";
-import { seedDemoReminders } from "./reminders";
 import { seedDemoShortlist } from "./shortlist";
 import { TRUST_SITES } from "./sites";
 
@@ -242,8 +241,8 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
     });
     // The demo trainee's completed opportunities, with a draft reflection and a final shared one.
     await seedDemoTraineeReflections(tx as unknown as Db, today, { demoTraineeId: demoTrainee.id, lead: { id: lead.id, trustId: rrk.id }, dme: { id: dme.id, trustId: rrk.id } });
+    // Also what the reminders job (at start-up) tells the trainee about: one closes in two days.
     await seedDemoShortlist(tx as unknown as Db, today, demoTrainee.id);
-    await seedDemoReminders(tx as unknown as Db, today, { traineeId: demoTrainee.id, trustId: rrk.id });
   });
   return true;
 }

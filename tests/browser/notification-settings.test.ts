@@ -2,7 +2,7 @@
 // the app); a lead stops a kind from the link in an e-mail, signed out. The reminders job runs
 // at start-up: the demo trainee's shortlisted opportunity closing in two days and the lead's
 // opportunity past its deadline are e-mailed at once.
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { applications, emailOutbox, notifications, opportunities, savedOpportunities, users } from "@db/schema";
@@ -23,7 +23,9 @@ const app = useRunningApp({
       .select({ id: opportunities.id, deadline: opportunities.applicationDeadline })
       .from(savedOpportunities)
       .innerJoin(opportunities, eq(opportunities.id, savedOpportunities.opportunityId))
-      .where(eq(savedOpportunities.traineeId, trainee!.id));
+      .where(eq(savedOpportunities.traineeId, trainee!.id))
+      // The one closing within three days: the reminder the job sent at start-up is about it.
+      .orderBy(asc(opportunities.applicationDeadline));
     const [application] = await db
       .select({ id: applications.id, eventId: sql<number>`(select max(e.id) from application_events e where e.application_id = "applications"."id")`.mapWith(Number) })
       .from(applications)

@@ -1,5 +1,9 @@
 // After the opportunity: the lead signs off with the sponsor's structured feedback, the trainee
-// reads it, writes a draft reflection, marks it final and shares it, and the DME reads it.
+// reads it, writes a draft reflection, marks it final and shares it, and the DME reads it; then
+// the trainee downloads the evidence, with the reflection, for their e-portfolio.
+import { readFile } from "node:fs/promises";
+
+import { PDFParse } from "pdf-parse";
 import type { Page } from "playwright-core";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -42,7 +46,7 @@ async function person(email: string, home: string): Promise<Page> {
 }
 
 describe("signing off, reflecting and sharing", () => {
-  it("the lead signs off with structured feedback, the trainee reads it, drafts, finalises and shares a reflection, and the DME reads it", async () => {
+  it("the lead signs off with structured feedback, the trainee reads it, drafts, finalises and shares a reflection, the DME reads it, and the trainee downloads the evidence with it", async () => {
     const lead = await person("lead@demo.test", "/trust");
     await lead.goto(`/applications/${applicationId}`);
     // Without the feedback the sign-off is refused, with a message by each field.
@@ -95,5 +99,27 @@ describe("signing off, reflecting and sharing", () => {
 
     await dme.goto(`/applications/${applicationId}`);
     expect(await textOf(dme, "section[aria-labelledby=reflection-heading]", "Flow is a conversation")).toContain("4 – Very good");
+
+    // The evidence for the e-portfolio: the sponsor's feedback, and the reflection once included.
+    await trainee.goto(`/applications/${applicationId}`);
+    await trainee.getByRole("link", { name: "View the evidence for your e-portfolio" }).click();
+    await trainee.waitForURL(/\/trainee\/evidence\/[0-9a-f-]{36}$/);
+    expect(await textOf(trainee, "main", "Listened to every voice")).not.toContain("Flow is a conversation between wards");
+    await trainee.getByLabel("Include my reflection").check();
+    await trainee.getByRole("button", { name: "Update the evidence" }).click();
+    await trainee.waitForURL(/reflection=include/);
+    expect(await textOf(trainee, "main", "Flow is a conversation between wards")).toContain("Domain 5: Capabilities in leadership and team working");
+    const [file] = await Promise.all([trainee.waitForEvent("download"), trainee.getByRole("button", { name: "Download as PDF" }).click()]);
+    const bytes = new Uint8Array(await readFile((await file.path())!));
+    expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("%PDF-");
+    const parser = new PDFParse({ data: bytes });
+    try {
+      const text = (await parser.getText()).text.replace(/\s+/g, " ");
+      expect(text).toContain(TITLE);
+      expect(text).toContain("Run the next flow huddle on your ward.");
+      expect(text).toContain("Flow is a conversation between wards, not a number on a screen.");
+    } finally {
+      await parser.destroy();
+    }
   });
 });
