@@ -54,7 +54,12 @@ export async function seedDemoShortlist(db: Db, today: string, demoTraineeId: st
   if (!created.ok) throw new Error(`Demo opportunity "${CLOSING_SOON.title}" was refused: ${JSON.stringify(created.fieldErrors)}`);
   await db.update(opportunities).set({ status: "published", publishedAt: new Date() }).where(eq(opportunities.id, created.id));
   await refreshSearchVectors(db, eq(opportunities.id, created.id));
-  const others = await db.select({ id: opportunities.id }).from(opportunities).where(inArray(opportunities.title, SAVED_TITLES));
+  // Published ones only: the demo trainee's reflected-on editions (reflections.ts) share these
+  // titles and are closed, and a closed opportunity cannot be saved.
+  const others = await db
+    .select({ id: opportunities.id })
+    .from(opportunities)
+    .where(and(inArray(opportunities.title, SAVED_TITLES), eq(opportunities.status, "published")));
   let saved = 0;
   for (const id of [created.id, ...others.map((o) => o.id)]) {
     const result = await saveForLater(db, demoTraineeId, id);

@@ -221,3 +221,15 @@ describe("demo data for the staff's nudges, bulk approval and to-do list", () =>
     expect(todo.items.sign_off.count).toBe(2);
   });
 });
+
+describe("demo data for the shortlist", () => {
+  it("starts although the demo trainee's closed, reflected-on edition shares its title with a shortlisted opportunity (only published ones are saved)", async () => {
+    const { listSaved } = await import("~/models/shortlist.server");
+    expect(await seedDemoData(t.db, today)).toBe(true);
+    const [trainee] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
+    const saved = await listSaved(t.db, trainee!.id, today);
+    expect(saved.length).toBeGreaterThanOrEqual(3);
+    expect(saved.every((s) => s.status === "published")).toBe(true);
+    expect(saved.map((s) => s.title)).toContain("A week shadowing the Chief Medical Officer");
+  });
+});
