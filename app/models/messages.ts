@@ -300,8 +300,10 @@ export function reminderPath(f: Pick<ReminderFacts, "kind" | "opportunityId" | "
       return f.roundId ? roundPath(f.roundId, "trainee") : null;
     case "application_waiting":
     case "offer_waiting":
-    case "reflection_due":
       return f.applicationId ? applicationPath(f.applicationId) : null;
+    // Straight to the form that asks "what happened, so what, now what", where it is written.
+    case "reflection_due":
+      return f.applicationId ? `${applicationPath(f.applicationId)}/reflection` : null;
     case "deadline_passed":
       return f.opportunityId ? `/trust/opportunities/${f.opportunityId}` : null;
   }
