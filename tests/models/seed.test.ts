@@ -13,6 +13,8 @@ import { opportunityRatings } from "~/models/reflections.server";
 import { readReportParams } from "~/models/measures";
 import { evaluationOf } from "~/models/measures.server";
 
+import { addDaysIso } from "~/utils/dates";
+
 import { useTestDatabase } from "../helpers/db";
 
 const t = useTestDatabase();
@@ -231,5 +233,25 @@ describe("demo data for the shortlist", () => {
     expect(saved.length).toBeGreaterThanOrEqual(3);
     expect(saved.every((s) => s.status === "published")).toBe(true);
     expect(saved.map((s) => s.title)).toContain("A week shadowing the Chief Medical Officer");
+  });
+});
+
+describe("demo data's sign-off dates", () => {
+  it("dates each seeded sign-off on the day it was signed off, not on the day the demo was seeded", async () => {
+    expect(await seedDemoData(t.db, today)).toBe(true);
+    const rows = await t.db
+      .select({ signedOff: sql<string>`(${completionSignoffs.createdAt} at time zone 'Europe/London')::date::text`, endsOn: opportunities.endsOn, title: opportunities.title, email: users.email })
+      .from(completionSignoffs)
+      .innerJoin(applications, eq(applications.id, completionSignoffs.applicationId))
+      .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+      .innerJoin(users, eq(users.id, applications.traineeId));
+    expect(rows.length).toBeGreaterThan(5);
+    // Every demo sign-off happened after its opportunity ended and before today.
+    for (const r of rows) {
+      expect(r.signedOff >= r.endsOn).toBe(true);
+      expect(r.signedOff < today).toBe(true);
+    }
+    const cmo = rows.find((r) => r.email === "trainee@demo.test" && r.title === "A week shadowing the Chief Medical Officer");
+    expect(cmo?.signedOff).toBe(addDaysIso(cmo!.endsOn, 3));
   });
 });
