@@ -2,7 +2,7 @@
 // whose deadline is two days away, so the reminders job (which runs at start-up) has something
 // to tell each role on the first visit (the lead and DME already have an opportunity past its
 // deadline and offers waiting). One row, not a flood.
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
 
 import type { Db } from "../client";
 import { opportunities, savedOpportunities } from "../schema";
@@ -10,6 +10,21 @@ import { addDaysIso } from "../../app/utils/dates";
 
 export async function seedDemoReminders(db: Db, today: string, demo: { traineeId: string; trustId: string }): Promise<void> {
   const soon = addDaysIso(today, 2);
+  // The shortlist's own demo (shortlist.ts) may already hold one closing this soon: one is enough.
+  const [already] = await db
+    .select({ id: savedOpportunities.opportunityId })
+    .from(savedOpportunities)
+    .innerJoin(opportunities, eq(opportunities.id, savedOpportunities.opportunityId))
+    .where(
+      and(
+        eq(savedOpportunities.traineeId, demo.traineeId),
+        eq(opportunities.status, "published"),
+        gte(opportunities.applicationDeadline, today),
+        lte(opportunities.applicationDeadline, addDaysIso(today, 3)),
+      ),
+    )
+    .limit(1);
+  if (already) return;
   const [pick] = await db
     .select({ id: opportunities.id, deadline: opportunities.applicationDeadline })
     .from(opportunities)
