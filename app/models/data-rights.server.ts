@@ -10,16 +10,19 @@ import {
   applicationEvents,
   applications,
   completionSignoffs,
+  emailOptOuts,
   emailOutbox,
   invitations,
   loginAttempts,
   placementImportRows,
   placementImports,
   notifications,
+  nudges,
   opportunities,
   placements,
   reflections,
   roundPreferences,
+  savedOpportunities,
   sites,
   traineeProfiles,
   trusts,
@@ -207,6 +210,25 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
       ])
     : [[], [], []];
 
+  // The leadership journey's rows about them: the shortlist, the nudges they were sent (by the
+  // trust; who sent one is a member of its staff, not named) and the e-mail kinds they turned off.
+  const [savedRows, nudgeRows, optOutRows] = await Promise.all([
+    db
+      .select({ opportunityTitle: opportunities.title, trustName: trusts.name, savedAt: savedOpportunities.createdAt })
+      .from(savedOpportunities)
+      .innerJoin(opportunities, eq(opportunities.id, savedOpportunities.opportunityId))
+      .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
+      .where(eq(savedOpportunities.traineeId, userId))
+      .orderBy(asc(savedOpportunities.createdAt)),
+    db
+      .select({ trustName: trusts.name, sentAt: nudges.createdAt })
+      .from(nudges)
+      .innerJoin(trusts, eq(trusts.id, nudges.trustId))
+      .where(eq(nudges.traineeId, userId))
+      .orderBy(asc(nudges.createdAt)),
+    db.select({ kind: emailOptOuts.kind }).from(emailOptOuts).where(eq(emailOptOuts.userId, userId)).orderBy(asc(emailOptOuts.kind)),
+  ]);
+
   const actorLabel = (e: (typeof eventRows)[number]) => {
     if (e.actorId === userId) return "You";
     if (!e.actorId || !e.actorRole) return "Invitational";
@@ -237,6 +259,9 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
     signInAttempts: attemptRows,
     invitations: invitationRows,
     allocationPreferences: preferenceRows,
+    savedForLater: savedRows,
+    nudgesReceived: nudgeRows,
+    emailsTurnedOff: optOutRows.map((r) => r.kind),
     rotationFileRows: importRows.map(({ errors, ...row }) => ({ ...row, problems: (errors ?? []).map((e) => `${e.column}: ${e.reason}`) })),
   };
 }

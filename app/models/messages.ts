@@ -244,6 +244,9 @@ export interface ReminderFacts {
   traineeName: string | null;
 }
 
+// A reminder missed while no app process ran is sent late, on start-up, while still true (a
+// reflection up to 30 days after its sign-off): the words give the threshold ("or more", "at
+// least"), never an exact age the reminder cannot vouch for.
 export function wordReminder(f: ReminderFacts): Wording {
   const t = f.opportunityTitle ?? "an opportunity";
   const who = f.traineeName ?? "A trainee (whose account is now closed)";
@@ -270,17 +273,17 @@ export function wordReminder(f: ReminderFacts): Wording {
     case "application_waiting":
       return {
         title: `Application waiting: ${t}`,
-        body: `${who} applied for ${t} and has waited 5 working days for a decision. Offer a place, add them to the waiting list or decline.`,
+        body: `${who} applied for ${t} and has waited 5 working days or more for a decision. Offer a place, add them to the waiting list or decline.`,
       };
     case "offer_waiting":
       return {
         title: `Placement waiting for approval: ${t}`,
-        body: `${who} was offered a place on ${t} 5 working days ago and the placement is waiting for your approval. Approve or reject it.`,
+        body: `${who} was offered a place on ${t} at least 5 working days ago and the placement is waiting for your approval. Approve or reject it.`,
       };
     case "reflection_due":
       return {
         title: `Write your reflection: ${t}`,
-        body: `${t} was signed off a week ago. Write your reflection while it is fresh: what happened, what you learned and what you will do next.`,
+        body: `${t} was signed off as completed at least a week ago. Write your reflection while it is fresh: what happened, what you learned and what you will do next.`,
       };
     case "deadline_passed":
       return {
@@ -300,8 +303,10 @@ export function reminderPath(f: Pick<ReminderFacts, "kind" | "opportunityId" | "
       return f.roundId ? roundPath(f.roundId, "trainee") : null;
     case "application_waiting":
     case "offer_waiting":
-    case "reflection_due":
       return f.applicationId ? applicationPath(f.applicationId) : null;
+    // Straight to the form that asks "what happened, so what, now what", where it is written.
+    case "reflection_due":
+      return f.applicationId ? `${applicationPath(f.applicationId)}/reflection` : null;
     case "deadline_passed":
       return f.opportunityId ? `/trust/opportunities/${f.opportunityId}` : null;
   }

@@ -23,6 +23,7 @@ import type { Db } from "../client";
 import {
   applicationEvents,
   applications,
+  completionSignoffs,
   emailOutbox,
   notifications,
   objectives,
@@ -246,8 +247,12 @@ export async function stamp<T>(db: Db, day: string, call: () => Promise<T>): Pro
     .update(applicationEvents)
     .set({ createdAt: at })
     .where(gt(applicationEvents.id, lastEvent))
-    .returning({ id: applicationEvents.id, applicationId: applicationEvents.applicationId, fromStatus: applicationEvents.fromStatus });
+    .returning({ id: applicationEvents.id, applicationId: applicationEvents.applicationId, fromStatus: applicationEvents.fromStatus, toStatus: applicationEvents.toStatus });
   if (events.length) {
+    // The sign-off is dated with its event: the evidence says when it was signed off and the
+    // reflection_due reminder counts its week from it, so a seeded one must not be "today".
+    const signedOff = events.filter((e) => e.toStatus === "completed" || e.toStatus === "not_completed").map((e) => e.applicationId);
+    if (signedOff.length) await db.update(completionSignoffs).set({ createdAt: at }).where(inArray(completionSignoffs.applicationId, signedOff));
     const ids = [...new Set(events.map((e) => e.applicationId))];
     const created = events.filter((e) => e.fromStatus === null).map((e) => e.applicationId);
     if (created.length) await db.update(applications).set({ createdAt: at }).where(inArray(applications.id, created));

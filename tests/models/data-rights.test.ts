@@ -355,3 +355,26 @@ describe("round choices and data rights", () => {
     expect(left.map((c) => [c.roundId, c.statement])).toEqual([[done!.id, ""]]);
   });
 });
+
+describe("the trainee's data export and the leadership journey", () => {
+  it("includes their shortlist, the nudges they were sent and the e-mail kinds they turned off, and no one else's", async () => {
+    const { emailOptOuts, nudges, savedOpportunities } = await import("@db/schema");
+    const { makeOpportunity, makeTrainee, makeTrust, makeUser } = await import("../helpers/factories");
+    const trust = await makeTrust(t.db, { name: "Export Trust" });
+    const lead = await makeUser(t.db, { role: "trust_lead", trustId: trust.id });
+    const opportunityId = await makeOpportunity(t.db, trust.id, { title: "Shadow the export board" });
+    const me = await makeTrainee(t.db);
+    const them = await makeTrainee(t.db);
+    for (const who of [me, them]) {
+      await t.db.insert(savedOpportunities).values({ traineeId: who.id, opportunityId });
+      await t.db.insert(nudges).values({ traineeId: who.id, trustId: trust.id, sentBy: lead.id });
+    }
+    await t.db.insert(emailOptOuts).values([{ userId: me.id, kind: "nudge" }, { userId: them.id, kind: "round_event" }]);
+
+    const data = await exportTraineeData(t.db, me.id);
+    if (!data) throw new Error("no export");
+    expect(data.savedForLater).toEqual([{ opportunityTitle: "Shadow the export board", trustName: "Export Trust", savedAt: expect.any(Date) }]);
+    expect(data.nudgesReceived).toEqual([{ trustName: "Export Trust", sentAt: expect.any(Date) }]);
+    expect(data.emailsTurnedOff).toEqual(["nudge"]);
+  });
+});

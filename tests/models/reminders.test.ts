@@ -160,7 +160,7 @@ describe("the reminders job", () => {
       [
         ["Closing soon: Shadow the Chief Nurse", `/opportunities/${w.shortlisted}`],
         ["Tomorrow: Observe the trust board", `/opportunities/${w.withSession}`],
-        ["Write your reflection: Lead a quality improvement huddle", `/applications/${w.completed.id}`],
+        ["Write your reflection: Lead a quality improvement huddle", `/applications/${w.completed.id}/reflection`],
       ].sort(),
     );
     expect(saverList.find((n) => n.title.startsWith("Tomorrow"))!.body).toContain("from 9:30am at Boardroom");

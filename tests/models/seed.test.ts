@@ -13,6 +13,8 @@ import { opportunityRatings } from "~/models/reflections.server";
 import { readReportParams } from "~/models/measures";
 import { evaluationOf } from "~/models/measures.server";
 
+import { addDaysIso } from "~/utils/dates";
+
 import { useTestDatabase } from "../helpers/db";
 
 const t = useTestDatabase();
@@ -219,5 +221,37 @@ describe("demo data for the staff's nudges, bulk approval and to-do list", () =>
     expect(todo.items.waiting.count).toBeGreaterThanOrEqual(3);
     expect(todo.items.offered.count).toBeGreaterThanOrEqual(2);
     expect(todo.items.sign_off.count).toBe(2);
+  });
+});
+
+describe("demo data for the shortlist", () => {
+  it("starts although the demo trainee's closed, reflected-on edition shares its title with a shortlisted opportunity (only published ones are saved)", async () => {
+    const { listSaved } = await import("~/models/shortlist.server");
+    expect(await seedDemoData(t.db, today)).toBe(true);
+    const [trainee] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
+    const saved = await listSaved(t.db, trainee!.id, today);
+    expect(saved.length).toBeGreaterThanOrEqual(3);
+    expect(saved.every((s) => s.status === "published")).toBe(true);
+    expect(saved.map((s) => s.title)).toContain("A week shadowing the Chief Medical Officer");
+  });
+});
+
+describe("demo data's sign-off dates", () => {
+  it("dates each seeded sign-off on the day it was signed off, not on the day the demo was seeded", async () => {
+    expect(await seedDemoData(t.db, today)).toBe(true);
+    const rows = await t.db
+      .select({ signedOff: sql<string>`(${completionSignoffs.createdAt} at time zone 'Europe/London')::date::text`, endsOn: opportunities.endsOn, title: opportunities.title, email: users.email })
+      .from(completionSignoffs)
+      .innerJoin(applications, eq(applications.id, completionSignoffs.applicationId))
+      .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+      .innerJoin(users, eq(users.id, applications.traineeId));
+    expect(rows.length).toBeGreaterThan(5);
+    // Every demo sign-off happened after its opportunity ended and before today.
+    for (const r of rows) {
+      expect(r.signedOff >= r.endsOn).toBe(true);
+      expect(r.signedOff < today).toBe(true);
+    }
+    const cmo = rows.find((r) => r.email === "trainee@demo.test" && r.title === "A week shadowing the Chief Medical Officer");
+    expect(cmo?.signedOff).toBe(addDaysIso(cmo!.endsOn, 3));
   });
 });

@@ -113,4 +113,24 @@ describe("one-click unsubscribe through the server (RFC 8058)", () => {
     const elsewhere = await fetch(`${server.url}/account/notifications`, { method: "POST", body: "email=nudge", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     expect(elsewhere.status).toBe(403);
   });
+
+  it("answers an unsubscribe POST carrying another site's Origin (a webmail's one-click) by its token, never with a 500", async () => {
+    process.env.APP_SECRET = SECRET;
+    let token: string;
+    try {
+      token = await unsubscribeToken(t.db, USER, "nudge");
+    } finally {
+      delete process.env.APP_SECRET;
+    }
+    const headers = { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://mail.example.com" };
+    const forged = await fetch(`${server.url}/unsubscribe/not-a-token`, { method: "POST", headers, body: "List-Unsubscribe=One-Click" });
+    expect(forged.status).toBe(404);
+    const oneClick = await fetch(`${server.url}/unsubscribe/${token}`, { method: "POST", headers, body: "List-Unsubscribe=One-Click" });
+    expect(oneClick.status).toBe(200);
+    const after = await fetch(`${server.url}/unsubscribe/${token}`);
+    expect((await after.text()).replaceAll("<!-- -->", "")).toContain("You will no longer get e-mails about");
+    // Other POSTs from another site are still refused by the cross-site guard.
+    const elsewhere = await fetch(`${server.url}/account/notifications`, { method: "POST", headers, body: "email=nudge" });
+    expect(elsewhere.status).toBe(403);
+  });
 });
