@@ -7,11 +7,12 @@ export const REFLECTION_TEXT_MAX = 5000;
 export const SIGN_OFF_TEXT_MAX = 2000;
 
 /**
- * Ratings are shown to the trust only once this many trainees have rated an opportunity, so
- * no one trainee's rating can be read off the average (the GMC's training survey publishes
- * nothing under 3 respondents).
+ * Ratings are shown to the trust only once this many trainees have rated an opportunity: the
+ * measures of progress' small-number limit (SMALL_NUMBER_LIMIT in suppression.ts, kept equal by
+ * a test), so the trust page shows no average the reports would hide, and one trainee's rating
+ * is not read off an average of a handful. Not imported from there: this file is in pages' bundles.
  */
-export const RATINGS_SHOWN_FROM = 3;
+export const RATINGS_SHOWN_FROM = 8;
 
 export const RATING_LABELS: Record<1 | 2 | 3 | 4 | 5, string> = {
   1: "1 – Poor",

@@ -13,6 +13,8 @@ import {
   setReflectionSharing,
   SHARE_NEEDS_FINAL,
 } from "~/models/reflections.server";
+import { RATINGS_SHOWN_FROM } from "~/models/reflections.rules";
+import { SMALL_NUMBER_LIMIT } from "~/models/suppression";
 
 import { useTestDatabase, usingPostgres } from "../helpers/db";
 import { makeOpportunity, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
@@ -157,16 +159,20 @@ describe("the sponsor's sign-off", () => {
 });
 
 describe("an opportunity's ratings", () => {
-  it("come from final reflections only, and are shown from 3 trainees", async () => {
+  it("come from final reflections only, and are shown from 8 trainees, the reports' small-number limit", async () => {
+    expect(RATINGS_SHOWN_FROM).toBe(SMALL_NUMBER_LIMIT);
     const s = await setting();
-    const people = [await approved(s), await approved(s), await approved(s), await approved(s)];
-    await saveReflection(t.db, people[0]!.trainee.id, people[0]!.applicationId, { ...FULL, rating: "5" }, { finalise: true, today: after });
-    await saveReflection(t.db, people[1]!.trainee.id, people[1]!.applicationId, { ...FULL, rating: "4", wouldRecommend: "no" }, { finalise: true, today: after });
+    const people = [];
+    for (let i = 0; i < 9; i++) people.push(await approved(s));
+    // Seven final ratings: 5, then six 4s, one of them not recommending it.
+    for (let i = 0; i < 7; i++) {
+      await saveReflection(t.db, people[i]!.trainee.id, people[i]!.applicationId, { ...FULL, rating: i === 0 ? "5" : "4", ...(i === 1 ? { wouldRecommend: "no" } : {}) }, { finalise: true, today: after });
+    }
     // A draft's rating is not counted.
-    await saveReflection(t.db, people[3]!.trainee.id, people[3]!.applicationId, { rating: "1" }, { finalise: false, today: after });
-    expect(await opportunityRatings(t.db, s.opportunityId)).toEqual({ rated: 2, shown: false });
-    await saveReflection(t.db, people[2]!.trainee.id, people[2]!.applicationId, { ...FULL, rating: "4" }, { finalise: true, today: after });
-    expect(await opportunityRatings(t.db, s.opportunityId)).toEqual({ rated: 3, shown: true, mean: 4.3, recommend: 2 });
+    await saveReflection(t.db, people[8]!.trainee.id, people[8]!.applicationId, { rating: "1" }, { finalise: false, today: after });
+    expect(await opportunityRatings(t.db, s.opportunityId)).toEqual({ rated: 7, shown: false });
+    await saveReflection(t.db, people[7]!.trainee.id, people[7]!.applicationId, { ...FULL, rating: "4" }, { finalise: true, today: after });
+    expect(await opportunityRatings(t.db, s.opportunityId)).toEqual({ rated: 8, shown: true, mean: 4.1, recommend: 7 });
   });
 });
 
