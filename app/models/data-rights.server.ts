@@ -396,6 +396,9 @@ async function anonymise(db: Db, userId: string, email: string, today: string): 
       await tx.update(reflections).set({ whatHappened: "", soWhat: "", nowWhat: "", sharedAt: null, updatedAt: now }).where(inArray(reflections.applicationId, ids));
       await tx.update(completionSignoffs).set({ sponsorFeedback: "", strengths: "", nextStep: "" }).where(inArray(completionSignoffs.applicationId, ids));
     }
+    // The shortlist and e-mail choices were only for the account's own use: they go with it.
+    await tx.delete(savedOpportunities).where(eq(savedOpportunities.traineeId, userId));
+    await tx.delete(emailOptOuts).where(eq(emailOptOuts.userId, userId));
     // Preferences in a round not yet allocated would give a closed account a seat.
     await tx
       .delete(roundPreferences)

@@ -6,6 +6,7 @@ import {
   applicationEvents,
   applications,
   completionSignoffs,
+  emailOptOuts,
   emailOutbox,
   invitations,
   loginAttempts,
@@ -15,6 +16,7 @@ import {
   placements,
   reflections,
   roundPreferences,
+  savedOpportunities,
   sessions,
   traineeProfiles,
   users,
@@ -196,6 +198,8 @@ describe("closing an account", () => {
     const theirWait = await them.apply(w.shadowing, "shadowing");
     await transitionApplication(t.db, asActor(w.lead), theirWait, "waitlist", { today });
     const myCommittee = await me.apply(w.boardSeat, "the committee");
+    await t.db.insert(savedOpportunities).values([{ traineeId: me.id, opportunityId: w.past }, { traineeId: them.id, opportunityId: w.past }]);
+    await t.db.insert(emailOptOuts).values([{ userId: me.id, kind: "nudge" }, { userId: them.id, kind: "nudge" }]);
     await t.db.insert(invitations).values({ email: me.email, name: me.name, role: "trainee", tokenHash: hashToken("x"), userId: me.id, expiresAt: new Date(Date.now() + 86_400_000) });
     await getOrCreateCalendarToken(t.db, me.id);
     await createUserSession(t.db, me.id);
@@ -239,6 +243,11 @@ describe("closing an account", () => {
     expect(mine.every((a) => a.statement === "")).toBe(true);
     expect(myReflections).toEqual([expect.objectContaining({ whatHappened: "", soWhat: "", nowWhat: "", rating: 4, hlmDimensions: ["leading_with_care"] })]);
     expect(mySignoffs).toEqual([expect.objectContaining({ outcome: "completed", sponsorFeedback: "", strengths: "", nextStep: "" })]);
+    // Closing an account left its shortlist and e-mail choices behind: they go with it, and only its own.
+    expect(await t.db.select().from(savedOpportunities).where(eq(savedOpportunities.traineeId, me.id))).toEqual([]);
+    expect(await t.db.select().from(emailOptOuts).where(eq(emailOptOuts.userId, me.id))).toEqual([]);
+    expect(await t.db.select().from(savedOpportunities).where(eq(savedOpportunities.traineeId, them.id))).toHaveLength(1);
+    expect(await t.db.select().from(emailOptOuts).where(eq(emailOptOuts.userId, them.id))).toHaveLength(1);
 
     // The counts remain: every application, its status and its history; the placements as they were.
     expect(Object.fromEntries(mine.map((a) => [a.id, a.status]))).toEqual({ [me.done]: "completed", [mySeat]: "withdrawn", [myCommittee]: "withdrawn" });
