@@ -35,6 +35,7 @@ import type { FieldErrors } from "~/utils/forms";
 import { isOpenApplication } from "./applications.rules";
 import { transitionApplication } from "./applications.server";
 import { listAllNotifications } from "./notifications.server";
+import { reflectionColumns } from "./reflections.server";
 import { ROLE_LABELS } from "./domain";
 
 // ---------------------------------------------------------------------------------------
@@ -180,17 +181,8 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
         db
           .select({
             applicationId: reflections.applicationId,
-            whatHappened: reflections.whatHappened,
-            soWhat: reflections.soWhat,
-            nowWhat: reflections.nowWhat,
-            hlmDimensions: reflections.hlmDimensions,
-            gpcDomains: reflections.gpcDomains,
-            rating: reflections.rating,
-            wouldRecommend: reflections.wouldRecommend,
-            finalisedAt: reflections.finalisedAt,
-            sharedAt: reflections.sharedAt,
+            ...reflectionColumns,
             createdAt: reflections.createdAt,
-            updatedAt: reflections.updatedAt,
           })
           .from(reflections)
           .where(inArray(reflections.applicationId, applicationIds)),

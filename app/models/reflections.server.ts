@@ -19,7 +19,8 @@ export const FINAL_CANNOT_CHANGE = "This reflection is final, so it can no longe
 export const NOT_YET = "You can write a reflection once the opportunity has ended or been signed off as completed";
 export const SHARE_NEEDS_FINAL = "Mark your reflection as final before you share it";
 
-const reflectionColumns = {
+/** A reflection's own columns, as the pages and "download my data" read them. */
+export const reflectionColumns = {
   whatHappened: reflections.whatHappened,
   soWhat: reflections.soWhat,
   nowWhat: reflections.nowWhat,

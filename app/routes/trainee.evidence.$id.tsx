@@ -38,75 +38,77 @@ export default function EvidencePage() {
   const data = useLoaderData<typeof loader>();
   if (data.kind === "waiting") {
     return (
-      <div className="nhsuk-grid-row">
-        <div className="nhsuk-grid-column-two-thirds">
-          <BackLink href="/trainee/evidence">Back to your leadership evidence</BackLink>
-          <h1>
-            <span className="nhsuk-caption-l">Leadership evidence</span>
-            {data.title}
-          </h1>
-          <InsetText>
-            <p>{data.message}</p>
-          </InsetText>
-          <p>
-            <Link to={`/applications/${data.applicationId}`}>View your application</Link>
-          </p>
-        </div>
-      </div>
+      <EvidenceFrame title={data.title}>
+        <InsetText>
+          <p>{data.message}</p>
+        </InsetText>
+        <p>
+          <Link to={`/applications/${data.applicationId}`}>View your application</Link>
+        </p>
+      </EvidenceFrame>
     );
   }
   const e = data.evidence;
   const included = e.reflectionState === "included";
   const pdf = `/trainee/evidence/${e.applicationId}.pdf${included ? `?${INCLUDE_REFLECTION_PARAM}=include` : ""}`;
   return (
+    <EvidenceFrame title={e.title}>
+      <div className="app-evidence-meta">
+        <p className="nhsuk-u-margin-bottom-1">
+          <strong>{e.traineeName}</strong>
+          {e.gmcNumber ? `, GMC number ${e.gmcNumber}` : ""}
+        </p>
+        <p className="app-secondary-text">{e.signedOff}.</p>
+      </div>
+
+      <div className="app-evidence-tools">
+        <h2 className="nhsuk-heading-s">Use this evidence in your e-portfolio</h2>
+        <p>Download it as a PDF to upload to Horus, Kaizen or ISCP, or print this page from your browser: it prints without the menu and buttons.</p>
+        {e.reflectionState === "draft" ? <p>Your reflection is still a draft. Once you mark it final you can include it here.</p> : null}
+        {e.reflectionState === "none" ? <p>You have not written a reflection on this opportunity. Once you write one and mark it final you can include it here.</p> : null}
+        {e.reflectionState === "included" || e.reflectionState === "left_out" ? (
+          <Form method="get" className="nhsuk-u-margin-bottom-4">
+            <Radios name={INCLUDE_REFLECTION_PARAM} id="reflection" legend="Your reflection" legendProps={{ size: "s" }} hint="Your reflection is private to you: it is part of the evidence only if you include it">
+              <Radios.Item id="reflection-include" value="include" defaultChecked={included}>
+                Include my reflection
+              </Radios.Item>
+              <Radios.Item id="reflection-leave-out" value="leave-out" defaultChecked={!included}>
+                Leave my reflection out
+              </Radios.Item>
+            </Radios>
+            <Button type="submit" secondary>
+              Update the evidence
+            </Button>
+          </Form>
+        ) : null}
+        <p>
+          {/* A file, not a page: a plain link, not client-side navigation. */}
+          <Button href={pdf} download>
+            Download as PDF
+          </Button>
+        </p>
+      </div>
+
+      <EvidenceDocument evidence={e} />
+
+      <p className="nhsuk-body-s app-secondary-text">
+        Produced by Invitational on {formatDate(data.today)}. Reference {e.applicationId}.
+      </p>
+    </EvidenceFrame>
+  );
+}
+
+/** The page around the evidence, and around the word that it is waiting for sign-off. */
+function EvidenceFrame({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/trainee/evidence">Back to your leadership evidence</BackLink>
         <h1>
           <span className="nhsuk-caption-l">Leadership evidence</span>
-          {e.title}
+          {title}
         </h1>
-        <div className="app-evidence-meta">
-          <p className="nhsuk-u-margin-bottom-1">
-            <strong>{e.traineeName}</strong>
-            {e.gmcNumber ? `, GMC number ${e.gmcNumber}` : ""}
-          </p>
-          <p className="app-secondary-text">{e.signedOff}.</p>
-        </div>
-
-        <div className="app-evidence-tools">
-          <h2 className="nhsuk-heading-s">Use this evidence in your e-portfolio</h2>
-          <p>Download it as a PDF to upload to Horus, Kaizen or ISCP, or print this page from your browser: it prints without the menu and buttons.</p>
-          {e.reflectionState === "draft" ? <p>Your reflection is still a draft. Once you mark it final you can include it here.</p> : null}
-          {e.reflectionState === "none" ? <p>You have not written a reflection on this opportunity. Once you write one and mark it final you can include it here.</p> : null}
-          {e.reflectionState === "included" || e.reflectionState === "left_out" ? (
-            <Form method="get" className="nhsuk-u-margin-bottom-4">
-              <Radios name={INCLUDE_REFLECTION_PARAM} id="reflection" legend="Your reflection" legendProps={{ size: "s" }} hint="Your reflection is private to you: it is part of the evidence only if you include it">
-                <Radios.Item id="reflection-include" value="include" defaultChecked={included}>
-                  Include my reflection
-                </Radios.Item>
-                <Radios.Item id="reflection-leave-out" value="leave-out" defaultChecked={!included}>
-                  Leave my reflection out
-                </Radios.Item>
-              </Radios>
-              <Button type="submit" secondary>
-                Update the evidence
-              </Button>
-            </Form>
-          ) : null}
-          <p>
-            {/* A file, not a page: a plain link, not client-side navigation. */}
-            <Button href={pdf} download>
-              Download as PDF
-            </Button>
-          </p>
-        </div>
-
-        <EvidenceDocument evidence={e} />
-
-        <p className="nhsuk-body-s app-secondary-text">
-          Produced by Invitational on {formatDate(data.today)}. Reference {e.applicationId}.
-        </p>
+        {children}
       </div>
     </div>
   );

@@ -16,6 +16,7 @@ import {
   type OpportunityType,
   type Tier,
 } from "~/models/domain";
+import type { Reflection } from "~/models/reflections.server";
 import { formatClockTime, formatDate } from "~/utils/dates";
 
 /** What the database gives for one completed (or awaiting sign-off) application of the trainee. */
@@ -45,16 +46,8 @@ export interface EvidenceRow {
   strengths: string;
   nextStep: string;
   sponsorFeedback: string;
-  reflection: {
-    whatHappened: string;
-    soWhat: string;
-    nowWhat: string;
-    hlmDimensions: HlmDimension[];
-    gpcDomains: GpcDomain[];
-    rating: number | null;
-    wouldRecommend: boolean | null;
-    finalisedAt: Date | string | null;
-  } | null;
+  // The reflection as its own page reads it (a date may arrive as a string once serialised).
+  reflection: (Omit<Reflection, "finalisedAt" | "sharedAt" | "updatedAt"> & { finalisedAt: Date | string | null }) | null;
 }
 
 export interface EvidenceSession {
