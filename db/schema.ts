@@ -824,6 +824,41 @@ export const scheduledJobs = pgTable("scheduled_jobs", {
   lastError: text("last_error"),
 });
 
+/**
+ * The audit trail (issue 13): who did what, and which member of staff opened which trainee's
+ * personal data. Append-only: the app only inserts (migration 0008 revokes UPDATE, DELETE and
+ * TRUNCATE from the app's role and a trigger refuses them for everyone else), so rows carry
+ * ids, never names, e-mail addresses or free text, and no foreign keys (a closed account's id
+ * stays, naming nobody; a cascade would be an update).
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: tstz("at").notNull().defaultNow(),
+    // Who did it: a user id, or null for the service itself (a round closing, a clean-up).
+    actorId: text("actor_id"),
+    actorRole: roleEnum("actor_role"),
+    // A dotted verb from AUDIT_ACTIONS in app/models/domain.ts: "application.approved", "application.viewed".
+    action: text("action").notNull(),
+    // What it was done to: "application", "opportunity", "round", "import", "invitation", "user", "trust".
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    // Whose personal data it touched, when a trainee's; the trust it happened in, when one.
+    traineeId: text("trainee_id"),
+    trustId: uuid("trust_id"),
+    requestId: uuid("request_id"),
+    // Non-personal facts only: statuses, counts, role names.
+    details: jsonb("details").$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+  },
+  (t) => [
+    index("audit_events_at_idx").on(t.at),
+    index("audit_events_actor_idx").on(t.actorId, t.at),
+    index("audit_events_trainee_idx").on(t.traineeId, t.at),
+    index("audit_events_trust_idx").on(t.trustId, t.at),
+  ],
+);
+
 export const trustsRelations = relations(trusts, ({ many }) => ({
   sites: many(sites),
   opportunities: many(opportunities),
