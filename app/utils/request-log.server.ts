@@ -43,7 +43,7 @@ export function requestLogLine(entry: RequestLogEntry, at: Date = new Date()): s
 type RouteManifest = ServerBuild["routes"];
 
 /** The build's routes as the tree Remix itself matches (the same function from @remix-run/router). */
-function routeTree(routes: RouteManifest, parentId?: string): AgnosticRouteObject[] {
+export function routeTree(routes: RouteManifest, parentId?: string): AgnosticRouteObject[] {
   return Object.values(routes)
     .filter((route) => route?.parentId === parentId)
     .map((route) =>
