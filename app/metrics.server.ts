@@ -237,7 +237,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
       }
       registry
         .metrics()
-        .then((text) => res.type(registry.contentType).send(text))
+        .then((text) => res.set("Content-Type", registry.contentType).end(text))
         .catch((error: unknown) => {
           logError("Metrics could not be collected", error, { method: req.method, route: "/metrics" });
           res.status(500).type("text/plain").send("The metrics could not be collected.");
