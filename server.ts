@@ -13,6 +13,7 @@ import compression from "compression";
 import express from "express";
 
 import { resolveSession } from "./app/auth.server";
+import { createMetrics, metricsTokenFromEnv } from "./app/metrics.server";
 import { createNonce, isSameOriginRequest, isTokenAuthorisedPost, securityHeaders } from "./app/security.server";
 import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker, type OutboxWorker } from "./app/models/outbox-worker.server";
 import { SCHEDULED_JOBS } from "./app/jobs.server";
@@ -22,8 +23,10 @@ import { SettingError } from "./app/utils/env.server";
 import { logError } from "./app/utils/log.server";
 import { checkAppOrigin } from "./app/utils/origin.server";
 import { plainPage } from "./app/utils/plain-page.server";
+import { logMethod, requestLogLine, routePatterns } from "./app/utils/request-log.server";
 import { parseTrustProxy } from "./app/utils/trust-proxy.server";
 import { getDatabase } from "./db/client";
+import { migrateOnStartFromEnv, prepareSchema } from "./db/migrate";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.env.NODE_ENV === "production";
@@ -41,11 +44,13 @@ async function main() {
   // Settings first: a wrong one stops start-up with its own message before anything is opened.
   const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
   checkAppOrigin(process.env.APP_ORIGIN, production);
+  const metricsToken = metricsTokenFromEnv(process.env.METRICS_TOKEN);
+  const migrateOnStart = migrateOnStartFromEnv(process.env.MIGRATE_ON_START);
 
   const buildLoading = early(import(path.join(root, "build/index.js")) as Promise<ServerBuild>);
   const seedLoading = early(import("./db/seed/demo"));
   const database = await getDatabase();
-  await database.migrate();
+  await prepareSchema(database, migrateOnStart);
 
   if (production) {
     const { hasDemoAccounts } = await seedLoading;
@@ -102,6 +107,24 @@ async function main() {
     next();
   });
 
+  // One JSON line per request on stdout, and its duration in the metrics: the route's pattern,
+  // never the address or its query (app/utils/request-log.server.ts). "close" comes for every
+  // request, also one whose client went away before the answer was complete.
+  const routeOf = routePatterns(build.routes, { publicDir: path.join(root, "public"), serverRoutes: ["/metrics"] });
+  const metrics = metricsToken ? createMetrics({ database, token: metricsToken }) : null;
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    // Read now: a mounted middleware (the static files) shortens req.url for its own use.
+    const route = routeOf(req.path);
+    res.once("close", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const entry = { requestId: res.locals.requestId as string, method: req.method, route, status: res.statusCode, durationMs: seconds * 1000 };
+      process.stdout.write(`${requestLogLine({ ...entry, aborted: !res.writableFinished })}\n`);
+      metrics?.observeRequest(logMethod(req.method), route, res.statusCode, seconds);
+    });
+    next();
+  });
+
   // A body announced as too large is refused before a byte of it is read.
   app.use((req, res, next) => {
     const limit = bodyLimitFor(req.path);
@@ -132,6 +155,9 @@ async function main() {
     res.setHeader("Cache-Control", "no-store");
     next();
   });
+
+  // Prometheus metrics, only when METRICS_TOKEN is set; without it the address does not exist.
+  if (metrics) app.get("/metrics", (req, res) => metrics.handle(req, res));
 
   app.all("*", async (req, res, next) => {
     const limit = bodyLimitFor(req.path);

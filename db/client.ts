@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,12 +47,19 @@ export const PGLITE_OPTIONS = { extensions: { pg_trgm } } satisfies PGliteOption
  */
 export const PGLITE_TEMPLATE = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "build", "pglite-template.tar.gz");
 
+/**
+ * What this process's connections call themselves (pg_stat_activity.application_name): unique
+ * per process, so /metrics can count its own pool's connections (postgres.js does not expose
+ * its pool) and a database administrator can tell the app's processes apart.
+ */
+export const APPLICATION_NAME = `invitational/${process.pid}/${randomBytes(3).toString("hex")}`;
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if ("url" in options) {
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
-      connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan" },
+      connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan", application_name: APPLICATION_NAME },
     });
     const db = drizzlePostgres(preparingStatements(client), { schema }) as unknown as Db;
     return {
