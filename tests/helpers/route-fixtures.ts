@@ -44,7 +44,13 @@ export interface RouteFixtures {
   /** The trusts' ODS codes, which the reports take as their scope. */
   odsCodes: OwnOther;
   /** The signed-in people (trainee, trust lead and DME at the own trust, an admin) and their counterparts. */
-  users: Record<SignedIn, string> & { otherTrainee: string; otherLead: string; otherDme: string };
+  users: Record<SignedIn, string> & { otherTrainee: string; otherLead: string; otherDme: string; elsewhere: string };
+  /**
+   * A trainee placed at trust B with one application there and nothing to do with trust A
+   * (trainee B also applied at trust A, so trust A's staff may see B's name): no page trust A's
+   * staff open may show this name, whatever id an address or a form carries.
+   */
+  elsewhere: { name: string; applicationId: string };
   objectives: OwnOther;
   /** A site of each trust. */
   sites: OwnOther;
@@ -62,6 +68,8 @@ export interface RouteFixtures {
     /** Completed applications (reflection, evidence): trainee A's at trust A, trainee B's at trust B. */
     ownCompleted: string;
     otherCompleted: string;
+    /** The elsewhere trainee's, at trust B. */
+    elsewhere: string;
   };
   placements: OwnOther;
   /** The trusts' rounds (opening tomorrow), and: */
@@ -74,8 +82,8 @@ export interface RouteFixtures {
     ownToClose: string;
     otherToClose: string;
   };
-  /** Rotation imports: a DME's at each trust. */
-  imports: OwnOther;
+  /** Rotation imports: a DME's at each trust, and an admin's across every trust. */
+  imports: OwnOther & { admin: string };
   /** Notifications: trainee A's, trainee B's. */
   notifications: OwnOther;
   /** Trainee invitations not yet accepted, of a trainee placed at each trust. */
@@ -123,7 +131,7 @@ async function endedOpportunity(db: Db, trustId: string) {
   return id;
 }
 
-async function importAt(db: Db, trustId: string, importedBy: string) {
+async function importAt(db: Db, trustId: string | null, importedBy: string) {
   const [row] = await db
     .insert(placementImports)
     .values({ importedBy, trustId, fileName: "rotation.csv", invalidRows: 1, status: "confirmed", confirmedAt: new Date() })
@@ -160,6 +168,8 @@ export async function createRouteFixtures(db: Db, options: { cookieName?: string
   const otherDme = await makeUser(db, { role: "dme", trustId: trustB.id });
   const trainee = await makeTrainee(db);
   const otherTrainee = await makeTrainee(db);
+  const elsewhere = await makeTrainee(db, { name: "Dr Cordelia Elsewhere" });
+  await makePlacement(db, { traineeId: elsewhere.id, trustId: trustB.id, grade: "FY2", ...CURRENT });
   const placementA = await makePlacement(db, { traineeId: trainee.id, trustId: trustA.id, grade: "FY2", ...CURRENT });
   const placementB = await makePlacement(db, { traineeId: otherTrainee.id, trustId: trustB.id, grade: "FY2", ...CURRENT });
 
@@ -180,6 +190,7 @@ export async function createRouteFixtures(db: Db, options: { cookieName?: string
     otherAtOwnTrust: await apply(db, otherTrainee.id, oppA),
     ownAtOtherTrust: await apply(db, trainee.id, oppB),
     otherAtOtherTrust: await apply(db, otherTrainee.id, oppB),
+    elsewhere: await apply(db, elsewhere.id, oppB),
     ownCompleted: await apply(db, trainee.id, endedA, "completed"),
     otherCompleted: await apply(db, otherTrainee.id, endedB, "completed"),
   };
@@ -202,6 +213,7 @@ export async function createRouteFixtures(db: Db, options: { cookieName?: string
 
   const importA = await importAt(db, trustA.id, dme.id);
   const importB = await importAt(db, trustB.id, otherDme.id);
+  const importAll = await importAt(db, null, admin.id);
 
   const [noteA] = await db
     .insert(notifications)
@@ -236,7 +248,8 @@ export async function createRouteFixtures(db: Db, options: { cookieName?: string
   return {
     trusts: { own: trustA.id, other: trustB.id },
     odsCodes: { own: trustA.odsCode, other: trustB.odsCode },
-    users: { ...people, otherTrainee: otherTrainee.id, otherLead: otherLead.id, otherDme: otherDme.id },
+    users: { ...people, otherTrainee: otherTrainee.id, otherLead: otherLead.id, otherDme: otherDme.id, elsewhere: elsewhere.id },
+    elsewhere: { name: elsewhere.name, applicationId: apps.elsewhere },
     objectives: { own: objA!.id, other: objB!.id },
     sites: { own: trustA.sites[0]!.id, other: trustB.sites[0]!.id },
     opportunities: { own: oppA, other: oppB, ownDraft: draftA, otherDraft: draftB, ownNotInRound, otherNotInRound },
@@ -251,7 +264,7 @@ export async function createRouteFixtures(db: Db, options: { cookieName?: string
       ownToClose: toCloseA.id,
       otherToClose: toCloseB.id,
     },
-    imports: { own: importA, other: importB },
+    imports: { own: importA, other: importB, admin: importAll },
     notifications: { own: noteA!.id, other: noteB!.id },
     invitations: { own: inviteA.id, other: inviteB.id },
     tokens: {

@@ -38,6 +38,8 @@ export interface Target {
   post?: Cells;
   /** The form sent with the POST (empty unless given). */
   body?: (f: RouteFixtures) => Record<string, string | string[]>;
+  /** Text no answer to this target may hold (a name looked up from an id in the address or form). */
+  mustNotShow?: (f: RouteFixtures) => string[];
   /** The POST ends the session it is sent with: each request uses a spare session. */
   endsSession?: boolean;
 }
@@ -122,6 +124,13 @@ function importPage(suffix: string, post?: Outcome): Target[] {
       get: cells("sign-in", 403, 403, 404, 200),
       post: post === undefined ? undefined : cells("sign-in", 403, 403, 404, post),
     },
+    // An admin's file across every trust is not a DME's to open, even where it names their trust.
+    {
+      scope: NO_ROW,
+      path: (f) => `/imports/${f.imports.admin}${suffix}`,
+      get: cells("sign-in", 403, 403, 404, 200),
+      post: post === undefined ? undefined : cells("sign-in", 403, 403, 404, post),
+    },
     {
       scope: MISSING,
       path: () => `/imports/${UNKNOWN_ID}${suffix}`,
@@ -137,8 +146,9 @@ function roundForm(opportunityIds: string[]): Record<string, string | string[]> 
   return { name: "Spring leadership round", opportunityIds, opensDate: day(2), opensTime: "09:00", closesDate: day(9), closesTime: "17:00", maxChoices: "5", seed: "" };
 }
 
+// A trust's own staff see the names of its trainees with nothing yet; no one sees another trust's.
 const reports = (pathname: string): Target[] => [
-  { scope: NO_ROW, path: () => pathname, get: only(["trust_lead", "dme", "admin"], 200) },
+  { scope: NO_ROW, path: () => pathname, get: only(["trust_lead", "dme", "admin"], 200), mustNotShow: (f) => [f.elsewhere.name] },
   { scope: OWN_TRUST, path: (f) => `${pathname}?scope=trust:${f.odsCodes.own}`, get: only(["trust_lead", "dme", "admin"], 200) },
   { scope: OTHER_TRUST, path: (f) => `${pathname}?scope=trust:${f.odsCodes.other}`, get: cells("sign-in", 403, 404, 404, 200) },
 ];
@@ -311,7 +321,20 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
       { scope: OTHER_TRUST, path: () => "/trust/opportunities/new", body: (f) => opportunityFields({ siteId: f.sites.other }), post: only(["trust_lead"], 400) },
     ],
   },
-  { file: "trust.opportunities.$id._index.tsx", kind: "page", targets: leadRow("/trust/opportunities/", "opportunities", "", { own: 400 }) },
+  {
+    file: "trust.opportunities.$id._index.tsx",
+    kind: "page",
+    targets: [
+      ...leadRow("/trust/opportunities/", "opportunities", "", { own: 400 }),
+      // "X was offered a seat" names applicants from ids in the address: only this opportunity's own.
+      {
+        scope: OTHER_TRUST,
+        path: (f) => `/trust/opportunities/${f.opportunities.own}?done=publish&offered=${f.elsewhere.applicationId}`,
+        get: only(["trust_lead"], 200),
+        mustNotShow: (f) => [f.elsewhere.name],
+      },
+    ],
+  },
   {
     file: "trust.opportunities.$id.edit.tsx",
     kind: "page",
@@ -331,6 +354,13 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     kind: "page",
     targets: [
       { scope: NO_ROW, path: () => "/nothing-yet", get: only(["trust_lead", "dme"], 200), post: only(["trust_lead", "dme"], 400) },
+      // The banner after a nudge names the trainee from the address: only one of the trust's own.
+      {
+        scope: OTHER_TRUST,
+        path: (f) => `/nothing-yet?nudged=1&trainee=${f.users.elsewhere}`,
+        get: only(["trust_lead", "dme"], 200),
+        mustNotShow: (f) => [f.elsewhere.name],
+      },
       // Another trust's trainee cannot be nudged, or even confirmed to exist.
       { scope: OTHER_TRUST, path: () => "/nothing-yet", body: (f) => ({ intent: "nudge-one", traineeId: f.users.otherTrainee }), post: only(["trust_lead", "dme"], 404) },
     ],
@@ -338,7 +368,21 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
 
   // DMEs.
   { file: "dme._index.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/dme", get: only(["dme"], 200) }] },
-  { file: "dme.approvals.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/dme/approvals", get: only(["dme"], 200), post: only(["dme"], 400) }] },
+  {
+    file: "dme.approvals.tsx",
+    kind: "page",
+    targets: [
+      { scope: NO_ROW, path: () => "/dme/approvals", get: only(["dme"], 200), post: only(["dme"], 400) },
+      // Approving another trust's application changes nothing and the summary does not name its trainee.
+      {
+        scope: OTHER_TRUST,
+        path: () => "/dme/approvals",
+        body: (f) => ({ applicationIds: f.elsewhere.applicationId }),
+        post: only(["dme"], 200),
+        mustNotShow: (f) => [f.elsewhere.name],
+      },
+    ],
+  },
   {
     file: "dme.invitations.tsx",
     kind: "page",

@@ -106,9 +106,9 @@ async function request(method: "GET" | "POST", url: string, cookie: string | nul
     headers["Content-Type"] = "application/x-www-form-urlencoded";
   }
   const res = await fetch(`${server.url}${url}`, { method, headers, body: method === "POST" ? form(body) : undefined, redirect: "manual" });
-  await res.arrayBuffer();
+  const text = await res.text();
   const location = res.headers.get("location");
-  return { status: res.status, location: location ? location.replace(server.url, "") : null };
+  return { status: res.status, location: location ? location.replace(server.url, "") : null, text };
 }
 
 function matches(expected: Outcome, url: string, got: { status: number; location: string | null }): boolean {
@@ -139,10 +139,10 @@ async function checkRoute(entry: RouteEntry): Promise<string[]> {
       const body = target.body?.(fixtures) ?? {};
       for (const viewer of VIEWERS) {
         const got = await request(method, url, cookieFor(viewer, target, method), body);
-        if (!matches(row[viewer], url, got)) {
-          const sent = Object.keys(body).length ? ` with ${form(body).get("intent") ?? "a form"}` : "";
-          wrong.push(`${method} ${url}${sent} as ${viewer} (${target.scope.join(", ")}): expected ${row[viewer]}, got ${describeGot(got)}`);
-        }
+        const sent = Object.keys(body).length ? ` with ${form(body).get("intent") ?? "a form"}` : "";
+        const cell = `${method} ${url}${sent} as ${viewer} (${target.scope.join(", ")})`;
+        if (!matches(row[viewer], url, got)) wrong.push(`${cell}: expected ${row[viewer]}, got ${describeGot(got)}`);
+        for (const text of target.mustNotShow?.(fixtures) ?? []) if (got.text.includes(text)) wrong.push(`${cell}: shows "${text}"`);
       }
     }
   }
@@ -152,6 +152,12 @@ async function checkRoute(entry: RouteEntry): Promise<string[]> {
 describe("every cell over HTTP, against the production build", () => {
   it.concurrent.each(ROUTE_TABLE.map((entry) => [entry.file, entry] as const))("%s", async (_file, entry) => {
     expect(await checkRoute(entry)).toEqual([]);
+  });
+
+  it("would see a name a page shows: the elsewhere trainee's is on their application, opened by an admin", async () => {
+    const got = await request("GET", `/applications/${fixtures.elsewhere.applicationId}`, fixtures.cookies.admin, {});
+    expect(got.status).toBe(200);
+    expect(got.text).toContain(fixtures.elsewhere.name);
   });
 
   it("signed the people in with the server's production cookie", () => {
