@@ -12,7 +12,7 @@ import { getOrCreateCalendarToken } from "../../app/models/calendar.server";
 import { unsubscribeToken } from "../../app/models/email-preferences.server";
 import { closeRound } from "../../app/models/round-close.server";
 import { hashToken } from "../../app/models/users.server";
-import type { Db } from "../../db/client";
+import { openDatabase, setDatabase, type Db } from "../../db/client";
 import {
   applicationEvents,
   applications,
@@ -25,6 +25,7 @@ import {
   placementImports,
 } from "../../db/schema";
 import { makeOpportunity, makePlacement, makeRound, makeTrainee, makeTrust, makeUser } from "./factories";
+import { scratchDatabase, startServer, type RunningServer } from "./server";
 
 export const SIGNED_IN = ["trainee", "trust_lead", "dme", "admin"] as const;
 export type SignedIn = (typeof SIGNED_IN)[number];
@@ -276,5 +277,34 @@ export async function createRouteFixtures(db: Db, options: { cookieName?: string
     },
     cookies,
     spareCookies,
+  };
+}
+
+/**
+ * A server on its own database holding the route fixtures (written before it starts: PGlite
+ * allows one process at a time). Production by default, on an empty database, as the
+ * authorisation matrix runs it; `{ NODE_ENV: "development" }` starts it on the demo data with
+ * the fixtures added beside it (the development cookie name), for walks that want both.
+ */
+export async function serverWithRouteFixtures(env: Record<string, string> = {}): Promise<{ server: RunningServer; fixtures: RouteFixtures; dispose(): Promise<void> }> {
+  const production = (env.NODE_ENV ?? "production") === "production";
+  const database = await scratchDatabase({ seeded: !production });
+  const opened = await openDatabase(database.env.DATABASE_URL ? { url: database.env.DATABASE_URL, poolSize: 2 } : { dataDir: database.env.PGLITE_DATA_DIR! });
+  // Model functions the fixtures call look the database up themselves.
+  setDatabase(opened);
+  let fixtures: RouteFixtures;
+  try {
+    fixtures = await createRouteFixtures(opened.db, { cookieName: production ? PRODUCTION_COOKIE : "invitational_session" });
+  } finally {
+    await opened.close();
+  }
+  const server = await startServer({ NODE_ENV: "production", OUTBOX_WORKER: "off", ...env }, { database });
+  return {
+    server,
+    fixtures,
+    async dispose() {
+      await server.stop();
+      await database.dispose();
+    },
   };
 }

@@ -466,7 +466,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     file: "admin.users.$id.tsx",
     kind: "page",
     targets: [
-      { scope: OWN_ROW, path: (f) => `/admin/users/${f.users.trainee}`, get: only(["admin"], 200), post: only(["admin"], 400) },
+      { scope: NO_ROW, path: (f) => `/admin/users/${f.users.trainee}`, get: only(["admin"], 200), post: only(["admin"], 400) },
       { scope: MISSING, path: () => `/admin/users/${UNKNOWN_ID}`, get: only(["admin"], 404), post: only(["admin"], 404) },
     ],
   },

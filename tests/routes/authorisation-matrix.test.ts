@@ -8,34 +8,22 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { openDatabase, setDatabase } from "../../db/client";
-import { createRouteFixtures, SIGNED_IN, VIEWERS, type RouteFixtures, type Viewer } from "../helpers/route-fixtures";
+import { serverWithRouteFixtures, SIGNED_IN, VIEWERS, type RouteFixtures, type Viewer } from "../helpers/route-fixtures";
 import { entryFor, pagesFor, ROUTE_TABLE, ROUTES_DIR, routeFiles, type Outcome, type RouteEntry, type Target } from "../helpers/route-table";
-import { scratchDatabase, startServer, type ScratchDatabase } from "../helpers/server";
+import type { RunningServer } from "../helpers/server";
 
-let database: ScratchDatabase;
-let server: Awaited<ReturnType<typeof startServer>>;
+let running: Awaited<ReturnType<typeof serverWithRouteFixtures>> | undefined;
+let server: RunningServer;
 let fixtures: RouteFixtures;
 
 beforeAll(async () => {
-  // An empty database (a production server refuses demo accounts) holding only the fixtures,
-  // written before the server starts: PGlite allows one process at a time.
-  database = await scratchDatabase({ seeded: false });
-  const opened = await openDatabase(
-    database.env.DATABASE_URL ? { url: database.env.DATABASE_URL, poolSize: 2 } : { dataDir: database.env.PGLITE_DATA_DIR! },
-  );
-  setDatabase(opened);
-  try {
-    fixtures = await createRouteFixtures(opened.db);
-  } finally {
-    await opened.close();
-  }
-  server = await startServer({ NODE_ENV: "production", OUTBOX_WORKER: "off" }, { database });
+  // A production server (which refuses demo accounts) on an empty database holding only the fixtures.
+  running = await serverWithRouteFixtures();
+  ({ server, fixtures } = running);
 }, 120_000);
 
 afterAll(async () => {
-  await server?.stop();
-  await database?.dispose();
+  await running?.dispose();
 });
 
 const moduleText = (file: string) => readFileSync(path.join(ROUTES_DIR, file), "utf8");
