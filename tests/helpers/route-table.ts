@@ -196,7 +196,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     kind: "page",
     targets: [
       { scope: ["valid token"], path: (f) => `/invitations/${f.tokens.invitation}`, get: all(200), post: all(400) },
-      { scope: ["unknown token"], path: () => "/invitations/not-a-real-token", get: all(404), post: all(400) },
+      { scope: ["unknown token"], path: () => "/invitations/not-a-real-token", get: all(404), post: all(404) },
     ],
   },
   {
@@ -204,7 +204,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     kind: "page",
     targets: [
       { scope: ["valid token"], path: (f) => `/reset-password/${f.tokens.passwordReset}`, get: all(200), post: all(400) },
-      { scope: ["unknown token"], path: () => "/reset-password/not-a-real-token", get: all(404), post: all(400) },
+      { scope: ["unknown token"], path: () => "/reset-password/not-a-real-token", get: all(404), post: all(404) },
     ],
   },
 

@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 
 import { applicationEvents, applications, opportunities } from "@db/schema";
 import * as applicationPage from "~/routes/applications.$id";
+import * as invitationPage from "~/routes/invitations.$token";
+import * as resetPage from "~/routes/reset-password.$token";
 import * as reflectionPage from "~/routes/applications.$id_.reflection";
 import * as opportunityPage from "~/routes/opportunities.$id";
 import * as roundPage from "~/routes/rounds.$id._index";
@@ -85,5 +87,17 @@ describe("an empty form to a row that is not the person's was a 400 form error, 
   it("another trust's opportunity: editing it with an empty form answered a trust lead 400 with the form's errors", async () => {
     const s = await scene();
     expect((await post(editOpportunity.action, `/trust/opportunities/${s.otherOpportunity}/edit`, s.cookies.lead, s.otherOpportunity)).status).toBe(404);
+  });
+});
+
+describe("an empty form to a link that does not work was a 400 form error, not the link's own answer", () => {
+  it("an unknown invitation link: accepting it with an empty form answered 400 'Enter a password' where its page says 404", async () => {
+    const res = await callRoute(t.db, invitationPage.action, formRequest("/invitations/not-a-real-token", {}), { token: "not-a-real-token" });
+    expect(res.status).toBe(404);
+  });
+
+  it("an unknown password-reset link: an empty form answered 400 'Enter a password' where its page says 404", async () => {
+    const res = await callRoute(t.db, resetPage.action, formRequest("/reset-password/not-a-real-token", {}), { token: "not-a-real-token" });
+    expect(res.status).toBe(404);
   });
 });
