@@ -172,6 +172,21 @@ function inScope(viewer: Pick<SessionUser, "id" | "role" | "trustId">, app: { tr
   return viewer.trustId === app.trustId;
 }
 
+/**
+ * Whether the viewer may act on the application at all (theirs, or their trust's; any for an
+ * admin): an action asks before it reads the form, so another trust's or another trainee's
+ * application is not found whatever was sent, never a form error about it.
+ */
+export async function applicationInScope(db: DbOrTx, viewer: Pick<SessionUser, "id" | "role" | "trustId">, id: string): Promise<boolean> {
+  if (!UUID.test(id)) return false;
+  const [row] = await db
+    .select({ traineeId: applications.traineeId, trustId: opportunities.trustId })
+    .from(applications)
+    .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+    .where(eq(applications.id, id));
+  return Boolean(row && inScope(viewer, row));
+}
+
 export async function transitionApplication(
   db: Db,
   actor: Pick<SessionUser, "id" | "role" | "trustId">,

@@ -216,6 +216,14 @@ export async function getTrustOpportunity(db: Db, trustId: string, id: string) {
  * The public page: published and closed opportunities for everyone (closed ones say so);
  * a draft or archived one only for staff of its own trust.
  */
+/** getOpportunityForViewer's rule without the page's detail: for an action to ask before it reads the form. */
+export async function opportunityVisibleTo(db: DbOrTx, id: string, viewerTrustId: string | null): Promise<boolean> {
+  if (!UUID.test(id)) return false;
+  const [row] = await db.select({ status: opportunities.status, trustId: opportunities.trustId }).from(opportunities).where(eq(opportunities.id, id));
+  if (!row) return false;
+  return row.status === "published" || row.status === "closed" || row.trustId === viewerTrustId;
+}
+
 export async function getOpportunityForViewer(db: Db, id: string, viewerTrustId: string | null) {
   if (!UUID.test(id)) return null;
   const detail = await loadDetail(db, eq(opportunities.id, id));

@@ -47,6 +47,16 @@ function visibleTo(viewer: RoundViewer): SQL | undefined {
   );
 }
 
+/** Whether the round exists and the viewer sees it (visibleTo): an action asks before it reads the form. */
+export async function roundVisibleTo(db: DbOrTx, viewer: RoundViewer, roundId: string): Promise<boolean> {
+  if (!UUID.test(roundId)) return false;
+  const [row] = await db
+    .select({ id: allocationRounds.id })
+    .from(allocationRounds)
+    .where(and(eq(allocationRounds.id, roundId), visibleTo(viewer)));
+  return Boolean(row);
+}
+
 /** Admins manage every round; a trust lead only their own trust's. DMEs read. */
 export function canManage(viewer: RoundViewer, round: { trustId: string | null }): boolean {
   if (viewer.role === "admin") return true;

@@ -4,6 +4,8 @@ import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { allocationRounds, roundOpportunities } from "@db/schema";
 
+import { UUID } from "./ids";
+
 /** The columns every view of a round starts from. */
 export const ROUND_COLUMNS = {
   id: allocationRounds.id,
@@ -28,4 +30,11 @@ export async function unfinishedRoundOf(db: DbOrTx, opportunityId: string) {
     .where(and(eq(roundOpportunities.opportunityId, opportunityId), eq(allocationRounds.status, "open")))
     .limit(1);
   return round ?? null;
+}
+
+/** Whether there is a round with this id: a trainee's round page and its actions are open to every trainee. */
+export async function roundExists(db: DbOrTx, roundId: string): Promise<boolean> {
+  if (!UUID.test(roundId)) return false;
+  const [row] = await db.select({ id: allocationRounds.id }).from(allocationRounds).where(eq(allocationRounds.id, roundId));
+  return Boolean(row);
 }

@@ -23,7 +23,7 @@ import { SIGN_OFF_TEXT_MAX } from "~/models/reflections.rules";
 import { reflectionForApplication } from "~/models/reflections.server";
 import { APPLICATION_ACTIONS, STATUS_LABELS, TRANSITIONS, WHAT_NEXT, type ApplicationAction } from "~/models/applications.rules";
 import { ReasonSchema } from "~/models/applications.schema";
-import { getApplicationForViewer, transitionApplication } from "~/models/applications.server";
+import { applicationInScope, getApplicationForViewer, transitionApplication } from "~/models/applications.server";
 import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
 import { formObject, formValues } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
@@ -46,6 +46,8 @@ type ActionData = { message: string; field: string; fieldErrors?: Record<string,
 
 export async function action(args: ActionFunctionArgs) {
   const viewer = requireUser(args, { role: ["trainee", "trust_lead", "dme"] });
+  // Scope before the form: another trainee's or another trust's application is not found, whatever was sent.
+  if (!(await applicationInScope(await getDb(), viewer, args.params.id ?? ""))) throw notFound();
   const formData = await args.request.formData();
   const intent = String(formData.get("intent") ?? "");
   if (!APPLICATION_ACTIONS.includes(intent as ApplicationAction)) return json<ActionData>({ message: "Choose what to do with the application", field: "actions" }, { status: 400 });

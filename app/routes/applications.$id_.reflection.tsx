@@ -15,6 +15,7 @@ import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
 import { HLM_DIMENSIONS, HLM_LABELS } from "~/models/domain";
 import { RATING_LABELS, RATINGS_SHOWN_FROM, REFLECTION_ARRAY_FIELDS, REFLECTION_TEXT_MAX } from "~/models/reflections.rules";
+import { applicationInScope } from "~/models/applications.server";
 import { getReflectionPage, saveReflection, setReflectionSharing } from "~/models/reflections.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { failure, formObject, type FormFailure } from "~/utils/forms";
@@ -35,9 +36,11 @@ type ActionData = FormFailure | { ok: false; message: string };
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const id = args.params.id ?? "";
+  const db = await getDb();
+  // Another trainee's application is not found, whatever the form says.
+  if (!(await applicationInScope(db, user, id))) throw notFound();
   const formData = await args.request.formData();
   const intent = String(formData.get("intent") ?? "");
-  const db = await getDb();
   if (intent === "share" || intent === "unshare") {
     const result = await setReflectionSharing(db, user.id, id, intent === "share");
     if (!result.ok) {

@@ -18,10 +18,12 @@ import { appOrigin } from "~/utils/origin.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Accept your invitation") }];
 
+const STATUS = { unknown: 404, used: 409, expired: 410 } as const;
+
 export async function loader({ params }: LoaderFunctionArgs) {
   const lookup = await findInvitation(await getDb(), params.token ?? "");
   if (!lookup.ok) {
-    const status = lookup.reason === "unknown" ? 404 : lookup.reason === "expired" ? 410 : 409;
+    const status = STATUS[lookup.reason];
     return json({ invitation: null, problem: INVITATION_MESSAGES[lookup.reason], canAskAgain: lookup.reason === "expired" }, { status });
   }
   const { email, name, role, trustName } = lookup.invitation;
@@ -36,9 +38,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!result.ok) return json({ newLink: { sent: false, message: result.message } }, { status: result.status });
     return json({ newLink: { sent: true, message: NEW_LINK_SENT } });
   }
+  const db = await getDb();
+  // A link that does not work answers as its page does (404, 409 or 410), whatever was typed.
+  const lookup = await findInvitation(db, params.token ?? "");
+  if (!lookup.ok) return json(failure(formData, {}, INVITATION_MESSAGES[lookup.reason]), { status: STATUS[lookup.reason] });
   const parsed = parseForm(AcceptInvitationSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  const db = await getDb();
   const result = await acceptInvitation(db, params.token ?? "", parsed.data);
   if (!result.ok) {
     return json(failure(formData, {}, result.message), { status: result.status });

@@ -28,7 +28,7 @@ import { moveWarning } from "~/models/placement-warnings";
 import { isSaved } from "~/models/shortlist.server";
 import { ShortlistButton } from "~/components/shortlist";
 import { ShortlistMessage } from "~/components/shortlist-messages";
-import { getOpportunityForViewer } from "~/models/opportunities.server";
+import { getOpportunityForViewer, opportunityVisibleTo } from "~/models/opportunities.server";
 import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 import { safeRedirect } from "~/utils/redirect";
@@ -85,8 +85,10 @@ function searchCameFrom(request: Request): string {
 
 export async function action(args: ActionFunctionArgs) {
   const trainee = requireUser(args, { role: "trainee" });
-  const formData = await args.request.formData();
   const db = await getDb();
+  // A draft (or no such opportunity) is not found before anything sent is read, as on the page.
+  if (!(await opportunityVisibleTo(db, args.params.id ?? "", null))) throw notFound();
+  const formData = await args.request.formData();
   if (formData.get("intent") === "choose") return chooseInRound(args, trainee.id, formData);
   const parsed = parseForm(ApplySchema, formData);
   if (!parsed.ok) {

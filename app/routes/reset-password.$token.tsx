@@ -23,10 +23,13 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  const db = await getDb();
+  // A link that does not work answers as its page does (404, 409 or 410), whatever was typed.
+  const lookup = await findPasswordReset(db, params.token ?? "");
   const formData = await request.formData();
+  if (!lookup.ok) return json(failure(formData, {}, RESET_LINK_MESSAGES[lookup.reason]), { status: STATUS[lookup.reason] });
   const parsed = parseForm(ResetPasswordSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  const db = await getDb();
   const result = await resetPassword(db, params.token ?? "", parsed.data.password);
   if (!result.ok) return json(failure(formData, {}, RESET_LINK_MESSAGES[result.reason]), { status: result.status });
   // Every session ended with the reset; this browser gets a fresh one, and the same page a

@@ -16,7 +16,7 @@ import { GradeText } from "~/components/grade-text";
 import { RoundPhaseTag } from "~/components/round-phase-tag";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
-import { cancelRound, declineChoice, getRoundPage } from "~/models/round-admin.server";
+import { cancelRound, declineChoice, getRoundPage, roundVisibleTo } from "~/models/round-admin.server";
 import { DeclineChoiceSchema } from "~/models/rounds.schema";
 import { formatDate, formatMoment } from "~/utils/dates";
 import { failure, parseForm, type FormFailure } from "~/utils/forms";
@@ -37,8 +37,10 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, { role: ["admin", "trust_lead"] });
   const roundId = args.params.id ?? "";
-  const formData = await args.request.formData();
   const db = await getDb();
+  // A round the viewer cannot see (another trust's) is not found, whatever the form says.
+  if (!(await roundVisibleTo(db, user, roundId))) throw notFound();
+  const formData = await args.request.formData();
   const intent = formData.get("intent");
   if (intent === "cancel") {
     const result = await cancelRound(db, user, roundId);

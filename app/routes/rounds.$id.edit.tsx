@@ -50,6 +50,8 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, { role: ["admin", "trust_lead"] });
+  // Another trust's round is not found before the form is read, as on the page.
+  if (!(await getRoundForEdit(await getDb(), user, args.params.id ?? ""))) throw notFound();
   const formData = await args.request.formData();
   const parsed = parseForm(roundFormSchema(new Date()), formData, { arrayFields: ["opportunityIds"] });
   if (!parsed.ok) return invalid(parsed);

@@ -19,6 +19,7 @@ import { ordinal } from "~/models/messages";
 import { STATUS_LABELS, WHAT_NEXT } from "~/models/applications.rules";
 import { listChoices, moveChoice, removeChoice, saveStatement, type ChoiceResult } from "~/models/round-choices.server";
 import { ROUND_PHASE_LABELS } from "~/models/round-rules";
+import { roundExists } from "~/models/rounds.server";
 import { formatDate, formatMoment, todayInLondon } from "~/utils/dates";
 import { failure, formObject } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
@@ -45,6 +46,8 @@ const IntentSchema = v.object({
 
 export async function action(args: ActionFunctionArgs) {
   const trainee = requireUser(args, { role: "trainee" });
+  // No such round is not found, as on the page, before the form is read.
+  if (!(await roundExists(await getDb(), args.params.id ?? ""))) throw notFound();
   const formData = await args.request.formData();
   const fields = formObject(formData);
   const parsed = v.safeParse(IntentSchema, fields);

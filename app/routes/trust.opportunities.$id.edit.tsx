@@ -50,6 +50,9 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireStaff(args, "trust_lead");
+  // Another trust's (or an archived) opportunity is not found before the form is read, as on the page.
+  const existing = await getTrustOpportunity(await getDb(), user.trustId, args.params.id ?? "");
+  if (!existing || existing.status === "archived") throw notFound();
   const formData = await args.request.formData();
   const parsed = parseOpportunityForm(formData);
   if (!parsed.ok) return invalid(parsed);
