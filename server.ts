@@ -181,6 +181,11 @@ async function main() {
   const server = app.listen(port, host, () => {
     console.log(`Invitational is serving on http://localhost:${port} (${database.driver})`);
   });
+  // The port taken by another program, say: one line saying so, not a crash with a stack trace.
+  server.on("error", (error) => {
+    logError("Invitational could not listen", error);
+    process.exit(1);
+  });
 
   // E-mail outbox: sent from this process unless OUTBOX_WORKER=off; scripts/outbox-worker.ts may run alongside.
   let outbox: OutboxWorker | null = null;
