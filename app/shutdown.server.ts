@@ -12,7 +12,7 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Kept back at the end of the timeout for handing back a job's claim and closing the database. */
 export const SHUTDOWN_CLOSING_MS = 1_000;
 
-export function shutdownTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+export function shutdownTimeoutFromEnv(env: Record<string, string | undefined> = process.env): number {
   const value = env.SHUTDOWN_TIMEOUT_MS;
   if (value === undefined || value === "") return DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const ms = Number(value);
