@@ -18,6 +18,7 @@ import { createNonce, isSameOriginRequest, isTokenAuthorisedPost, securityHeader
 import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker, type OutboxWorker } from "./app/models/outbox-worker.server";
 import { SCHEDULED_JOBS } from "./app/jobs.server";
 import { startScheduler } from "./app/scheduler.server";
+import { gracefulShutdown, shutdownTimeoutFromEnv } from "./app/shutdown.server";
 import { bodyLimitFor, declaresTooMuch, limitedBody, type BodyLimit } from "./app/utils/body-limit.server";
 import { SettingError } from "./app/utils/env.server";
 import { logError } from "./app/utils/log.server";
@@ -46,6 +47,7 @@ async function main() {
   checkAppOrigin(process.env.APP_ORIGIN, production);
   const metricsToken = metricsTokenFromEnv(process.env.METRICS_TOKEN);
   const migrateOnStart = migrateOnStartFromEnv(process.env.MIGRATE_ON_START);
+  const shutdownTimeoutMs = shutdownTimeoutFromEnv();
 
   const buildLoading = early(import(path.join(root, "build/index.js")) as Promise<ServerBuild>);
   const seedLoading = early(import("./db/seed/demo"));
@@ -205,6 +207,11 @@ async function main() {
   const server = app.listen(port, host, () => {
     console.log(`Invitational is serving on http://localhost:${port} (${database.driver})`);
   });
+  // The port taken by another program, say: one line saying so, not a crash with a stack trace.
+  server.on("error", (error) => {
+    logError("Invitational could not listen", error);
+    process.exit(1);
+  });
 
   // E-mail outbox: sent from this process unless OUTBOX_WORKER=off; scripts/outbox-worker.ts may run alongside.
   let outbox: OutboxWorker | null = null;
@@ -217,19 +224,17 @@ async function main() {
   // Timed work (the daily clean-up) runs once across every process sharing the database.
   const scheduler = startScheduler(database.db, SCHEDULED_JOBS);
 
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    // The worker finishes its batch (and releases its row locks) before the database closes.
-    const worker = Promise.all([outbox?.stop(), scheduler.stop()]);
-    server.close(() => {
-      worker.finally(() => database.close().finally(() => process.exit(0)));
-    });
-    server.closeAllConnections();
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  // SIGTERM or SIGINT: requests in progress finish, the outbox and the scheduler hand back the
+  // work they claimed but did not do, then the database closes (app/shutdown.server.ts).
+  const stop = gracefulShutdown({
+    server,
+    workers: [...(outbox ? [outbox] : []), scheduler],
+    releaseRunningJob: () => scheduler.release(),
+    closeDatabase: () => database.close(),
+    timeoutMs: shutdownTimeoutMs,
+  });
+  process.on("SIGINT", (signal) => void stop(signal));
+  process.on("SIGTERM", (signal) => void stop(signal));
 }
 
 /**

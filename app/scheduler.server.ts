@@ -43,44 +43,89 @@ export async function claimJob(db: Db, job: ScheduledJob, now: Date = new Date()
   return claimed.length > 0;
 }
 
-/** Runs every due job this process can claim, one after another. Returns the names it ran. */
-export async function runDueJobs(db: Db, jobs: readonly ScheduledJob[], now: () => Date = () => new Date()): Promise<string[]> {
+/** The job this process is running now, and when it claimed it (its claim's mark in the row). */
+export interface RunningJob {
+  name: string;
+  startedAt: Date;
+}
+
+/**
+ * Gives back the claim on a job whose run is being abandoned (the process is stopping and the
+ * run did not end in time): due again at once, so another process takes it up now rather than
+ * when the lease runs out. Only this claim's row (its start time), never a later claim's.
+ * The jobs are written to be run again safely (a round is closed under its row lock, a reminder
+ * once by its key), and the abandoned run's open transaction is rolled back as its connection closes.
+ */
+export async function releaseJob(db: Db, running: RunningJob): Promise<boolean> {
+  const released = await db
+    .update(scheduledJobs)
+    .set({ leasedUntil: null, nextRunAt: running.startedAt })
+    .where(and(eq(scheduledJobs.name, running.name), eq(scheduledJobs.lastStartedAt, running.startedAt)))
+    .returning({ name: scheduledJobs.name });
+  return released.length > 0;
+}
+
+/**
+ * Runs every due job this process can claim, one after another, until `signal` says the process
+ * is stopping (no job is claimed after that). Returns the names it ran.
+ */
+export async function runDueJobs(
+  db: Db,
+  jobs: readonly ScheduledJob[],
+  now: () => Date = () => new Date(),
+  options: { signal?: AbortSignal; /** Told of each job as it starts, and null when it has finished. */
+    onRunning?: (job: RunningJob | null) => void } = {},
+): Promise<string[]> {
   const ran: string[] = [];
   for (const job of jobs) {
+    if (options.signal?.aborted) break;
     const startedAt = now();
     if (!(await claimJob(db, job, startedAt))) continue;
     let failure: string | null = null;
+    options.onRunning?.({ name: job.name, startedAt });
     try {
-      await job.run(db, startedAt);
-      ran.push(job.name);
-    } catch (error) {
-      failure = error instanceof Error ? error.constructor.name : "Error";
-      logError(`Scheduled job ${job.name} failed`, error);
-      // A failed run is tried again at the next tick, not a whole period later.
+      try {
+        await job.run(db, startedAt);
+        ran.push(job.name);
+      } catch (error) {
+        failure = error instanceof Error ? error.constructor.name : "Error";
+        logError(`Scheduled job ${job.name} failed`, error);
+        // A failed run is tried again at the next tick, not a whole period later.
+      }
+      await db
+        .update(scheduledJobs)
+        .set({
+          leasedUntil: null,
+          lastFinishedAt: sql`clock_timestamp()`,
+          lastError: failure,
+          ...(failure ? { nextRunAt: new Date(startedAt.getTime() + 60_000) } : {}),
+        })
+        // This claim's row only: once released by a stopping process, the job may be another's.
+        .where(and(eq(scheduledJobs.name, job.name), eq(scheduledJobs.lastStartedAt, startedAt)));
+    } finally {
+      options.onRunning?.(null);
     }
-    await db
-      .update(scheduledJobs)
-      .set({
-        leasedUntil: null,
-        lastFinishedAt: sql`clock_timestamp()`,
-        lastError: failure,
-        ...(failure ? { nextRunAt: new Date(startedAt.getTime() + 60_000) } : {}),
-      })
-      .where(eq(scheduledJobs.name, job.name));
   }
   return ran;
 }
 
 export interface Scheduler {
+  /** Claims no more jobs; resolves when the job running now (if any) has finished. */
   stop(): Promise<void>;
+  /**
+   * For a process that cannot wait any longer: gives back the claim on the job still running
+   * (see releaseJob). Returns its name, or null when none was running.
+   */
+  release(): Promise<string | null>;
 }
 
 /** Checks for due jobs every `tickMs` (at once on start). Ticks never overlap; the timer is unref'd. */
 export function startScheduler(db: Db, jobs: readonly ScheduledJob[], options: { tickMs?: number } = {}): Scheduler {
   const tickMs = options.tickMs ?? 60_000;
-  let stopped = false;
+  const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let current: RunningJob | null = null;
   let registered = false;
   const tick = async () => {
     try {
@@ -88,11 +133,11 @@ export function startScheduler(db: Db, jobs: readonly ScheduledJob[], options: {
         await registerJobs(db, jobs);
         registered = true;
       }
-      await runDueJobs(db, jobs);
+      await runDueJobs(db, jobs, undefined, { signal: stopping.signal, onRunning: (job) => (current = job) });
     } catch (error) {
       logError("Scheduler tick failed", error);
     }
-    if (!stopped) {
+    if (!stopping.signal.aborted) {
       timer = setTimeout(() => void (running = tick()), tickMs);
       timer.unref();
     }
@@ -100,9 +145,14 @@ export function startScheduler(db: Db, jobs: readonly ScheduledJob[], options: {
   running = tick();
   return {
     async stop() {
-      stopped = true;
+      stopping.abort();
       clearTimeout(timer);
       await running;
+    },
+    async release() {
+      const job = current;
+      if (!job) return null;
+      return (await releaseJob(db, job)) ? job.name : null;
     },
   };
 }

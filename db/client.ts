@@ -65,7 +65,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return {
       db,
       driver: "postgres",
-      migrate: () => migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder: MIGRATIONS_DIR }),
+      migrate: () => migratePostgresLocked(options.url),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -88,6 +88,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     migrate: () => migratePglite(pg, { migrationsFolder: MIGRATIONS_DIR }),
     close: () => client.close(),
   };
+}
+
+/** The advisory lock migrations take (rotation imports use 7163001). */
+export const MIGRATION_LOCK_KEY = 7163000;
+
+/**
+ * Migrates under a session advisory lock, on a connection of its own. Two processes starting
+ * together would otherwise both read the migrations table before either wrote to it and both run
+ * every migration: the second fails ("relation already exists") and does not start. With the
+ * lock they take turns, and the second finds nothing left to do. One connection (max 1), so
+ * the lock, drizzle's statements and its transaction share the session that holds it.
+ */
+async function migratePostgresLocked(url: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC" } });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+    await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+  } finally {
+    // Ending the session also releases the lock when a migration failed.
+    await client.end({ timeout: 5 });
+  }
 }
 
 /**

@@ -63,7 +63,10 @@ export interface OutboxWorkerOptions extends OutboxBatchOptions {
 }
 
 export interface OutboxWorker {
-  /** Stops polling and waits for the batch in flight to commit. */
+  /**
+   * Stops polling; the batch in flight finishes the message it is sending and releases the
+   * rows it claimed but did not reach, so another process sends them at once. Resolves then.
+   */
   stop(): Promise<void>;
 }
 
@@ -77,6 +80,7 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  const stopping = new AbortController();
 
   const schedule = (delayMs: number) => {
     if (stopped) return;
@@ -91,7 +95,7 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
   const poll = async () => {
     let more = false;
     try {
-      const result = await processOutboxBatch(db, sender, batchOptions);
+      const result = await processOutboxBatch(db, sender, { ...batchOptions, signal: stopping.signal });
       // Drain a backlog at once, but not while the mail server is refusing.
       more = result.sent === batchSize;
       if (result.retried || result.failed) {
@@ -107,6 +111,7 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
   return {
     async stop() {
       stopped = true;
+      stopping.abort();
       clearTimeout(timer);
       await running;
     },

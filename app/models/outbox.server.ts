@@ -142,6 +142,8 @@ export interface OutboxBatchOptions {
   leaseMs?: number;
   /** The public origin for links in messages (APP_ORIGIN). */
   origin?: string;
+  /** The process is stopping: no new send starts, and the rows not reached are released at once. */
+  signal?: AbortSignal;
 }
 
 export interface OutboxBatchResult {
@@ -196,8 +198,9 @@ export async function processOutboxBatch(
 
   const started = Date.now();
   for (const [index, id] of ids.entries()) {
-    if (Date.now() - started > timeBudgetMs) {
-      // Not reached: back to the queue as it was, for the next batch.
+    if (options.signal?.aborted || Date.now() - started > timeBudgetMs) {
+      // Not reached: back to the queue as it was, for the next batch (or another process, now
+      // rather than when the lease runs out).
       await db
         .update(emailOutbox)
         .set({ ...released, attempts: sql`${emailOutbox.attempts} - 1` })

@@ -326,6 +326,45 @@ describe("a slow mail server", () => {
     expect([...first.sent, ...second.sent]).toEqual(["once@example.nhs.uk"]);
   });
 
+  it("e-mails claimed by a stopping worker were held until their lease ran out: the ones it had not reached are released at once", async () => {
+    const addresses = ["one@example.nhs.uk", "two@example.nhs.uk", "three@example.nhs.uk"];
+    for (const to of addresses) await queueEmail(t.db, await email(to));
+    const stopping = new AbortController();
+    const sent: string[] = [];
+    // The process is told to stop while it sends the first message of its batch.
+    const sender: Sender = {
+      async send(message) {
+        stopping.abort();
+        sent.push(message.to);
+      },
+    };
+    expect(await processOutboxBatch(t.db, sender, { signal: stopping.signal })).toMatchObject({ claimed: 3, sent: 1 });
+    const rows = await outboxRows();
+    expect(rows.map((r) => ({ status: r.status, leaseId: r.leaseId, leasedUntil: r.leasedUntil, attempts: r.attempts }))).toEqual([
+      { status: "sent", leaseId: null, leasedUntil: null, attempts: 1 },
+      { status: "pending", leaseId: null, leasedUntil: null, attempts: 0 },
+      { status: "pending", leaseId: null, leasedUntil: null, attempts: 0 },
+    ]);
+    // Another worker sends them now, not in five minutes.
+    expect(await processOutboxBatch(t.db, sender)).toMatchObject({ claimed: 2, sent: 2 });
+    expect(sent).toEqual(addresses);
+  });
+
+  it("a stopped worker's batch finishes the message it is sending and sends no more", async () => {
+    for (const to of ["first@example.nhs.uk", "second@example.nhs.uk"]) await queueEmail(t.db, await email(to));
+    const stalled = stalledSender();
+    const worker = startOutboxWorker(t.db, { sender: stalled.sender, intervalMs: 20 });
+    await stalled.sending;
+    const stopped = worker.stop();
+    stalled.release();
+    await stopped;
+    const rows = await outboxRows();
+    expect(rows.map((r) => [r.status, r.leaseId])).toEqual([
+      ["sent", null],
+      ["pending", null],
+    ]);
+  });
+
   it("sends again a message whose worker died mid-send, once its lease has run out", async () => {
     await queueEmail(t.db, await email("orphan@example.nhs.uk"));
     await t.db.update(emailOutbox).set({ leaseId: randomUUID(), leasedUntil: sql`now() + interval '5 minutes'`, attempts: 1 });

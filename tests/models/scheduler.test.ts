@@ -9,7 +9,7 @@ import { openDatabase } from "@db/client";
 import { emailOutbox, invitations, loginAttempts, passwordResets, scheduledJobs, sessions } from "@db/schema";
 import { cleanUpPersonalData, dailyCleanUp, RETENTION_DAYS } from "~/models/clean-up.server";
 import { hashToken, listInvitations } from "~/models/users.server";
-import { claimJob, registerJobs, runDueJobs, type ScheduledJob } from "~/scheduler.server";
+import { claimJob, registerJobs, runDueJobs, startScheduler, type ScheduledJob } from "~/scheduler.server";
 
 import { useTestDatabase, usingPostgres } from "../helpers/db";
 import { makeTrainee } from "../helpers/factories";
@@ -83,6 +83,56 @@ describe("the scheduler", () => {
     expect(row!.lastError).toBe("TypeError");
     expect(row!.nextRunAt.getTime()).toBeLessThan(Date.now() + 2 * 60_000);
     expect(errors.join("\n")).not.toContain("secret@");
+  });
+});
+
+describe("a scheduler stopping (graceful shutdown)", () => {
+  /** A job whose run waits until the test lets it finish. */
+  function heldJob(name: string) {
+    let finish!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const job: ScheduledJob = { ...countingJob(name), leaseMs: 10 * 60_000, run: () => (started(), finished) };
+    return { job, running, finish };
+  }
+
+  it("a stopping scheduler went on to claim every other due job: it finishes the one it is running and claims no more", async () => {
+    const held = heldJob("held");
+    const next = countingJob("next");
+    await registerJobs(t.db, [held.job, next]);
+    const scheduler = startScheduler(t.db, [held.job, next]);
+    await held.running;
+    const stopped = scheduler.stop();
+    held.finish();
+    await stopped;
+    expect(next.runs).toBe(0);
+    const rows = await t.db.select().from(scheduledJobs);
+    expect(rows.find((r) => r.name === "held")).toMatchObject({ leasedUntil: null });
+    expect(rows.find((r) => r.name === "next")).toMatchObject({ leasedUntil: null, lastStartedAt: null });
+  });
+
+  it("a job abandoned by a stopping process was held until its lease ran out: handed back, another process runs it at once", async () => {
+    const held = heldJob("abandoned");
+    await registerJobs(t.db, [held.job]);
+    const scheduler = startScheduler(t.db, [held.job]);
+    await held.running;
+    void scheduler.stop();
+    expect(await scheduler.release()).toBe("abandoned");
+
+    // Another process claims it now, not in ten minutes.
+    const other = countingJob("abandoned");
+    expect(await runDueJobs(t.db, [other])).toEqual(["abandoned"]);
+    expect(other.runs).toBe(1);
+    const taken = countingJob("abandoned");
+    await t.db.update(scheduledJobs).set({ nextRunAt: new Date(Date.now() - 1000) }).where(eq(scheduledJobs.name, "abandoned"));
+    expect(await claimJob(t.db, taken)).toBe(true);
+
+    // The abandoned run ending late leaves the new claim's lease alone.
+    held.finish();
+    await scheduler.stop();
+    const [row] = await t.db.select().from(scheduledJobs).where(eq(scheduledJobs.name, "abandoned"));
+    expect(row!.leasedUntil!.getTime()).toBeGreaterThan(Date.now());
   });
 });
 
