@@ -36,6 +36,7 @@ import { isOpenApplication } from "./applications.rules";
 import { transitionApplication } from "./applications.server";
 import { listAllNotifications } from "./notifications.server";
 import { reflectionColumns } from "./reflections.server";
+import { auditBy, listViewsOfTrainee, recordAudit, type AuditContext } from "./audit.server";
 import { ROLE_LABELS } from "./domain";
 
 // ---------------------------------------------------------------------------------------
@@ -292,7 +293,9 @@ export async function closeTraineeAccount(
   db: Db,
   actor: Pick<SessionUser, "id" | "role" | "trustId">,
   input: { password: string; ip: string; today: string },
+  audit?: AuditContext,
 ): Promise<CloseResult> {
+  const by = auditBy(audit, actor);
   const [user] = await db
     .select({ email: users.email, anonymisedAt: traineeProfiles.anonymisedAt })
     .from(users)
@@ -314,7 +317,7 @@ export async function closeTraineeAccount(
     // Only open applications: an ended opportunity's outcome (approved, even) stays as it is.
     const open = (await applicationsWithEnd(db, actor.id)).filter((a) => isOpenApplication(a.status, a.endsOn, input.today));
     for (const app of open) {
-      const result = await transitionApplication(db, actor, app.id, "withdraw", { reason: CLOSURE_REASON, today: input.today });
+      const result = await transitionApplication(db, actor, app.id, "withdraw", { reason: CLOSURE_REASON, today: input.today }, by);
       if (!result.ok) {
         // Another change won the race (the trust declined it a moment ago): nothing left to free.
         continue;
@@ -323,7 +326,7 @@ export async function closeTraineeAccount(
       promoted.push(...result.promoted);
     }
     try {
-      await anonymise(db, actor.id, user.email, input.today);
+      await anonymise(db, actor.id, user.email, input.today, by);
       return { ok: true, withdrawn, promoted };
     } catch (error) {
       if (error instanceof OpenApplicationsAppeared && attempt < 3) continue;
@@ -343,7 +346,7 @@ function applicationsWithEnd(db: DbOrTx, traineeId: string) {
 }
 
 /** One transaction: every personal detail goes, the rows that reports count stay. */
-async function anonymise(db: Db, userId: string, email: string, today: string): Promise<void> {
+async function anonymise(db: Db, userId: string, email: string, today: string, by: AuditContext): Promise<void> {
   await db.transaction(async (tx) => {
     const now = new Date();
     // FOR NO KEY UPDATE: the row is changed but its key is not, so inserts that merely
@@ -409,5 +412,7 @@ async function anonymise(db: Db, userId: string, email: string, today: string): 
     // when sent, and by then names nobody.
     await tx.delete(emailOutbox).where(or(eq(emailOutbox.recipientId, userId), eq(emailOutbox.toAddress, email)));
     await endAllSessions(tx, userId);
+    // The audit trail keeps the account's id (it names nobody once the account is anonymised).
+    await recordAudit(tx, by, { action: "account.closed", targetType: "user", targetId: userId, traineeId: userId, details: { applications: ids.length } });
   });
 }
