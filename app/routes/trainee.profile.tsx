@@ -14,6 +14,7 @@ import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { DISABILITY_ANSWERS, DISABILITY_LABELS, ETHNIC_GROUPS, ETHNIC_GROUP_LABELS, GRADES, SEXES, SEX_LABELS } from "~/models/domain";
 import { PROFILE_LIMITS } from "~/models/profile-limits";
 import { EqualitySchema, ProfileSchema } from "~/models/profile.schema";
@@ -40,12 +41,12 @@ export async function action(args: ActionFunctionArgs) {
   if (formData.get("intent") === "equality") {
     const answers = parseForm(EqualitySchema, formData);
     if (!answers.ok) return invalid(answers);
-    if (!(await updateEqualityAnswers(await getDb(), user.id, answers.data))) throw notFound();
+    if (!(await updateEqualityAnswers(await getDb(), user.id, answers.data, auditContext(args.context)))) throw notFound();
     return redirect("/trainee/profile?done=equality#equality");
   }
   const parsed = parseForm(ProfileSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  const saved = await updateProfile(await getDb(), user.id, parsed.data);
+  const saved = await updateProfile(await getDb(), user.id, parsed.data, auditContext(args.context));
   if (!saved) throw notFound();
   return redirect("/trainee/profile?done=profile");
 }
