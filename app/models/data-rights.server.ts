@@ -37,7 +37,7 @@ import { transitionApplication } from "./applications.server";
 import { listAllNotifications } from "./notifications.server";
 import { reflectionColumns } from "./reflections.server";
 import { auditBy, listViewsOfTrainee, recordAudit, type AuditContext } from "./audit.server";
-import { ROLE_LABELS } from "./domain";
+import { AUDIT_VIEW_WORDS, ROLE_LABELS } from "./domain";
 
 // ---------------------------------------------------------------------------------------
 // Download my data
@@ -205,7 +205,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
 
   // The leadership journey's rows about them: the shortlist, the nudges they were sent (by the
   // trust; who sent one is a member of its staff, not named) and the e-mail kinds they turned off.
-  const [savedRows, nudgeRows, optOutRows] = await Promise.all([
+  const [savedRows, nudgeRows, optOutRows, viewRows] = await Promise.all([
     db
       .select({ opportunityTitle: opportunities.title, trustName: trusts.name, savedAt: savedOpportunities.createdAt })
       .from(savedOpportunities)
@@ -220,6 +220,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
       .where(eq(nudges.traineeId, userId))
       .orderBy(asc(nudges.createdAt)),
     db.select({ kind: emailOptOuts.kind }).from(emailOptOuts).where(eq(emailOptOuts.userId, userId)).orderBy(asc(emailOptOuts.kind)),
+    listViewsOfTrainee(db, userId),
   ]);
 
   const actorLabel = (e: (typeof eventRows)[number]) => {
@@ -231,7 +232,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
 
   return {
     about:
-      "Everything Invitational holds about you. People who acted on your applications are shown by their role only. Your password and calendar link are not included: they are kept only as secrets.",
+      "Everything Invitational holds about you. People who acted on your applications are shown by their role only; the staff who opened your data are named in viewedBy (a former member of staff is no longer named). Your password and calendar link are not included: they are kept only as secrets.",
     exportedAt: now.toISOString(),
     profile: { ...user, profileUpdatedAt, calendarFeed: hasCalendarFeed ? "set up" : "not set up" },
     placements: placementRows.map((p) => ({ ...p, source: p.source === "import" ? "training-information system" : "added by you" })),
@@ -255,6 +256,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
     savedForLater: savedRows,
     nudgesReceived: nudgeRows,
     emailsTurnedOff: optOutRows.map((r) => r.kind),
+    viewedBy: viewRows.map((r) => ({ at: r.at, viewer: r.viewer, role: r.role ? ROLE_LABELS[r.role] : null, trust: r.trust, what: AUDIT_VIEW_WORDS[r.action] ?? r.action })),
     rotationFileRows: importRows.map(({ errors, ...row }) => ({ ...row, problems: (errors ?? []).map((e) => `${e.column}: ${e.reason}`) })),
   };
 }

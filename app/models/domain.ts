@@ -286,3 +286,12 @@ export function isViewAction(action: string): boolean {
 
 export const AUDIT_TARGET_TYPES = ["opportunity", "objective", "application", "round", "import", "invitation", "user", "trust", "placement", "reflection"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+/** What a member of staff opened, as the trainee reads it ("who has viewed my data"). */
+export const AUDIT_VIEW_WORDS: Partial<Record<AuditAction, string>> = {
+  "application.viewed": "An application of yours",
+  "applicants.viewed": "A list of applicants that included you",
+  "profile.viewed": "Your account's details",
+  "import.viewed": "A rotation file's preview that named you",
+  "reflection.viewed": "A reflection you shared",
+};

@@ -9,7 +9,7 @@ import { formatDate } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
-import { auditBy, recordAudit, type AuditContext } from "./audit.server";
+import { auditBy, listViewsOfTrainee, recordAudit, type AuditContext } from "./audit.server";
 import { placesTraineeAtTrust, PLACEMENT_TYPES } from "./domain";
 import { getProfile, getTraineeGradeAndSpecialty, listTraineePlacements } from "./homes.server";
 
@@ -23,16 +23,20 @@ export const IMPORTED_READ_ONLY =
   "This placement is from the training-information system, so it cannot be changed here. Ask your deanery to correct it";
 export const SAME_START_MESSAGE = "You already have a placement at this trust starting on this date";
 
+/** The profile page lists the latest views of the trainee's data; "download my data" has every one. */
+export const PROFILE_VIEWS_SHOWN = 10;
+
 export async function getProfilePage(db: Db, userId: string, today: string) {
-  const [profile, held, list, equality] = await Promise.all([
+  const [profile, held, list, equality, views] = await Promise.all([
     getProfile(db, userId),
     getTraineeGradeAndSpecialty(db, userId, today),
     listTraineePlacements(db, userId),
     getEqualityAnswers(db, userId),
+    listViewsOfTrainee(db, userId, { limit: PROFILE_VIEWS_SHOWN }),
   ]);
   if (!profile || !equality) return null;
   // The grade typed here counts only while the rotation data has none: the page says which one opportunities check.
-  return { profile, gradeChecked: held?.gradeSelfDeclared === false ? held.grade : null, placements: list, equality };
+  return { profile, gradeChecked: held?.gradeSelfDeclared === false ? held.grade : null, placements: list, equality, views, viewsLimit: PROFILE_VIEWS_SHOWN };
 }
 
 /**
