@@ -491,6 +491,25 @@ describe("each change writes its audit row in its own transaction", () => {
     expect(opp!.status).toBe("published");
   });
 
+  it("under parallel offers for the last seats, only the offers that happened have a row, one each", async () => {
+    const w = await world();
+    const two = await makeOpportunity(t.db, w.trust.id, { seats: "2" });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const someone = await makeTrainee(t.db);
+      const result = await applyForOpportunity(t.db, someone.id, { opportunityId: two, statement: "I would like to learn how the board works.", confidentiality: false }, today);
+      if (!result.ok) throw new Error("refused");
+      ids.push(result.applicationId);
+    }
+    // Ten connections on PostgreSQL: the offers race for the opportunity's row lock.
+    const audits = ids.map(() => by(w.lead));
+    const results = await Promise.all(ids.map((id, i) => transitionApplication(t.db, actor(w.lead), id, "offer", { today }, audits[i])));
+    const made = results.map((r, i) => (r.ok && !r.unchanged ? audits[i]! : null)).filter((a): a is AuditContext => a !== null);
+    expect(made).toHaveLength(2);
+    const offeredRows = (await t.db.select().from(auditEvents).where(eq(auditEvents.action, "application.offered")));
+    expect(offeredRows.map((r) => r.requestId).sort()).toEqual(made.map((a) => a.requestId).sort());
+  });
+
   it("the table of actions knows every action the models write", async () => {
     const w = await world();
     for (const c of CHANGES.slice(0, 3)) await c.run(w);
