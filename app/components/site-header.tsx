@@ -51,6 +51,7 @@ export function navigationFor(user: HeaderUser | null): NavItem[] {
         { href: "/admin", text: "Overview" },
         { href: "/admin/trusts", text: "Trusts" },
         { href: "/admin/users", text: "Users" },
+        { href: "/admin/audit", text: "Audit trail" },
         { href: "/rounds", text: "Allocation rounds" },
         { href: "/imports", text: "Imports" },
         { href: "/reports", text: "Reports" },

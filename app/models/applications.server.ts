@@ -12,6 +12,7 @@ import { formatDate } from "~/utils/dates";
 import { issuesToFieldErrors, type FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
+import { auditBy, BY_SERVICE, recordAudit, recordViews, type AuditContext } from "./audit.server";
 import { acceptsOffers, actionsFor, HOLDS_SEAT, notYetFor, TRANSITIONS, type ApplicationAction, type OpportunityNow } from "./applications.rules";
 import type { ApplicationStatus, OpportunityStatus, Role } from "./domain";
 import { eligibilityFor } from "./eligibility";
@@ -84,6 +85,7 @@ export async function applyForOpportunity(
   traineeId: string,
   input: { opportunityId: string; statement: string; confidentiality: boolean },
   today: string,
+  audit?: AuditContext,
 ): Promise<ApplyResult> {
   if (!UUID.test(input.opportunityId)) return { ok: false, status: 404, fieldErrors: {} };
   try {
@@ -138,6 +140,14 @@ export async function applyForOpportunity(
         .values({ applicationId: id, actorId: traineeId, fromStatus: null, toStatus: "submitted" })
         .returning({ id: applicationEvents.id });
       await tellAboutEvent(tx, { applicationId: id, eventId: event!.id, actorId: traineeId, traineeId, trustId: opp.trustId, toStatus: "submitted" });
+      await recordAudit(tx, auditBy(audit, { id: traineeId, role: "trainee" }), {
+        action: "application.submitted",
+        targetType: "application",
+        targetId: id,
+        traineeId,
+        trustId: opp.trustId,
+        details: { opportunityId: opp.id },
+      });
       return { ok: true, applicationId: id };
     });
   } catch (error) {
@@ -194,6 +204,7 @@ export async function transitionApplication(
   action: ApplicationAction,
   /** signOff: the sponsor's feedback as typed (checked here with SignOffSchema), for a move that carries it. */
   input: { reason?: string; today: string; signOff?: SignOffInput | Record<string, unknown> },
+  audit?: AuditContext,
 ): Promise<TransitionResult> {
   if (!UUID.test(applicationId)) return { ok: false, status: 404, message: "Application not found" };
   const rule = TRANSITIONS[action];
@@ -267,9 +278,18 @@ export async function transitionApplication(
     }
     await tellAboutEvent(tx, { applicationId: app.id, eventId: event!.id, actorId: actor.id, traineeId: app.traineeId, trustId: opp.trustId, toStatus: rule.to });
     await markReadForApplication(tx, actor.id, app.id);
+    const by = auditBy(audit, actor);
+    await recordAudit(tx, by, {
+      action: `application.${rule.to}`,
+      targetType: "application",
+      targetId: app.id,
+      traineeId: app.traineeId,
+      trustId: opp.trustId,
+      details: { from: app.status, to: rule.to, opportunityId: opp.id },
+    });
 
     const freesSeat = HOLDS_SEAT.includes(app.status) && !HOLDS_SEAT.includes(rule.to);
-    const promoted = freesSeat ? await fillSeatsFromWaitingList(tx, opp, input.today) : [];
+    const promoted = freesSeat ? await fillSeatsFromWaitingList(tx, opp, input.today, by) : [];
     return { ok: true, unchanged: false, status: rule.to, promoted };
   });
 }
@@ -309,6 +329,8 @@ export async function fillSeatsFromWaitingList(
   tx: DbOrTx,
   opp: { id: string; seats: number; trustId: string; status: OpportunityStatus; endsOn: string },
   today: string,
+  /** The change that freed or added the seat: the promotion is recorded under its request. */
+  audit?: AuditContext,
 ): Promise<string[]> {
   if (!acceptsOffers({ status: opp.status, endsOn: opp.endsOn, today })) return [];
   const free = opp.seats - (await seatsHeld(tx, opp.id));
@@ -339,6 +361,18 @@ export async function fillSeatsFromWaitingList(
       .returning({ id: applicationEvents.id });
     await tellAboutEvent(tx, { applicationId: waiting.id, eventId: event!.id, actorId: null, traineeId: waiting.traineeId, trustId: opp.trustId, toStatus: "offered" });
   }
+  await recordAudit(
+    tx,
+    audit ?? BY_SERVICE,
+    next.map((w) => ({
+      action: "application.promoted",
+      targetType: "application",
+      targetId: w.id,
+      traineeId: w.traineeId,
+      trustId: opp.trustId,
+      details: { from: "waitlisted", to: "offered", opportunityId: opp.id },
+    })),
+  );
   return next.map((w) => w.id);
 }
 
@@ -375,7 +409,7 @@ async function placementsDuringApplications(db: DbOrTx, applicationIds: string[]
   return byApplication;
 }
 
-export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, "id" | "role" | "trustId">, id: string, today: string) {
+export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, "id" | "role" | "trustId">, id: string, today: string, audit?: AuditContext) {
   if (!UUID.test(id)) return null;
   const grade = eligibilityGrade(today);
   const [row] = await db
@@ -429,6 +463,7 @@ export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, 
       })
       .from(completionSignoffs)
       .where(eq(completionSignoffs.applicationId, id)),
+    recordViews(db, auditBy(audit, viewer), { action: "application.viewed", targetType: "application", targetId: row.id, trustId: row.trustId, traineeIds: [row.traineeId] }),
   ]);
   const opportunityNow: OpportunityNow = { today, endsOn: row.endsOn, status: row.opportunityStatus, seats: row.seats, seatsTaken: row.seatsTaken };
   return {
@@ -447,7 +482,7 @@ export async function getApplicationForViewer(db: Db, viewer: Pick<SessionUser, 
  * Applicants for one of the trust's opportunities: first-timers first, then by date applied,
  * with where each is placed and what the lead can do now. Three queries, however many apply.
  */
-export async function listApplicants(db: Db, trustId: string, opportunityId: string, today: string) {
+export async function listApplicants(db: Db, trustId: string, opportunityId: string, today: string, audit?: AuditContext) {
   if (!UUID.test(opportunityId)) return null;
   const [opp] = await db
     .select({ id: opportunities.id, title: opportunities.title, status: opportunities.status, seats: opportunities.seats, startsOn: opportunities.startsOn, endsOn: opportunities.endsOn, trustName: trusts.name })
@@ -474,10 +509,14 @@ export async function listApplicants(db: Db, trustId: string, opportunityId: str
     .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
     .where(eq(applications.opportunityId, opp.id))
     .orderBy(sql`${priorOpportunities} = 0 desc`, asc(applications.createdAt), asc(applications.id));
-  const during = await placementsDuringApplications(
-    db,
-    rows.map((r) => r.id),
-  );
+  const [during] = await Promise.all([
+    placementsDuringApplications(
+      db,
+      rows.map((r) => r.id),
+    ),
+    // Each applicant shown is a trainee's data opened: one row per trainee.
+    recordViews(db, audit ?? BY_SERVICE, { action: "applicants.viewed", targetType: "opportunity", targetId: opp.id, trustId, traineeIds: rows.map((r) => r.traineeId) }),
+  ]);
   const seatsTaken = rows.filter((r) => HOLDS_SEAT.includes(r.status)).length;
   const opportunityNow: OpportunityNow = { today, endsOn: opp.endsOn, status: opp.status, seats: opp.seats, seatsTaken };
   const applicants = rows.map((r) => ({
@@ -490,7 +529,7 @@ export async function listApplicants(db: Db, trustId: string, opportunityId: str
 }
 
 /** The DME's queue: offered applications at the trust, oldest first, with placement warnings. Two queries. */
-export async function listApprovalQueue(db: Db, trustId: string, today: string) {
+export async function listApprovalQueue(db: Db, trustId: string, today: string, audit?: AuditContext) {
   const grade = eligibilityGrade(today);
   const rows = await db
     .select({
@@ -513,10 +552,13 @@ export async function listApprovalQueue(db: Db, trustId: string, today: string) 
     .leftJoin(traineeProfiles, eq(traineeProfiles.userId, applications.traineeId))
     .where(and(eq(opportunities.trustId, trustId), eq(applications.status, "offered")))
     .orderBy(asc(applications.updatedAt), asc(applications.id));
-  const during = await placementsDuringApplications(
-    db,
-    rows.map((r) => r.id),
-  );
+  const [during] = await Promise.all([
+    placementsDuringApplications(
+      db,
+      rows.map((r) => r.id),
+    ),
+    recordViews(db, audit ?? BY_SERVICE, { action: "applicants.viewed", targetType: "trust", targetId: trustId, trustId, traineeIds: rows.map((r) => r.traineeId), details: { list: "approval_queue" } }),
+  ]);
   return rows.map((r) => {
     const list = during.get(r.id) ?? [];
     return { ...r, firstTimer: r.prior === 0, placements: list, warning: placementWarning(list, trustId, r.trustName) };

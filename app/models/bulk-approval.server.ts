@@ -11,6 +11,7 @@ import type { SessionUser } from "~/auth.server";
 
 import { UUID } from "./ids";
 import { transitionApplication } from "./applications.server";
+import type { AuditContext } from "./audit.server";
 
 /** Placements one press may approve: the queue's page holds them all for any real trust. */
 export const MAX_BULK_APPROVALS = 100;
@@ -24,7 +25,7 @@ export interface BulkApprovalSummary {
   notFound: number;
 }
 
-export async function approvePlacements(db: Db, dme: Pick<SessionUser, "id" | "role"> & { trustId: string }, ids: readonly string[], today: string): Promise<BulkApprovalSummary> {
+export async function approvePlacements(db: Db, dme: Pick<SessionUser, "id" | "role"> & { trustId: string }, ids: readonly string[], today: string, audit?: AuditContext): Promise<BulkApprovalSummary> {
   const unique = [...new Set(ids)];
   const wellFormed = unique.filter((id) => UUID.test(id));
   // Who and what each one is, for the summary: only the DME's own trust's applications are named.
@@ -44,7 +45,7 @@ export async function approvePlacements(db: Db, dme: Pick<SessionUser, "id" | "r
       summary.notFound++;
       continue;
     }
-    const result = await transitionApplication(db, dme, id, "approve", { today });
+    const result = await transitionApplication(db, dme, id, "approve", { today }, audit);
     if (result.ok) (result.unchanged ? summary.already : summary.approved).push(named);
     else if (result.status === 404) summary.notFound++;
     else summary.refused.push({ ...named, reason: result.message });

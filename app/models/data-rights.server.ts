@@ -36,7 +36,8 @@ import { isOpenApplication } from "./applications.rules";
 import { transitionApplication } from "./applications.server";
 import { listAllNotifications } from "./notifications.server";
 import { reflectionColumns } from "./reflections.server";
-import { ROLE_LABELS } from "./domain";
+import { auditBy, listViewsOfTrainee, recordAudit, type AuditContext } from "./audit.server";
+import { AUDIT_VIEW_WORDS, ROLE_LABELS } from "./domain";
 
 // ---------------------------------------------------------------------------------------
 // Download my data
@@ -204,7 +205,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
 
   // The leadership journey's rows about them: the shortlist, the nudges they were sent (by the
   // trust; who sent one is a member of its staff, not named) and the e-mail kinds they turned off.
-  const [savedRows, nudgeRows, optOutRows] = await Promise.all([
+  const [savedRows, nudgeRows, optOutRows, viewRows] = await Promise.all([
     db
       .select({ opportunityTitle: opportunities.title, trustName: trusts.name, savedAt: savedOpportunities.createdAt })
       .from(savedOpportunities)
@@ -219,6 +220,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
       .where(eq(nudges.traineeId, userId))
       .orderBy(asc(nudges.createdAt)),
     db.select({ kind: emailOptOuts.kind }).from(emailOptOuts).where(eq(emailOptOuts.userId, userId)).orderBy(asc(emailOptOuts.kind)),
+    listViewsOfTrainee(db, userId),
   ]);
 
   const actorLabel = (e: (typeof eventRows)[number]) => {
@@ -230,7 +232,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
 
   return {
     about:
-      "Everything Invitational holds about you. People who acted on your applications are shown by their role only. Your password and calendar link are not included: they are kept only as secrets.",
+      "Everything Invitational holds about you. People who acted on your applications are shown by their role only; the staff who opened your data are named in viewedBy (a former member of staff is no longer named). Your password and calendar link are not included: they are kept only as secrets.",
     exportedAt: now.toISOString(),
     profile: { ...user, profileUpdatedAt, calendarFeed: hasCalendarFeed ? "set up" : "not set up" },
     placements: placementRows.map((p) => ({ ...p, source: p.source === "import" ? "training-information system" : "added by you" })),
@@ -254,6 +256,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
     savedForLater: savedRows,
     nudgesReceived: nudgeRows,
     emailsTurnedOff: optOutRows.map((r) => r.kind),
+    viewedBy: viewRows.map((r) => ({ at: r.at, viewer: r.viewer, role: r.role ? ROLE_LABELS[r.role] : null, trust: r.trust, what: AUDIT_VIEW_WORDS[r.action] ?? r.action })),
     rotationFileRows: importRows.map(({ errors, ...row }) => ({ ...row, problems: (errors ?? []).map((e) => `${e.column}: ${e.reason}`) })),
   };
 }
@@ -292,7 +295,9 @@ export async function closeTraineeAccount(
   db: Db,
   actor: Pick<SessionUser, "id" | "role" | "trustId">,
   input: { password: string; ip: string; today: string },
+  audit?: AuditContext,
 ): Promise<CloseResult> {
+  const by = auditBy(audit, actor);
   const [user] = await db
     .select({ email: users.email, anonymisedAt: traineeProfiles.anonymisedAt })
     .from(users)
@@ -314,7 +319,7 @@ export async function closeTraineeAccount(
     // Only open applications: an ended opportunity's outcome (approved, even) stays as it is.
     const open = (await applicationsWithEnd(db, actor.id)).filter((a) => isOpenApplication(a.status, a.endsOn, input.today));
     for (const app of open) {
-      const result = await transitionApplication(db, actor, app.id, "withdraw", { reason: CLOSURE_REASON, today: input.today });
+      const result = await transitionApplication(db, actor, app.id, "withdraw", { reason: CLOSURE_REASON, today: input.today }, by);
       if (!result.ok) {
         // Another change won the race (the trust declined it a moment ago): nothing left to free.
         continue;
@@ -323,7 +328,7 @@ export async function closeTraineeAccount(
       promoted.push(...result.promoted);
     }
     try {
-      await anonymise(db, actor.id, user.email, input.today);
+      await anonymise(db, actor.id, user.email, input.today, by);
       return { ok: true, withdrawn, promoted };
     } catch (error) {
       if (error instanceof OpenApplicationsAppeared && attempt < 3) continue;
@@ -343,7 +348,7 @@ function applicationsWithEnd(db: DbOrTx, traineeId: string) {
 }
 
 /** One transaction: every personal detail goes, the rows that reports count stay. */
-async function anonymise(db: Db, userId: string, email: string, today: string): Promise<void> {
+async function anonymise(db: Db, userId: string, email: string, today: string, by: AuditContext): Promise<void> {
   await db.transaction(async (tx) => {
     const now = new Date();
     // FOR NO KEY UPDATE: the row is changed but its key is not, so inserts that merely
@@ -409,5 +414,7 @@ async function anonymise(db: Db, userId: string, email: string, today: string): 
     // when sent, and by then names nobody.
     await tx.delete(emailOutbox).where(or(eq(emailOutbox.recipientId, userId), eq(emailOutbox.toAddress, email)));
     await endAllSessions(tx, userId);
+    // The audit trail keeps the account's id (it names nobody once the account is anonymised).
+    await recordAudit(tx, by, { action: "account.closed", targetType: "user", targetId: userId, traineeId: userId, details: { applications: ids.length } });
   });
 }

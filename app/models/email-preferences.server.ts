@@ -7,6 +7,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db, DbOrTx } from "@db/client";
 import { emailOptOuts, serviceSecrets, users } from "@db/schema";
 
+import { auditBy, BY_SERVICE, recordAudit, type AuditContext } from "./audit.server";
 import { OPTIONAL_EMAIL_KINDS, type OptionalEmailKind, type Role } from "./domain";
 import { emailKindsFor } from "./email-kinds";
 
@@ -27,18 +28,36 @@ export async function listEmailPreferences(db: DbOrTx, user: { id: string; role:
  * Saves the settings page: e-mail on for the kinds given, off for the role's others, in one
  * transaction. Kinds the role is not sent are ignored, never stored.
  */
-export async function saveEmailPreferences(db: Db, user: { id: string; role: Role }, on: readonly string[]): Promise<void> {
+export async function saveEmailPreferences(db: Db, user: { id: string; role: Role }, on: readonly string[], audit?: AuditContext): Promise<void> {
   const kinds = emailKindsFor(user.role);
   const off = kinds.filter((k) => !on.includes(k));
   await db.transaction(async (tx) => {
     if (kinds.length) await tx.delete(emailOptOuts).where(and(eq(emailOptOuts.userId, user.id), inArray(emailOptOuts.kind, [...kinds])));
     if (off.length) await tx.insert(emailOptOuts).values(off.map((kind) => ({ userId: user.id, kind }))).onConflictDoNothing();
+    await recordAudit(tx, auditBy(audit, user), {
+      action: "account.email_choices_changed",
+      targetType: "user",
+      targetId: user.id,
+      traineeId: user.role === "trainee" ? user.id : null,
+      details: { off: off.join(" ") },
+    });
   });
 }
 
 /** Turns one kind off (the unsubscribe link); doing it twice is the same as once. */
-export async function optOut(db: DbOrTx, userId: string, kind: OptionalEmailKind): Promise<void> {
-  await db.insert(emailOptOuts).values({ userId, kind }).onConflictDoNothing();
+export async function optOut(db: Db, userId: string, kind: OptionalEmailKind, audit: AuditContext = BY_SERVICE): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [user] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId));
+    await tx.insert(emailOptOuts).values({ userId, kind }).onConflictDoNothing();
+    // The signed link speaks for its recipient: nobody need be signed in.
+    await recordAudit(tx, { ...audit, actorId: userId, actorRole: user?.role ?? null }, {
+      action: "account.unsubscribed",
+      targetType: "user",
+      targetId: userId,
+      traineeId: user?.role === "trainee" ? userId : null,
+      details: { kind },
+    });
+  });
 }
 
 export async function isOptedOut(db: DbOrTx, userId: string, kind: string): Promise<boolean> {

@@ -8,7 +8,8 @@ import { plural } from "~/utils/plural";
 
 import { UUID } from "./accounts.schema";
 import { fillSeatsFromWaitingList, seatsHeld, seatsTaken } from "./applications.server";
-import type { OpportunityStatus } from "./domain";
+import { auditBy, BY_SERVICE, recordAudit, type AuditContext } from "./audit.server";
+import type { AuditAction, OpportunityStatus } from "./domain";
 import type { OpportunityInput } from "./opportunities.schema";
 
 export { seatsTaken };
@@ -53,8 +54,11 @@ export async function saveOpportunity(
   scope: { trustId: string; userId: string | null },
   input: OpportunityInput,
   edit?: { id: string; today: string },
+  audit?: AuditContext,
 ): Promise<SaveResult> {
   const id = edit?.id;
+  // Only trust leads post opportunities; a scope without a user is a seed or a test.
+  const by = auditBy(audit, scope.userId ? { id: scope.userId, role: "trust_lead" } : null);
   return db.transaction(async (tx): Promise<SaveResult> => {
     let existing: { objectiveId: string | null; status: OpportunityStatus; seatsTaken: number } | undefined;
     if (id) {
@@ -133,6 +137,7 @@ export async function saveOpportunity(
         tx,
         { id: edit.id, seats: input.seats, trustId: scope.trustId, status: existing.status, endsOn: input.endsOn },
         edit.today,
+        by,
       );
     } else {
       const [row] = await tx
@@ -145,6 +150,13 @@ export async function saveOpportunity(
       await tx.insert(opportunitySessions).values(input.sessions.map((s) => ({ ...s, opportunityId })));
     }
     await refreshSearchVectors(tx, eq(opportunities.id, opportunityId));
+    await recordAudit(tx, by, {
+      action: edit ? "opportunity.edited" : "opportunity.created",
+      targetType: "opportunity",
+      targetId: opportunityId,
+      trustId: scope.trustId,
+      details: { seats: input.seats, sessions: input.sessions.length },
+    });
     return { ok: true, id: opportunityId, promoted };
   });
 }
@@ -288,6 +300,7 @@ export async function changeOpportunityStatus(
   id: string,
   action: StatusAction,
   today: string,
+  audit: AuditContext = BY_SERVICE,
 ): Promise<{ ok: true; promoted: string[] } | { ok: false; status: 404 | 409; message: string }> {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -318,15 +331,23 @@ export async function changeOpportunityStatus(
       })
       .where(eq(opportunities.id, id));
     // Reopening makes seats offerable again: any free ones go to the waiting list at once.
-    const promoted = rule.to === "published" ? await fillSeatsFromWaitingList(tx, { id, seats: row.seats, trustId, status: rule.to, endsOn: row.endsOn }, today) : [];
+    await recordAudit(tx, audit, { action: AUDITED_AS[action], targetType: "opportunity", targetId: id, trustId, details: { from: row.status, to: rule.to } });
+    const promoted = rule.to === "published" ? await fillSeatsFromWaitingList(tx, { id, seats: row.seats, trustId, status: rule.to, endsOn: row.endsOn }, today, audit) : [];
     return { ok: true as const, promoted };
   });
 }
 
+const AUDITED_AS = {
+  publish: "opportunity.published",
+  close: "opportunity.closed",
+  reopen: "opportunity.reopened",
+  archive: "opportunity.archived",
+} as const satisfies Record<StatusAction, AuditAction>;
+
 const COPY_PREFIX = "Copy of ";
 
 /** A new draft with the same details and sessions, for running an opportunity again. */
-export async function duplicateOpportunity(db: Db, scope: { trustId: string; userId: string | null }, id: string): Promise<string | null> {
+export async function duplicateOpportunity(db: Db, scope: { trustId: string; userId: string | null }, id: string, audit?: AuditContext): Promise<string | null> {
   return db.transaction(async (tx) => {
     const [source] = await tx
       .select()
@@ -343,6 +364,13 @@ export async function duplicateOpportunity(db: Db, scope: { trustId: string; use
       await tx.insert(opportunitySessions).values(sessions.map(({ id: _sid, ...s }) => ({ ...s, opportunityId: created!.id })));
     }
     await refreshSearchVectors(tx, eq(opportunities.id, created!.id));
+    await recordAudit(tx, auditBy(audit, scope.userId ? { id: scope.userId, role: "trust_lead" } : null), {
+      action: "opportunity.duplicated",
+      targetType: "opportunity",
+      targetId: created!.id,
+      trustId: scope.trustId,
+      details: { copiedFrom: id },
+    });
     return created!.id;
   });
 }

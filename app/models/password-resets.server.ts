@@ -10,6 +10,7 @@ import { passwordResets, users } from "@db/schema";
 import { endAllSessions, recordAttempt, type ThrottleRule } from "~/auth.server";
 import { hashPassword } from "~/passwords.server";
 
+import { BY_SERVICE, recordAudit, type AuditContext } from "./audit.server";
 import type { Role } from "./domain";
 import { queueEmail } from "./outbox.server";
 import { hashToken } from "./users.server";
@@ -111,7 +112,7 @@ export type ResetResult = { ok: true; userId: string; role: Role } | { ok: false
  * transaction. password_changed_at is the database's now(): sign-in failures recorded before
  * it stop counting, so the reset ends a lockout.
  */
-export async function resetPassword(db: Db, token: string, newPassword: string): Promise<ResetResult> {
+export async function resetPassword(db: Db, token: string, newPassword: string, audit: AuditContext = BY_SERVICE): Promise<ResetResult> {
   const passwordHash = await hashPassword(newPassword);
   const tokenHash = hashToken(token);
   return db.transaction(async (tx): Promise<ResetResult> => {
@@ -137,6 +138,13 @@ export async function resetPassword(db: Db, token: string, newPassword: string):
       .set({ usedAt: sql`now()` })
       .where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
     await endAllSessions(tx, user.id);
+    // The holder of the link acts as the account's owner: nobody is signed in.
+    await recordAudit(tx, { ...audit, actorId: user.id, actorRole: user.role }, {
+      action: "account.password_reset",
+      targetType: "user",
+      targetId: user.id,
+      traineeId: user.role === "trainee" ? user.id : null,
+    });
     return { ok: true, userId: user.id, role: user.role };
   });
 }

@@ -9,6 +9,7 @@ import { formatDate } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
+import { auditBy, listViewsOfTrainee, recordAudit, type AuditContext } from "./audit.server";
 import { placesTraineeAtTrust, PLACEMENT_TYPES } from "./domain";
 import { getProfile, getTraineeGradeAndSpecialty, listTraineePlacements } from "./homes.server";
 
@@ -22,16 +23,20 @@ export const IMPORTED_READ_ONLY =
   "This placement is from the training-information system, so it cannot be changed here. Ask your deanery to correct it";
 export const SAME_START_MESSAGE = "You already have a placement at this trust starting on this date";
 
+/** The profile page lists the latest views of the trainee's data; "download my data" has every one. */
+export const PROFILE_VIEWS_SHOWN = 10;
+
 export async function getProfilePage(db: Db, userId: string, today: string) {
-  const [profile, held, list, equality] = await Promise.all([
+  const [profile, held, list, equality, views] = await Promise.all([
     getProfile(db, userId),
     getTraineeGradeAndSpecialty(db, userId, today),
     listTraineePlacements(db, userId),
     getEqualityAnswers(db, userId),
+    listViewsOfTrainee(db, userId, { limit: PROFILE_VIEWS_SHOWN }),
   ]);
   if (!profile || !equality) return null;
   // The grade typed here counts only while the rotation data has none: the page says which one opportunities check.
-  return { profile, gradeChecked: held?.gradeSelfDeclared === false ? held.grade : null, placements: list, equality };
+  return { profile, gradeChecked: held?.gradeSelfDeclared === false ? held.grade : null, placements: list, equality, views, viewsLimit: PROFILE_VIEWS_SHOWN };
 }
 
 /**
@@ -46,16 +51,21 @@ export async function getEqualityAnswers(db: Db, userId: string) {
   return row ?? null;
 }
 
-export async function updateEqualityAnswers(db: Db, userId: string, input: EqualityInput): Promise<boolean> {
-  const [row] = await db
-    .update(traineeProfiles)
-    .set({ sex: input.sex, ethnicGroup: input.ethnicGroup, disability: input.disability, updatedAt: new Date() })
-    .where(eq(traineeProfiles.userId, userId))
-    .returning({ id: traineeProfiles.userId });
-  return Boolean(row);
+export async function updateEqualityAnswers(db: Db, userId: string, input: EqualityInput, audit?: AuditContext): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(traineeProfiles)
+      .set({ sex: input.sex, ethnicGroup: input.ethnicGroup, disability: input.disability, updatedAt: new Date() })
+      .where(eq(traineeProfiles.userId, userId))
+      .returning({ id: traineeProfiles.userId });
+    if (!row) return false;
+    // Which answers is itself personal (special category) data: only that they changed is recorded.
+    await recordAudit(tx, auditBy(audit, { id: userId, role: "trainee" }), { action: "account.equality_changed", targetType: "user", targetId: userId, traineeId: userId });
+    return true;
+  });
 }
 
-export async function updateProfile(db: Db, userId: string, input: ProfileInput): Promise<boolean> {
+export async function updateProfile(db: Db, userId: string, input: ProfileInput, audit?: AuditContext): Promise<boolean> {
   return db.transaction(async (tx) => {
     const now = new Date();
     const [user] = await tx.update(users).set({ name: input.name, updatedAt: now }).where(eq(users.id, userId)).returning({ id: users.id });
@@ -64,7 +74,14 @@ export async function updateProfile(db: Db, userId: string, input: ProfileInput)
       .set({ grade: input.grade, specialty: input.specialty, programme: input.programme, ltft: input.ltft, updatedAt: now })
       .where(eq(traineeProfiles.userId, userId))
       .returning({ id: traineeProfiles.userId });
-    return Boolean(user && profile);
+    if (!user || !profile) return false;
+    await recordAudit(tx, auditBy(audit, { id: userId, role: "trainee" }), {
+      action: "account.profile_changed",
+      targetType: "user",
+      targetId: userId,
+      traineeId: userId,
+    });
+    return true;
   });
 }
 
@@ -123,7 +140,9 @@ export async function savePlacement(
   traineeId: string,
   input: PlacementFormInput,
   placementId?: string,
+  audit?: AuditContext,
 ): Promise<PlacementResult> {
+  const by = auditBy(audit, { id: traineeId, role: "trainee" });
   if (placementId !== undefined && !UUID.test(placementId)) return { ok: false, status: 404, fieldErrors: {} };
   try {
     return await db.transaction(async (tx): Promise<PlacementResult> => {
@@ -198,12 +217,14 @@ export async function savePlacement(
           .update(placements)
           .set({ ...values, updatedAt: new Date() })
           .where(and(eq(placements.id, placementId), eq(placements.traineeId, traineeId), eq(placements.source, "manual")));
+        await recordAudit(tx, by, { action: "account.placement_edited", targetType: "placement", targetId: placementId, traineeId, trustId: input.trustId });
         return { ok: true, placementId };
       }
       const [created] = await tx
         .insert(placements)
         .values({ ...values, traineeId, source: "manual" })
         .returning({ id: placements.id });
+      await recordAudit(tx, by, { action: "account.placement_added", targetType: "placement", targetId: created!.id, traineeId, trustId: input.trustId });
       return { ok: true, placementId: created!.id };
     });
   } catch (error) {
@@ -216,17 +237,24 @@ export async function savePlacement(
 
 export type DeleteResult = { ok: true } | { ok: false; status: 404 | 409; message: string };
 
-export async function deletePlacement(db: Db, traineeId: string, placementId: string): Promise<DeleteResult> {
+export async function deletePlacement(db: Db, traineeId: string, placementId: string, audit?: AuditContext): Promise<DeleteResult> {
   if (!UUID.test(placementId)) return { ok: false, status: 404, message: "Placement not found" };
   return db.transaction(async (tx): Promise<DeleteResult> => {
     const [existing] = await tx
-      .select({ source: placements.source })
+      .select({ source: placements.source, trustId: placements.trustId })
       .from(placements)
       .where(and(eq(placements.id, placementId), eq(placements.traineeId, traineeId)))
       .for("update");
     if (!existing) return { ok: false, status: 404, message: "Placement not found" };
     if (existing.source !== "manual") return { ok: false, status: 409, message: IMPORTED_READ_ONLY };
     await tx.delete(placements).where(and(eq(placements.id, placementId), eq(placements.traineeId, traineeId)));
+    await recordAudit(tx, auditBy(audit, { id: traineeId, role: "trainee" }), {
+      action: "account.placement_deleted",
+      targetType: "placement",
+      targetId: placementId,
+      traineeId,
+      trustId: existing.trustId,
+    });
     return { ok: true };
   });
 }

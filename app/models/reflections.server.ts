@@ -12,6 +12,7 @@ import type { SessionUser } from "~/auth.server";
 import { issuesToFieldErrors, type FieldErrors } from "~/utils/forms";
 
 import { UUID } from "./accounts.schema";
+import { auditBy, recordViews, type AuditContext } from "./audit.server";
 import { GPC_DOMAINS, GPC_LABELS, type ApplicationStatus, type GpcDomain, type HlmDimension } from "./domain";
 import { canReflect, DraftReflectionSchema, FinalReflectionSchema, RATINGS_SHOWN_FROM } from "./reflections.schema";
 
@@ -184,6 +185,7 @@ export async function reflectionForApplication(
   viewer: Pick<SessionUser, "id" | "role" | "trustId">,
   app: { id: string; traineeId: string; trustId: string; status: ApplicationStatus; endsOn: string },
   today: string,
+  audit?: AuditContext,
 ): Promise<ApplicationReflection> {
   if (viewer.role === "trainee") {
     if (viewer.id !== app.traineeId) return null;
@@ -195,7 +197,9 @@ export async function reflectionForApplication(
     .select(reflectionColumns)
     .from(reflections)
     .where(and(eq(reflections.applicationId, app.id), isNotNull(reflections.sharedAt), isNotNull(reflections.finalisedAt)));
-  return shared ? { kind: "shared", reflection: withLabels(shared as Reflection) } : null;
+  if (!shared) return null;
+  await recordViews(db, auditBy(audit, viewer), { action: "reflection.viewed", targetType: "application", targetId: app.id, trustId: app.trustId, traineeIds: [app.traineeId] });
+  return { kind: "shared", reflection: withLabels(shared as Reflection) };
 }
 
 /**

@@ -44,6 +44,7 @@ import {
   type TrustRef,
   valuesOf,
 } from "./rotation-import";
+import { auditBy, recordAudit, recordViews, type AuditContext } from "./audit.server";
 import { UUID } from "./accounts.schema";
 import { queueEmails } from "./outbox.server";
 import { hashToken, INVITATION_TTL_MS } from "./users.server";
@@ -507,7 +508,7 @@ export async function createImportPreview(
   db: Db,
   importer: Importer,
   upload: { fileName: string; rows: RawRow[] },
-  options: { now?: Date } = {},
+  options: { now?: Date; audit?: AuditContext } = {},
 ): Promise<{ id: string; counts: ImportCounts }> {
   const now = options.now ?? new Date();
   await db
@@ -537,7 +538,10 @@ export async function createImportPreview(
         )}::jsonb)
           as v(line integer, cells text[], errors jsonb)`);
     }
-    return { id: importId, counts: await refreshPreview(tx, importer, importId, now) };
+    const counts = await refreshPreview(tx, importer, importId, now);
+    // The file's name is the importer's words (it may hold a name): only the counts are recorded.
+    await recordAudit(tx, auditBy(options.audit, importer), { action: "import.uploaded", targetType: "import", targetId: importId, trustId: importer.trustId, details: { ...counts } });
+    return { id: importId, counts };
   });
 }
 
@@ -655,7 +659,12 @@ export interface RowToCheck {
 }
 
 /** The import with its invalid rows (the first `invalidLimit` of them), or null when the viewer may not see it. */
-export async function getImport(db: Db, viewer: Importer, id: string, options: { invalidLimit?: number; newTraineeLimit?: number; now?: Date } = {}) {
+export async function getImport(
+  db: Db,
+  viewer: Importer,
+  id: string,
+  options: { invalidLimit?: number; newTraineeLimit?: number; now?: Date; audit?: AuditContext } = {},
+) {
   if (!UUID.test(id)) return null;
   const [found] = await db
     .select(importColumns)
@@ -680,9 +689,9 @@ export async function getImport(db: Db, viewer: Importer, id: string, options: {
     )
     .orderBy(asc(placementImportRows.line))
     .limit(limit);
-  const toCheck = await queryRows<{ line: number; cells: string[]; errors: RowError[]; accountName: string | null; trustName: string | null }>(
+  const toCheck = await queryRows<{ line: number; cells: string[]; errors: RowError[]; accountName: string | null; userId: string | null; trustName: string | null }>(
     db,
-    sql`select r.line, r.cells, r.errors, u.name as "accountName", t.name as "trustName"
+    sql`select r.line, r.cells, r.errors, u.name as "accountName", u.id as "userId", t.name as "trustName"
         from placement_import_rows r
         left join trainee_profiles p on p.gmc_number = r.cells[1]
         left join users u on u.id = p.user_id
@@ -701,6 +710,14 @@ export async function getImport(db: Db, viewer: Importer, id: string, options: {
       ? await previewLists(db, found, todayInLondon(now), options.newTraineeLimit ?? 100)
       : { newTrainees: [], traineeUpdates: [] };
   const preview = found.status === "preview";
+  // The preview names trainees who hold accounts (their changes, rows to check): each is a view of their data.
+  await recordViews(db, auditBy(options.audit, viewer), {
+    action: "import.viewed",
+    targetType: "import",
+    targetId: found.id,
+    trustId: found.trustId,
+    traineeIds: [...lists.traineeUpdates.map((u) => u.userId), ...toCheck.map((r) => r.userId)],
+  });
   return {
     ...found,
     newTraineeList: lists.newTrainees,
@@ -748,13 +765,17 @@ export async function invalidRowsCsvFor(db: Db, viewer: Importer, id: string): P
 }
 
 /** The importer may throw away a preview they no longer want. */
-export async function cancelImport(db: Db, importer: Importer, id: string): Promise<boolean> {
+export async function cancelImport(db: Db, importer: Importer, id: string, audit?: AuditContext): Promise<boolean> {
   if (!UUID.test(id)) return false;
-  const deleted = await db
-    .delete(placementImports)
-    .where(and(eq(placementImports.id, id), eq(placementImports.status, "preview"), eq(placementImports.importedBy, importer.id)))
-    .returning({ id: placementImports.id });
-  return deleted.length > 0;
+  return db.transaction(async (tx) => {
+    const deleted = await tx
+      .delete(placementImports)
+      .where(and(eq(placementImports.id, id), eq(placementImports.status, "preview"), eq(placementImports.importedBy, importer.id)))
+      .returning({ id: placementImports.id, trustId: placementImports.trustId });
+    if (!deleted.length) return false;
+    await recordAudit(tx, auditBy(audit, importer), { action: "import.discarded", targetType: "import", targetId: id, trustId: deleted[0]!.trustId });
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -810,7 +831,7 @@ export async function confirmImport(
   db: Db,
   importer: Importer,
   id: string,
-  options: { origin: string; now?: Date; accepted?: Iterable<number> },
+  options: { origin: string; now?: Date; accepted?: Iterable<number>; audit?: AuditContext },
 ): Promise<ConfirmResult> {
   if (!UUID.test(id)) return { ok: false, status: 404, message: CONFIRM_MESSAGES.notFound };
   const now = options.now ?? new Date();
@@ -861,6 +882,13 @@ export async function confirmImport(
         .where(eq(placementImports.id, id));
       // Only the invalid rows are kept, for their download; the rest is now in the tables it describes.
       await tx.delete(placementImportRows).where(and(eq(placementImportRows.importId, id), isNull(placementImportRows.errors)));
+      await recordAudit(tx, auditBy(options.audit, importer), {
+        action: "import.confirmed",
+        targetType: "import",
+        targetId: id,
+        trustId: found.trustId,
+        details: { ...counts, accepted: acceptedRows, leftOut },
+      });
       return { ok: true, counts, accepted: acceptedRows, leftOut };
     });
   } catch (error) {

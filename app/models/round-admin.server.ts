@@ -10,6 +10,7 @@ import type { FieldErrors } from "~/utils/forms";
 import { formatDate, londonDateAndTime, todayInLondon } from "~/utils/dates";
 
 import { REGIONS, type Region, type Role } from "./domain";
+import { auditBy, recordAudit, type AuditContext } from "./audit.server";
 import { UUID } from "./ids";
 import type { Audience } from "./messages";
 import { canCancelRound, canEditRound, roundPhase, type RoundPhase, type RoundStatus } from "./round-rules";
@@ -286,7 +287,7 @@ function timeProblems(input: RoundInput, now: Date): FieldErrors | null {
 
 export type SaveRoundResult = { ok: true; id: string } | Failure;
 
-export async function createRound(db: Db, actor: RoundViewer, input: RoundInput, now: Date = new Date()): Promise<SaveRoundResult> {
+export async function createRound(db: Db, actor: RoundViewer, input: RoundInput, now: Date = new Date(), audit?: AuditContext): Promise<SaveRoundResult> {
   if (actor.role !== "admin" && !(actor.role === "trust_lead" && actor.trustId)) return { ok: false, status: 404, fieldErrors: {} };
   const times = timeProblems(input, now);
   if (times) return { ok: false, status: 400, fieldErrors: times };
@@ -308,6 +309,13 @@ export async function createRound(db: Db, actor: RoundViewer, input: RoundInput,
       })
       .returning({ id: allocationRounds.id });
     await tx.insert(roundOpportunities).values(input.opportunityIds.map((opportunityId) => ({ roundId: round!.id, opportunityId })));
+    await recordAudit(tx, auditBy(audit, actor), {
+      action: "round.created",
+      targetType: "round",
+      targetId: round!.id,
+      trustId,
+      details: { opportunities: input.opportunityIds.length, maxChoices: input.maxChoices },
+    });
     return { ok: true as const, id: round!.id };
   });
 }
@@ -326,7 +334,7 @@ export async function getRoundForEdit(db: Db, viewer: RoundViewer, roundId: stri
 
 const NOT_EDITABLE = "This round has opened, so it can no longer be changed. You can still cancel it until it closes.";
 
-export async function updateRound(db: Db, actor: RoundViewer, roundId: string, input: RoundInput, now: Date = new Date()): Promise<SaveRoundResult> {
+export async function updateRound(db: Db, actor: RoundViewer, roundId: string, input: RoundInput, now: Date = new Date(), audit?: AuditContext): Promise<SaveRoundResult> {
   if (!UUID.test(roundId)) return { ok: false, status: 404, fieldErrors: {} };
   return db.transaction(async (tx) => {
     const [round] = await tx.select(ROUND_COLUMNS).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("update");
@@ -350,6 +358,13 @@ export async function updateRound(db: Db, actor: RoundViewer, roundId: string, i
       .where(eq(allocationRounds.id, roundId));
     await tx.delete(roundOpportunities).where(eq(roundOpportunities.roundId, roundId));
     await tx.insert(roundOpportunities).values(input.opportunityIds.map((opportunityId) => ({ roundId, opportunityId })));
+    await recordAudit(tx, auditBy(audit, actor), {
+      action: "round.edited",
+      targetType: "round",
+      targetId: roundId,
+      trustId: round.trustId,
+      details: { opportunities: input.opportunityIds.length, maxChoices: input.maxChoices },
+    });
     return { ok: true as const, id: roundId };
   });
 }
@@ -364,7 +379,7 @@ export type RoundChangeResult = { ok: true } | Failure;
  * know). The round's row is locked FOR UPDATE and must still be open, as the close does, so of
  * a cancel and a close (or two cancels) at the same moment exactly one happens.
  */
-export async function cancelRound(db: Db, actor: RoundViewer, roundId: string, now: Date = new Date()): Promise<RoundChangeResult> {
+export async function cancelRound(db: Db, actor: RoundViewer, roundId: string, now: Date = new Date(), audit?: AuditContext): Promise<RoundChangeResult> {
   if (!UUID.test(roundId)) return { ok: false, status: 404, fieldErrors: {} };
   return db.transaction(async (tx) => {
     const [round] = await tx.select(ROUND_COLUMNS).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("update");
@@ -401,6 +416,7 @@ export async function cancelRound(db: Db, actor: RoundViewer, roundId: string, n
       ...staff.map((s) => ({ userId: s.id, audience: s.role as Audience })),
     ].filter((r) => r.userId !== actor.id);
     await tellAboutRound(tx, { roundId, event: "cancelled", actorId: actor.id }, recipients);
+    await recordAudit(tx, auditBy(audit, actor), { action: "round.cancelled", targetType: "round", targetId: roundId, trustId: round.trustId, details: { traineesTold: trainees.length } });
     return { ok: true as const };
   });
 }
@@ -418,7 +434,8 @@ export async function declineChoice(
   actor: RoundViewer,
   roundId: string,
   input: DeclineChoiceInput,
-  now: Date = new Date()
+  now: Date = new Date(),
+  audit?: AuditContext
 ): Promise<RoundChangeResult> {
   if (actor.role !== "trust_lead" || !actor.trustId || !UUID.test(roundId) || !UUID.test(input.opportunityId))
     return { ok: false, status: 404, fieldErrors: {} };
@@ -454,6 +471,14 @@ export async function declineChoice(
     await tellAboutRound(tx, { roundId, event: "choice_declined", actorId: actor.id }, [
       { userId: input.traineeId, audience: "trainee", params: { opportunityId: input.opportunityId } },
     ]);
+    await recordAudit(tx, auditBy(audit, actor), {
+      action: "round.choice_declined",
+      targetType: "round",
+      targetId: roundId,
+      traineeId: input.traineeId,
+      trustId: actor.trustId,
+      details: { opportunityId: input.opportunityId },
+    });
     return { ok: true as const };
   });
 }

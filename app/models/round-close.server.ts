@@ -17,6 +17,7 @@ import { londonDateAndTime, trainingYearOf } from "~/utils/dates";
 import { logError } from "~/utils/log.server";
 
 import { allocate, deferredAcceptance, firstComeFirstServed, lotteryOrder, maxCoverageBound, resultJson, type AllocationInput } from "./allocation";
+import { auditBy, recordAudit, type AuditContext } from "./audit.server";
 import { HOLDS_SEAT } from "./applications.rules";
 import { holdsSeatInYear } from "./first-timers.server";
 import type { Audience } from "./messages";
@@ -61,7 +62,11 @@ interface Choice {
  * Everything (offers, waiting lists, events, messages, the record, the status) is written in
  * one transaction: a failure anywhere leaves the round open, and the next close tries again.
  */
-export async function closeRound(db: Db, roundId: string, options: { actor: Pick<SessionUser, "id"> | null; now: Date }): Promise<CloseResult> {
+export async function closeRound(
+  db: Db,
+  roundId: string,
+  options: { actor: Pick<SessionUser, "id"> | null; now: Date; audit?: AuditContext },
+): Promise<CloseResult> {
   if (!UUID.test(roundId)) return { ok: false, notFound: true };
   const { now } = options;
   const actorId = options.actor?.id ?? null;
@@ -181,6 +186,20 @@ export async function closeRound(db: Db, roundId: string, options: { actor: Pick
       .where(eq(allocationRounds.id, roundId));
 
     await tellEveryone(tx, { roundId, actorId, record, choicesOf, written, trustOf: new Map(taking.map((o) => [o.id, o.trustId])) });
+    // Only an admin closes a round by hand; without one it closed at its closing time.
+    const by = auditBy(options.audit, options.actor ? { id: options.actor.id, role: "admin" } : null);
+    const trustOf = new Map(taking.map((o) => [o.id, o.trustId]));
+    await recordAudit(tx, by, [
+      { action: "round.closed", targetType: "round", targetId: roundId, details: { placed: offers.length, waitlisted: waits.length, byItself: !actorId } },
+      ...written.map((a) => ({
+        action: `application.${a.status}` as const,
+        targetType: "application" as const,
+        targetId: a.id,
+        traineeId: a.traineeId,
+        trustId: trustOf.get(a.opportunityId) ?? null,
+        details: { from: null, to: a.status, roundId },
+      })),
+    ]);
     return { ok: true, placed: offers.length, waitlisted: waits.length, record };
   });
 }

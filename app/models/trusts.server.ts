@@ -6,6 +6,7 @@ import { opportunities, placements, sites, trusts, users } from "@db/schema";
 import type { FieldErrors } from "~/utils/forms";
 
 import type { TrustInput } from "./accounts.schema";
+import { BY_SERVICE, recordAudit, type AuditContext } from "./audit.server";
 import { isUniqueViolation } from "./users.server";
 
 export async function listTrusts(db: Db) {
@@ -63,7 +64,7 @@ function uniqueRefusal(error: unknown): Result | null {
   return null;
 }
 
-export async function createTrust(db: Db, input: TrustInput): Promise<Result> {
+export async function createTrust(db: Db, input: TrustInput, audit: AuditContext = BY_SERVICE): Promise<Result> {
   try {
     return await db.transaction(async (tx) => {
       const [trust] = await tx
@@ -78,6 +79,7 @@ export async function createTrust(db: Db, input: TrustInput): Promise<Result> {
       if (input.sites.length) {
         await tx.insert(sites).values(input.sites.map((name) => ({ trustId: trust!.id, name })));
       }
+      await recordAudit(tx, audit, { action: "trust.created", targetType: "trust", targetId: trust!.id, trustId: trust!.id, details: { sites: input.sites.length } });
       return { ok: true as const, trustId: trust!.id };
     });
   } catch (error) {
@@ -91,7 +93,7 @@ export async function createTrust(db: Db, input: TrustInput): Promise<Result> {
  * Updates the trust and reconciles its sites with the list given: new names are added,
  * missing ones removed, unless an opportunity or placement still names that site.
  */
-export async function updateTrust(db: Db, trustId: string, input: TrustInput): Promise<Result> {
+export async function updateTrust(db: Db, trustId: string, input: TrustInput, audit: AuditContext = BY_SERVICE): Promise<Result> {
   try {
     return await db.transaction(async (tx): Promise<Result> => {
       const existing = await tx.select({ id: sites.id, name: sites.name }).from(sites).where(eq(sites.trustId, trustId));
@@ -131,6 +133,7 @@ export async function updateTrust(db: Db, trustId: string, input: TrustInput): P
       if (!updated) return { ok: false, status: 404, fieldErrors: {} };
       if (removedIds.length) await tx.delete(sites).where(and(eq(sites.trustId, trustId), inArray(sites.id, removedIds)));
       if (added.length) await tx.insert(sites).values(added.map((name) => ({ trustId, name })));
+      await recordAudit(tx, audit, { action: "trust.edited", targetType: "trust", targetId: trustId, trustId, details: { sitesAdded: added.length, sitesRemoved: removedIds.length } });
       return { ok: true, trustId };
     });
   } catch (error) {

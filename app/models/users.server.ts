@@ -10,6 +10,7 @@ import { hashPassword } from "~/passwords.server";
 import { cleanText, type FieldErrors } from "~/utils/forms";
 
 import { UUID, type InviteStaffInput, type RegisterTraineeInput } from "./accounts.schema";
+import { auditBy, BY_SERVICE, recordAudit, recordViews, type AuditContext } from "./audit.server";
 import type { Role } from "./domain";
 import { cancelQueuedEmails, queueEmail } from "./outbox.server";
 
@@ -33,6 +34,7 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 export async function registerTrainee(
   db: Db,
   input: RegisterTraineeInput,
+  audit: AuditContext = BY_SERVICE,
 ): Promise<{ ok: true; userId: string } | Refusal> {
   const passwordHash = await hashPassword(input.password);
   try {
@@ -60,6 +62,8 @@ export async function registerTrainee(
         passwordChangedAt: new Date(),
       });
       await tx.insert(traineeProfiles).values({ userId: id, gmcNumber: input.gmcNumber, grade: input.grade });
+      // Nobody is signed in yet: the new trainee is the one acting.
+      await recordAudit(tx, { ...audit, actorId: id, actorRole: "trainee" }, { action: "account.registered", targetType: "user", targetId: id, traineeId: id });
       return { ok: true as const, userId: id };
     });
   } catch (error) {
@@ -81,7 +85,7 @@ export function hashToken(token: string): string {
 export async function inviteStaff(
   db: Db,
   input: InviteStaffInput,
-  options: { invitedBy: string; baseUrl: string; now?: Date },
+  options: { invitedBy: string; baseUrl: string; now?: Date; audit?: AuditContext },
 ): Promise<{ ok: true; link: string; invitationId: string } | Refusal> {
   const now = options.now ?? new Date();
   const trustId = input.role === "admin" ? null : input.trustId;
@@ -122,6 +126,13 @@ export async function inviteStaff(
       .returning({ id: invitations.id });
     const link = `${options.baseUrl}/invitations/${token}`;
     await queueEmail(tx, { kind: "staff_invitation", toAddress: input.email, invitationId: invitation!.id, link });
+    await recordAudit(tx, auditBy(options.audit, { id: options.invitedBy, role: "admin" }), {
+      action: "invitation.created",
+      targetType: "invitation",
+      targetId: invitation!.id,
+      trustId,
+      details: { role: input.role },
+    });
     return { ok: true as const, link, invitationId: invitation!.id };
   });
 }
@@ -169,6 +180,7 @@ export async function acceptInvitation(
   token: string,
   input: { name: string; password: string },
   now: Date = new Date(),
+  audit: AuditContext = BY_SERVICE,
 ): Promise<{ ok: true; userId: string; role: Role } | { ok: false; status: 404 | 409 | 410; message: string }> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
@@ -194,6 +206,14 @@ export async function acceptInvitation(
         .update(users)
         .set({ name: input.name, passwordHash, passwordChangedAt: now, updatedAt: now })
         .where(eq(users.id, claimed.userId));
+      await recordAudit(tx, { ...audit, actorId: claimed.userId, actorRole: claimed.role }, {
+        action: "invitation.accepted",
+        targetType: "invitation",
+        targetId: claimed.id,
+        traineeId: claimed.role === "trainee" ? claimed.userId : null,
+        trustId: claimed.trustId,
+        details: { role: claimed.role },
+      });
       return { ok: true as const, userId: claimed.userId, role: claimed.role };
     }
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, claimed.email));
@@ -215,6 +235,13 @@ export async function acceptInvitation(
       .update(invitations)
       .set({ usedAt: now })
       .where(and(eq(invitations.email, claimed.email), isNull(invitations.usedAt)));
+    await recordAudit(tx, { ...audit, actorId: id, actorRole: claimed.role }, {
+      action: "invitation.accepted",
+      targetType: "invitation",
+      targetId: claimed.id,
+      trustId: claimed.trustId,
+      details: { role: claimed.role },
+    });
     return { ok: true as const, userId: id, role: claimed.role };
   });
 }
@@ -225,13 +252,13 @@ export const CLOSED_ACCOUNT_MESSAGE = "This account was closed by its owner: it 
  * Disables or enables an account. An account its owner closed has been anonymised: it is
  * nobody's any more, so it is never enabled again (nor changed at all).
  */
-export async function setUserDisabled(db: Db, userId: string, disabled: boolean, actingAdminId: string) {
+export async function setUserDisabled(db: Db, userId: string, disabled: boolean, actingAdminId: string, audit?: AuditContext) {
   if (userId === actingAdminId && disabled) {
     return { ok: false as const, message: "You cannot disable your own account" };
   }
   return db.transaction(async (tx) => {
     const [current] = await tx
-      .select({ id: users.id, closedAt: traineeProfiles.anonymisedAt })
+      .select({ id: users.id, role: users.role, trustId: users.trustId, closedAt: traineeProfiles.anonymisedAt })
       .from(users)
       .leftJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
       .where(eq(users.id, userId))
@@ -243,6 +270,14 @@ export async function setUserDisabled(db: Db, userId: string, disabled: boolean,
       .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
       .where(eq(users.id, userId));
     if (disabled) await endAllSessions(tx, userId);
+    await recordAudit(tx, auditBy(audit, { id: actingAdminId, role: "admin" }), {
+      action: disabled ? "user.disabled" : "user.enabled",
+      targetType: "user",
+      targetId: userId,
+      traineeId: current.role === "trainee" ? userId : null,
+      trustId: current.trustId,
+      details: { role: current.role },
+    });
     return { ok: true as const };
   });
 }
@@ -259,8 +294,9 @@ export type ChangePasswordResult = { ok: true } | { ok: false; status: 400 | 429
  */
 export async function changeOwnPassword(
   db: Db,
-  user: { id: string; email: string },
+  user: { id: string; email: string; role?: Role },
   input: { currentPassword: string; newPassword: string; ip: string },
+  audit?: AuditContext,
 ): Promise<ChangePasswordResult> {
   const check = await checkPasswordThrottled(db, { kind: "password_check", email: user.email, password: input.currentPassword, ip: input.ip });
   if (!check.ok) {
@@ -276,6 +312,12 @@ export async function changeOwnPassword(
       .set({ passwordHash, passwordChangedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(users.id, user.id));
     await endAllSessions(tx, user.id);
+    await recordAudit(tx, auditBy(audit, { id: user.id, role: user.role ?? null }), {
+      action: "account.password_changed",
+      targetType: "user",
+      targetId: user.id,
+      traineeId: user.role === "trainee" ? user.id : null,
+    });
   });
   return { ok: true };
 }
@@ -333,7 +375,8 @@ export async function listUsers(
   return { users: rows, total: total?.n ?? 0, page, pageSize: USERS_PAGE_SIZE };
 }
 
-export async function getUserForAdmin(db: Db, userId: string) {
+/** An account's page for an admin; opening a trainee's is a view of their data. */
+export async function getUserForAdmin(db: Db, userId: string, audit?: AuditContext) {
   const [row] = await db
     .select({
       id: users.id,
@@ -353,7 +396,11 @@ export async function getUserForAdmin(db: Db, userId: string) {
     .leftJoin(trusts, eq(trusts.id, users.trustId))
     .leftJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
     .where(eq(users.id, userId));
-  return row ?? null;
+  if (!row) return null;
+  if (row.role === "trainee" && audit) {
+    await recordViews(db, audit, { action: "profile.viewed", targetType: "user", targetId: row.id, trustId: null, traineeIds: [row.id] });
+  }
+  return row;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -466,18 +513,25 @@ export async function resendInvitation(
   db: Db,
   actor: InvitationManager,
   id: string,
-  options: { origin: string; today: string; now?: Date },
+  options: { origin: string; today: string; now?: Date; audit?: AuditContext },
 ): Promise<boolean> {
   if (!UUID.test(id)) return false;
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
     const [invitation] = await tx
-      .select({ id: invitations.id, email: invitations.email, userId: invitations.userId })
+      .select({ id: invitations.id, email: invitations.email, userId: invitations.userId, trustId: invitations.trustId })
       .from(invitations)
       .where(and(eq(invitations.id, id), unusedInvitation, managedBy(actor, options.today)))
       .for("update");
     if (!invitation) return false;
     await renewInvitation(tx, invitation, { origin: options.origin, now });
+    await recordAudit(tx, options.audit ?? BY_SERVICE, {
+      action: "invitation.resent",
+      targetType: "invitation",
+      targetId: invitation.id,
+      traineeId: invitation.userId,
+      trustId: invitation.trustId ?? (actor.role === "dme" ? actor.trustId : null),
+    });
     return true;
   });
 }
@@ -487,13 +541,25 @@ export async function resendInvitation(
  * working at once. A trainee's account stays, without a password, so an admin can correct
  * its address and invite again. An accepted one is an account now, disabled from its own page.
  */
-export async function cancelInvitation(db: Db, actor: InvitationManager, id: string, today: string): Promise<boolean> {
+export async function cancelInvitation(db: Db, actor: InvitationManager, id: string, today: string, audit: AuditContext = BY_SERVICE): Promise<boolean> {
   if (!UUID.test(id)) return false;
-  const removed = await db
-    .delete(invitations)
-    .where(and(eq(invitations.id, id), unusedInvitation, managedBy(actor, today)))
-    .returning({ id: invitations.id });
-  return removed.length > 0;
+  return db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(invitations)
+      .where(and(eq(invitations.id, id), unusedInvitation, managedBy(actor, today)))
+      .returning({ id: invitations.id, userId: invitations.userId, trustId: invitations.trustId, role: invitations.role });
+    const [gone] = removed;
+    if (!gone) return false;
+    await recordAudit(tx, audit, {
+      action: "invitation.revoked",
+      targetType: "invitation",
+      targetId: gone.id,
+      traineeId: gone.userId,
+      trustId: gone.trustId ?? (actor.role === "dme" ? actor.trustId : null),
+      details: { role: gone.role },
+    });
+    return true;
+  });
 }
 
 /** Someone asking for a new invitation link: limited like a password-reset request. */
@@ -517,7 +583,7 @@ export const TOO_MANY_NEW_LINKS = `Too many new links have been asked for. Wait 
 export async function sendNewInvitationLink(
   db: Db,
   token: string,
-  options: { ip: string; origin: string; now?: Date },
+  options: { ip: string; origin: string; now?: Date; audit?: AuditContext },
 ): Promise<{ ok: true } | { ok: false; status: 404 | 409 | 429; message: string }> {
   const now = options.now ?? new Date();
   const tokenHash = hashToken(token);
@@ -538,6 +604,8 @@ export async function sendNewInvitationLink(
       .for("update");
     if (!invitation) return { ok: false as const, status: 404 as const, message: INVITATION_MESSAGES.unknown };
     await renewInvitation(tx, invitation, { origin: options.origin, now });
+    // Whoever holds the old link asked; nobody is signed in.
+    await recordAudit(tx, options.audit ?? BY_SERVICE, { action: "invitation.new_link", targetType: "invitation", targetId: invitation.id, traineeId: invitation.userId });
     return { ok: true as const };
   });
 }
@@ -553,7 +621,7 @@ export async function correctTraineeEmail(
   db: Db,
   userId: string,
   email: string,
-  options: { invitedBy: string; origin: string; now?: Date },
+  options: { invitedBy: string; origin: string; now?: Date; audit?: AuditContext },
 ): Promise<CorrectEmailResult> {
   if (!UUID.test(userId)) return { ok: false, status: 404, fieldErrors: {} };
   const now = options.now ?? new Date();
@@ -592,6 +660,13 @@ export async function correctTraineeEmail(
         recipientId: user.id,
         invitationId: invitation!.id,
         link: `${options.origin.replace(/\/+$/, "")}/invitations/${token}`,
+      });
+      await recordAudit(tx, auditBy(options.audit, { id: options.invitedBy, role: "admin" }), {
+        action: "user.email_corrected",
+        targetType: "user",
+        targetId: user.id,
+        traineeId: user.id,
+        details: { invitationId: invitation!.id },
       });
       return { ok: true };
     });

@@ -9,6 +9,7 @@ import { Checkboxes } from "~/components/nhsuk/checkboxes";
 import { InsetText } from "~/components/nhsuk/inset-text";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { EMAIL_KIND_LABELS } from "~/models/email-kinds";
 import { listEmailPreferences, saveEmailPreferences } from "~/models/email-preferences.server";
 
@@ -26,7 +27,7 @@ export async function action(args: ActionFunctionArgs) {
   // Unticked boxes send nothing: every kind of the role not ticked is off. Values that are no
   // kind of this role are ignored, so nothing a person can type reaches the table.
   const on = form.getAll("email").filter((v): v is string => typeof v === "string");
-  await saveEmailPreferences(await getDb(), user, on);
+  await saveEmailPreferences(await getDb(), user, on, auditContext(args.context));
   return redirect("/account/notifications?saved=1");
 }
 

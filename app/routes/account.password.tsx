@@ -8,6 +8,7 @@ import { createUserSession, homePathFor, requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { NewPasswordInput } from "~/components/new-password-input";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { ChangePasswordSchema } from "~/models/accounts.schema";
 import { changeOwnPassword } from "~/models/users.server";
 import { failure, parseForm } from "~/utils/forms";
@@ -26,7 +27,7 @@ export async function action(args: ActionFunctionArgs) {
   const parsed = parseForm(ChangePasswordSchema, formData);
   if (!parsed.ok) return invalid(parsed);
   const db = await getDb();
-  const result = await changeOwnPassword(db, user, { ...parsed.data, ip: args.context.clientIp });
+  const result = await changeOwnPassword(db, user, { ...parsed.data, ip: args.context.clientIp }, auditContext(args.context));
   if (!result.ok) return invalid(failure(formData, result.fieldErrors), result.status);
   // Every session of the account ended with the change; this browser gets a fresh one.
   const cookie = await createUserSession(db, user.id);

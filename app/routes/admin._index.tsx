@@ -57,6 +57,9 @@ export default function AdminHome() {
         </Link>{" "}
         <Link to="/reports" className="nhsuk-button nhsuk-button--secondary">
           See the measures of progress
+        </Link>{" "}
+        <Link to="/admin/audit" className="nhsuk-button nhsuk-button--secondary">
+          Search the audit trail
         </Link>
       </p>
       <UnfinishedRounds rounds={rounds} canCreate />

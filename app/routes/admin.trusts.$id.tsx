@@ -8,6 +8,7 @@ import { FormErrorSummary, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { TrustForm } from "~/components/trust-form";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { TrustSchema, UUID } from "~/models/accounts.schema";
 import { getTrust, updateTrust } from "~/models/trusts.server";
 import { failure, parseForm } from "~/utils/forms";
@@ -33,7 +34,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const parsed = parseForm(TrustSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  const result = await updateTrust(await getDb(), trust.id, parsed.data);
+  const result = await updateTrust(await getDb(), trust.id, parsed.data, auditContext(args.context));
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     return invalid(failure(formData, result.fieldErrors), result.status === 409 ? 409 : 400);

@@ -7,6 +7,7 @@ import { requireUser } from "~/auth.server";
 import { FormErrorSummary, pageTitle } from "~/components/form-errors";
 import { TrustForm } from "~/components/trust-form";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { TrustSchema } from "~/models/accounts.schema";
 import { createTrust } from "~/models/trusts.server";
 import { failure, parseForm } from "~/utils/forms";
@@ -24,7 +25,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const parsed = parseForm(TrustSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  const result = await createTrust(await getDb(), parsed.data);
+  const result = await createTrust(await getDb(), parsed.data, auditContext(args.context));
   if (!result.ok) return invalid(failure(formData, result.fieldErrors), result.status === 409 ? 409 : 400);
   return redirect(`/admin/trusts/${result.trustId}?saved=1`);
 }

@@ -12,6 +12,7 @@ import { FormErrorSummary, MessageSummary, fieldError, keptValue, pageTitle } fr
 import { INVITATION_DONE_MESSAGES } from "~/components/invitations-table";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
+import { auditContext, type AuditContext } from "~/models/audit.server";
 import { CorrectEmailSchema, UUID } from "~/models/accounts.schema";
 import { ROLE_LABELS } from "~/models/domain";
 import { cancelInvitation, correctTraineeEmail, getUserForAdmin, resendInvitation, setUserDisabled, traineeInvitationFor } from "~/models/users.server";
@@ -22,9 +23,9 @@ import { appOrigin } from "~/utils/origin.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.user.name ?? "User") }];
 
-async function loadUser(id: string | undefined) {
+async function loadUser(id: string | undefined, audit?: AuditContext) {
   if (!id || !UUID.test(id)) throw notFound();
-  const user = await getUserForAdmin(await getDb(), id);
+  const user = await getUserForAdmin(await getDb(), id, audit);
   if (!user) throw notFound();
   return user;
 }
@@ -35,7 +36,8 @@ const awaitsInvitation = (user: { role: string; hasPassword: boolean; disabledAt
 
 export async function loader(args: LoaderFunctionArgs) {
   const admin = requireUser(args, { role: "admin" });
-  const user = await loadUser(args.params.id);
+  // The page shows the account's details: opening a trainee's is recorded.
+  const user = await loadUser(args.params.id, auditContext(args.context));
   const invitation = awaitsInvitation(user) ? await traineeInvitationFor(await getDb(), user.id) : null;
   return json({ user, isSelf: admin.id === user.id, awaitsInvitation: awaitsInvitation(user), invitation, now: new Date().toISOString() });
 }
@@ -55,17 +57,17 @@ export async function action(args: ActionFunctionArgs) {
   const db = await getDb();
   const invitationId = String(formData.get("invitationId") ?? "");
   if (intent === "resend-invitation") {
-    if (!(await resendInvitation(db, { role: "admin" }, invitationId, { origin: appOrigin(args.request), today: todayInLondon() }))) throw notFound();
+    if (!(await resendInvitation(db, { role: "admin" }, invitationId, { origin: appOrigin(args.request), today: todayInLondon(), audit: auditContext(args.context) }))) throw notFound();
     return redirect(`/admin/users/${user.id}?done=resent`);
   }
   if (intent === "cancel-invitation") {
-    if (!(await cancelInvitation(db, { role: "admin" }, invitationId, todayInLondon()))) throw notFound();
+    if (!(await cancelInvitation(db, { role: "admin" }, invitationId, todayInLondon(), auditContext(args.context)))) throw notFound();
     return redirect(`/admin/users/${user.id}?done=cancelled`);
   }
   if (intent === "correct-email") {
     const parsed = parseForm(CorrectEmailSchema, formData);
     if (!parsed.ok) return invalid(parsed);
-    const result = await correctTraineeEmail(db, user.id, parsed.data.email, { invitedBy: admin.id, origin: appOrigin(args.request) });
+    const result = await correctTraineeEmail(db, user.id, parsed.data.email, { invitedBy: admin.id, origin: appOrigin(args.request), audit: auditContext(args.context) });
     if (!result.ok) {
       if (result.status === 404) throw notFound();
       return invalid(failure(formData, result.fieldErrors, result.formError), result.status);
@@ -73,7 +75,7 @@ export async function action(args: ActionFunctionArgs) {
     return redirect(`/admin/users/${user.id}?done=corrected`);
   }
   if (intent !== "disable" && intent !== "enable") return json({ message: "Choose to disable or enable the account" }, { status: 400 });
-  const result = await setUserDisabled(db, user.id, intent === "disable", admin.id);
+  const result = await setUserDisabled(db, user.id, intent === "disable", admin.id, auditContext(args.context));
   if (!result.ok) return json({ message: result.message }, { status: 409 });
   return redirect(`/admin/users/${user.id}?done=${intent}`);
 }

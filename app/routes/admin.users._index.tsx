@@ -12,6 +12,7 @@ import { requireUser } from "~/auth.server";
 import { pageTitle } from "~/utils/page-title";
 import { Pager } from "~/components/pager";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { UUID } from "~/models/ids";
 import { ROLE_LABELS, ROLES } from "~/models/domain";
 import { listTrustOptions } from "~/models/trusts.server";
@@ -65,11 +66,11 @@ export async function action(args: ActionFunctionArgs) {
   const id = String(form.get("invitationId") ?? "");
   const db = await getDb();
   if (intent === "cancel-invitation") {
-    if (!(await cancelInvitation(db, { role: "admin" }, id, todayInLondon()))) throw notFound();
+    if (!(await cancelInvitation(db, { role: "admin" }, id, todayInLondon(), auditContext(args.context)))) throw notFound();
     return redirect("/admin/users?done=cancelled#invitations");
   }
   if (intent === "resend-invitation") {
-    if (!(await resendInvitation(db, { role: "admin" }, id, { origin: appOrigin(args.request), today: todayInLondon() }))) throw notFound();
+    if (!(await resendInvitation(db, { role: "admin" }, id, { origin: appOrigin(args.request), today: todayInLondon(), audit: auditContext(args.context) }))) throw notFound();
     return redirect("/admin/users?done=resent#invitations");
   }
   return json({ message: "Choose an invitation to send again or cancel" }, { status: 400 });

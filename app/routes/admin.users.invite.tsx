@@ -12,6 +12,7 @@ import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { InviteStaffSchema } from "~/models/accounts.schema";
 import { ROLE_LABELS } from "~/models/domain";
 import { listTrustOptions } from "~/models/trusts.server";
@@ -32,7 +33,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const parsed = parseForm(InviteStaffSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  const result = await inviteStaff(await getDb(), parsed.data, { invitedBy: admin.id, baseUrl: appOrigin(args.request) });
+  const result = await inviteStaff(await getDb(), parsed.data, { invitedBy: admin.id, baseUrl: appOrigin(args.request), audit: auditContext(args.context) });
   if (!result.ok) return invalid(failure(formData, result.fieldErrors), result.status === 409 ? 409 : 400);
   return json({ ok: true as const, link: result.link, email: parsed.data.email, name: parsed.data.name });
 }

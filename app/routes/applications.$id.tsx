@@ -14,6 +14,7 @@ import * as v from "valibot";
 
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { GradeText } from "~/components/grade-text";
 import { ReflectionView, SignOffView } from "~/components/reflection-view";
@@ -36,9 +37,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const viewer = requireUser(args);
   const db = await getDb();
   const today = todayInLondon();
-  const application = await getApplicationForViewer(db, viewer, args.params.id ?? "", today);
+  const application = await getApplicationForViewer(db, viewer, args.params.id ?? "", today, auditContext(args.context));
   if (!application) throw notFound();
-  const reflection = await reflectionForApplication(db, viewer, application, today);
+  const reflection = await reflectionForApplication(db, viewer, application, today, auditContext(args.context));
   return json({ application, role: viewer.role, reflection });
 }
 
@@ -55,7 +56,7 @@ export async function action(args: ActionFunctionArgs) {
   if (!reason.success) return json<ActionData>({ message: reason.issues[0].message, field: `reason-${intent}` }, { status: 400 });
   // The sign-off's fields go to the model as typed: it checks them with SignOffSchema.
   const signOff = TRANSITIONS[intent as ApplicationAction].feedback ? formObject(formData, ["observedDimensions"]) : undefined;
-  const result = await transitionApplication(await getDb(), viewer, args.params.id ?? "", intent as ApplicationAction, { reason: reason.output, today: todayInLondon(), signOff });
+  const result = await transitionApplication(await getDb(), viewer, args.params.id ?? "", intent as ApplicationAction, { reason: reason.output, today: todayInLondon(), signOff }, auditContext(args.context));
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     if (result.fieldErrors) {

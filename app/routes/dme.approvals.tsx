@@ -8,6 +8,7 @@ import { Tag } from "~/components/nhsuk/tag";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { FormErrorSummary, keptValues } from "~/components/form-errors";
 import { GradeText } from "~/components/grade-text";
 import { pageTitle } from "~/utils/page-title";
@@ -21,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: pageTitle("Placements to appro
 
 export async function loader(args: LoaderFunctionArgs) {
   const dme = requireStaff(args, "dme");
-  return json({ queue: await listApprovalQueue(await getDb(), dme.trustId, todayInLondon()) });
+  return json({ queue: await listApprovalQueue(await getDb(), dme.trustId, todayInLondon(), auditContext(args.context)) });
 }
 
 type ActionData = { summary: BulkApprovalSummary; failure?: undefined } | { failure: FormFailure; summary?: undefined };
@@ -35,7 +36,7 @@ export async function action(args: ActionFunctionArgs) {
     return json<ActionData>({ failure: failure(form, { applicationIds: `Select at most ${MAX_BULK_APPROVALS} placements at a time` }) }, { status: 400 });
   }
   // Each one is approved in its own transaction; the page then shows what was and was not.
-  return json<ActionData>({ summary: await approvePlacements(await getDb(), dme, ids, todayInLondon()) });
+  return json<ActionData>({ summary: await approvePlacements(await getDb(), dme, ids, todayInLondon(), auditContext(args.context)) });
 }
 
 function Summary({ summary }: { summary: BulkApprovalSummary }) {

@@ -11,6 +11,7 @@ import { Pager } from "~/components/pager";
 import { plural } from "~/utils/plural";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { cancelInvitation, listInvitations, resendInvitation } from "~/models/users.server";
 import { todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
@@ -36,11 +37,11 @@ export async function action(args: ActionFunctionArgs) {
   const db = await getDb();
   // Outside the DME's trust (or not a trainee's), an invitation is not found: 404, like any other trust's data.
   if (intent === "cancel-invitation") {
-    if (!(await cancelInvitation(db, actor, id, todayInLondon()))) throw notFound();
+    if (!(await cancelInvitation(db, actor, id, todayInLondon(), auditContext(args.context)))) throw notFound();
     return redirect("/dme/invitations?done=cancelled");
   }
   if (intent === "resend-invitation") {
-    if (!(await resendInvitation(db, actor, id, { origin: appOrigin(args.request), today: todayInLondon() }))) throw notFound();
+    if (!(await resendInvitation(db, actor, id, { origin: appOrigin(args.request), today: todayInLondon(), audit: auditContext(args.context) }))) throw notFound();
     return redirect("/dme/invitations?done=resent");
   }
   return json({ message: "Choose an invitation to send again or cancel" }, { status: 400 });

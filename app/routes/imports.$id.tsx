@@ -14,6 +14,7 @@ import { requireUser } from "~/auth.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { trainingDetailChanges } from "~/models/rotation-import";
 import { cancelImport, confirmImport, getImport, importerFrom, IMPORTER_ROLES, type RowToCheck } from "~/models/rotation-import.server";
 import { formatDate, formatDateTime } from "~/utils/dates";
@@ -29,7 +30,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader(args: LoaderFunctionArgs) {
   const importer = importerFrom(requireUser(args, { role: IMPORTER_ROLES }));
-  const found = await getImport(await getDb(), importer, args.params.id ?? "", { invalidLimit: INVALID_SHOWN });
+  const found = await getImport(await getDb(), importer, args.params.id ?? "", { invalidLimit: INVALID_SHOWN, audit: auditContext(args.context) });
   if (!found) throw notFound();
   return json(found);
 }
@@ -49,11 +50,11 @@ export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData();
   const db = await getDb();
   if (form.get("intent") === "cancel") {
-    if (!(await cancelImport(db, importer, id))) return json({ message: "This preview can no longer be cancelled", accepted: [] }, { status: 409 });
+    if (!(await cancelImport(db, importer, id, auditContext(args.context)))) return json({ message: "This preview can no longer be cancelled", accepted: [] }, { status: 409 });
     return redirect("/imports");
   }
   const accepted = acceptedLines(form);
-  const result = await confirmImport(db, importer, id, { origin: appOrigin(args.request), accepted });
+  const result = await confirmImport(db, importer, id, { origin: appOrigin(args.request), accepted, audit: auditContext(args.context) });
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     // The ticks stay ticked on the page shown again.

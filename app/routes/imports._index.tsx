@@ -11,6 +11,7 @@ import { Tag } from "~/components/nhsuk/tag";
 import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle } from "~/components/form-errors";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { IMPORT_COLUMNS } from "~/models/rotation-import";
 import { createImportPreview, importerFrom, IMPORTER_ROLES, importScope, listImports, readRotationUpload } from "~/models/rotation-import.server";
 import { formatDateTime } from "~/utils/dates";
@@ -33,7 +34,7 @@ export async function action(args: ActionFunctionArgs) {
     const body: FormFailure = { ok: false, fieldErrors: { file: upload.message }, values: {} };
     return json(body, { status: upload.status });
   }
-  const { id } = await createImportPreview(await getDb(), importer, upload);
+  const { id } = await createImportPreview(await getDb(), importer, upload, { audit: auditContext(args.context) });
   return redirect(`/imports/${id}`);
 }
 

@@ -9,6 +9,7 @@ import { createUserSession, homePathFor } from "~/auth.server";
 import { FormErrorSummary, MessageSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { NewPasswordInput } from "~/components/new-password-input";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { AcceptInvitationSchema } from "~/models/accounts.schema";
 import { ROLE_LABELS } from "~/models/domain";
 import { acceptInvitation, findInvitation, INVITATION_MESSAGES, NEW_LINK_SENT, sendNewInvitationLink } from "~/models/users.server";
@@ -33,7 +34,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   if (formData.get("intent") === "new-link") {
-    const result = await sendNewInvitationLink(await getDb(), params.token ?? "", { ip: context.clientIp, origin: appOrigin(request) });
+    const result = await sendNewInvitationLink(await getDb(), params.token ?? "", { ip: context.clientIp, origin: appOrigin(request), audit: auditContext(context) });
     // The address is never shown: whoever holds an old link learns nothing from it.
     if (!result.ok) return json({ newLink: { sent: false, message: result.message } }, { status: result.status });
     return json({ newLink: { sent: true, message: NEW_LINK_SENT } });
@@ -44,7 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!lookup.ok) return json(failure(formData, {}, INVITATION_MESSAGES[lookup.reason]), { status: STATUS[lookup.reason] });
   const parsed = parseForm(AcceptInvitationSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  const result = await acceptInvitation(db, params.token ?? "", parsed.data);
+  const result = await acceptInvitation(db, params.token ?? "", parsed.data, new Date(), auditContext(context));
   if (!result.ok) {
     return json(failure(formData, {}, result.message), { status: result.status });
   }

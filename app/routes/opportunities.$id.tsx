@@ -9,6 +9,7 @@ import { WarningCallout } from "~/components/nhsuk/warning-callout";
 
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { STATUS_LABELS } from "~/models/applications.rules";
 import { ApplySchema, STATEMENT_MAX, STATEMENT_MIN } from "~/models/applications.schema";
@@ -95,7 +96,7 @@ export async function action(args: ActionFunctionArgs) {
     const confidentiality = await confidentialityError(db, args.params.id ?? "", formData.get("confidentiality") === "yes");
     return invalid(confidentiality ? { ...parsed, fieldErrors: { ...parsed.fieldErrors, confidentiality } } : parsed);
   }
-  const result = await applyForOpportunity(db, trainee.id, { opportunityId: args.params.id ?? "", ...parsed.data }, todayInLondon());
+  const result = await applyForOpportunity(db, trainee.id, { opportunityId: args.params.id ?? "", ...parsed.data }, todayInLondon(), auditContext(args.context));
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     return invalid(failure(formData, result.fieldErrors, result.formError), result.status);

@@ -8,6 +8,7 @@ import { TextInput } from "~/components/nhsuk/text-input";
 import { createUserSession, homePathFor } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { RegisterTraineeSchema } from "~/models/accounts.schema";
 import { GRADES } from "~/models/domain";
 import { MIN_PASSWORD_LENGTH } from "~/models/passwords";
@@ -28,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(RegisterTraineeSchema, formData);
   if (!parsed.ok) return invalid(parsed);
   const db = await getDb();
-  const result = await registerTrainee(db, parsed.data);
+  const result = await registerTrainee(db, parsed.data, auditContext(context));
   if (!result.ok) return invalid(failure(formData, result.fieldErrors), result.status === 409 ? 409 : 400);
   const cookie = await createUserSession(db, result.userId);
   return redirect("/trainee", { headers: { "Set-Cookie": cookie } });

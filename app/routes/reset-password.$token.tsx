@@ -7,6 +7,7 @@ import { createUserSession } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { NewPasswordInput } from "~/components/new-password-input";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { ResetPasswordSchema } from "~/models/accounts.schema";
 import { findPasswordReset, RESET_LINK_MESSAGES, resetPassword } from "~/models/password-resets.server";
 import { failure, parseForm } from "~/utils/forms";
@@ -22,7 +23,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return json({ problem: null });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = await getDb();
   // A link that does not work answers as its page does (404, 409 or 410), whatever was typed.
   const lookup = await findPasswordReset(db, params.token ?? "");
@@ -30,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!lookup.ok) return json(failure(formData, {}, RESET_LINK_MESSAGES[lookup.reason]), { status: STATUS[lookup.reason] });
   const parsed = parseForm(ResetPasswordSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  const result = await resetPassword(db, params.token ?? "", parsed.data.password);
+  const result = await resetPassword(db, params.token ?? "", parsed.data.password, auditContext(context));
   if (!result.ok) return json(failure(formData, {}, RESET_LINK_MESSAGES[result.reason]), { status: result.status });
   // Every session ended with the reset; this browser gets a fresh one, and the same page a
   // change of password ends on, which says so and leads home.

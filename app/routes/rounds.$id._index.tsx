@@ -16,6 +16,7 @@ import { GradeText } from "~/components/grade-text";
 import { RoundPhaseTag } from "~/components/round-phase-tag";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { cancelRound, declineChoice, getRoundPage, roundVisibleTo } from "~/models/round-admin.server";
 import { DeclineChoiceSchema } from "~/models/rounds.schema";
 import { formatDate, formatMoment } from "~/utils/dates";
@@ -43,7 +44,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const intent = formData.get("intent");
   if (intent === "cancel") {
-    const result = await cancelRound(db, user, roundId);
+    const result = await cancelRound(db, user, roundId, new Date(), auditContext(args.context));
     if (!result.ok && result.status === 404) throw notFound();
     if (!result.ok) return invalid(failure(formData, {}, result.message), 409);
     return redirect(`/rounds/${roundId}?done=cancelled`);
@@ -51,7 +52,7 @@ export async function action(args: ActionFunctionArgs) {
   if (intent === "decline") {
     const parsed = parseForm(DeclineChoiceSchema, formData);
     if (!parsed.ok) return invalid(parsed);
-    const result = await declineChoice(db, user, roundId, parsed.data);
+    const result = await declineChoice(db, user, roundId, parsed.data, new Date(), auditContext(args.context));
     if (!result.ok && result.status === 404) throw notFound();
     if (!result.ok) return invalid(failure(formData, result.fieldErrors, result.message), 409);
     return redirect(`/rounds/${roundId}?done=declined#opportunity-${parsed.data.opportunityId}`);

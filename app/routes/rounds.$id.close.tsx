@@ -6,6 +6,7 @@ import { Link, useActionData, useParams } from "@remix-run/react";
 
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { closeRound } from "~/models/round-close.server";
 import { notFound } from "~/utils/http.server";
@@ -27,7 +28,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const admin = requireUser(args, { role: "admin" });
   const id = args.params.id ?? "";
-  const result = await closeRound(await getDb(), id, { actor: admin, now: new Date() });
+  const result = await closeRound(await getDb(), id, { actor: admin, now: new Date(), audit: auditContext(args.context) });
   if (result.ok) return redirect(`/rounds/${id}/allocation?closed=1`);
   if ("notFound" in result) throw notFound();
   const message = "notOpenYet" in result ? REFUSED.notOpenYet : REFUSED[result.status === "cancelled" ? "cancelled" : "allocated"];

@@ -7,6 +7,7 @@ import { requireUser } from "~/auth.server";
 import { FormErrorSummary, MessageSummary, pageTitle } from "~/components/form-errors";
 import { OpportunityFilter, RoundForm } from "~/components/round-form";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { canEditRound } from "~/models/round-rules";
 import { getRoundForEdit, pickerFilters, roundFormOptions, updateRound } from "~/models/round-admin.server";
 import { roundFormSchema } from "~/models/rounds.schema";
@@ -55,7 +56,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const parsed = parseForm(roundFormSchema(new Date()), formData, { arrayFields: ["opportunityIds"] });
   if (!parsed.ok) return invalid(parsed);
-  const result = await updateRound(await getDb(), user, args.params.id ?? "", parsed.data);
+  const result = await updateRound(await getDb(), user, args.params.id ?? "", parsed.data, new Date(), auditContext(args.context));
   if (!result.ok && result.status === 404) throw notFound();
   if (!result.ok) return invalid(failure(formData, result.fieldErrors, result.message), result.status === 409 ? 409 : 400);
   return redirect(`/rounds/${result.id}?done=saved`);

@@ -7,6 +7,7 @@ import { requireUser } from "~/auth.server";
 import { FormErrorSummary, pageTitle } from "~/components/form-errors";
 import { EMPTY_ROUND, OpportunityFilter, RoundForm } from "~/components/round-form";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { createRound, pickerFilters, roundFormOptions } from "~/models/round-admin.server";
 import { roundFormSchema } from "~/models/rounds.schema";
 import { failure, parseForm } from "~/utils/forms";
@@ -27,7 +28,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const parsed = parseForm(roundFormSchema(new Date()), formData, { arrayFields: ["opportunityIds"] });
   if (!parsed.ok) return invalid(parsed);
-  const result = await createRound(await getDb(), user, parsed.data);
+  const result = await createRound(await getDb(), user, parsed.data, new Date(), auditContext(args.context));
   if (!result.ok) return invalid(failure(formData, result.fieldErrors, result.message), result.status === 409 ? 409 : 400);
   return redirect(`/rounds/${result.id}?done=created`);
 }

@@ -9,6 +9,7 @@ import { WarningCallout } from "~/components/nhsuk/warning-callout";
 import { endSession, requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { isOpenApplication, STATUS_LABELS } from "~/models/applications.rules";
 import { listTraineeApplications } from "~/models/applications.server";
 import { closeTraineeAccount } from "~/models/data-rights.server";
@@ -40,7 +41,7 @@ export async function action(args: ActionFunctionArgs) {
     password: parsed.data.password,
     ip: args.context.clientIp,
     today: todayInLondon(),
-  });
+  }, auditContext(args.context));
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     return invalid(failure(formData, result.fieldErrors), result.status);

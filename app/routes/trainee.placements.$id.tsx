@@ -9,6 +9,7 @@ import { SummaryList } from "~/components/nhsuk/summary-list";
 import { requireUser } from "~/auth.server";
 import { FormErrorSummary, pageTitle } from "~/components/form-errors";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { PlacementSchema } from "~/models/profile.schema";
 import { deletePlacement, getOwnPlacement, placementFormOptions, savePlacement } from "~/models/profile.server";
 import { formatDate } from "~/utils/dates";
@@ -49,7 +50,7 @@ export async function action(args: ActionFunctionArgs) {
   const db = await getDb();
   const formData = await args.request.formData();
   if (formData.get("intent") === "delete") {
-    const result = await deletePlacement(db, user.id, id);
+    const result = await deletePlacement(db, user.id, id, auditContext(args.context));
     if (!result.ok) {
       if (result.status === 404) throw notFound();
       return refusedPlacement(db, failure(formData, {}, result.message), result.status);
@@ -59,7 +60,7 @@ export async function action(args: ActionFunctionArgs) {
   if (!(await getOwnPlacement(db, user.id, id))) throw notFound();
   const parsed = parseForm(PlacementSchema, formData);
   if (!parsed.ok) return refusedPlacement(db, parsed);
-  const result = await savePlacement(db, user.id, parsed.data, id);
+  const result = await savePlacement(db, user.id, parsed.data, id, auditContext(args.context));
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     return refusedPlacement(db, failure(formData, result.fieldErrors, result.formError), result.status);

@@ -12,6 +12,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { GRADES, PLACEMENT_TYPES, type PlacementType } from "~/models/domain";
 import { PROFILE_LIMITS } from "~/models/profile-limits";
 import { PlacementSchema } from "~/models/profile.schema";
@@ -44,7 +45,7 @@ export async function action(args: ActionFunctionArgs) {
   const db = await getDb();
   const parsed = parseForm(PlacementSchema, formData);
   if (!parsed.ok) return refusedPlacement(db, parsed);
-  const result = await savePlacement(db, user.id, parsed.data);
+  const result = await savePlacement(db, user.id, parsed.data, undefined, auditContext(args.context));
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     return refusedPlacement(db, failure(formData, result.fieldErrors, result.formError), result.status);

@@ -14,11 +14,12 @@ import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
-import { DISABILITY_ANSWERS, DISABILITY_LABELS, ETHNIC_GROUPS, ETHNIC_GROUP_LABELS, GRADES, SEXES, SEX_LABELS } from "~/models/domain";
+import { auditContext } from "~/models/audit.server";
+import { AUDIT_VIEW_WORDS, ROLE_LABELS, DISABILITY_ANSWERS, DISABILITY_LABELS, ETHNIC_GROUPS, ETHNIC_GROUP_LABELS, GRADES, SEXES, SEX_LABELS } from "~/models/domain";
 import { PROFILE_LIMITS } from "~/models/profile-limits";
 import { EqualitySchema, ProfileSchema } from "~/models/profile.schema";
 import { getProfilePage, updateEqualityAnswers, updateProfile } from "~/models/profile.server";
-import { formatDate, todayInLondon } from "~/utils/dates";
+import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
 import { parseForm } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
@@ -40,12 +41,12 @@ export async function action(args: ActionFunctionArgs) {
   if (formData.get("intent") === "equality") {
     const answers = parseForm(EqualitySchema, formData);
     if (!answers.ok) return invalid(answers);
-    if (!(await updateEqualityAnswers(await getDb(), user.id, answers.data))) throw notFound();
+    if (!(await updateEqualityAnswers(await getDb(), user.id, answers.data, auditContext(args.context)))) throw notFound();
     return redirect("/trainee/profile?done=equality#equality");
   }
   const parsed = parseForm(ProfileSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  const saved = await updateProfile(await getDb(), user.id, parsed.data);
+  const saved = await updateProfile(await getDb(), user.id, parsed.data, auditContext(args.context));
   if (!saved) throw notFound();
   return redirect("/trainee/profile?done=profile");
 }
@@ -74,7 +75,7 @@ function wteText(wte: string): string {
 }
 
 export default function TraineeProfile() {
-  const { profile, gradeChecked, placements, equality } = useLoaderData<typeof loader>();
+  const { profile, gradeChecked, placements, equality, views, viewsLimit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = actionData ? undefined : DONE[params.get("done") ?? ""];
@@ -246,6 +247,29 @@ export default function TraineeProfile() {
           <Button href="/trainee/data.json" secondary download>
             Download my data
           </Button>
+
+          <h3 id="viewed-by">Who has viewed your data</h3>
+          {views.length ? (
+            <>
+              <p>
+                Each time a member of staff opened your data: an application, your details, a list of applicants or a rotation file that
+                named you. {views.length >= viewsLimit ? `These are the latest ${viewsLimit}; the download lists every one.` : null}
+              </p>
+              <ResponsiveTable caption="Staff who viewed your data, newest first" columns={["When", "Who", "Role", "Trust", "What they opened"]}>
+                {views.map((view, i) => (
+                  <Table.Row key={i}>
+                    <Table.Cell>{formatDateTime(view.at)}</Table.Cell>
+                    <Table.Cell>{view.viewer}</Table.Cell>
+                    <Table.Cell>{view.role ? ROLE_LABELS[view.role] : "–"}</Table.Cell>
+                    <Table.Cell>{view.trust ?? "–"}</Table.Cell>
+                    <Table.Cell>{AUDIT_VIEW_WORDS[view.action] ?? "Your data"}</Table.Cell>
+                  </Table.Row>
+                ))}
+              </ResponsiveTable>
+            </>
+          ) : (
+            <p>No member of staff has opened your data yet.</p>
+          )}
 
           <h2 id="password">Your password</h2>
           <p>

@@ -8,6 +8,7 @@ import { Textarea } from "~/components/nhsuk/textarea";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { UUID } from "~/models/accounts.schema";
 import { getObjective, setObjectiveRetired, updateObjective } from "~/models/objectives.server";
@@ -37,12 +38,12 @@ export async function action(args: ActionFunctionArgs) {
   const db = await getDb();
   const intent = formData.get("intent");
   if (intent === "retire" || intent === "restore") {
-    await setObjectiveRetired(db, user.trustId, objective.id, intent === "retire");
+    await setObjectiveRetired(db, user.trustId, objective.id, intent === "retire", auditContext(args.context));
     return redirect(`/trust/objectives?done=${intent}`);
   }
   const parsed = parseForm(ObjectiveSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  await updateObjective(db, user.trustId, objective.id, parsed.data);
+  await updateObjective(db, user.trustId, objective.id, parsed.data, auditContext(args.context));
   return redirect("/trust/objectives?done=saved");
 }
 

@@ -9,6 +9,7 @@ import { Textarea } from "~/components/nhsuk/textarea";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { createObjective, listObjectives } from "~/models/objectives.server";
@@ -29,7 +30,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const parsed = parseForm(ObjectiveSchema, formData);
   if (!parsed.ok) return invalid(parsed);
-  await createObjective(await getDb(), user.trustId, parsed.data);
+  await createObjective(await getDb(), user.trustId, parsed.data, auditContext(args.context));
   return redirect("/trust/objectives?added=1");
 }
 

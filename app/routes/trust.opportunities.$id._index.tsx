@@ -8,6 +8,7 @@ import { WarningCallout } from "~/components/nhsuk/warning-callout";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { MessageSummary, pageTitle } from "~/components/form-errors";
 import { OpportunityDetails } from "~/components/opportunity-details";
 import { StatusTag } from "~/components/status-tag";
@@ -67,12 +68,12 @@ export async function action(args: ActionFunctionArgs) {
   if (!(await getTrustOpportunity(db, user.trustId, id))) throw notFound();
   const intent = String((await args.request.formData()).get("intent") ?? "");
   if (intent === "duplicate") {
-    const copy = await duplicateOpportunity(db, { trustId: user.trustId, userId: user.id }, id);
+    const copy = await duplicateOpportunity(db, { trustId: user.trustId, userId: user.id }, id, auditContext(args.context));
     if (!copy) throw notFound();
     return redirect(`/trust/opportunities/${copy}?done=duplicate`);
   }
   if (!ACTIONS.includes(intent as StatusAction)) return json({ message: "Choose what to do with the opportunity" }, { status: 400 });
-  const result = await changeOpportunityStatus(db, user.trustId, id, intent as StatusAction, todayInLondon());
+  const result = await changeOpportunityStatus(db, user.trustId, id, intent as StatusAction, todayInLondon(), auditContext(args.context));
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     return json({ message: result.message }, { status: 409 });

@@ -6,6 +6,7 @@ import { Tag } from "~/components/nhsuk/tag";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { GradeText } from "~/components/grade-text";
 import { pageTitle } from "~/utils/page-title";
 import { STATUS_LABELS } from "~/models/applications.rules";
@@ -18,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTit
 
 export async function loader(args: LoaderFunctionArgs) {
   const lead = requireStaff(args, "trust_lead");
-  const result = await listApplicants(await getDb(), lead.trustId, args.params.id ?? "", todayInLondon());
+  const result = await listApplicants(await getDb(), lead.trustId, args.params.id ?? "", todayInLondon(), auditContext(args.context));
   if (!result) throw notFound();
   return json(result);
 }

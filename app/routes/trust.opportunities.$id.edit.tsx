@@ -5,6 +5,7 @@ import { BackLink } from "~/components/nhsuk/back-link";
 
 import { requireStaff } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { FormErrorSummary, pageTitle } from "~/components/form-errors";
 import { OpportunityForm, type OpportunityFormValues } from "~/components/opportunity-form";
 import { parseOpportunityForm } from "~/models/opportunities.schema";
@@ -56,7 +57,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const parsed = parseOpportunityForm(formData);
   if (!parsed.ok) return invalid(parsed);
-  const result = await saveOpportunity(await getDb(), { trustId: user.trustId, userId: user.id }, parsed.data, { id: args.params.id ?? "", today: todayInLondon() });
+  const result = await saveOpportunity(await getDb(), { trustId: user.trustId, userId: user.id }, parsed.data, { id: args.params.id ?? "", today: todayInLondon() }, auditContext(args.context));
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     return invalid(failure(formData, result.fieldErrors, result.formError), result.status === 409 ? 409 : 400);

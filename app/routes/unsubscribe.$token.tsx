@@ -9,6 +9,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { pageTitle } from "~/components/form-errors";
 import { Button } from "~/components/nhsuk/button";
 import { getDb } from "~/db.server";
+import { auditContext } from "~/models/audit.server";
 import { EMAIL_KIND_LABELS } from "~/models/email-kinds";
 import { optOut, unsubscribeState } from "~/models/email-preferences.server";
 import { notFound } from "~/utils/http.server";
@@ -27,9 +28,9 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return json({ label: EMAIL_KIND_LABELS[state.kind].label, off: state.off });
 }
 
-export async function action({ params }: ActionFunctionArgs) {
+export async function action({ params, context }: ActionFunctionArgs) {
   const state = await stateOf(params.token);
-  await optOut(await getDb(), state.userId, state.kind);
+  await optOut(await getDb(), state.userId, state.kind, auditContext(context));
   return json({ stopped: true as const });
 }
 

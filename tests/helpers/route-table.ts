@@ -450,6 +450,15 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
 
   // Administrators.
   { file: "admin._index.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/admin", get: only(["admin"], 200) }] },
+  {
+    file: "admin.audit.tsx",
+    kind: "page",
+    targets: [
+      { scope: NO_ROW, path: () => "/admin/audit", get: only(["admin"], 200) },
+      // A date that is not a real one is refused by the field, not a 500.
+      { scope: NO_ROW, path: () => "/admin/audit?from=2026-02-30", get: only(["admin"], 400) },
+    ],
+  },
   { file: "admin.trusts._index.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/admin/trusts", get: only(["admin"], 200) }] },
   { file: "admin.trusts.new.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/admin/trusts/new", get: only(["admin"], 200), post: only(["admin"], 400) }] },
   {
