@@ -264,6 +264,9 @@ async function sendForms(role: Role, forms: FormSeen[]): Promise<{ violations: s
           const get = (f.getAttribute("method") ?? "get").toLowerCase() === "get";
           for (const e of [...f.elements] as HTMLInputElement[]) {
             if (!textTypes.includes(e.type) || e.type === "file") continue;
+            // A date field cannot hold an impossible date, but an address can (typed, or a
+            // shared search): sent as the address would carry it.
+            if (get && e.type === "date") e.type = "text";
             e.value = get ? "2026-02-31" : "";
           }
           const button = [...f.elements].find((e) => (e instanceof HTMLButtonElement || e instanceof HTMLInputElement) && e.type === "submit") as HTMLButtonElement | undefined;
