@@ -434,3 +434,21 @@ export const closeRoundsJob: ScheduledJob = {
     if (closed.length) console.log(`Rounds closed: ${closed.length}`);
   },
 };
+
+export type CloseRefusal = "allocated" | "cancelled" | "notOpenYet";
+
+/**
+ * Why an admin's "Close and allocate now" would be refused now, by the same rules as closeRound
+ * (null: the round can be closed; "notFound": no such round). The refusal page reads it, because
+ * a page rendered after its action runs the loader too, and the refusal must still show.
+ */
+export async function closeRefusal(db: Db, roundId: string, now: Date): Promise<CloseRefusal | null | "notFound"> {
+  if (!UUID.test(roundId)) return "notFound";
+  const [round] = await db
+    .select({ status: allocationRounds.status, opensAt: allocationRounds.opensAt })
+    .from(allocationRounds)
+    .where(eq(allocationRounds.id, roundId));
+  if (!round) return "notFound";
+  if (round.status !== "open") return round.status;
+  return now < round.opensAt ? "notOpenYet" : null;
+}

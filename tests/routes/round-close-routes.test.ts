@@ -90,6 +90,33 @@ describe("Close and allocate now", () => {
   });
 });
 
+describe("a refused 'Close and allocate now' showed no reason: the page after the refusal sent the admin back to the round's page", () => {
+  // A page rendered after its action runs the route's loader too; the loader redirected, so the
+  // 409's message never reached the admin (found by the accessibility walk, which could not reach the page).
+  it("says why on the page that answers the press, and sends only a round that can be closed to its own page", async () => {
+    const s = await scene();
+    const refusalPage = (roundId: string) => renderRoute(t.db, `/rounds/${roundId}/close`, s.cookies.admin, { loader: closeRoute.loader, Component: closeRoute.default }, { id: roundId });
+    const loader = (roundId: string) => callRoute(t.db, closeRoute.loader, getRequest(`/rounds/${roundId}/close`, s.cookies.admin), { id: roundId });
+
+    const open = await loader(s.roundId);
+    expect(open.status).toBe(302);
+    expect(open.headers.get("Location")).toBe(`/rounds/${s.roundId}`);
+
+    await close(s.roundId, s.cookies.admin);
+    expect((await close(s.roundId, s.cookies.admin)).status).toBe(409);
+    expect((await loader(s.roundId)).status).toBe(200);
+    expect(textOf(await refusalPage(s.roundId))).toContain("The round could not be closed");
+    expect(textOf(await refusalPage(s.roundId))).toContain("This round has already been closed and allocated.");
+
+    const upcoming = await createRound(t.db, { name: "Summer round", trustId: s.trust.id, opensAt: new Date(Date.now() + DAY), closesAt: new Date(Date.now() + 9 * DAY), opportunityIds: [] });
+    expect((await close(upcoming, s.cookies.admin)).status).toBe(409);
+    expect(textOf(await refusalPage(upcoming))).toContain("This round has not opened for choices yet, so there is nothing to allocate.");
+
+    expect((await loader(MISSING)).status).toBe(404);
+    expect((await callRoute(t.db, closeRoute.loader, getRequest(`/rounds/${s.roundId}/close`, s.cookies.lead), { id: s.roundId })).status).toBe(403);
+  });
+});
+
 describe("the allocation page and its download", () => {
   it("shows the seed, the counts and the comparison to an admin and the round's trust lead", async () => {
     const s = await scene();
