@@ -21,6 +21,7 @@ import { SiteFooter } from "./components/site-footer";
 import { SiteHeader } from "./components/site-header";
 import { getDb } from "./db.server";
 import { countUnread } from "./models/notifications.server";
+import { UNAVAILABLE_TEXT, unavailabilityOf } from "./utils/unavailable";
 // nhsuk-frontend's stylesheet without its remote font (scripts/nhsuk-styles.mjs writes it at build).
 import nhsukStyles from "./styles/nhsuk-frontend.css";
 import appStyles from "./styles/app.css";
@@ -103,6 +104,21 @@ export function ErrorBoundary() {
             <p>
               <a href="/">Go to your home page</a>
             </p>
+          </div>
+        </div>
+      );
+    }
+    const unavailable = error.status === 503 ? unavailabilityOf(error.data) : null;
+    if (unavailable) {
+      const text = UNAVAILABLE_TEXT[unavailable];
+      return (
+        <div className="nhsuk-grid-row">
+          <div className="nhsuk-grid-column-two-thirds">
+            <title>{`${text.title} – Invitational`}</title>
+            <h1>{text.title}</h1>
+            {text.paragraphs.map((p) => (
+              <p key={p}>{p}</p>
+            ))}
           </div>
         </div>
       );

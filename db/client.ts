@@ -13,6 +13,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 
 import * as schema from "./schema";
+import { PAGE_STATEMENT_TIMEOUT_MS, statementTimeoutsFromEnv } from "./statement-timeouts";
 
 /** One type for both drivers: the rest of the code does not know which is behind it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -28,7 +29,7 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { url: string; poolSize?: number }
+  | { url: string; poolSize?: number; statementTimeoutMs?: number }
   | { dataDir: string }
   | { pglite: PGlite };
 
@@ -48,16 +49,18 @@ export const PGLITE_TEMPLATE = path.join(path.dirname(fileURLToPath(import.meta.
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if ("url" in options) {
-    const client = postgres(options.url, {
+    const url = options.url;
+    const client = postgres(url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
-      connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan" },
+      // A statement over the page limit is cancelled by the server (db/statement-timeouts.ts).
+      connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan", statement_timeout: options.statementTimeoutMs ?? PAGE_STATEMENT_TIMEOUT_MS },
     });
     const db = drizzlePostgres(preparingStatements(client), { schema }) as unknown as Db;
     return {
       db,
       driver: "postgres",
-      migrate: () => migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder: MIGRATIONS_DIR }),
+      migrate: () => migrateWithoutTimeout(url),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -80,6 +83,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     migrate: () => migratePglite(pg, { migrationsFolder: MIGRATIONS_DIR }),
     close: () => client.close(),
   };
+}
+
+/**
+ * Migrations on their own connection with no statement timeout: building an index on a large
+ * table may take minutes, and the page limit would cancel it half-way through a deploy.
+ */
+async function migrateWithoutTimeout(url: string): Promise<void> {
+  const owner = postgres(url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC", statement_timeout: 0 } });
+  try {
+    await migratePostgres(drizzlePostgres(owner, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await owner.end({ timeout: 5 });
+  }
 }
 
 /**
@@ -106,7 +122,11 @@ export function preparingStatements(client: postgres.Sql): postgres.Sql {
 /** The process's database, from DATABASE_URL or the embedded PGlite under .data/. */
 export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
   if (env.DATABASE_URL) {
-    return { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : 10 };
+    return {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : 10,
+      statementTimeoutMs: statementTimeoutsFromEnv(env).pageMs,
+    };
   }
   return { dataDir: path.resolve(env.PGLITE_DATA_DIR ?? ".data/pglite") };
 }
