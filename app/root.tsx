@@ -21,7 +21,6 @@ import { SiteFooter } from "./components/site-footer";
 import { SiteHeader } from "./components/site-header";
 import { getDb } from "./db.server";
 import { countUnread } from "./models/notifications.server";
-import { UNAVAILABLE_TEXT, unavailabilityOf } from "./utils/unavailable";
 // nhsuk-frontend's stylesheet without its remote font (scripts/nhsuk-styles.mjs writes it at build).
 import nhsukStyles from "./styles/nhsuk-frontend.css";
 import appStyles from "./styles/app.css";
@@ -108,27 +107,14 @@ export function ErrorBoundary() {
         </div>
       );
     }
-    const unavailable = error.status === 503 ? unavailabilityOf(error.data) : null;
-    if (unavailable) {
-      const text = UNAVAILABLE_TEXT[unavailable];
-      return (
-        <div className="nhsuk-grid-row">
-          <div className="nhsuk-grid-column-two-thirds">
-            <title>{`${text.title} – Invitational`}</title>
-            <h1>{text.title}</h1>
-            {text.paragraphs.map((p) => (
-              <p key={p}>{p}</p>
-            ))}
-          </div>
-        </div>
-      );
-    }
+    // A 503 from server.ts (database unavailable, a statement timed out) carries its page's words.
+    const page = error.data as { title?: string; paragraphs?: string[] } | null;
     return (
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
-          <title>{`${error.statusText || "Error"} – Invitational`}</title>
-          <h1>{error.statusText || "Something went wrong"}</h1>
-          <p>{typeof error.data === "string" ? error.data : "Try again later."}</p>
+          <title>{`${page?.title || error.statusText || "Error"} – Invitational`}</title>
+          <h1>{page?.title || error.statusText || "Something went wrong"}</h1>
+          {page?.paragraphs?.map((p) => <p key={p}>{p}</p>) ?? <p>{typeof error.data === "string" ? error.data : "Try again later."}</p>}
         </div>
       </div>
     );

@@ -4,9 +4,19 @@
 // and a page saying so, rather than the 500 "problem with the service" page. postgres.js opens
 // a new connection for the next query by itself, so the service recovers without a restart.
 import { plainPage } from "./plain-page.server";
-import { UNAVAILABLE_TEXT, type Unavailability } from "./unavailable";
 
-export type { Unavailability };
+export type Unavailability = "database_unavailable" | "statement_timeout";
+
+export const UNAVAILABLE_TEXT: Record<Unavailability, { title: string; paragraphs: string[] }> = {
+  database_unavailable: {
+    title: "Sorry, the service is unavailable",
+    paragraphs: ["Try again in a minute."],
+  },
+  statement_timeout: {
+    title: "Sorry, this is taking longer than it should",
+    paragraphs: ["Try again in a minute.", "If you were saving a change, check whether it was saved before you make it again."],
+  },
+};
 
 /** Seconds a client is asked to wait (Retry-After): a PostgreSQL restart or fail-over takes about this. */
 export const RETRY_AFTER_SECONDS = 60;
@@ -67,7 +77,8 @@ export interface UnavailableResponse {
 /**
  * The answer to a request that met the failure. A document request gets the plain NHS.UK page;
  * a data request from the app's own scripts (a client-side navigation, `?_data=`) gets what
- * Remix's client reads as a thrown 503 response, so the root error boundary shows the same words.
+ * Remix's client reads as a thrown 503 response carrying the words, which the root error
+ * boundary shows (the words stay out of the browser bundle: every page's first load carries it).
  */
 export function unavailableResponse(kind: Unavailability, options: { dataRequest: boolean; stylesheets?: string[]; reference?: string }): UnavailableResponse {
   const text = UNAVAILABLE_TEXT[kind];
@@ -76,7 +87,7 @@ export function unavailableResponse(kind: Unavailability, options: { dataRequest
     return {
       status: 503,
       headers: { ...headers, "Content-Type": "application/json; charset=utf-8", "X-Remix-Catch": "yes" },
-      body: JSON.stringify({ unavailable: kind }),
+      body: JSON.stringify({ unavailable: kind, ...text }),
     };
   }
   return {

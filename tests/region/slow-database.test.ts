@@ -102,7 +102,7 @@ describe("a query held up past the statement timeout", () => {
     }
     expect(res.status).toBe(503);
     expect(res.headers.get("x-remix-catch")).toBe("yes");
-    expect(await res.json()).toEqual({ unavailable: "statement_timeout" });
+    expect(await res.json()).toMatchObject({ unavailable: "statement_timeout", title: "Sorry, this is taking longer than it should" });
   });
 
   it("lets a report's queries wait past the page limit, for the long limit of reports and imports", async () => {
