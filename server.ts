@@ -95,6 +95,7 @@ async function main() {
     const requestId = res.locals.requestId as string | undefined;
     console.error(`Request answered 503: requestId=${requestId ?? ""} method=${req.method} reason=${kind}`);
     const answer = unavailableResponse(kind, { dataRequest: "_data" in req.query, stylesheets, reference: requestId });
+    res.statusMessage = answer.statusText;
     res.status(answer.status).set(answer.headers).send(answer.body);
   };
 

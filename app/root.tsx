@@ -107,14 +107,12 @@ export function ErrorBoundary() {
         </div>
       );
     }
-    // A 503 from server.ts (database unavailable, a statement timed out) carries its page's words.
-    const page = error.data as { title?: string; paragraphs?: string[] } | null;
     return (
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
-          <title>{`${page?.title || error.statusText || "Error"} – Invitational`}</title>
-          <h1>{page?.title || error.statusText || "Something went wrong"}</h1>
-          {page?.paragraphs?.map((p) => <p key={p}>{p}</p>) ?? <p>{typeof error.data === "string" ? error.data : "Try again later."}</p>}
+          <title>{`${error.statusText || "Error"} – Invitational`}</title>
+          <h1>{error.statusText || "Something went wrong"}</h1>
+          <p>{typeof error.data === "string" ? error.data : "Try again later."}</p>
         </div>
       </div>
     );

@@ -70,6 +70,8 @@ export function classifyUnavailable(error: unknown): Unavailability | null {
 
 export interface UnavailableResponse {
   status: 503;
+  /** The HTTP reason phrase (HTTP/1.1 only; over HTTP/2 a browser sees none and shows "Something went wrong"). */
+  statusText: string;
   headers: Record<string, string>;
   body: string;
 }
@@ -77,8 +79,9 @@ export interface UnavailableResponse {
 /**
  * The answer to a request that met the failure. A document request gets the plain NHS.UK page;
  * a data request from the app's own scripts (a client-side navigation, `?_data=`) gets what
- * Remix's client reads as a thrown 503 response carrying the words, which the root error
- * boundary shows (the words stay out of the browser bundle: every page's first load carries it).
+ * Remix's client reads as a thrown 503 response, which the root error boundary shows as it shows
+ * any: the status text (the page's title, sent as the HTTP reason phrase) and the text of its
+ * body. The root module is left as it is: every page's first-load JavaScript carries it.
  */
 export function unavailableResponse(kind: Unavailability, options: { dataRequest: boolean; stylesheets?: string[]; reference?: string }): UnavailableResponse {
   const text = UNAVAILABLE_TEXT[kind];
@@ -86,12 +89,14 @@ export function unavailableResponse(kind: Unavailability, options: { dataRequest
   if (options.dataRequest) {
     return {
       status: 503,
+      statusText: text.title,
       headers: { ...headers, "Content-Type": "application/json; charset=utf-8", "X-Remix-Catch": "yes" },
-      body: JSON.stringify({ unavailable: kind, ...text }),
+      body: JSON.stringify(text.paragraphs.join(" ")),
     };
   }
   return {
     status: 503,
+    statusText: text.title,
     headers: { ...headers, "Content-Type": "text/html; charset=utf-8" },
     body: plainPage({ ...text, stylesheets: options.stylesheets, reference: kind === "statement_timeout" ? options.reference : undefined }),
   };
