@@ -25,6 +25,7 @@ import { logError } from "./app/utils/log.server";
 import { checkAppOrigin } from "./app/utils/origin.server";
 import { plainPage } from "./app/utils/plain-page.server";
 import { logMethod, requestLogLine, routePatterns } from "./app/utils/request-log.server";
+import { classifyUnavailable, unavailableResponse, type Unavailability } from "./app/utils/unavailable.server";
 import { parseTrustProxy } from "./app/utils/trust-proxy.server";
 import { getDatabase } from "./db/client";
 import { migrateOnStartFromEnv, prepareSchema } from "./db/migrate";
@@ -93,6 +94,16 @@ async function main() {
       req.once("end", () => clearTimeout(cutOff));
     });
     res.status(413).type("html").send(plainPage({ title: limit.title, paragraphs: [limit.message], stylesheets }));
+  };
+
+  // 503 with Retry-After while the database is unreachable or a statement ran out of time
+  // (app/utils/unavailable.server.ts); logged without personal data like any other failure.
+  const sendUnavailable = (req: express.Request, res: express.Response, kind: Unavailability) => {
+    const requestId = res.locals.requestId as string | undefined;
+    console.error(`Request answered 503: requestId=${requestId ?? ""} method=${req.method} reason=${kind}`);
+    const answer = unavailableResponse(kind, { dataRequest: "_data" in req.query, stylesheets, reference: requestId });
+    res.statusMessage = answer.statusText;
+    res.status(answer.status).set(answer.headers).send(answer.body);
   };
 
   const app = express();
@@ -173,14 +184,22 @@ async function main() {
       });
       const session = await resolveSession(database.db, req.get("cookie") ?? null);
       for (const cookie of session.setCookies) res.append("Set-Cookie", cookie);
+      const serverErrors: unknown[] = [];
       const response = await handleRemix(request, {
         nonce: res.locals.nonce as string,
         requestId: res.locals.requestId as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         user: session.user,
         sessionId: session.sessionId,
+        serverErrors,
       });
       if (tooLarge) return sendTooLarge(req, res, limit);
+      // A loader or action that met an unreachable database or a statement timeout: 503, not the 500 page.
+      const unavailable = response.status >= 500 ? serverErrors.map(classifyUnavailable).find(Boolean) : null;
+      if (unavailable) {
+        await response.body?.cancel();
+        return sendUnavailable(req, res, unavailable);
+      }
       await sendRemixResponse(res, response);
     } catch (error) {
       if (tooLarge && !res.headersSent) return sendTooLarge(req, res, limit);
@@ -191,6 +210,9 @@ async function main() {
   // A malformed address (bad percent-encoding) fails before Remix sees it: answer plainly.
   app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(error);
+    // The session lookup before Remix meets an unreachable database first, for a signed-in person.
+    const unavailable = classifyUnavailable(error);
+    if (unavailable) return sendUnavailable(req, res, unavailable);
     const status = error instanceof URIError || (error as { status?: number }).status === 400 ? 400 : 500;
     const requestId = res.locals.requestId as string | undefined;
     if (status === 500) logError("Request failed", error, { requestId, method: req.method });

@@ -64,6 +64,7 @@ export default function handleRequest(
 
 export const handleError: HandleErrorFunction = (error, { request, params, context }) => {
   if (request.signal.aborted) return;
+  context.serverErrors?.push(error);
   logError("Unhandled error", error, {
     requestId: context.requestId,
     method: request.method,

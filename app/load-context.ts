@@ -9,6 +9,8 @@ declare module "@remix-run/server-runtime" {
     clientIp: string;
     user: SessionUser | null;
     sessionId: string | null;
+    /** Errors thrown by this request's loaders and actions (entry.server's handleError), so server.ts can answer an unavailable database with 503. */
+    serverErrors?: unknown[];
   }
 }
 

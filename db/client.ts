@@ -14,6 +14,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 
 import * as schema from "./schema";
+import { PAGE_STATEMENT_TIMEOUT_MS, statementTimeoutsFromEnv } from "./statement-timeouts";
 
 /** One type for both drivers: the rest of the code does not know which is behind it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -29,7 +30,7 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { url: string; poolSize?: number }
+  | { url: string; poolSize?: number; statementTimeoutMs?: number }
   | { dataDir: string }
   | { pglite: PGlite };
 
@@ -56,10 +57,12 @@ export const APPLICATION_NAME = `invitational/${process.pid}/${randomBytes(3).to
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if ("url" in options) {
-    const client = postgres(options.url, {
+    const url = options.url;
+    const client = postgres(url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
-      connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan", application_name: APPLICATION_NAME },
+      // A statement over the page limit is cancelled by the server (db/statement-timeouts.ts).
+      connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan", application_name: APPLICATION_NAME, statement_timeout: options.statementTimeoutMs ?? PAGE_STATEMENT_TIMEOUT_MS },
     });
     const db = drizzlePostgres(preparingStatements(client), { schema }) as unknown as Db;
     return {
@@ -101,7 +104,9 @@ export const MIGRATION_LOCK_KEY = 7163000;
  * the lock, drizzle's statements and its transaction share the session that holds it.
  */
 async function migratePostgresLocked(url: string): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC" } });
+  // No statement timeout: building an index on a large table may take minutes, and the page
+  // limit would cancel it half-way through a deploy.
+  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC", statement_timeout: 0 } });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
@@ -136,7 +141,11 @@ export function preparingStatements(client: postgres.Sql): postgres.Sql {
 /** The process's database, from DATABASE_URL or the embedded PGlite under .data/. */
 export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
   if (env.DATABASE_URL) {
-    return { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : 10 };
+    return {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : 10,
+      statementTimeoutMs: statementTimeoutsFromEnv(env).pageMs,
+    };
   }
   return { dataDir: path.resolve(env.PGLITE_DATA_DIR ?? ".data/pglite") };
 }

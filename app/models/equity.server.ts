@@ -19,6 +19,7 @@
 import { sql, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@db/client";
+import { allowLongStatements } from "@db/statement-timeouts";
 
 import { addDaysIso, instantInLondon } from "~/utils/dates";
 
@@ -126,6 +127,7 @@ async function groupCounts(db: DbOrTx, scope: EquityScope, period: EquityPeriod)
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local work_mem = '64MB'`);
     await tx.execute(sql`set local jit = off`);
+    await allowLongStatements(tx);
     return rowsOf<GroupRow>(tx, query);
   });
 }

@@ -5,6 +5,7 @@
 import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
 
 import { queryRows, type DbOrTx } from "@db/client";
+import { allowLongStatements } from "@db/statement-timeouts";
 import { reportBaselines, reportSnapshots, trusts } from "@db/schema";
 
 import type { ScheduledJob } from "~/scheduler.server";
@@ -123,6 +124,7 @@ function hadAsAt(q: { asAt: string; yearStart: string; yearEnd: string }, among:
 async function reportRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
+    await allowLongStatements(tx);
     return queryRows<T>(tx, query);
   });
 }

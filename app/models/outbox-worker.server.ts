@@ -17,6 +17,8 @@ import {
 
 export const DEFAULT_MAIL_FROM = "Invitational <no-reply@invitational.nhs.uk>";
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
+/** The longest wait between tries while the mail server is down: a minute, so mail flows soon after it is back. */
+export const DEFAULT_MAX_BACKOFF_MS = 60_000;
 
 /** Sends through the SMTP server in the URL (smtp://user:pass@host:587, smtps://… for implicit TLS). */
 export function smtpSender(url: string, from: string = DEFAULT_MAIL_FROM): Sender {
@@ -57,9 +59,26 @@ export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): numbe
   return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
 }
 
+export function maxBackoffFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.OUTBOX_MAX_BACKOFF_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_MAX_BACKOFF_MS;
+}
+
+/**
+ * The wait before the next try after `downPolls` tries in a row found the mail server down:
+ * the poll interval doubled each time, at most `maxMs`, with up to 10% jitter so that several
+ * workers do not knock together.
+ */
+export function mailServerBackoffMs(downPolls: number, intervalMs: number, maxMs: number, random: () => number = Math.random): number {
+  const base = Math.min(intervalMs * 2 ** Math.max(0, downPolls - 1), Math.max(intervalMs, maxMs));
+  return Math.round(base * (1 + 0.1 * random()));
+}
+
 export interface OutboxWorkerOptions extends OutboxBatchOptions {
   sender: Sender;
   intervalMs?: number;
+  /** The longest wait between tries while the mail server is down (OUTBOX_MAX_BACKOFF_MS, else a minute). */
+  maxBackoffMs?: number;
 }
 
 export interface OutboxWorker {
@@ -75,12 +94,13 @@ export interface OutboxWorker {
  * ends, at once if a full batch was sent. The timer is unref'd so it never keeps a process alive.
  */
 export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxWorker {
-  const { sender, intervalMs = DEFAULT_POLL_INTERVAL_MS, ...batchOptions } = options;
+  const { sender, intervalMs = DEFAULT_POLL_INTERVAL_MS, maxBackoffMs = maxBackoffFromEnv(), ...batchOptions } = options;
   const batchSize = batchOptions.batchSize ?? OUTBOX_BATCH_SIZE;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const stopping = new AbortController();
+  let downPolls = 0;
 
   const schedule = (delayMs: number) => {
     if (stopped) return;
@@ -94,6 +114,7 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
 
   const poll = async () => {
     let more = false;
+    let delayMs = intervalMs;
     try {
       const result = await processOutboxBatch(db, sender, { ...batchOptions, signal: stopping.signal });
       // Drain a backlog at once, but not while the mail server is refusing.
@@ -101,10 +122,19 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
       if (result.retried || result.failed) {
         console.warn(`Outbox: ${result.sent} sent, ${result.retried} to retry, ${result.failed} given up`);
       }
+      if (result.mailServerDown) {
+        downPolls += 1;
+        delayMs = mailServerBackoffMs(downPolls, intervalMs, maxBackoffMs);
+        more = false;
+        console.warn(`Outbox: the mail server is unavailable; ${result.sent} sent, the rest wait (next try in ${Math.round(delayMs / 1000)} s)`);
+      } else {
+        if (downPolls) console.log("Outbox: the mail server is available again.");
+        downPolls = 0;
+      }
     } catch (error) {
       logError("Outbox worker: poll failed", error);
     }
-    schedule(more ? 0 : intervalMs);
+    schedule(more ? 0 : delayMs);
   };
 
   schedule(0);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 
 import { queryRows, type Db, type DbOrTx } from "@db/client";
 import { emailOutbox } from "@db/schema";
@@ -133,6 +133,29 @@ export function safeErrorMessage(error: unknown): string {
     .slice(0, MAX_ERROR_LENGTH);
 }
 
+// The mail server itself is down or refusing everyone (not this one message): the socket fails
+// or times out, the TLS or authentication step fails, or it answers 421 ("service not
+// available, closing transmission channel", RFC 5321 4.2). Codes are nodemailer's and Node's.
+const MAIL_SERVER_DOWN_CODES = new Set([
+  "ECONNECTION",
+  "ETIMEDOUT",
+  "ESOCKET",
+  "EDNS",
+  "ETLS",
+  "EAUTH",
+  "EPROXY",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/** True when a send failed because the mail server is unavailable, so every other message would fail alike. */
+export function isMailServerDown(error: unknown): boolean {
+  const { code, responseCode } = (error ?? {}) as { code?: unknown; responseCode?: unknown };
+  return responseCode === 421 || (typeof code === "string" && MAIL_SERVER_DOWN_CODES.has(code));
+}
+
 export interface OutboxBatchOptions {
   batchSize?: number;
   maxAttempts?: number;
@@ -154,6 +177,12 @@ export interface OutboxBatchResult {
   failed: number;
   /** Rows whose recipient closed their account (or invitation went) before they were sent. */
   cancelled: number;
+  /**
+   * The mail server was unavailable: the batch stopped at the first message, and it and the
+   * rest went back to the queue as they were (due time and attempts), so an outage neither
+   * uses up their attempts nor changes the order they go in. The worker waits longer each time.
+   */
+  mailServerDown: boolean;
 }
 
 export const OUTBOX_LEASE_MS = 5 * 60_000;
@@ -177,7 +206,7 @@ export async function processOutboxBatch(
   const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
   const leaseId = randomUUID();
 
-  const due = await queryRows<{ id: number }>(
+  const due = await queryRows<{ id: number; next_attempt_at: string | Date }>(
     db,
     sql`
       update email_outbox set lease_id = ${leaseId}::uuid, attempts = attempts + 1,
@@ -188,10 +217,14 @@ export async function processOutboxBatch(
         order by next_attempt_at, id
         limit ${batchSize}
         for update skip locked)
-      returning id`,
+      returning id, next_attempt_at`,
   );
-  const ids = due.map((r) => Number(r.id)).sort((a, b) => a - b);
-  const result: OutboxBatchResult = { claimed: ids.length, sent: 0, retried: 0, failed: 0, cancelled: 0 };
+  // Sent in order of due time (RETURNING keeps no order), as they were claimed.
+  const ids = due
+    .map((r) => ({ id: Number(r.id), due: new Date(r.next_attempt_at).getTime() }))
+    .sort((a, b) => a.due - b.due || a.id - b.id)
+    .map((r) => r.id);
+  const result: OutboxBatchResult = { claimed: ids.length, sent: 0, retried: 0, failed: 0, cancelled: 0, mailServerDown: false };
   if (!ids.length) return result;
   const mine = (id: number) => and(eq(emailOutbox.id, id), eq(emailOutbox.leaseId, leaseId));
   const released = { leaseId: null, leasedUntil: null };
@@ -218,6 +251,15 @@ export async function processOutboxBatch(
     try {
       await sender.send(email);
     } catch (error) {
+      if (isMailServerDown(error)) {
+        await db
+          .update(emailOutbox)
+          .set({ ...released, attempts: sql`${emailOutbox.attempts} - 1` })
+          .where(and(inArray(emailOutbox.id, ids.slice(index)), eq(emailOutbox.leaseId, leaseId)));
+        await db.update(emailOutbox).set({ lastError: safeErrorMessage(error) }).where(and(eq(emailOutbox.id, id), isNull(emailOutbox.leaseId)));
+        result.mailServerDown = true;
+        break;
+      }
       const giveUp = row.attempts >= maxAttempts;
       await db
         .update(emailOutbox)

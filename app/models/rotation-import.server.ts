@@ -7,6 +7,7 @@ import { parse } from "csv-parse";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 
 import { queryRows, type Db, type DbOrTx, type Tx } from "@db/client";
+import { allowLongStatements } from "@db/statement-timeouts";
 import {
   placementImportRows,
   placementImports,
@@ -515,6 +516,8 @@ export async function createImportPreview(
     .delete(placementImports)
     .where(and(eq(placementImports.status, "preview"), lt(placementImports.createdAt, new Date(now.getTime() - PREVIEW_TTL_MS))));
   return db.transaction(async (tx) => {
+    // A rotation's file holds thousands of rows: its statements may take the long limit.
+    await allowLongStatements(tx);
     const [created] = await tx
       .insert(placementImports)
       .values({
@@ -626,6 +629,7 @@ async function previewLists(
   const traineeUpdates: TraineeUpdate[] = [];
   if (!wanted.newTrainees && !wanted.updates) return { newTrainees, traineeUpdates };
   await db.transaction(async (tx) => {
+    await allowLongStatements(tx);
     await planStoredRows(
       tx,
       importerOf(found),
@@ -837,6 +841,8 @@ export async function confirmImport(
   const now = options.now ?? new Date();
   const accepted = new Set(options.accepted ?? []);
   const claim = async (tx: Tx): Promise<Extract<ConfirmResult, { ok: false }> | typeof placementImports.$inferSelect> => {
+    // Confirming writes every row of the file; waiting for another import's lock counts too.
+    await allowLongStatements(tx);
     await tx.execute(IMPORT_LOCK);
     const [found] = await tx
       .select()

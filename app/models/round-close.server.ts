@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, inArray, isNull, lte, ne, sql } from "drizzle-orm";
 
 import { queryRows, type Db, type DbOrTx } from "@db/client";
+import { allowLongStatements } from "@db/statement-timeouts";
 import { allocationRounds, applications, opportunities, roundOpportunities, roundPreferences, users } from "@db/schema";
 
 import type { SessionUser } from "~/auth.server";
@@ -71,6 +72,8 @@ export async function closeRound(
   const { now } = options;
   const actorId = options.actor?.id ?? null;
   return db.transaction(async (tx): Promise<CloseResult> => {
+    // A region's round writes thousands of offers and messages in a few statements.
+    await allowLongStatements(tx);
     const [round] = await tx
       .select({ id: allocationRounds.id, name: allocationRounds.name, status: allocationRounds.status, seed: allocationRounds.seed, opensAt: allocationRounds.opensAt })
       .from(allocationRounds)

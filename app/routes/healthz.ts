@@ -1,6 +1,7 @@
 import { json } from "@remix-run/node";
 
 import { getDb, pingDatabase } from "~/db.server";
+import { RETRY_AFTER_SECONDS } from "~/utils/unavailable.server";
 
 const TIMEOUT_MS = 2_000;
 
@@ -13,6 +14,7 @@ export async function loader() {
     ]);
     return json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
   } catch {
-    return json({ status: "unavailable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    // A load balancer takes this process out of rotation; Retry-After says when to look again.
+    return json({ status: "unavailable" }, { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": String(RETRY_AFTER_SECONDS) } });
   }
 }

@@ -6,8 +6,9 @@ import { asc, eq, sql } from "drizzle-orm";
 import { SMTPServer, type SMTPServerError } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { logSender, smtpSender, startOutboxWorker } from "~/models/outbox-worker.server";
+import { logSender, mailServerBackoffMs, smtpSender, startOutboxWorker } from "~/models/outbox-worker.server";
 import {
+  isMailServerDown,
   OUTBOX_MAX_ATTEMPTS,
   processOutboxBatch,
   queueEmail,
@@ -22,6 +23,7 @@ import { emailOutbox, invitations, users } from "@db/schema";
 
 import { usingPostgres, useTestDatabase } from "../helpers/db";
 import { makeApplicationEvent, makeTrainee, makeUser } from "../helpers/factories";
+import { freePort } from "../helpers/server";
 
 const t = useTestDatabase();
 
@@ -112,8 +114,8 @@ describe("the outbox worker with an SMTP server", () => {
     await queueEmail(t.db, await email("priya@example.nhs.uk"));
     const sender = smtpSender(mail.url);
 
-    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0, cancelled: 0 });
-    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0 });
+    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0, cancelled: 0, mailServerDown: false });
+    expect(await processOutboxBatch(t.db, sender)).toEqual({ claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, mailServerDown: false });
 
     expect(mail.deliveries).toHaveLength(1);
     expect(mail.deliveries[0]!.to).toEqual(["priya@example.nhs.uk"]);
@@ -276,6 +278,59 @@ describe("the outbox worker with an SMTP server", () => {
       errors.mockRestore();
     }
     expect((await outboxRows())[0]).toMatchObject({ status: "sent", attempts: 1 });
+  });
+});
+
+describe("a mail server that is down", () => {
+  async function queueThree() {
+    for (const to of ["ada@example.nhs.uk", "ben@example.nhs.uk", "cy@example.nhs.uk"]) await queueEmail(t.db, await email(to));
+    return outboxRows();
+  }
+
+  it("costs no message an attempt when it refuses connections: the batch stops at the first, every row keeps its due time and attempts", async () => {
+    const before = await queueThree();
+    const nothingListening = smtpSender(`smtp://127.0.0.1:${await freePort()}`);
+    const result = await processOutboxBatch(t.db, nothingListening);
+    expect(result).toEqual({ claimed: 3, sent: 0, retried: 0, failed: 0, cancelled: 0, mailServerDown: true });
+    const after = await outboxRows();
+    for (const [i, row] of after.entries()) {
+      expect(row).toMatchObject({ status: "pending", attempts: 0, leaseId: null, leasedUntil: null });
+      expect(row.nextAttemptAt.getTime()).toBe(before[i]!.nextAttemptAt.getTime());
+    }
+    // Only the message tried says why; the others were not tried.
+    expect(after.map((r) => r.lastError !== null)).toEqual([true, false, false]);
+    // Still due: the next batch takes them again, and they go once the server is back.
+    expect(await processOutboxBatch(t.db, smtpSender(mail.url))).toMatchObject({ sent: 3 });
+    expect(mail.deliveries.map((d) => d.to[0])).toEqual(["ada@example.nhs.uk", "ben@example.nhs.uk", "cy@example.nhs.uk"]);
+  });
+
+  it("treats a 421 (service not available) the same way, and a 550 as that one message's failure", async () => {
+    await queueThree();
+    mail.refuse = () => smtpError("Service not available, closing transmission channel", 421);
+    expect(await processOutboxBatch(t.db, smtpSender(mail.url))).toMatchObject({ claimed: 3, sent: 0, retried: 0, mailServerDown: true });
+    expect((await outboxRows()).map((r) => r.attempts)).toEqual([0, 0, 0]);
+
+    mail.refuse = (to) => (to[0] === "ada@example.nhs.uk" ? smtpError("no such mailbox", 550) : null);
+    expect(await processOutboxBatch(t.db, smtpSender(mail.url))).toMatchObject({ sent: 2, retried: 1, mailServerDown: false });
+    expect(isMailServerDown(Object.assign(new Error("x"), { code: "EENVELOPE", responseCode: 550 }))).toBe(false);
+    expect(isMailServerDown(Object.assign(new Error("x"), { code: "ESOCKET" }))).toBe(true);
+  });
+
+  it("sends a batch in order of due time, not of the order the rows were written", async () => {
+    const rows = await queueThree();
+    // Written ada, ben, cy; due cy, ada, ben.
+    const dueAt = (seconds: number) => sql`now() - (${seconds} * interval '1 second')`;
+    await t.db.update(emailOutbox).set({ nextAttemptAt: dueAt(20) }).where(eq(emailOutbox.id, rows[2]!.id));
+    await t.db.update(emailOutbox).set({ nextAttemptAt: dueAt(10) }).where(eq(emailOutbox.id, rows[0]!.id));
+    await t.db.update(emailOutbox).set({ nextAttemptAt: dueAt(5) }).where(eq(emailOutbox.id, rows[1]!.id));
+    expect(await processOutboxBatch(t.db, smtpSender(mail.url))).toMatchObject({ sent: 3 });
+    expect(mail.deliveries.map((d) => d.to[0])).toEqual(["cy@example.nhs.uk", "ada@example.nhs.uk", "ben@example.nhs.uk"]);
+  });
+
+  it("makes the worker wait longer each time it finds the server down, up to its longest wait", () => {
+    expect([1, 2, 3, 4, 5].map((n) => mailServerBackoffMs(n, 5_000, 60_000, () => 0))).toEqual([5_000, 10_000, 20_000, 40_000, 60_000]);
+    expect(mailServerBackoffMs(50, 5_000, 60_000, () => 0)).toBe(60_000);
+    expect(mailServerBackoffMs(1, 5_000, 60_000, () => 0.999)).toBeLessThanOrEqual(5_500);
   });
 });
 
