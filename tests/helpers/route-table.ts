@@ -439,10 +439,11 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   {
     file: "rounds.$id.close.tsx",
     kind: "resource",
-    // "Close now" is the admins' only; its address opened by a link goes back to the round.
+    // "Close now" is the admins' only; its address opened for a round that can still be closed
+    // goes back to the round (one that cannot says why: round-close-routes.test.ts).
     targets: [
       { scope: OWN_TRUST, path: (f) => `/rounds/${f.rounds.ownToClose}/close`, get: only(["admin"], "→/rounds/"), post: only(["admin"], "→/rounds/") },
-      { scope: MISSING, path: () => `/rounds/${UNKNOWN_ID}/close`, get: only(["admin"], "→/rounds/"), post: only(["admin"], 404) },
+      { scope: MISSING, path: () => `/rounds/${UNKNOWN_ID}/close`, get: only(["admin"], 404), post: only(["admin"], 404) },
     ],
   },
   { file: "rounds.$id.allocation.tsx", kind: "page", targets: allocatedRound("/allocation") },
