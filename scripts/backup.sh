@@ -37,6 +37,9 @@ SQL
 coproc SNAPSHOT { "${bin}psql" "$DATABASE_URL" -X -q -A -t -v ON_ERROR_STOP=1; }
 snapshot_in=${SNAPSHOT[1]}
 snapshot_out=${SNAPSHOT[0]}
+# Kept now: bash unsets SNAPSHOT_PID as soon as the coprocess has ended, which under set -u made
+# the wait below fail when psql was quicker than this script.
+snapshot_pid=$SNAPSHOT_PID
 echo "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_export_snapshot();" >&"$snapshot_in"
 if ! read -r snapshot <&"$snapshot_out" || [[ -z "$snapshot" ]]; then
   echo "backup.sh: could not open a snapshot on the database" >&2
@@ -59,7 +62,7 @@ fi
 "${bin}pg_dump" --format=custom --snapshot="$snapshot" --file="$out.partial" "$DATABASE_URL"
 echo "COMMIT;" >&"$snapshot_in"
 exec {snapshot_in}>&-
-wait "$SNAPSHOT_PID" 2>/dev/null || true
+wait "$snapshot_pid" 2>/dev/null || true
 
 printf '%s\n' "${counts[@]}" | LC_ALL=C sort >"$out.counts.partial"
 mv "$out.partial" "$out"
