@@ -34,8 +34,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = await getDb();
   const page = await listChoices(db, user.id, args.params.id ?? "", todayInLondon());
   if (!page) throw notFound();
+  // Own keys only: `in` also finds what every object inherits (`?done=__proto__`).
   const done = new URL(args.request.url).searchParams.get("done");
-  return json({ ...page, done: done && done in DONE ? (done as Done) : null });
+  return json({ ...page, done: done && Object.hasOwn(DONE, done) ? (done as Done) : null });
 }
 
 const IntentSchema = v.object({
