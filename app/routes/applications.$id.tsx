@@ -27,6 +27,7 @@ import { getApplicationForViewer, transitionApplication } from "~/models/applica
 import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
 import { formObject, formValues } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `Application: ${data.application.title}` : "Application") }];
 
@@ -99,7 +100,7 @@ export default function ApplicationPage() {
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href={back.href}>{back.label}</BackLink>
-        {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
+        {ownValue(DONE, done) && !actionData ? <SuccessBanner>{ownValue(DONE, done)}</SuccessBanner> : null}
         {signOffErrors ? (
           <ErrorSummary>
             <ErrorSummary.Title>There is a problem</ErrorSummary.Title>

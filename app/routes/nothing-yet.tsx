@@ -17,7 +17,6 @@ import { getTrustName, listNothingYet, nothingYetTraineeName, sendNudges } from 
 import { formatDate, trainingYearOf, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
 import { plural } from "~/utils/plural";
-import { UUID } from "~/models/ids";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Trainees at your trust with nothing yet this year") }];
 
@@ -46,10 +45,8 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!trustName) throw notFound();
   const lastPage = Math.max(1, Math.ceil(list.total / list.pageSize));
   if (page > lastPage) throw redirect(lastPage > 1 ? `/nothing-yet?page=${lastPage}` : "/nothing-yet");
-  // Only an id can name a trainee: anything else in the address (a NUL cannot even be compared
-  // in PostgreSQL) names nobody.
   const nudgedId = url.searchParams.get("trainee");
-  const nudgedName = nudgedId && UUID.test(nudgedId) ? await nothingYetTraineeName(db, staff.trustId, nudgedId, today) : null;
+  const nudgedName = nudgedId ? await nothingYetTraineeName(db, staff.trustId, nudgedId, today) : null;
   return json({ trustName, role: staff.role, home: homePathFor(staff.role), list, lastPage, nudgedName, year: trainingYearOf(today) });
 }
 

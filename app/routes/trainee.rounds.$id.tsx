@@ -22,6 +22,7 @@ import { ROUND_PHASE_LABELS } from "~/models/round-rules";
 import { formatDate, formatMoment, todayInLondon } from "~/utils/dates";
 import { failure, formObject } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `Your choices: ${data.round.name}` : "Your choices") }];
 
@@ -34,9 +35,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = await getDb();
   const page = await listChoices(db, user.id, args.params.id ?? "", todayInLondon());
   if (!page) throw notFound();
-  // Own keys only: `in` also finds what every object inherits (`?done=__proto__`).
   const done = new URL(args.request.url).searchParams.get("done");
-  return json({ ...page, done: done && Object.hasOwn(DONE, done) ? (done as Done) : null });
+  return json({ ...page, done: ownValue(DONE, done) ? (done as Done) : null });
 }
 
 const IntentSchema = v.object({

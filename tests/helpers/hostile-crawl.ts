@@ -15,7 +15,7 @@ export interface RouteFile {
   id: string;
   regex: RegExp;
   dynamic: number;
-  /** The query parameters its own code reads (`searchParams.get("x")`). */
+  /** The query parameters its own code reads (`searchParams.get("x")`, `params.get("x")` of useSearchParams). */
   reads: string[];
 }
 
@@ -53,7 +53,7 @@ export function routeFiles(): RouteFile[] {
     .map((f) => {
       const id = f.replace(/\.tsx?$/, "");
       const source = readFileSync(path.join(routesDir, f), "utf8");
-      const reads = [...source.matchAll(/searchParams\.(?:get|getAll|has)\("([^"]+)"\)/g)].map((m) => m[1]!);
+      const reads = [...source.matchAll(/\b(?:searchParams|params)\.(?:get|getAll|has)\("([^"]+)"\)/g)].map((m) => m[1]!);
       return { id, ...routeRegex(id), reads: [...new Set(reads)] };
     })
     .sort((a, b) => a.dynamic - b.dynamic);
@@ -240,7 +240,8 @@ export async function crawl(options: CrawlOptions): Promise<Discovery> {
           continue;
         }
         const fieldList = [...fields.values()];
-        const key = `${method} ${target}${formAction.search ? `?${[...formAction.searchParams.keys()].sort().join("&")}` : ""} [${fieldList
+        // The action's own query (?index, ?redirectTo=…) does not make another form.
+        const key = `${method} ${target} [${fieldList
           .map((f) => f.name)
           .sort()
           .join(",")}]${button ? ` ${button.name}=${button.value}` : ""}`;
