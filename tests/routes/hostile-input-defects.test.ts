@@ -6,6 +6,8 @@ import * as applicationPage from "~/routes/applications.$id";
 import * as reflectionPage from "~/routes/applications.$id_.reflection";
 import * as nothingYet from "~/routes/nothing-yet";
 import * as oppPage from "~/routes/opportunities.$id";
+import * as profilePage from "~/routes/trainee.profile";
+import * as objectivesPage from "~/routes/trust.objectives._index";
 import * as roundsNew from "~/routes/rounds.new";
 import * as roundPage from "~/routes/trainee.rounds.$id";
 
@@ -45,6 +47,22 @@ describe("the application and reflection pages answered 500 for ?done=__proto__ 
       expect(textOf(application)).toContain("Your application");
       const reflection = await renderRoute(t.db, `/applications/${id}/reflection?done=${done}`, cookie, { loader: reflectionPage.loader, Component: reflectionPage.default }, { id });
       expect(textOf(reflection)).toContain("Your reflection");
+    }
+  });
+});
+
+describe("the trainee's profile and the trust's objectives answered 500 for ?done=__proto__", () => {
+  it("shows each page without a confirmation", async () => {
+    const trust = await makeTrust(t.db);
+    const trainee = await makeTrainee(t.db);
+    const lead = await makeUser(t.db, { role: "trust_lead", trustId: trust.id });
+    const traineeCookie = await sessionCookieFor(t.db, trainee.id);
+    const leadCookie = await sessionCookieFor(t.db, lead.id);
+    for (const done of ["__proto__", "constructor"]) {
+      const profile = await renderRoute(t.db, `/trainee/profile?done=${done}`, traineeCookie, { loader: profilePage.loader, Component: profilePage.default });
+      expect(textOf(profile)).toContain("Your profile");
+      const objectives = await renderRoute(t.db, `/trust/objectives?done=${done}`, leadCookie, { loader: objectivesPage.loader, Component: objectivesPage.default });
+      expect(textOf(objectives)).toContain("Organisational objectives");
     }
   });
 });

@@ -5,8 +5,9 @@
 //
 // One request carries a different value in each field, rotating, so each field gets each value
 // once in as many requests as there are values. A form with hidden fields (ids, intents) is
-// sent twice over: once with every field hostile, and once with the hidden fields as the page
-// gave them, so the typed fields also reach the code behind a valid id.
+// sent twice over: once with every field hostile, and once (every fourth value) with the ids,
+// the intent and the pressed button as the page gave them, so the typed fields also reach the
+// code behind a valid id.
 //
 // Asserted for every answer: no 5xx, no stack trace or error's own text in the body, and every
 // refusal of a form (a 4xx other than not found, forbidden, too large or throttled) shows the
@@ -56,6 +57,9 @@ const LEAKS: [string, RegExp][] = [
 ];
 
 const CONCURRENCY = 6;
+// The second sending (ids and intent as given) takes every fourth value: each typed field still
+// gets every value in the first, and CI's time is shared by every test.
+const DEPTH_EVERY = 4;
 
 let database: ScratchDatabase;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -299,7 +303,7 @@ describe("hostile input", () => {
       for (let i = 0; i < N; i++) {
         const at = instances[i % instances.length]!;
         jobs.push(() => sendForm(at.role, at.form, i, false, problems));
-        if (second && typed) jobs.push(() => sendForm(at.role, at.form, i, true, problems));
+        if (second && typed && i % DEPTH_EVERY === 0) jobs.push(() => sendForm(at.role, at.form, i, true, problems));
       }
     }
     const started = Date.now();
