@@ -57,6 +57,11 @@ const LEAKS: [string, RegExp][] = [
 ];
 
 const CONCURRENCY = 6;
+// CI runs this file twice, on PGlite and on PostgreSQL: each run sends half the values (the
+// even-numbered on PGlite, the odd on PostgreSQL), so the two together send every value into
+// every field within CI's time. HOSTILE_INPUT_ALL=1 sends them all in one run.
+const PASS = process.env.HOSTILE_INPUT_ALL === "1" ? null : process.env.TEST_DATABASE_URL ? 1 : 0;
+const inThisPass = (request: number) => PASS === null || request % 2 === PASS;
 // The second sending (ids and intent as given) takes every fourth value: each typed field still
 // gets every value in the first, and CI's time is shared by every test.
 const DEPTH_EVERY = 4;
@@ -276,7 +281,8 @@ describe("hostile input", () => {
     for (const [route, t] of targets) {
       const names = [...t.names].filter((n) => n !== "index");
       for (let i = 0; i < N; i++) {
-        const at = t.instances[i % t.instances.length]!;
+        if (!inThisPass(i)) continue;
+        const at = t.instances[Math.floor(i / 2) % t.instances.length]!;
         jobs.push(() => sendParams(at.role, route, at.url, names, i, problems));
       }
     }
@@ -301,9 +307,10 @@ describe("hostile input", () => {
       const second = form.fields.some((f) => f.type === "hidden" && isKey(f.name)) || form.button !== null;
       const typed = form.fields.some((f) => !(f.type === "hidden" && isKey(f.name)));
       for (let i = 0; i < N; i++) {
-        const at = instances[i % instances.length]!;
+        if (!inThisPass(i)) continue;
+        const at = instances[Math.floor(i / 2) % instances.length]!;
         jobs.push(() => sendForm(at.role, at.form, i, false, problems));
-        if (second && typed && i % DEPTH_EVERY === 0) jobs.push(() => sendForm(at.role, at.form, i, true, problems));
+        if (second && typed && Math.floor(i / 2) % DEPTH_EVERY === 0) jobs.push(() => sendForm(at.role, at.form, i, true, problems));
       }
     }
     const started = Date.now();
