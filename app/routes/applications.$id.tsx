@@ -51,7 +51,16 @@ export async function action(args: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   if (!APPLICATION_ACTIONS.includes(intent as ApplicationAction)) return json<ActionData>({ message: "Choose what to do with the application", field: "actions" }, { status: 400 });
   const reason = v.safeParse(ReasonSchema, formData.get("reason") ?? "");
-  if (!reason.success) return json<ActionData>({ message: reason.issues[0].message, field: `reason-${intent}` }, { status: 400 });
+  if (!reason.success) {
+    // The reason's box is on the page only for a move it offers now (not after the application
+    // was decided, nor for another role's move): otherwise the message would point at nothing.
+    const application = await getApplicationForViewer(await getDb(), viewer, args.params.id ?? "", todayInLondon());
+    if (!application) throw notFound();
+    if (!application.actions.includes(intent as ApplicationAction)) {
+      return json<ActionData>({ message: "The application cannot be changed that way now", field: "actions" }, { status: 409 });
+    }
+    return json<ActionData>({ message: reason.issues[0].message, field: `reason-${intent}` }, { status: 400 });
+  }
   // The sign-off's fields go to the model as typed: it checks them with SignOffSchema.
   const signOff = TRANSITIONS[intent as ApplicationAction].feedback ? formObject(formData, ["observedDimensions"]) : undefined;
   const result = await transitionApplication(await getDb(), viewer, args.params.id ?? "", intent as ApplicationAction, { reason: reason.output, today: todayInLondon(), signOff });
@@ -113,7 +122,7 @@ export default function ApplicationPage() {
             </ErrorSummary.List>
           </ErrorSummary>
         ) : (
-          <MessageSummary message={actionData?.message} href={`#${actionData?.field ?? "actions"}`} />
+          <MessageSummary message={actionData?.message} href={actionData?.field === "actions" && !a.actions.length && !a.notYet.length ? undefined : `#${actionData?.field ?? "actions"}`} />
         )}
         <h1>
           <span className="nhsuk-caption-l">{role === "trainee" ? "Your application" : `Application from ${a.traineeName}`}</span>

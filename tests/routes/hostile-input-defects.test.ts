@@ -81,6 +81,24 @@ describe("applying again with a statement refused by its rules linked the error 
   });
 });
 
+describe("a reason refused for a move the application no longer offers pointed the error summary at a reason box the page does not show", () => {
+  it("answers 409 about the application's actions instead", async () => {
+    const trust = await makeTrust(t.db);
+    const lead = await makeUser(t.db, { role: "trust_lead", trustId: trust.id });
+    const trainee = await makeTrainee(t.db);
+    const opportunityId = await makeOpportunity(t.db, trust.id, dates);
+    const traineeCookie = await sessionCookieFor(t.db, trainee.id);
+    const leadCookie = await sessionCookieFor(t.db, lead.id);
+    const applied = await callRoute(t.db, oppPage.action, formRequest(`/opportunities/${opportunityId}`, { statement }, traineeCookie), { id: opportunityId });
+    const id = applied.headers.get("Location")!.split("/")[2]!.split("?")[0]!;
+    const decline = (reason: string) => callRoute(t.db, applicationPage.action, formRequest(`/applications/${id}`, { intent: "decline", reason }, leadCookie), { id });
+    expect((await decline("The seats went to trainees with no opportunity yet this year.")).status).toBe(302);
+    const again = await decline("x".repeat(20_000));
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ field: "actions" });
+  });
+});
+
 describe("the trainees-with-nothing-yet page answered 500 for a NUL in ?trainee= (compared with an id in PostgreSQL)", () => {
   it("names nobody for anything that is not an id", async () => {
     const trust = await makeTrust(t.db);
