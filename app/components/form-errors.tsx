@@ -86,7 +86,8 @@ export function usePasswordReset(failure: unknown) {
 }
 
 /** A single refusal that belongs to a page section rather than a field (a 409 from a button). */
-export function MessageSummary({ message, href }: { message: string | undefined; href: string }) {
+/** `href` is what the message is about; without one (nothing on the page to go to) the message stands alone. */
+export function MessageSummary({ message, href }: { message: string | undefined; href: string | undefined }) {
   if (!message) return null;
   return (
     <ErrorSummary>

@@ -11,6 +11,7 @@ import type { SessionUser } from "~/auth.server";
 import { instantInLondon, londonDateAndTime, trainingYearOf } from "~/utils/dates";
 
 import { seatsTaken } from "./applications.server";
+import { UUID } from "./ids";
 import { eligibilityFor } from "./eligibility";
 import { hadOpportunityInYear } from "./first-timers.server";
 import { nextNudgeDate, nudgeWindowStart, NUDGE_SUGGESTIONS } from "./nudge-rules";
@@ -140,6 +141,8 @@ export type NudgeOutcome =
  * its e-mail, pointing at up to three opportunities at the trust they can apply for.
  */
 async function nudgeOne(db: Db, sender: Staff, traineeId: string, today: string, candidates: Candidate[]): Promise<NudgeOutcome> {
+  // The id comes from a form: anything but an id (a NUL cannot even be compared in PostgreSQL) is no listed trainee.
+  if (!UUID.test(traineeId)) return { traineeId, outcome: "not_listed" };
   return db.transaction(async (tx): Promise<NudgeOutcome> => {
     const [locked] = await tx
       .select({ userId: traineeProfiles.userId })
@@ -246,6 +249,8 @@ function summarise(outcomes: NudgeOutcome[], recentBefore: number, left: number)
 
 /** The trainee's name when they are on the trust's list today (for the page's message); null otherwise. */
 export async function nothingYetTraineeName(db: Db, trustId: string, traineeId: string, today: string): Promise<string | null> {
+  // The id comes from the address: anything else names nobody.
+  if (!UUID.test(traineeId)) return null;
   const [row] = await db
     .select({ name: users.name })
     .from(placements)

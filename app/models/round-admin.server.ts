@@ -6,7 +6,7 @@ import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql, type SQL } fro
 import type { Db, DbOrTx } from "@db/client";
 import { allocationRounds, opportunities, roundOpportunities, roundPreferences, traineeProfiles, trusts, users } from "@db/schema";
 
-import type { FieldErrors } from "~/utils/forms";
+import { cleanText, type FieldErrors } from "~/utils/forms";
 import { formatDate, londonDateAndTime, todayInLondon } from "~/utils/dates";
 
 import { REGIONS, type Region, type Role } from "./domain";
@@ -584,7 +584,8 @@ export type RoundPage = NonNullable<Awaited<ReturnType<typeof getRoundPage>>>;
 
 /** The admin's narrowing of the picker, from the page's address. */
 export function pickerFilters(params: URLSearchParams): PickerFilters {
-  const pick = (name: string) => (params.get(name) ?? "").trim().slice(0, 200) || undefined;
+  // cleanText: PostgreSQL text cannot hold the NUL an address can carry (`?ics=%00`).
+  const pick = (name: string) => cleanText(params.get(name) ?? "").trim().slice(0, 200) || undefined;
   // A region the database does not know would be an error in its enum, not an empty list.
   const region = pick("region");
   return { region: region && (REGIONS as readonly string[]).includes(region) ? region : undefined, ics: pick("ics"), trustId: pick("trust") };

@@ -20,6 +20,7 @@ import { formatDateTime, todayInLondon } from "~/utils/dates";
 import { failure, parseForm } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
 import { appOrigin } from "~/utils/origin.server";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.user.name ?? "User") }];
 
@@ -91,7 +92,7 @@ export default function AdminUser() {
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/admin/users">Back to users</BackLink>
-        {done && DONE_MESSAGES[done] && !data ? <SuccessBanner>{DONE_MESSAGES[done]}</SuccessBanner> : null}
+        {ownValue(DONE_MESSAGES, done) && !data ? <SuccessBanner>{ownValue(DONE_MESSAGES, done)}</SuccessBanner> : null}
         <MessageSummary message={actionData?.message} href="#account-status" />
         <FormErrorSummary failure={formFailure} />
         <h1>

@@ -28,6 +28,7 @@ import { applicationInScope, getApplicationForViewer, transitionApplication } fr
 import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
 import { formObject, formValues } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `Application: ${data.application.title}` : "Application") }];
 
@@ -53,7 +54,16 @@ export async function action(args: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   if (!APPLICATION_ACTIONS.includes(intent as ApplicationAction)) return json<ActionData>({ message: "Choose what to do with the application", field: "actions" }, { status: 400 });
   const reason = v.safeParse(ReasonSchema, formData.get("reason") ?? "");
-  if (!reason.success) return json<ActionData>({ message: reason.issues[0].message, field: `reason-${intent}` }, { status: 400 });
+  if (!reason.success) {
+    // The reason's box is on the page only for a move it offers now (not after the application
+    // was decided, nor for another role's move): otherwise the message would point at nothing.
+    const application = await getApplicationForViewer(await getDb(), viewer, args.params.id ?? "", todayInLondon());
+    if (!application) throw notFound();
+    if (!application.actions.includes(intent as ApplicationAction)) {
+      return json<ActionData>({ message: "The application cannot be changed that way now", field: "actions" }, { status: 409 });
+    }
+    return json<ActionData>({ message: reason.issues[0].message, field: `reason-${intent}` }, { status: 400 });
+  }
   // The sign-off's fields go to the model as typed: it checks them with SignOffSchema.
   const signOff = TRANSITIONS[intent as ApplicationAction].feedback ? formObject(formData, ["observedDimensions"]) : undefined;
   const result = await transitionApplication(await getDb(), viewer, args.params.id ?? "", intent as ApplicationAction, { reason: reason.output, today: todayInLondon(), signOff }, auditContext(args.context));
@@ -102,7 +112,7 @@ export default function ApplicationPage() {
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href={back.href}>{back.label}</BackLink>
-        {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
+        {ownValue(DONE, done) && !actionData ? <SuccessBanner>{ownValue(DONE, done)}</SuccessBanner> : null}
         {signOffErrors ? (
           <ErrorSummary>
             <ErrorSummary.Title>There is a problem</ErrorSummary.Title>
@@ -115,7 +125,7 @@ export default function ApplicationPage() {
             </ErrorSummary.List>
           </ErrorSummary>
         ) : (
-          <MessageSummary message={actionData?.message} href={`#${actionData?.field ?? "actions"}`} />
+          <MessageSummary message={actionData?.message} href={actionData?.field === "actions" && !a.actions.length && !a.notYet.length ? undefined : `#${actionData?.field ?? "actions"}`} />
         )}
         <h1>
           <span className="nhsuk-caption-l">{role === "trainee" ? "Your application" : `Application from ${a.traineeName}`}</span>

@@ -20,6 +20,7 @@ import { getReflectionPage, saveReflection, setReflectionSharing } from "~/model
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { failure, formObject, type FormFailure } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `Your reflection: ${data.application.title}` : "Your reflection") }];
 
@@ -90,9 +91,10 @@ export default function ReflectionPage() {
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href={`/applications/${a.id}`}>Back to your application</BackLink>
-        {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
+        {ownValue(DONE, done) && !actionData ? <SuccessBanner>{ownValue(DONE, done)}</SuccessBanner> : null}
         <FormErrorSummary failure={form} />
-        <MessageSummary message={message} href="#sharing" />
+        {/* The message is about the buttons pressed: sharing's once final, saving's before. */}
+        <MessageSummary message={message} href={final ? "#sharing" : "#reflection-actions"} />
         <h1>
           <span className="nhsuk-caption-l">Your reflection</span>
           {a.title}
@@ -228,7 +230,7 @@ export default function ReflectionPage() {
                 </Radios.Item>
               </Radios>
               <p>A draft can be incomplete. To mark it as final, answer every question: a final reflection can no longer be changed.</p>
-              <div className="app-actions">
+              <div className="app-actions" id="reflection-actions">
                 <Button type="submit" name="intent" value="draft" secondary className="nhsuk-u-margin-right-3">
                   Save draft
                 </Button>

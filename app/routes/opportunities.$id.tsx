@@ -93,6 +93,11 @@ export async function action(args: ActionFunctionArgs) {
   if (formData.get("intent") === "choose") return chooseInRound(args, trainee.id, formData);
   const parsed = parseForm(ApplySchema, formData);
   if (!parsed.ok) {
+    // A message by the statement means nothing once applied: the page then shows the application, not the form.
+    const opportunityId = args.params.id ?? "";
+    if (UUID.test(opportunityId) && (await findActiveApplication(db, trainee.id, opportunityId))) {
+      return invalid(failure(formData, {}, "You have already applied for this opportunity"), 409);
+    }
     const confidentiality = await confidentialityError(db, args.params.id ?? "", formData.get("confidentiality") === "yes");
     return invalid(confidentiality ? { ...parsed, fieldErrors: { ...parsed.fieldErrors, confidentiality } } : parsed);
   }

@@ -23,6 +23,7 @@ import { formatDate, formatMoment } from "~/utils/dates";
 import { failure, parseForm, type FormFailure } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
 import { plural } from "~/utils/plural";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? data.round.name : "Allocation round") }];
 
@@ -85,7 +86,7 @@ export default function RoundPage() {
   return (
     <>
       <BackLink href="/rounds">Back to allocation rounds</BackLink>
-      {done && DONE[done] && !actionData ? <SuccessBanner>{DONE[done]}</SuccessBanner> : null}
+      {ownValue(DONE, done) && !actionData ? <SuccessBanner>{ownValue(DONE, done)}</SuccessBanner> : null}
       {isFieldFailure ? <FormErrorSummary failure={actionData} /> : <MessageSummary message={actionData?.formError} href="#round-actions" />}
       <h1>
         <span className="nhsuk-caption-l">

@@ -23,6 +23,7 @@ import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
 import { parseForm } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your profile") }];
 
@@ -78,7 +79,7 @@ export default function TraineeProfile() {
   const { profile, gradeChecked, placements, equality, views, viewsLimit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const done = actionData ? undefined : DONE[params.get("done") ?? ""];
+  const done = actionData ? undefined : ownValue(DONE, params.get("done"));
   const val = (name: string, fallback: string) => keptValue(actionData, name, fallback);
   const err = (name: string) => fieldError(actionData, name);
   const ltft = val("ltft", profile.ltft ? "yes" : "no");

@@ -23,6 +23,7 @@ import { roundExists } from "~/models/rounds.server";
 import { formatDate, formatMoment, todayInLondon } from "~/utils/dates";
 import { failure, formObject } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `Your choices: ${data.round.name}` : "Your choices") }];
 
@@ -36,7 +37,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const page = await listChoices(db, user.id, args.params.id ?? "", todayInLondon());
   if (!page) throw notFound();
   const done = new URL(args.request.url).searchParams.get("done");
-  return json({ ...page, done: done && done in DONE ? (done as Done) : null });
+  return json({ ...page, done: ownValue(DONE, done) ? (done as Done) : null });
 }
 
 const IntentSchema = v.object({

@@ -17,6 +17,7 @@ import { ObjectiveSchema } from "~/models/opportunities.schema";
 import { parseForm } from "~/utils/forms";
 import { invalid } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Organisational objectives") }];
 
@@ -43,7 +44,7 @@ export default function Objectives() {
       {params.get("added") && !actionData ? <SuccessBanner>The objective is added.</SuccessBanner> : null}
       {params.get("done") && !actionData ? (
         <SuccessBanner>
-          {{ saved: "The objective is saved.", retire: "The objective is retired.", restore: "The objective can be chosen again." }[params.get("done") ?? ""] ??
+          {ownValue({ saved: "The objective is saved.", retire: "The objective is retired.", restore: "The objective can be chosen again." }, params.get("done")) ??
             "Done."}
         </SuccessBanner>
       ) : null}

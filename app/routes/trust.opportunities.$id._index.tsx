@@ -21,6 +21,7 @@ import { RATINGS_SHOWN_FROM } from "~/models/reflections.rules";
 import { todayInLondon } from "~/utils/dates";
 import { pluralWord } from "~/utils/plural";
 import { notFound } from "~/utils/http.server";
+import { ownValue } from "~/utils/own";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.opportunity.title ?? "Opportunity") }];
 
@@ -99,9 +100,9 @@ export default function ManageOpportunity() {
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/trust/opportunities">Back to opportunities</BackLink>
-        {done && DONE[done] && !actionData ? (
+        {ownValue(DONE, done) && !actionData ? (
           <SuccessBanner>
-            {DONE[done]}
+            {ownValue(DONE, done)}
             {offered.length
               ? ` ${NAMES.format(offered)} ${pluralWord(offered.length, "was", "were")} offered a seat from the waiting list. The director of medical education has been asked to approve.`
               : ""}

@@ -77,7 +77,9 @@ export function parseForm<TSchema extends v.GenericSchema>(
 export function issuesToFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldErrors {
   const fieldErrors: FieldErrors = {};
   for (const issue of issues) {
-    const key = v.getDotPath(issue) ?? "form";
+    // A refused item of a checkbox group (`hlmDimensions.0`) is the group's error: the page has
+    // one field, and one message, per group.
+    const key = (v.getDotPath(issue) ?? "form").replace(/^([^.]+)(\.\d+)+$/, "$1");
     if (!(key in fieldErrors)) fieldErrors[key] = issue.message;
   }
   return fieldErrors;
