@@ -151,6 +151,7 @@ async function main() {
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         user: session.user,
         sessionId: session.sessionId,
+        unreadNotifications: session.unreadNotifications,
       });
       if (tooLarge) return sendTooLarge(req, res, limit);
       await sendRemixResponse(res, response);

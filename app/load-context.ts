@@ -9,6 +9,8 @@ declare module "@remix-run/server-runtime" {
     clientIp: string;
     user: SessionUser | null;
     sessionId: string | null;
+    /** The user's unread notifications, read with the session (server.ts); absent where a caller did not read them. */
+    unreadNotifications?: number | null;
   }
 }
 

@@ -72,10 +72,14 @@ export async function getProfile(db: Db, userId: string) {
   return row ?? null;
 }
 
-export async function getTraineeHome(db: Db, userId: string, today: string) {
-  const [profile, held] = await Promise.all([getProfile(db, userId), getTraineeGradeAndSpecialty(db, userId, today)]);
+/** `placements`: the trainee's placements when the page is reading them already (for its rotation sections). */
+export async function getTraineeHome(db: Db, userId: string, today: string, placements?: Promise<PlacementSummary[]>) {
+  const [profile, held, list] = await Promise.all([
+    getProfile(db, userId),
+    getTraineeGradeAndSpecialty(db, userId, today),
+    placements ?? listTraineePlacements(db, userId),
+  ]);
   if (!profile || !held?.grade) return null;
-  const list = await listTraineePlacements(db, userId);
   // The grade shown is the one opportunities check, so the home and the verdicts agree.
   const grade = held.grade;
   return { profile: { ...profile, grade, gradeSelfDeclared: held.gradeSelfDeclared, stage: stageOf(grade) }, ...currentAndNext(list, today), placements: list };

@@ -8,7 +8,7 @@ import type { Db } from "@db/client";
 import { opportunities, sites, trusts } from "@db/schema";
 
 import type { Grade } from "./domain";
-import { currentAndNext, listTraineePlacements } from "./homes.server";
+import { currentAndNext, listTraineePlacements, type PlacementSummary } from "./homes.server";
 import { seatsTaken } from "./opportunities.server";
 import type { SearchFilters } from "./search.schema";
 
@@ -74,11 +74,14 @@ export async function searchOpportunities(
         ? [asc(opportunities.applicationDeadline), asc(opportunities.id)]
         : [desc(sql`ts_rank_cd(${opportunities.searchVector}, ${tsquery})`), asc(opportunities.applicationDeadline), asc(opportunities.id)];
 
+  // Every filter is on opportunities itself, so the count needs no join.
+  const countQuery = () => db.select({ n: count() }).from(opportunities).where(where);
   // Ranking reads every match anyway, so with text a window count comes with the page in
   // one query. Without text the page is the first rows of an index, and a window count
-  // would read every open opportunity to return twenty: the count is its own query there.
+  // would read every open opportunity to return twenty: the count is an uncorrelated
+  // subquery there, which PostgreSQL works out once, still in the one statement.
   const rowsQuery = db
-    .select({ ...listColumns, total: (tsquery ? sql<number>`count(*) over ()` : sql<number>`0`).mapWith(Number) })
+    .select({ ...listColumns, total: (tsquery ? sql<number>`count(*) over ()` : sql<number>`(${countQuery()})`).mapWith(Number) })
     .from(opportunities)
     .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
     .leftJoin(sites, eq(sites.id, opportunities.siteId))
@@ -86,12 +89,9 @@ export async function searchOpportunities(
     .orderBy(...order)
     .limit(PAGE_SIZE)
     .offset((filters.page - 1) * PAGE_SIZE);
-  // Every filter is on opportunities itself, so the count needs no join.
-  const countAll = async () => (await db.select({ n: count() }).from(opportunities).where(where))[0]?.n ?? 0;
-
-  const [rows, counted] = await Promise.all([rowsQuery, tsquery ? null : countAll()]);
-  // With text, any row carries the count; only a page past the end has none to carry it.
-  const total = counted ?? rows[0]?.total ?? (filters.page > 1 ? await countAll() : 0);
+  const rows = await rowsQuery;
+  // Any row carries the count; only a page past the end has none to carry it.
+  const total = rows[0]?.total ?? (filters.page > 1 ? ((await countQuery())[0]?.n ?? 0) : 0);
   return { results: rows.map(({ total: _, ...row }) => withSeatsLeft(row)), total, page: filters.page, pageSize: PAGE_SIZE };
 }
 
@@ -147,8 +147,9 @@ function sectionQuery(db: Db, section: Section, where: SQL, today: string) {
  * integrated care system. The sections come back from one query (UNION ALL of their
  * first few rows each).
  */
-export async function rotationSections(db: Db, traineeId: string, today: string) {
-  const { current, next } = currentAndNext(await listTraineePlacements(db, traineeId), today);
+export async function rotationSections(db: Db, traineeId: string, today: string, placements?: PlacementSummary[]) {
+  // A page that has read the trainee's placements already (their home) passes them in.
+  const { current, next } = currentAndNext(placements ?? (await listTraineePlacements(db, traineeId)), today);
   const overlaps = (p: { trustId: string; startsOn: string; endsOn: string }) =>
     and(eq(opportunities.trustId, p.trustId), lte(opportunities.startsOn, p.endsOn), gte(opportunities.endsOn, p.startsOn))!;
   const queries = [
