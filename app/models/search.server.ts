@@ -130,12 +130,26 @@ export async function searchFacets(db: Db, filters: Partial<Pick<SearchFilters, 
 const SECTION_SIZE = 4;
 type Section = "current" | "next" | "system";
 
+/**
+ * What a section's line shows (rotation-sections.tsx): no trust or site, which the section's
+ * heading already names, so its query reads opportunities alone (joining trusts and sites
+ * three times was most of its planning and the two hash tables of sites).
+ */
+const sectionColumns = {
+  id: opportunities.id,
+  title: opportunities.title,
+  type: opportunities.type,
+  startsOn: opportunities.startsOn,
+  endsOn: opportunities.endsOn,
+  applicationDeadline: opportunities.applicationDeadline,
+  seats: opportunities.seats,
+  seatsTaken,
+};
+
 function sectionQuery(db: Db, section: Section, where: SQL, today: string) {
   return db
-    .select({ ...listColumns, section: sql<Section>`${section}::text`.as("section") })
+    .select({ ...sectionColumns, section: sql<Section>`${section}::text`.as("section") })
     .from(opportunities)
-    .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
-    .leftJoin(sites, eq(sites.id, opportunities.siteId))
     .where(and(openCondition(today), where))
     .orderBy(asc(opportunities.applicationDeadline), asc(opportunities.id))
     .limit(SECTION_SIZE);
@@ -160,7 +174,8 @@ export async function rotationSections(db: Db, traineeId: string, today: string,
           db,
           "system",
           and(
-            eq(trusts.integratedCareSystem, current.integratedCareSystem),
+            // The system's trusts as a list worked out once (an InitPlan), as the search does.
+            sql`${opportunities.trustId} = any(array(select t.id from trusts t where t.integrated_care_system = ${current.integratedCareSystem}))`,
             ne(opportunities.trustId, current.trustId),
             next ? ne(opportunities.trustId, next.trustId) : undefined,
           )!,

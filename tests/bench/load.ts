@@ -25,6 +25,9 @@ export interface RouteResult {
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /** Every 2xx response's time in ms, ascending (for merging rounds); left out of the results file. */
+  times: Float64Array;
+  seconds: number;
 }
 
 /** A few sequential requests that check the answer, then a short untimed burst: JIT, the pool's connections and PostgreSQL's caches warm up. */
@@ -88,5 +91,34 @@ export async function measure(baseUrls: string[], route: Route, options: { secon
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     errors: results.reduce((sum, r) => sum + r.errors, 0),
     statusCodes,
+    times: sorted,
+    seconds: options.seconds,
+  };
+}
+
+/** Rounds of the same route and process count as one result: requests and responses added up, percentiles of every response. */
+export function mergeRounds(rounds: RouteResult[]): RouteResult {
+  const first = rounds[0];
+  if (!first) throw new Error("no rounds to merge");
+  const times = Float64Array.from(rounds.flatMap((r) => [...r.times])).sort();
+  const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  const statusCodes: Record<string, number> = {};
+  for (const r of rounds) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  return {
+    name: first.name,
+    path: first.path,
+    processes: first.processes,
+    requestsPerSecond: requests / seconds,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    requests,
+    bytesPerResponse: requests ? rounds.reduce((sum, r) => sum + r.bytesPerResponse * r.requests, 0) / requests : 0,
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    statusCodes,
+    times,
+    seconds,
   };
 }
