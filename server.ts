@@ -192,6 +192,7 @@ async function main() {
         user: session.user,
         sessionId: session.sessionId,
         serverErrors,
+        unreadNotifications: session.unreadNotifications,
       });
       if (tooLarge) return sendTooLarge(req, res, limit);
       // A loader or action that met an unreachable database or a statement timeout: 503, not the 500 page.

@@ -11,6 +11,8 @@ declare module "@remix-run/server-runtime" {
     sessionId: string | null;
     /** Errors thrown by this request's loaders and actions (entry.server's handleError), so server.ts can answer an unavailable database with 503. */
     serverErrors?: unknown[];
+    /** The user's unread notifications, read with the session (server.ts); absent where a caller did not read them. */
+    unreadNotifications?: number | null;
   }
 }
 

@@ -32,10 +32,16 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/assets/images/favicon.svg", type: "image/svg+xml" },
 ];
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  // One count on notifications_user_idx (user_id, read_at), for the header on every page.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  // The header's count of unread notifications was read with the session. An action may have
+  // just marked some read (a POST runs it before this loader), so then it is counted again.
+  const readWithSession = (request.method === "GET" || request.method === "HEAD") && typeof context.unreadNotifications === "number";
   const user = context.user
-    ? { name: context.user.name, role: context.user.role, unread: await countUnread(await getDb(), context.user.id) }
+    ? {
+        name: context.user.name,
+        role: context.user.role,
+        unread: readWithSession ? context.unreadNotifications! : await countUnread(await getDb(), context.user.id),
+      }
     : null;
   return json({ user });
 }

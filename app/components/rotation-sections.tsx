@@ -4,15 +4,27 @@ import { formatDate } from "~/utils/dates";
 
 import { OPPORTUNITY_TYPE_LABELS } from "~/models/domain";
 
-import type { OpportunityCardData } from "./opportunity-card";
 import { plural } from "~/utils/plural";
+import type { OpportunityType } from "~/models/domain";
+
+/** One line of a section: its trust is the section's own, named in its heading. */
+export interface SectionItem {
+  id: string;
+  title: string;
+  type: OpportunityType;
+  startsOn: string;
+  endsOn: string;
+  applicationDeadline: string;
+  seats: number;
+  seatsLeft: number;
+}
 
 /**
  * One line or two an opportunity: the sections lead the page, so they stay short (on a
  * phone the full cards of three sections came before the search). The full card is one
  * click away, and the same opportunities appear as cards in the results below.
  */
-function SectionList({ items }: { items: OpportunityCardData[] }) {
+function SectionList({ items }: { items: SectionItem[] }) {
   return (
     <ul className="nhsuk-list nhsuk-list--border app-section-list">
       {items.map((o) => (
@@ -31,9 +43,9 @@ function SectionList({ items }: { items: OpportunityCardData[] }) {
 }
 
 interface Sections {
-  current: { trustName: string; trustOds: string; endsOn: string; opportunities: OpportunityCardData[] } | null;
-  next: { trustName: string; trustOds: string; startsOn: string; opportunities: OpportunityCardData[] } | null;
-  system: { name: string; opportunities: OpportunityCardData[] } | null;
+  current: { trustName: string; trustOds: string; endsOn: string; opportunities: SectionItem[] } | null;
+  next: { trustName: string; trustOds: string; startsOn: string; opportunities: SectionItem[] } | null;
+  system: { name: string; opportunities: SectionItem[] } | null;
 }
 
 /** What a trainee sees first: their trust now, their next trust, and their system. */

@@ -72,13 +72,34 @@ export async function getProfile(db: Db, userId: string) {
   return row ?? null;
 }
 
-export async function getTraineeHome(db: Db, userId: string, today: string) {
-  const [profile, held] = await Promise.all([getProfile(db, userId), getTraineeGradeAndSpecialty(db, userId, today)]);
-  if (!profile || !held?.grade) return null;
-  const list = await listTraineePlacements(db, userId);
+/** The home's profile and the grade opportunities check (eligibilityGrade), in one prepared statement. */
+const profileWithGrade = preparedQuery((db) => {
+  const held = eligibilityGrade(sql.placeholder("today"));
+  return db
+    .select({
+      name: users.name,
+      email: users.email,
+      gmcNumber: traineeProfiles.gmcNumber,
+      grade: held.grade,
+      gradeSelfDeclared: held.gradeSelfDeclared,
+      specialty: traineeProfiles.specialty,
+      programme: traineeProfiles.programme,
+      region: traineeProfiles.region,
+      ltft: traineeProfiles.ltft,
+    })
+    .from(users)
+    .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
+    .where(eq(users.id, sql.placeholder("userId")))
+    .prepare("trainee_home_profile");
+});
+
+/** `placements`: the trainee's placements when the page is reading them already (for its rotation sections). */
+export async function getTraineeHome(db: Db, userId: string, today: string, placements?: Promise<PlacementSummary[]>) {
+  const [[profile], list] = await Promise.all([profileWithGrade(db).execute({ userId, today }), placements ?? listTraineePlacements(db, userId)]);
   // The grade shown is the one opportunities check, so the home and the verdicts agree.
-  const grade = held.grade;
-  return { profile: { ...profile, grade, gradeSelfDeclared: held.gradeSelfDeclared, stage: stageOf(grade) }, ...currentAndNext(list, today), placements: list };
+  const grade = profile?.grade;
+  if (!profile || !grade) return null;
+  return { profile: { ...profile, grade, stage: stageOf(grade) }, ...currentAndNext(list, today), placements: list };
 }
 
 export async function getTrustHome(db: Db, trustId: string) {

@@ -8,7 +8,7 @@ import type { Db } from "@db/client";
 import { opportunities, sites, trusts } from "@db/schema";
 
 import type { Grade } from "./domain";
-import { currentAndNext, listTraineePlacements } from "./homes.server";
+import { currentAndNext, listTraineePlacements, type PlacementSummary } from "./homes.server";
 import { seatsTaken } from "./opportunities.server";
 import type { SearchFilters } from "./search.schema";
 
@@ -74,11 +74,14 @@ export async function searchOpportunities(
         ? [asc(opportunities.applicationDeadline), asc(opportunities.id)]
         : [desc(sql`ts_rank_cd(${opportunities.searchVector}, ${tsquery})`), asc(opportunities.applicationDeadline), asc(opportunities.id)];
 
+  // Every filter is on opportunities itself, so the count needs no join.
+  const countQuery = () => db.select({ n: count() }).from(opportunities).where(where);
   // Ranking reads every match anyway, so with text a window count comes with the page in
   // one query. Without text the page is the first rows of an index, and a window count
-  // would read every open opportunity to return twenty: the count is its own query there.
+  // would read every open opportunity to return twenty: the count is an uncorrelated
+  // subquery there, which PostgreSQL works out once, still in the one statement.
   const rowsQuery = db
-    .select({ ...listColumns, total: (tsquery ? sql<number>`count(*) over ()` : sql<number>`0`).mapWith(Number) })
+    .select({ ...listColumns, total: (tsquery ? sql<number>`count(*) over ()` : sql<number>`(${countQuery()})`).mapWith(Number) })
     .from(opportunities)
     .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
     .leftJoin(sites, eq(sites.id, opportunities.siteId))
@@ -86,12 +89,9 @@ export async function searchOpportunities(
     .orderBy(...order)
     .limit(PAGE_SIZE)
     .offset((filters.page - 1) * PAGE_SIZE);
-  // Every filter is on opportunities itself, so the count needs no join.
-  const countAll = async () => (await db.select({ n: count() }).from(opportunities).where(where))[0]?.n ?? 0;
-
-  const [rows, counted] = await Promise.all([rowsQuery, tsquery ? null : countAll()]);
-  // With text, any row carries the count; only a page past the end has none to carry it.
-  const total = counted ?? rows[0]?.total ?? (filters.page > 1 ? await countAll() : 0);
+  const rows = await rowsQuery;
+  // Any row carries the count; only a page past the end has none to carry it.
+  const total = rows[0]?.total ?? (filters.page > 1 ? ((await countQuery())[0]?.n ?? 0) : 0);
   return { results: rows.map(({ total: _, ...row }) => withSeatsLeft(row)), total, page: filters.page, pageSize: PAGE_SIZE };
 }
 
@@ -130,12 +130,26 @@ export async function searchFacets(db: Db, filters: Partial<Pick<SearchFilters, 
 const SECTION_SIZE = 4;
 type Section = "current" | "next" | "system";
 
+/**
+ * What a section's line shows (rotation-sections.tsx): no trust or site, which the section's
+ * heading already names, so its query reads opportunities alone (joining trusts and sites
+ * three times was most of its planning and the two hash tables of sites).
+ */
+const sectionColumns = {
+  id: opportunities.id,
+  title: opportunities.title,
+  type: opportunities.type,
+  startsOn: opportunities.startsOn,
+  endsOn: opportunities.endsOn,
+  applicationDeadline: opportunities.applicationDeadline,
+  seats: opportunities.seats,
+  seatsTaken,
+};
+
 function sectionQuery(db: Db, section: Section, where: SQL, today: string) {
   return db
-    .select({ ...listColumns, section: sql<Section>`${section}::text`.as("section") })
+    .select({ ...sectionColumns, section: sql<Section>`${section}::text`.as("section") })
     .from(opportunities)
-    .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
-    .leftJoin(sites, eq(sites.id, opportunities.siteId))
     .where(and(openCondition(today), where))
     .orderBy(asc(opportunities.applicationDeadline), asc(opportunities.id))
     .limit(SECTION_SIZE);
@@ -147,8 +161,9 @@ function sectionQuery(db: Db, section: Section, where: SQL, today: string) {
  * integrated care system. The sections come back from one query (UNION ALL of their
  * first few rows each).
  */
-export async function rotationSections(db: Db, traineeId: string, today: string) {
-  const { current, next } = currentAndNext(await listTraineePlacements(db, traineeId), today);
+export async function rotationSections(db: Db, traineeId: string, today: string, placements?: PlacementSummary[]) {
+  // A page that has read the trainee's placements already (their home) passes them in.
+  const { current, next } = currentAndNext(placements ?? (await listTraineePlacements(db, traineeId)), today);
   const overlaps = (p: { trustId: string; startsOn: string; endsOn: string }) =>
     and(eq(opportunities.trustId, p.trustId), lte(opportunities.startsOn, p.endsOn), gte(opportunities.endsOn, p.startsOn))!;
   const queries = [
@@ -159,7 +174,8 @@ export async function rotationSections(db: Db, traineeId: string, today: string)
           db,
           "system",
           and(
-            eq(trusts.integratedCareSystem, current.integratedCareSystem),
+            // The system's trusts as a list worked out once (an InitPlan), as the search does.
+            sql`${opportunities.trustId} = any(array(select t.id from trusts t where t.integrated_care_system = ${current.integratedCareSystem}))`,
             ne(opportunities.trustId, current.trustId),
             next ? ne(opportunities.trustId, next.trustId) : undefined,
           )!,

@@ -9,7 +9,7 @@ import { pageTitle } from "~/utils/page-title";
 import { PlacementCard } from "~/components/placement-card";
 import { getDb } from "~/db.server";
 import { RotationSections } from "~/components/rotation-sections";
-import { getTraineeHome } from "~/models/homes.server";
+import { getTraineeHome, listTraineePlacements } from "~/models/homes.server";
 import { rotationSections } from "~/models/search.server";
 import { STATUS_LABELS, WHAT_NEXT } from "~/models/applications.rules";
 import { listTraineeApplications, upcomingSessions } from "~/models/applications.server";
@@ -27,9 +27,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
   const db = await getDb();
   const today = todayInLondon();
+  // Read once: the home's placement cards and the rotation sections both come from them.
+  const placements = listTraineePlacements(db, user.id);
   const [home, sections, applications, sessions, rounds, shortlist] = await Promise.all([
-    getTraineeHome(db, user.id, today),
-    rotationSections(db, user.id, today),
+    getTraineeHome(db, user.id, today, placements),
+    placements.then((list) => rotationSections(db, user.id, today, list)),
     listTraineeApplications(db, user.id),
     upcomingSessions(db, user.id, today),
     listOpenRoundsForTrainee(db, user.id, today),

@@ -32,6 +32,8 @@ export async function startAppServer(options: { databaseUrl: string; port: numbe
       HOST: "127.0.0.1",
       APP_ORIGIN: `http://127.0.0.1:${options.port}`,
       DATABASE_POOL_SIZE: "10",
+      // The bench sends no e-mail: the outbox's poll would be PostgreSQL work no request asked for.
+      OUTBOX_WORKER: "off",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

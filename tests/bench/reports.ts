@@ -114,7 +114,7 @@ async function main(): Promise<number> {
   for (const route of measurable) {
     await warmUp(server.url, route);
     const before = cpu();
-    const result = await measure(server.url, route, { seconds: SECONDS, connections: CONNECTIONS });
+    const result = await measure([server.url], route, { seconds: SECONDS, connections: CONNECTIONS });
     const after = cpu();
     const perRequest = (seconds: number) => (1000 * seconds) / Math.max(1, result.requests);
     results.push({ ...result, appCpuMs: perRequest(after.app - before.app), dbCpuMs: perRequest(after.db - before.db) });

@@ -10,7 +10,7 @@ export const ORIGIN = "http://localhost:3000";
 
 export async function contextFor(db: Db, request: Request, clientIp = "127.0.0.1"): Promise<AppLoadContext> {
   const session = await resolveSession(db, request.headers.get("cookie"));
-  return { nonce: "test-nonce", requestId: randomUUID(), clientIp, user: session.user, sessionId: session.sessionId };
+  return { nonce: "test-nonce", requestId: randomUUID(), clientIp, user: session.user, sessionId: session.sessionId, unreadNotifications: session.unreadNotifications };
 }
 
 /** A "name=value" cookie header for a new session of this user. */
