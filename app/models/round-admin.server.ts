@@ -437,31 +437,9 @@ export async function declineChoice(
   now: Date = new Date(),
   audit?: AuditContext
 ): Promise<RoundChangeResult> {
-  if (actor.role !== "trust_lead" || !actor.trustId || !UUID.test(roundId) || !UUID.test(input.opportunityId))
-    return { ok: false, status: 404, fieldErrors: {} };
   return db.transaction(async (tx) => {
-    const [round] = await tx.select(ROUND_COLUMNS).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("share");
-    if (!round) return { ok: false as const, status: 404 as const, fieldErrors: {} };
-    const [choice] = await tx
-      .select({ declinedAt: roundPreferences.declinedAt })
-      .from(roundPreferences)
-      .innerJoin(opportunities, eq(opportunities.id, roundPreferences.opportunityId))
-      .where(
-        and(
-          eq(roundPreferences.roundId, roundId),
-          eq(roundPreferences.traineeId, input.traineeId),
-          eq(roundPreferences.opportunityId, input.opportunityId),
-          eq(opportunities.trustId, actor.trustId!)
-        )
-      )
-      // Locked: of two leads declining it at once, the second reads it declined (one decline, one message),
-      // and a trainee's rewrite of their ranks waits for the decline rather than copying the row from before it.
-      .for("update", { of: roundPreferences });
-    if (!choice) return { ok: false as const, status: 404 as const, fieldErrors: {} };
-    if (roundPhase(round, now) !== "open") {
-      return { ok: false as const, status: 409 as const, fieldErrors: {}, message: "Choices can be declined only while the round is open for choices." };
-    }
-    if (choice.declinedAt) return { ok: false as const, status: 409 as const, fieldErrors: {}, message: "This choice has already been declined." };
+    const refusal = await declineRefusalIn(tx, actor, roundId, input, now, true);
+    if (refusal) return refusal;
     await tx
       .update(roundPreferences)
       .set({ declinedAt: now, declinedBy: actor.id, declineReason: input.reason, updatedAt: now })
@@ -481,6 +459,54 @@ export async function declineChoice(
     });
     return { ok: true as const };
   });
+}
+
+const NOT_DECLINABLE_HERE = { ok: false as const, status: 404 as const, fieldErrors: {} as Record<string, string> };
+
+/** Why this choice cannot be declined now (404: no such choice of this lead's trust; 409: round not open, or declined already), or null. */
+async function declineRefusalIn(
+  tx: DbOrTx,
+  actor: RoundViewer,
+  roundId: string,
+  input: { traineeId: string; opportunityId: string },
+  now: Date,
+  lock: boolean,
+) {
+  if (actor.role !== "trust_lead" || !actor.trustId || !UUID.test(roundId) || !UUID.test(input.opportunityId)) return NOT_DECLINABLE_HERE;
+  const [round] = await tx.select(ROUND_COLUMNS).from(allocationRounds).where(eq(allocationRounds.id, roundId)).for("share");
+  if (!round) return NOT_DECLINABLE_HERE;
+  const [choice] = await tx
+    .select({ declinedAt: roundPreferences.declinedAt })
+    .from(roundPreferences)
+    .innerJoin(opportunities, eq(opportunities.id, roundPreferences.opportunityId))
+    .where(
+      and(
+        eq(roundPreferences.roundId, roundId),
+        eq(roundPreferences.traineeId, input.traineeId),
+        eq(roundPreferences.opportunityId, input.opportunityId),
+        eq(opportunities.trustId, actor.trustId!)
+      )
+    )
+    // Locked: of two leads declining it at once, the second reads it declined (one decline, one message),
+    // and a trainee's rewrite of their ranks waits for the decline rather than copying the row from before it.
+    .for(lock ? "update" : "share", { of: roundPreferences });
+  if (!choice) return NOT_DECLINABLE_HERE;
+  if (roundPhase(round, now) !== "open") {
+    return { ok: false as const, status: 409 as const, fieldErrors: {} as Record<string, string>, message: "Choices can be declined only while the round is open for choices." };
+  }
+  if (choice.declinedAt) return { ok: false as const, status: 409 as const, fieldErrors: {} as Record<string, string>, message: "This choice has already been declined." };
+  return null;
+}
+
+/**
+ * Read before a refused form is answered: a reason is asked for only where the choice can still
+ * be declined. Sent again for a choice already declined (the reason box is gone), the answer says
+ * so rather than pointing at a box the page no longer has.
+ */
+export async function declineRefusal(db: Db, actor: RoundViewer, roundId: string, input: { traineeId: string; opportunityId: string }, now: Date = new Date()) {
+  if (!UUID.test(input.traineeId)) return null;
+  const refusal = await declineRefusalIn(db, actor, roundId, input, now, false);
+  return refusal?.status === 409 ? refusal : null;
 }
 
 // ---------------------------------------------------------------- the round's page

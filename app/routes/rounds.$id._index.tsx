@@ -17,7 +17,7 @@ import { RoundPhaseTag } from "~/components/round-phase-tag";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
 import { auditContext } from "~/models/audit.server";
-import { cancelRound, declineChoice, getRoundPage, roundVisibleTo } from "~/models/round-admin.server";
+import { cancelRound, declineChoice, declineRefusal, getRoundPage, roundVisibleTo } from "~/models/round-admin.server";
 import { DeclineChoiceSchema } from "~/models/rounds.schema";
 import { formatDate, formatMoment } from "~/utils/dates";
 import { failure, parseForm, type FormFailure } from "~/utils/forms";
@@ -52,7 +52,13 @@ export async function action(args: ActionFunctionArgs) {
   }
   if (intent === "decline") {
     const parsed = parseForm(DeclineChoiceSchema, formData);
-    if (!parsed.ok) return invalid(parsed);
+    if (!parsed.ok) {
+      // A choice already declined (or a round no longer open) has no reason box to point at.
+      const ids = { traineeId: String(formData.get("traineeId") ?? ""), opportunityId: String(formData.get("opportunityId") ?? "") };
+      const refusal = await declineRefusal(db, user, roundId, ids);
+      if (refusal) return invalid(failure(formData, {}, refusal.message), 409);
+      return invalid(parsed);
+    }
     const result = await declineChoice(db, user, roundId, parsed.data, new Date(), auditContext(args.context));
     if (!result.ok && result.status === 404) throw notFound();
     if (!result.ok) return invalid(failure(formData, result.fieldErrors, result.message), 409);

@@ -206,6 +206,20 @@ describe("the round page", () => {
     expect((await t.db.select().from(roundPreferences).where(eq(roundPreferences.traineeId, elsewhere.id)))[0]!.declinedAt).toBeNull();
   });
 
+  it("a second decline with an empty reason pointed at the reason box the declined choice no longer has: now 409, already declined", async () => {
+    const s = await scene();
+    const round = await makeRound(t.db, { opportunityIds: [s.opportunityId] });
+    await makeRoundChoice(t.db, { roundId: round.id, traineeId: s.trainee.id, opportunityId: s.opportunityId });
+    const decline = (fields: Record<string, string>) =>
+      callRoute(t.db, roundPage.action, formRequest(`/rounds/${round.id}`, { intent: "decline", traineeId: s.trainee.id, opportunityId: s.opportunityId, ...fields }, s.cookies.lead), { id: round.id });
+    expect((await decline({ reason: "We need a trainee in surgery for this one." })).status).toBe(302);
+    const again = await decline({ reason: "" });
+    expect(again.status).toBe(409);
+    const body = (await again.json()) as Failure;
+    expect(body.fieldErrors).toEqual({});
+    expect(body.formError).toBe("This choice has already been declined.");
+  });
+
   it("the admin sees the seed and the close button; once allocated, a link to the allocation", async () => {
     const s = await scene();
     const round = await makeRound(t.db, { opportunityIds: [s.opportunityId], seed: "seed-1" });
