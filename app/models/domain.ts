@@ -270,11 +270,13 @@ export const AUDIT_ACTION_LABELS = {
   "user.enabled": "Account enabled",
   "trust.created": "Trust added",
   "trust.edited": "Trust edited",
+  "nudge.sent": "Nudge sent",
   "application.viewed": "Application viewed",
   "applicants.viewed": "Shown in an applicants list",
   "profile.viewed": "Profile viewed",
   "import.viewed": "Named in an import preview",
   "reflection.viewed": "Shared reflection viewed",
+  "trainees.viewed": "Shown in a list of trainees with nothing yet",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
 export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_LABELS) as AuditAction[];
@@ -294,4 +296,5 @@ export const AUDIT_VIEW_WORDS: Partial<Record<AuditAction, string>> = {
   "profile.viewed": "Your account's details",
   "import.viewed": "A rotation file's preview that named you",
   "reflection.viewed": "A reflection you shared",
+  "trainees.viewed": "A trust's list of trainees with nothing yet this year that included you",
 };

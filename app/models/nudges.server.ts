@@ -11,6 +11,7 @@ import type { SessionUser } from "~/auth.server";
 import { instantInLondon, londonDateAndTime, trainingYearOf } from "~/utils/dates";
 
 import { seatsTaken } from "./applications.server";
+import { auditBy, recordAudit, type AuditContext } from "./audit.server";
 import { UUID } from "./ids";
 import { eligibilityFor } from "./eligibility";
 import { hadOpportunityInYear } from "./first-timers.server";
@@ -140,7 +141,7 @@ export type NudgeOutcome =
  * trust's list and were not nudged in the window, then write the nudge, its notification and
  * its e-mail, pointing at up to three opportunities at the trust they can apply for.
  */
-async function nudgeOne(db: Db, sender: Staff, traineeId: string, today: string, candidates: Candidate[]): Promise<NudgeOutcome> {
+async function nudgeOne(db: Db, sender: Staff, traineeId: string, today: string, candidates: Candidate[], audit?: AuditContext): Promise<NudgeOutcome> {
   // The id comes from a form: anything but an id (a NUL cannot even be compared in PostgreSQL) is no listed trainee.
   if (!UUID.test(traineeId)) return { traineeId, outcome: "not_listed" };
   return db.transaction(async (tx): Promise<NudgeOutcome> => {
@@ -192,6 +193,14 @@ async function nudgeOne(db: Db, sender: Staff, traineeId: string, today: string,
     const params = { opportunityIds: suggested.join(",") };
     await createNotifications(tx, [{ userId: traineeId, kind: "nudge", nudgeId, actorId: sender.id, params }]);
     await queueEmails(tx, [{ kind: "nudge", recipientId: traineeId, nudgeId, params }]);
+    await recordAudit(tx, auditBy(audit, sender), {
+      action: "nudge.sent",
+      targetType: "user",
+      targetId: traineeId,
+      traineeId,
+      trustId: sender.trustId,
+      details: { suggested: suggested.length },
+    });
     return { traineeId, outcome: "sent", nudgeId, suggested };
   });
 }
@@ -203,7 +212,7 @@ export type SendNudgesResult = { sent: number; recent: number; notListed: number
  * own transaction so one refusal leaves the others sent. Trainees not on the trust's list today
  * (another trust's, already offered a place, unknown) are counted as not listed, never nudged.
  */
-export async function sendNudges(db: Db, sender: Staff, who: string[] | "all", today: string): Promise<SendNudgesResult> {
+export async function sendNudges(db: Db, sender: Staff, who: string[] | "all", today: string, audit?: AuditContext): Promise<SendNudgesResult> {
   let ids: string[];
   let left = 0;
   if (who === "all") {
@@ -227,13 +236,13 @@ export async function sendNudges(db: Db, sender: Staff, who: string[] | "all", t
     ids = [...toSend.slice(0, NUDGE_ALL_LIMIT)];
     const candidates = await openOpportunities(db, sender.trustId, today);
     const outcomes: NudgeOutcome[] = [];
-    for (const id of ids) outcomes.push(await nudgeOne(db, sender, id, today, candidates));
+    for (const id of ids) outcomes.push(await nudgeOne(db, sender, id, today, candidates, audit));
     return summarise(outcomes, recent.size, left);
   }
   ids = [...new Set(who)];
   const candidates = await openOpportunities(db, sender.trustId, today);
   const outcomes: NudgeOutcome[] = [];
-  for (const id of ids) outcomes.push(await nudgeOne(db, sender, id, today, candidates));
+  for (const id of ids) outcomes.push(await nudgeOne(db, sender, id, today, candidates, audit));
   return summarise(outcomes, 0, left);
 }
 

@@ -13,6 +13,7 @@ import { ResponsiveTable } from "~/components/responsive-table";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
 import { NUDGE_SUGGESTIONS } from "~/models/nudge-rules";
+import { auditContext, recordViews } from "~/models/audit.server";
 import { getTrustName, listNothingYet, nothingYetTraineeName, sendNudges } from "~/models/nudges.server";
 import { formatDate, trainingYearOf, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
@@ -45,6 +46,15 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!trustName) throw notFound();
   const lastPage = Math.max(1, Math.ceil(list.total / list.pageSize));
   if (page > lastPage) throw redirect(lastPage > 1 ? `/nothing-yet?page=${lastPage}` : "/nothing-yet");
+  // The list names trainees: each one shown is a view of their data.
+  await recordViews(db, auditContext(args.context), {
+    action: "trainees.viewed",
+    targetType: "trust",
+    targetId: staff.trustId,
+    trustId: staff.trustId,
+    traineeIds: list.trainees.map((t) => t.traineeId),
+    details: { list: "nothing_yet" },
+  });
   const nudgedId = url.searchParams.get("trainee");
   const nudgedName = nudgedId ? await nothingYetTraineeName(db, staff.trustId, nudgedId, today) : null;
   return json({ trustName, role: staff.role, home: homePathFor(staff.role), list, lastPage, nudgedName, year: trainingYearOf(today) });
@@ -59,7 +69,7 @@ export async function action(args: ActionFunctionArgs) {
   if (intent === "nudge-one") {
     const traineeId = String(form.get("traineeId") ?? "").trim();
     if (!traineeId || traineeId.length > 100) return json({ message: "Choose a trainee to nudge" }, { status: 400 });
-    const result = await sendNudges(db, staff, [traineeId], today);
+    const result = await sendNudges(db, staff, [traineeId], today, auditContext(args.context));
     const outcome = result.outcomes[0]!;
     // Another trust's trainee, an unknown one, or one no longer listed (offered a place since): not found here.
     if (outcome.outcome === "not_listed") throw notFound();
@@ -73,7 +83,7 @@ export async function action(args: ActionFunctionArgs) {
     return redirect(`/nothing-yet?nudged=1&trainee=${encodeURIComponent(traineeId)}`);
   }
   if (intent === "nudge-all") {
-    const result = await sendNudges(db, staff, "all", today);
+    const result = await sendNudges(db, staff, "all", today, auditContext(args.context));
     const q = new URLSearchParams({ nudged: String(result.sent), recent: String(result.recent) });
     if (result.left) q.set("left", String(result.left));
     return redirect(`/nothing-yet?${q}`);

@@ -16,7 +16,7 @@ import { GradeText } from "~/components/grade-text";
 import { RoundPhaseTag } from "~/components/round-phase-tag";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
-import { auditContext } from "~/models/audit.server";
+import { auditContext, recordViews } from "~/models/audit.server";
 import { cancelRound, declineChoice, declineRefusal, getRoundPage, roundVisibleTo } from "~/models/round-admin.server";
 import { DeclineChoiceSchema } from "~/models/rounds.schema";
 import { formatDate, formatMoment } from "~/utils/dates";
@@ -31,8 +31,14 @@ const STAFF = ["admin", "trust_lead", "dme"] as const;
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: STAFF });
-  const page = await getRoundPage(await getDb(), user, args.params.id ?? "");
+  const db = await getDb();
+  const page = await getRoundPage(db, user, args.params.id ?? "");
   if (!page) throw notFound();
+  // A lead or DME sees their trust's applicants (names, ranks, statements): a view of each one's data.
+  const shown = page.opportunities.flatMap((o) => o.applicants ?? []).map((a) => a.traineeId);
+  if (shown.length) {
+    await recordViews(db, auditContext(args.context), { action: "applicants.viewed", targetType: "round", targetId: page.round.id, trustId: user.trustId, traineeIds: shown });
+  }
   return json({ ...page, viewerRole: user.role });
 }
 

@@ -13,6 +13,7 @@ import { auditContext, FORMER_STAFF, listViewsOfTrainee, searchAuditEvents, type
 import { closeTraineeAccount, exportTraineeData } from "~/models/data-rights.server";
 import { AUDIT_ACTIONS, type AuditAction, type Role } from "~/models/domain";
 import { optOut, saveEmailPreferences } from "~/models/email-preferences.server";
+import { sendNudges } from "~/models/nudges.server";
 import { createObjective, setObjectiveRetired, updateObjective } from "~/models/objectives.server";
 import { parseOpportunityForm } from "~/models/opportunities.schema";
 import { changeOpportunityStatus, duplicateOpportunity, saveOpportunity } from "~/models/opportunities.server";
@@ -406,6 +407,15 @@ const CHANGES: Case[] = [
       const audit = by(w.admin);
       expect((await correctTraineeEmail(t.db, imported.id, "corrected@example.nhs.uk", { invitedBy: w.admin.id, origin: TEST_ORIGIN, audit })).ok).toBe(true);
       return { audit, expected: { action: "user.email_corrected", targetType: "user", targetId: imported.id, traineeId: imported.id } };
+    },
+  },
+  {
+    change: "a DME nudges a trainee with nothing yet",
+    run: async (w) => {
+      const audit = by(w.dme);
+      const result = await sendNudges(t.db, { id: w.dme.id, role: "dme", trustId: w.trust.id }, [w.trainee.id], today, audit);
+      expect(result.sent).toBe(1);
+      return { audit, expected: { action: "nudge.sent", targetType: "user", targetId: w.trainee.id, traineeId: w.trainee.id, trustId: w.trust.id } };
     },
   },
   {

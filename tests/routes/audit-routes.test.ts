@@ -11,11 +11,13 @@ import * as auditPage from "~/routes/admin.audit";
 import * as adminHome from "~/routes/admin._index";
 import * as download from "~/routes/trainee.data[.]json";
 import * as profilePage from "~/routes/trainee.profile";
+import * as nothingYet from "~/routes/nothing-yet";
+import * as roundPage from "~/routes/rounds.$id._index";
 import { applyForOpportunity } from "~/models/applications.server";
 
 import { callRoute, contextFor, getRequest, sessionCookieFor } from "../helpers/context";
 import { useTestDatabase } from "../helpers/db";
-import { makeOpportunity, makePlacement, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
+import { makeOpportunity, makePlacement, makeRound, makeRoundChoice, makeTrainee, makeTrust, makeUser } from "../helpers/factories";
 import { renderRoute, textOf } from "../helpers/render";
 
 const t = useTestDatabase();
@@ -44,6 +46,36 @@ describe("the request's id reaches the audit row", () => {
     expect(response.status).toBe(200);
     const rows = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "application.viewed"));
     expect(rows).toMatchObject([{ requestId: context.requestId, actorId: w.dme.id, actorRole: "dme", traineeId: w.trainee.id, targetId: w.applicationId }]);
+  });
+});
+
+describe("lists that name trainees record a view of each one shown", () => {
+  it("the DME's list of trainees with nothing yet writes one row per trainee on it", async () => {
+    const w = await world();
+    const idle = await makeTrainee(t.db);
+    await makePlacement(t.db, { traineeId: idle.id, trustId: w.trust.id, grade: "FY2", startsOn: "2026-08-06", endsOn: "2027-08-01", source: "import" });
+    const request = getRequest("/nothing-yet", await w.cookie(w.dme.id));
+    const context = await contextFor(t.db, request);
+    const response = (await nothingYet.loader({ request, params: {}, context })) as Response;
+    expect(response.status).toBe(200);
+    const shown = ((await response.json()) as { list: { trainees: { traineeId: string }[] } }).list.trainees.map((x) => x.traineeId);
+    expect(shown).toContain(idle.id);
+    const rows = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "trainees.viewed"));
+    expect(rows.map((r) => r.traineeId).sort()).toEqual([...shown].sort());
+    expect(rows.every((r) => r.actorId === w.dme.id && r.requestId === context.requestId && r.trustId === w.trust.id)).toBe(true);
+  });
+
+  it("a lead opening a round's page with their trust's applicants writes a row for each applicant", async () => {
+    const w = await world();
+    const opportunityId = await makeOpportunity(t.db, w.trust.id);
+    const round = await makeRound(t.db, { opportunityIds: [opportunityId] });
+    await makeRoundChoice(t.db, { roundId: round.id, traineeId: w.trainee.id, opportunityId });
+    const request = getRequest(`/rounds/${round.id}`, await w.cookie(w.lead.id));
+    const context = await contextFor(t.db, request);
+    const response = (await roundPage.loader({ request, params: { id: round.id }, context })) as Response;
+    expect(response.status).toBe(200);
+    const rows = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "applicants.viewed"));
+    expect(rows).toMatchObject([{ actorId: w.lead.id, traineeId: w.trainee.id, targetType: "round", targetId: round.id, requestId: context.requestId }]);
   });
 });
 
