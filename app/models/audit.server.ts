@@ -8,8 +8,9 @@ import { aliasedTable, and, asc, count, desc, eq, gte, ilike, inArray, isNotNull
 import type { Db, DbOrTx } from "@db/client";
 import { auditEvents, trusts, users } from "@db/schema";
 
-import type { AuditAction, AuditTargetType, Role } from "./domain";
-import { AUDIT_ACTIONS, isViewAction } from "./domain";
+import type { AuditAction, AuditTargetType } from "./audit-actions";
+import { AUDIT_ACTIONS, isViewAction } from "./audit-actions";
+import type { Role } from "./domain";
 
 /** Who is acting, and in which request: built from the route's load context. */
 export type AuditContext = { actorId: string | null; actorRole: Role | null; requestId: string | null };

@@ -37,7 +37,8 @@ import { transitionApplication } from "./applications.server";
 import { listAllNotifications } from "./notifications.server";
 import { reflectionColumns } from "./reflections.server";
 import { auditBy, listViewsOfTrainee, recordAudit, type AuditContext } from "./audit.server";
-import { AUDIT_VIEW_WORDS, ROLE_LABELS } from "./domain";
+import { AUDIT_VIEW_WORDS } from "./audit-actions";
+import { ROLE_LABELS } from "./domain";
 
 // ---------------------------------------------------------------------------------------
 // Download my data

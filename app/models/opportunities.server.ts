@@ -9,7 +9,8 @@ import { plural } from "~/utils/plural";
 import { UUID } from "./accounts.schema";
 import { fillSeatsFromWaitingList, seatsHeld, seatsTaken } from "./applications.server";
 import { auditBy, BY_SERVICE, recordAudit, type AuditContext } from "./audit.server";
-import type { AuditAction, OpportunityStatus } from "./domain";
+import type { AuditAction } from "./audit-actions";
+import type { OpportunityStatus } from "./domain";
 import type { OpportunityInput } from "./opportunities.schema";
 
 export { seatsTaken };

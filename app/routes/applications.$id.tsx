@@ -52,28 +52,40 @@ export async function action(args: ActionFunctionArgs) {
   if (!(await applicationInScope(await getDb(), viewer, args.params.id ?? ""))) throw notFound();
   const formData = await args.request.formData();
   const intent = String(formData.get("intent") ?? "");
-  if (!APPLICATION_ACTIONS.includes(intent as ApplicationAction)) return json<ActionData>({ message: "Choose what to do with the application", field: "actions" }, { status: 400 });
-  const reason = v.safeParse(ReasonSchema, formData.get("reason") ?? "");
-  if (!reason.success) {
-    // The reason's box is on the page only for a move it offers now (not after the application
-    // was decided, nor for another role's move): otherwise the message would point at nothing.
-    const application = await getApplicationForViewer(await getDb(), viewer, args.params.id ?? "", todayInLondon());
+  const db = await getDb();
+  // A message points at the reason's box only when the page shows it: for a move it offers now
+  // (not after the application was decided, nor another role's move). Otherwise the move itself
+  // is what cannot be done.
+  const refuseReason = async (message: string) => {
+    const application = await getApplicationForViewer(db, viewer, args.params.id ?? "", todayInLondon());
     if (!application) throw notFound();
     if (!application.actions.includes(intent as ApplicationAction)) {
       return json<ActionData>({ message: "The application cannot be changed that way now", field: "actions" }, { status: 409 });
     }
-    return json<ActionData>({ message: reason.issues[0].message, field: `reason-${intent}` }, { status: 400 });
+    return json<ActionData>({ message, field: `reason-${intent}` }, { status: 400 });
+  };
+  if (!APPLICATION_ACTIONS.includes(intent as ApplicationAction)) {
+    const application = await getApplicationForViewer(db, viewer, args.params.id ?? "", todayInLondon());
+    if (!application) throw notFound();
+    // Only the page's buttons send a move: with none on it, nothing can be done to it now.
+    if (!application.actions.length && !application.notYet.length) {
+      return json<ActionData>({ message: "The application cannot be changed now", field: "actions" }, { status: 409 });
+    }
+    return json<ActionData>({ message: "Choose what to do with the application", field: "actions" }, { status: 400 });
   }
+  const reason = v.safeParse(ReasonSchema, formData.get("reason") ?? "");
+  if (!reason.success) return refuseReason(reason.issues[0].message);
   // The sign-off's fields go to the model as typed: it checks them with SignOffSchema.
   const signOff = TRANSITIONS[intent as ApplicationAction].feedback ? formObject(formData, ["observedDimensions"]) : undefined;
-  const result = await transitionApplication(await getDb(), viewer, args.params.id ?? "", intent as ApplicationAction, { reason: reason.output, today: todayInLondon(), signOff }, auditContext(args.context));
+  const result = await transitionApplication(db, viewer, args.params.id ?? "", intent as ApplicationAction, { reason: reason.output, today: todayInLondon(), signOff }, auditContext(args.context));
   if (!result.ok) {
     if (result.status === 404) throw notFound();
     if (result.fieldErrors) {
       const first = Object.keys(result.fieldErrors)[0] ?? "actions";
       return json<ActionData>({ message: result.message, field: first, fieldErrors: result.fieldErrors, values: formValues(formData) }, { status: result.status });
     }
-    return json<ActionData>({ message: result.message, field: result.status === 400 ? `reason-${intent}` : "actions" }, { status: result.status });
+    if (result.status === 400) return refuseReason(result.message);
+    return json<ActionData>({ message: result.message, field: "actions" }, { status: result.status });
   }
   return redirect(`/applications/${args.params.id}?done=${intent}`);
 }

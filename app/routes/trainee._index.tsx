@@ -78,7 +78,7 @@ export default function TraineeHome() {
       {rounds.length ? (
         <>
           <h2>Rounds open now</h2>
-          <p>Places on these opportunities are allocated in a round: rank the ones you want before it closes.</p>
+          <p>Rank the ones you want before the round closes: places are allocated then.</p>
           <ul className="app-results">
             {rounds.map((r) => (
               <li className="app-result" key={r.id}>

@@ -15,7 +15,8 @@ import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
 import { auditContext } from "~/models/audit.server";
-import { AUDIT_VIEW_WORDS, ROLE_LABELS, DISABILITY_ANSWERS, DISABILITY_LABELS, ETHNIC_GROUPS, ETHNIC_GROUP_LABELS, GRADES, SEXES, SEX_LABELS } from "~/models/domain";
+import { AUDIT_VIEW_WORDS } from "~/models/audit-actions";
+import { ROLE_LABELS, DISABILITY_ANSWERS, DISABILITY_LABELS, ETHNIC_GROUPS, ETHNIC_GROUP_LABELS, GRADES, SEXES, SEX_LABELS } from "~/models/domain";
 import { PROFILE_LIMITS } from "~/models/profile-limits";
 import { EqualitySchema, ProfileSchema } from "~/models/profile.schema";
 import { getProfilePage, updateEqualityAnswers, updateProfile } from "~/models/profile.server";

@@ -167,8 +167,10 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     // Published opportunities are public; a draft is its own trust's staff's only (not even an
     // admin's: it is the trust's work in progress). Applying is for trainees.
     targets: [
-      { scope: OWN_TRUST, path: (f) => `/opportunities/${f.opportunities.own}`, get: all(200), post: only(["trainee"], 400) },
-      { scope: OTHER_TRUST, path: (f) => `/opportunities/${f.opportunities.other}`, get: all(200), post: only(["trainee"], 400) },
+      // The fixtures' trainee has applied for both already: an empty form is told so (409), not
+      // sent to a statement box the page no longer shows.
+      { scope: OWN_TRUST, path: (f) => `/opportunities/${f.opportunities.own}`, get: all(200), post: only(["trainee"], 409) },
+      { scope: OTHER_TRUST, path: (f) => `/opportunities/${f.opportunities.other}`, get: all(200), post: only(["trainee"], 409) },
       { scope: OWN_TRUST, path: (f) => `/opportunities/${f.opportunities.ownDraft}`, get: cells(404, 404, 200, 200, 404), post: only(["trainee"], 404) },
       { scope: OTHER_TRUST, path: (f) => `/opportunities/${f.opportunities.otherDraft}`, get: all(404), post: only(["trainee"], 404) },
       { scope: MISSING, path: () => `/opportunities/${UNKNOWN_ID}`, get: all(404), post: only(["trainee"], 404) },

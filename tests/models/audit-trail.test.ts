@@ -11,7 +11,8 @@ import { auditEvents, opportunities, passwordResets, reflections, traineeProfile
 import { applyForOpportunity, getApplicationForViewer, listApplicants, transitionApplication } from "~/models/applications.server";
 import { auditContext, FORMER_STAFF, listViewsOfTrainee, searchAuditEvents, type AuditContext } from "~/models/audit.server";
 import { closeTraineeAccount, exportTraineeData } from "~/models/data-rights.server";
-import { AUDIT_ACTIONS, type AuditAction, type Role } from "~/models/domain";
+import { AUDIT_ACTIONS, type AuditAction } from "~/models/audit-actions";
+import type { Role } from "~/models/domain";
 import { optOut, saveEmailPreferences } from "~/models/email-preferences.server";
 import { sendNudges } from "~/models/nudges.server";
 import { createObjective, setObjectiveRetired, updateObjective } from "~/models/objectives.server";

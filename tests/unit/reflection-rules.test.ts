@@ -35,8 +35,9 @@ describe("a reflection's rules", () => {
     expect(errors(DraftReflectionSchema, { soWhat: "x".repeat(REFLECTION_TEXT_MAX + 1), rating: "6", hlmDimensions: ["charisma"], gpcDomains: ["domain_10"], wouldRecommend: "maybe" })).toEqual({
       soWhat: "What you learned must be 5,000 characters or fewer",
       rating: "Choose a rating from 1 to 5",
-      "hlmDimensions.0": "Choose leadership dimensions from the list",
-      "gpcDomains.0": "Choose GMC domains from the list",
+      // Filed under the checkbox group, whose id the page has (not "hlmDimensions.0").
+      hlmDimensions: "Choose leadership dimensions from the list",
+      gpcDomains: "Choose GMC domains from the list",
       wouldRecommend: "Choose yes or no",
     });
     expect(errors(DraftReflectionSchema, { whatHappened: "x".repeat(REFLECTION_TEXT_MAX) })).toEqual({});
