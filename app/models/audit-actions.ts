@@ -65,7 +65,7 @@ export const AUDIT_ACTION_LABELS = {
   "profile.viewed": "Profile viewed",
   "import.viewed": "Named in an import preview",
   "reflection.viewed": "Shared reflection viewed",
-  "trainees.viewed": "Shown in a list of trainees with nothing yet",
+  "trainees.viewed": "Shown in a list of a trust's trainees",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
 export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_LABELS) as AuditAction[];
@@ -85,5 +85,5 @@ export const AUDIT_VIEW_WORDS: Partial<Record<AuditAction, string>> = {
   "profile.viewed": "Your account's details",
   "import.viewed": "A rotation file's preview that named you",
   "reflection.viewed": "A reflection you shared",
-  "trainees.viewed": "A trust's list of trainees with nothing yet this year that included you",
+  "trainees.viewed": "A list of a trust's trainees that included you",
 };

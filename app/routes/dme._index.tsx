@@ -7,6 +7,7 @@ import { Tag } from "~/components/nhsuk/tag";
 import { requireStaff } from "~/auth.server";
 import { pageTitle } from "~/utils/page-title";
 import { getDb } from "~/db.server";
+import { auditContext, recordViews } from "~/models/audit.server";
 import { getDmeHome } from "~/models/homes.server";
 import { formatDate, todayInLondon } from "~/utils/dates";
 import { notFound } from "~/utils/http.server";
@@ -35,12 +36,22 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args, "dme");
   const url = new URL(args.request.url);
   const pages = { now: pageParam(url.searchParams.get("now")), next: pageParam(url.searchParams.get("next")) };
-  const home = await getDmeHome(await getDb(), user.trustId, todayInLondon(), pages);
+  const db = await getDb();
+  const home = await getDmeHome(db, user.trustId, todayInLondon(), pages);
   if (!home) throw notFound();
   // A page past the end (the lists shrank, or the address was edited) goes to the last one.
   const last = (total: number) => Math.max(1, Math.ceil(total / home.pageSize));
   const clamped = { now: Math.min(pages.now, last(home.placedNow.total)), next: Math.min(pages.next, last(home.startingNext.total)) };
   if (clamped.now !== pages.now || clamped.next !== pages.next) throw redirect(homeHref(clamped, clamped.next !== pages.next ? "starting-next" : "placed-now"));
+  // The lists name the trust's trainees: each one shown is a view of their data.
+  await recordViews(db, auditContext(args.context), {
+    action: "trainees.viewed",
+    targetType: "trust",
+    targetId: user.trustId,
+    trustId: user.trustId,
+    traineeIds: [...home.placedNow.trainees, ...home.startingNext.trainees].map((t) => t.traineeId),
+    details: { list: "trainees_at_trust" },
+  });
   return json(home);
 }
 

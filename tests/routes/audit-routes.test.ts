@@ -12,6 +12,7 @@ import * as adminHome from "~/routes/admin._index";
 import * as download from "~/routes/trainee.data[.]json";
 import * as profilePage from "~/routes/trainee.profile";
 import * as nothingYet from "~/routes/nothing-yet";
+import * as dmeHome from "~/routes/dme._index";
 import * as roundPage from "~/routes/rounds.$id._index";
 import { applyForOpportunity } from "~/models/applications.server";
 
@@ -63,6 +64,16 @@ describe("lists that name trainees record a view of each one shown", () => {
     const rows = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "trainees.viewed"));
     expect(rows.map((r) => r.traineeId).sort()).toEqual([...shown].sort());
     expect(rows.every((r) => r.actorId === w.dme.id && r.requestId === context.requestId && r.trustId === w.trust.id)).toBe(true);
+  });
+
+  it("the DME's home, listing the trust's trainees, writes one row per trainee shown", async () => {
+    const w = await world();
+    const request = getRequest("/dme", await w.cookie(w.dme.id));
+    const context = await contextFor(t.db, request);
+    const response = (await dmeHome.loader({ request, params: {}, context })) as Response;
+    expect(response.status).toBe(200);
+    const rows = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "trainees.viewed"));
+    expect(rows).toMatchObject([{ actorId: w.dme.id, traineeId: w.trainee.id, targetType: "trust", trustId: w.trust.id, requestId: context.requestId }]);
   });
 
   it("a lead opening a round's page with their trust's applicants writes a row for each applicant", async () => {
