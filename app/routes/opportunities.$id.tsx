@@ -98,6 +98,16 @@ export async function action(args: ActionFunctionArgs) {
     if (UUID.test(opportunityId) && (await findActiveApplication(db, trainee.id, opportunityId))) {
       return invalid(failure(formData, {}, "You have already applied for this opportunity"), 409);
     }
+    // Nor while the page does not offer the form (the seats have gone, the deadline has passed,
+    // a round now allocates it): the answer says why, as the page does.
+    const today = todayInLondon();
+    const opportunity = await getOpportunityForViewer(db, opportunityId, null);
+    if (opportunity) {
+      const profile = await getTraineeGradeAndSpecialty(db, trainee.id, today);
+      const eligibility = eligibilityFor(opportunity, { role: "trainee", grade: profile?.grade ?? null, specialty: profile?.specialty ?? "" }, today);
+      if (!eligibility.eligible) return invalid(failure(formData, {}, eligibility.reason), 409);
+      if (await unfinishedRoundOf(db, opportunityId)) return invalid(failure(formData, {}, "Places on this opportunity are allocated in a round: add it to your choices instead"), 409);
+    }
     const confidentiality = await confidentialityError(db, args.params.id ?? "", formData.get("confidentiality") === "yes");
     return invalid(confidentiality ? { ...parsed, fieldErrors: { ...parsed.fieldErrors, confidentiality } } : parsed);
   }
