@@ -22,16 +22,10 @@ out=${1:-invitational-$(date -u +%Y%m%dT%H%M%SZ).dump}
 bin=${PG_BIN:+$PG_BIN/}
 trap 'rm -f "$out.partial" "$out.counts.partial"' EXIT
 
-# Every ordinary table of every schema but the system's, as "schema.table<TAB>rows", sorted.
-# Run inside the snapshot's transaction below, so the counts are the dump's.
-read -r -d '' COUNTS_SQL <<'SQL' || true
-SELECT format('SELECT %L || chr(9) || count(*) FROM %I.%I', n.nspname || '.' || c.relname, n.nspname, c.relname)
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
-ORDER BY n.nspname, c.relname
-\gexec
-\echo __counts_end__
-SQL
+# The row counts (scripts/table-counts.sql), run inside the snapshot's transaction below so they
+# are the dump's, and a line that says they have all been written.
+COUNTS_SQL="$(<"$(dirname "${BASH_SOURCE[0]}")/table-counts.sql")
+\echo __counts_end__"
 
 # One session exports its snapshot and holds it open while pg_dump reads from it.
 coproc SNAPSHOT { "${bin}psql" "$DATABASE_URL" -X -q -A -t -v ON_ERROR_STOP=1; }

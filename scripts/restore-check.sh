@@ -36,13 +36,7 @@ scratch_url="${BASH_REMATCH[1]}/$scratch${BASH_REMATCH[4]}"
 
 psql_at() { "${bin}psql" "$1" -X -q -A -t -v ON_ERROR_STOP=1 "${@:2}"; }
 
-read -r -d '' COUNTS_SQL <<'SQL' || true
-SELECT format('SELECT %L || chr(9) || count(*) FROM %I.%I', n.nspname || '.' || c.relname, n.nspname, c.relname)
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
-ORDER BY n.nspname, c.relname
-\gexec
-SQL
+COUNTS_SQL=$(<"$(dirname "${BASH_SOURCE[0]}")/table-counts.sql")
 count_rows() { printf '%s\n' "$COUNTS_SQL" | psql_at "$1" | sed '/^$/d' | LC_ALL=C sort; }
 
 work=$(mktemp -d)

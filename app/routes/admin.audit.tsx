@@ -2,13 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { Button } from "~/components/nhsuk/button";
-import { Select } from "~/components/nhsuk/select";
 import { Table } from "~/components/nhsuk/table";
 import { TextInput } from "~/components/nhsuk/text-input";
 
 import { requireUser } from "~/auth.server";
 import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { Pager } from "~/components/pager";
+import { TrustFilter } from "~/components/trust-filter";
 import { ResponsiveTable } from "~/components/responsive-table";
 import { getDb } from "~/db.server";
 import { readAuditSearch } from "~/models/audit.schema";
@@ -88,14 +88,7 @@ export default function AuditTrail() {
         </div>
         <div className="nhsuk-grid-row">
           <div className="nhsuk-grid-column-one-third">
-            <Select id="trustId" name="trustId" label="Trust" defaultValue={filters.trustId ?? ""}>
-              <Select.Option value="">All trusts</Select.Option>
-              {trusts.map((t) => (
-                <Select.Option key={t.id} value={t.id}>
-                  {t.name}
-                </Select.Option>
-              ))}
-            </Select>
+            <TrustFilter trusts={trusts} value={filters.trustId} />
           </div>
           <div className="nhsuk-grid-column-one-third">
             <TextInput id="from" name="from" type="date" label="From" defaultValue={keptValue(failure, "from", filters.from ?? "")} error={fieldError(failure, "from")} />

@@ -11,6 +11,7 @@ import * as v from "valibot";
 import { requireUser } from "~/auth.server";
 import { pageTitle } from "~/utils/page-title";
 import { Pager } from "~/components/pager";
+import { TrustFilter } from "~/components/trust-filter";
 import { getDb } from "~/db.server";
 import { auditContext } from "~/models/audit.server";
 import { UUID } from "~/models/ids";
@@ -115,14 +116,7 @@ export default function AdminUsers() {
             </Select>
           </div>
           <div className="nhsuk-grid-column-one-third">
-            <Select id="trustId" name="trustId" label="Trust" defaultValue={filter.trustId ?? ""}>
-              <Select.Option value="">All trusts</Select.Option>
-              {trusts.map((t) => (
-                <Select.Option key={t.id} value={t.id}>
-                  {t.name}
-                </Select.Option>
-              ))}
-            </Select>
+            <TrustFilter trusts={trusts} value={filter.trustId} />
           </div>
         </div>
         <Button type="submit" secondary>
