@@ -6,13 +6,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { parse } from "csv-parse/sync";
-import { asc, count, like } from "drizzle-orm";
+import { and, asc, count, eq, like } from "drizzle-orm";
 
 import { GRADES, REGIONS, type Grade, type Region } from "../../app/models/domain";
 import { addDaysIso, todayInLondon } from "../../app/utils/dates";
+import { recordViews } from "../../app/models/audit.server";
 import { hashPassword } from "../../app/passwords.server";
 import type { Db } from "../client";
-import { trusts, users } from "../schema";
+import { applications, opportunities, trusts, users } from "../schema";
 import { createPlacement, createTrainee, createTrust, createUser } from "./factories";
 import { seedDemoApplications } from "./applications";
 import { seedDemoHistory } from "./history";
@@ -243,6 +244,16 @@ export async function seedDemoData(db: Db, today: string = todayInLondon()): Pro
     await seedDemoTraineeReflections(tx as unknown as Db, today, { demoTraineeId: demoTrainee.id, lead: { id: lead.id, trustId: rrk.id }, dme: { id: dme.id, trustId: rrk.id } });
     // Also what the reminders job (at start-up) tells the trainee about: one closes in two days.
     await seedDemoShortlist(tx as unknown as Db, today, demoTrainee.id);
+    // The DME has opened the demo trainee's applications at RRK: the trainee's profile says who
+    // has viewed their data, and the admin's audit search finds those views.
+    const seen = await tx
+      .select({ id: applications.id })
+      .from(applications)
+      .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
+      .where(and(eq(applications.traineeId, demoTrainee.id), eq(opportunities.trustId, rrk.id)));
+    for (const a of seen) {
+      await recordViews(tx, { actorId: dme.id, actorRole: "dme", requestId: null }, { action: "application.viewed", targetType: "application", targetId: a.id, trustId: rrk.id, traineeIds: [demoTrainee.id] });
+    }
   });
   return true;
 }

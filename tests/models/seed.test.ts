@@ -7,6 +7,7 @@ import { APPLICATION_STATUSES } from "~/models/domain";
 import type { RoundRecord } from "~/models/round-rules";
 import { listApprovalQueue, listTraineeApplications } from "~/models/applications.server";
 import { countUnread } from "~/models/notifications.server";
+import { listViewsOfTrainee } from "~/models/audit.server";
 import { getDmeHome, getTraineeHome } from "~/models/homes.server";
 import { listChoices } from "~/models/round-choices.server";
 import { opportunityRatings } from "~/models/reflections.server";
@@ -196,6 +197,14 @@ describe("demo data", () => {
     }
     const [answered] = await t.db.select({ n: count() }).from(traineeProfiles).where(isNotNull(traineeProfiles.ethnicGroup));
     expect(answered!.n).toBeGreaterThanOrEqual(30);
+  });
+
+  it("shows the demo trainee who has viewed their data: the DME opened their applications at RRK", async () => {
+    await seedDemoData(t.db, today);
+    const [trainee] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
+    const views = await listViewsOfTrainee(t.db, trainee!.id);
+    expect(views.length).toBeGreaterThan(0);
+    expect(views.every((v) => v.role === "dme" && v.viewer === "Dr Helen Shah")).toBe(true);
   });
 
   it("does nothing when the database already has users", async () => {
