@@ -243,9 +243,11 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     file: "applications.$id.tsx",
     kind: "page",
     // The trainee's own; the trust's staff for their trust's opportunities; admins read any.
+    // An empty form is 400 where the page offers a move (the trainee's withdraw, the lead's
+    // offer); the DME has none on a submitted application, so nothing can be done now: 409.
     targets: [
-      { scope: ["own row", "own trust"], path: (f) => `/applications/${f.applications.ownAtOwnTrust}`, get: signedIn(200), post: cells("sign-in", 400, 400, 400, 403) },
-      { scope: ["another trainee's row", "own trust"], path: (f) => `/applications/${f.applications.otherAtOwnTrust}`, get: cells("sign-in", 404, 200, 200, 200), post: cells("sign-in", 404, 400, 400, 403) },
+      { scope: ["own row", "own trust"], path: (f) => `/applications/${f.applications.ownAtOwnTrust}`, get: signedIn(200), post: cells("sign-in", 400, 400, 409, 403) },
+      { scope: ["another trainee's row", "own trust"], path: (f) => `/applications/${f.applications.otherAtOwnTrust}`, get: cells("sign-in", 404, 200, 200, 200), post: cells("sign-in", 404, 400, 409, 403) },
       { scope: ["own row", "another trust"], path: (f) => `/applications/${f.applications.ownAtOtherTrust}`, get: cells("sign-in", 200, 404, 404, 200), post: cells("sign-in", 400, 404, 404, 403) },
       { scope: ["another trainee's row", "another trust"], path: (f) => `/applications/${f.applications.otherAtOtherTrust}`, get: cells("sign-in", 404, 404, 404, 200), post: cells("sign-in", 404, 404, 404, 403) },
       { scope: MISSING, path: () => `/applications/${UNKNOWN_ID}`, get: signedIn(404), post: cells("sign-in", 404, 404, 404, 403) },
