@@ -141,6 +141,9 @@ async function chooseInRound(args: ActionFunctionArgs, traineeId: string, formDa
 export default function OpportunityPage() {
   const { opportunity: o, eligibility, signedIn, isTrainee, application, reflectable, canApply, confidential, backHref, round, choice, saved, canSave, moveWarning } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  // A refused statement is linked to its box only where the page shows one: a parallel request
+  // may have applied, or taken the last seat, between the refusal and this page.
+  const statementShown = canApply || choice?.state === "eligible";
   const [params] = useSearchParams();
   return (
     <div className="nhsuk-grid-row">
@@ -148,7 +151,7 @@ export default function OpportunityPage() {
         <BackLink asElement={Link} to={backHref}>
           Back to opportunities
         </BackLink>
-        <FormErrorSummary failure={actionData} />
+        <FormErrorSummary failure={statementShown ? actionData : pageLevel(actionData)} />
         <ShortlistMessage outcome={params.get("shortlist")} anchor="#shortlist" />
         <h1>
           <span className="nhsuk-caption-l">{o.trustName}</span>
@@ -232,6 +235,12 @@ export default function OpportunityPage() {
 }
 
 /** The statement and, for board seats and patient-safety investigations, the confidentiality box: the same for applying and for a round's choice. */
+/** The refusal without links to fields the page does not show. */
+function pageLevel(failure: FormFailure | undefined): FormFailure | undefined {
+  if (!failure || !Object.keys(failure.fieldErrors).length) return failure;
+  return { ...failure, fieldErrors: {}, formError: failure.formError ?? "You cannot apply for this opportunity now: the page shows where it stands." };
+}
+
 function StatementFields({ confidential, actionData }: { confidential: boolean; actionData: FormFailure | undefined }) {
   return (
     <>
