@@ -86,14 +86,14 @@ export function usePasswordReset(failure: unknown) {
 }
 
 /** A single refusal that belongs to a page section rather than a field (a 409 from a button). */
-/** `href` is what the message is about; without one (nothing on the page to go to) the message stands alone. */
+/** `href` is what the message is about; without one (nothing left on the page to go to) it leads to the page's content, as a form's own refusal does. */
 export function MessageSummary({ message, href }: { message: string | undefined; href: string | undefined }) {
   if (!message) return null;
   return (
     <ErrorSummary>
       <ErrorSummary.Title>There is a problem</ErrorSummary.Title>
       <ErrorSummary.List>
-        <ErrorSummary.ListItem href={href}>{message}</ErrorSummary.ListItem>
+        <ErrorSummary.ListItem href={href ?? "#maincontent"}>{message}</ErrorSummary.ListItem>
       </ErrorSummary.List>
     </ErrorSummary>
   );
