@@ -53,19 +53,22 @@ export function currentAndNext(list: PlacementSummary[], today: string) {
   return { current, next };
 }
 
+/** The trainee's own details: the profile page's, and the home's with the grade opportunities check. */
+const PROFILE_COLUMNS = {
+  name: users.name,
+  email: users.email,
+  gmcNumber: traineeProfiles.gmcNumber,
+  grade: traineeProfiles.grade,
+  specialty: traineeProfiles.specialty,
+  programme: traineeProfiles.programme,
+  region: traineeProfiles.region,
+  ltft: traineeProfiles.ltft,
+};
+
 /** The trainee's own details, for their home and their profile page. */
 export async function getProfile(db: Db, userId: string) {
   const [row] = await db
-    .select({
-      name: users.name,
-      email: users.email,
-      gmcNumber: traineeProfiles.gmcNumber,
-      grade: traineeProfiles.grade,
-      specialty: traineeProfiles.specialty,
-      programme: traineeProfiles.programme,
-      region: traineeProfiles.region,
-      ltft: traineeProfiles.ltft,
-    })
+    .select(PROFILE_COLUMNS)
     .from(users)
     .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
     .where(eq(users.id, userId));
@@ -76,17 +79,7 @@ export async function getProfile(db: Db, userId: string) {
 const profileWithGrade = preparedQuery((db) => {
   const held = eligibilityGrade(sql.placeholder("today"));
   return db
-    .select({
-      name: users.name,
-      email: users.email,
-      gmcNumber: traineeProfiles.gmcNumber,
-      grade: held.grade,
-      gradeSelfDeclared: held.gradeSelfDeclared,
-      specialty: traineeProfiles.specialty,
-      programme: traineeProfiles.programme,
-      region: traineeProfiles.region,
-      ltft: traineeProfiles.ltft,
-    })
+    .select({ ...PROFILE_COLUMNS, grade: held.grade, gradeSelfDeclared: held.gradeSelfDeclared })
     .from(users)
     .innerJoin(traineeProfiles, eq(traineeProfiles.userId, users.id))
     .where(eq(users.id, sql.placeholder("userId")))
