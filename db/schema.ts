@@ -161,8 +161,95 @@ export const sessions = pgTable(
     expiresAt: tstz("expires_at").notNull(),
     // lucia has no absolute lifetime: the creation time lets us end every session at 7 days.
     createdAt: createdAt(),
+    // How the session was made (issue 14): a CIS2 session may be ended by the provider's
+    // back-channel logout, matched by the ID token's session id.
+    authMethod: text("auth_method").notNull().default("password"),
+    oidcSid: text("oidc_sid"),
   },
-  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("sessions_user_idx").on(t.userId),
+    index("sessions_expires_idx").on(t.expiresAt),
+    index("sessions_oidc_sid_idx").on(t.oidcSid),
+    check("sessions_auth_method", sql`${t.authMethod} in ('password', 'cis2')`),
+  ],
+);
+
+/**
+ * An NHS CIS2 identity linked to an account (issue 14). Sign-in matches the provider's subject,
+ * never an e-mail address: a subject is linked only through an invitation or by the signed-in
+ * account holder.
+ */
+export const userIdentities = pgTable(
+  "user_identities",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    linkedAt: tstz("linked_at").notNull().defaultNow(),
+    lastSignInAt: tstz("last_sign_in_at"),
+  },
+  (t) => [
+    uniqueIndex("user_identities_issuer_subject_key").on(t.issuer, t.subject),
+    uniqueIndex("user_identities_user_issuer_key").on(t.userId, t.issuer),
+  ],
+);
+
+/**
+ * A CIS2 sign-in under way: the state travels in the URL and a cookie, only its SHA-256 is
+ * kept, with the PKCE verifier and nonce. The callback consumes the row once (used_at), so a
+ * replayed state finds nothing, whichever app process answers.
+ */
+export const oidcSignInStates = pgTable(
+  "oidc_sign_in_states",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    codeVerifier: text("code_verifier").notNull(),
+    nonce: text("nonce").notNull(),
+    // "sign_in", "invitation" (accepting invitationId) or "link" (userId links CIS2 from the profile).
+    purpose: text("purpose").notNull(),
+    invitationId: uuid("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    redirectTo: text("redirect_to").notNull().default(""),
+    createdAt: createdAt(),
+    expiresAt: tstz("expires_at").notNull(),
+    usedAt: tstz("used_at"),
+  },
+  (t) => [
+    index("oidc_sign_in_states_expires_idx").on(t.expiresAt),
+    check("oidc_sign_in_states_purpose", sql`${t.purpose} in ('sign_in', 'invitation', 'link')`),
+    check(
+      "oidc_sign_in_states_purpose_target",
+      sql`(${t.purpose} <> 'invitation' or ${t.invitationId} is not null) and (${t.purpose} <> 'link' or ${t.userId} is not null)`,
+    ),
+  ],
+);
+
+/** Back-channel logout tokens already acted on: each is used once (its jti, per issuer). */
+export const oidcLogoutTokens = pgTable(
+  "oidc_logout_tokens",
+  {
+    issuer: text("issuer").notNull(),
+    jti: text("jti").notNull(),
+    expiresAt: tstz("expires_at").notNull(),
+    receivedAt: tstz("received_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.jti] }), index("oidc_logout_tokens_expires_idx").on(t.expiresAt)],
+);
+
+/** Service-wide settings an admin changes: one row. */
+export const serviceSettings = pgTable(
+  "service_settings",
+  {
+    id: boolean("id").primaryKey().default(true),
+    // Off: trust leads, DMEs and admins must sign in with NHS CIS2; trainees keep passwords.
+    staffPasswordSignIn: boolean("staff_password_sign_in").notNull().default(true),
+    updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("service_settings_one_row", sql`${t.id}`)],
 );
 
 export const traineeProfiles = pgTable(
