@@ -62,7 +62,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       max: options.poolSize ?? 10,
       onnotice: () => {},
       // A statement over the page limit is cancelled by the server (db/statement-timeouts.ts).
-      connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan", application_name: APPLICATION_NAME, statement_timeout: options.statementTimeoutMs ?? PAGE_STATEMENT_TIMEOUT_MS },
+      connection: { TimeZone: "UTC", application_name: APPLICATION_NAME, statement_timeout: options.statementTimeoutMs ?? PAGE_STATEMENT_TIMEOUT_MS },
     });
     const db = drizzlePostgres(preparingStatements(client), { schema }) as unknown as Db;
     return {
@@ -119,23 +119,33 @@ async function migratePostgresLocked(url: string): Promise<void> {
 
 /**
  * drizzle sends a query it did not `.prepare()` as an unnamed statement, which PostgreSQL
- * parses again on every execution, and postgres.js describes again. Our queries are a few
- * hundred fixed texts with parameters, so every one is sent as a named statement instead:
- * postgres.js keeps it per connection, keyed by its text, and PostgreSQL keeps its parse
- * tree. Plans are still made for each execution's values (`plan_cache_mode` above): a
- * generic plan read far more rows for text search. Transactions use their own connection
- * object and keep drizzle's default.
+ * parses and plans again on every execution, and postgres.js describes again. Our queries are
+ * a few hundred fixed texts with parameters, so they are sent as named statements instead:
+ * postgres.js keeps each per connection, keyed by its text, and PostgreSQL keeps its parse
+ * tree and, after five executions, a generic plan when that costs no more than planning for
+ * each execution's values (PostgreSQL's own `plan_cache_mode = auto`). Planning was half of
+ * the database's CPU on a trainee's pages.
+ *
+ * A text search is the exception: how many rows match depends on the words, which a generic
+ * plan cannot know, and a generic plan for it read far more rows than one planned for the
+ * words. It stays an unnamed statement, planned for its values every time.
+ * Transactions use their own connection object and keep drizzle's default.
  */
 export function preparingStatements(client: postgres.Sql): postgres.Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === "unsafe") {
         return (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(query, params, { ...options, prepare: true });
+          target.unsafe(query, params, { ...options, prepare: !plannedForItsValues(query) });
       }
       return Reflect.get(target, property, receiver) as unknown;
     },
   });
+}
+
+/** A statement whose best plan depends on its values: one with a text search. */
+export function plannedForItsValues(query: string): boolean {
+  return query.includes("to_tsquery(");
 }
 
 /** The process's database, from DATABASE_URL or the embedded PGlite under .data/. */
