@@ -555,6 +555,12 @@ export const applications = pgTable(
     index("applications_trainee_status_idx").on(t.traineeId, t.status),
     index("applications_status_updated_idx").on(t.status, t.updatedAt),
     index("applications_round_idx").on(t.roundId),
+    // The seats an opportunity's applications hold (HOLDS_SEAT in applications.rules.ts; a test
+    // keeps the two alike): every list of opportunities counts them per row, and this index
+    // gives each count its two or three entries instead of every application.
+    index("applications_seat_holding_idx")
+      .on(t.opportunityId)
+      .where(sql`${t.status} in ('offered', 'approved', 'completed')`),
   ],
 );
 

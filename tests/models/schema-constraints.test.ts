@@ -93,3 +93,14 @@ describe("database constraints", () => {
     await t.db.insert(applications).values(row);
   });
 });
+
+describe("the seat-holding index", () => {
+  it("covers exactly the statuses that hold a seat, so every seat count can use it", async () => {
+    const { sql } = await import("drizzle-orm");
+    const { queryRows } = await import("@db/client");
+    const { HOLDS_SEAT } = await import("~/models/applications.rules");
+    const [row] = await queryRows<{ def: string }>(t.db, sql`select indexdef as def from pg_indexes where indexname = 'applications_seat_holding_idx'`);
+    const statuses = [...(row?.def ?? "").matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).sort();
+    expect(statuses).toEqual([...HOLDS_SEAT].sort());
+  });
+});

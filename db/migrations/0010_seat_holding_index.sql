@@ -1,0 +1,1 @@
+CREATE INDEX "applications_seat_holding_idx" ON "applications" USING btree ("opportunity_id") WHERE "applications"."status" in ('offered', 'approved', 'completed');
