@@ -5,7 +5,8 @@ import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql } from "d
 import * as v from "valibot";
 
 import type { Db, DbOrTx } from "@db/client";
-import { applicationEvents, applications, completionSignoffs, opportunities, opportunitySessions, placements, sites, traineeProfiles, trusts, users } from "@db/schema";
+import { applicationEvents, applications, completionSignoffs, opportunities, opportunitySessions, placements, reflections, sites, traineeProfiles, trusts, users } from "@db/schema";
+import { preparedQuery } from "@db/prepared";
 
 import type { SessionUser } from "~/auth.server";
 import { formatDate } from "~/utils/dates";
@@ -565,14 +566,35 @@ export async function listApprovalQueue(db: Db, trustId: string, today: string, 
   });
 }
 
-export async function listTraineeApplications(db: Db, traineeId: string) {
-  return db
-    .select({ id: applications.id, status: applications.status, updatedAt: applications.updatedAt, opportunityId: opportunities.id, title: opportunities.title, trustName: trusts.name, startsOn: opportunities.startsOn, endsOn: opportunities.endsOn })
+/**
+ * The trainee's applications, newest change first, each with its reflection's state ("draft",
+ * "final", or null for none): their home's list and its reflection links from one prepared
+ * statement (a reflection is unique per application).
+ */
+const traineeApplications = preparedQuery((db) =>
+  db
+    .select({
+      id: applications.id,
+      status: applications.status,
+      updatedAt: applications.updatedAt,
+      opportunityId: opportunities.id,
+      title: opportunities.title,
+      trustName: trusts.name,
+      startsOn: opportunities.startsOn,
+      endsOn: opportunities.endsOn,
+      reflection: sql<"draft" | "final" | null>`case when ${reflections.id} is null then null when ${reflections.finalisedAt} is null then 'draft' else 'final' end`,
+    })
     .from(applications)
     .innerJoin(opportunities, eq(opportunities.id, applications.opportunityId))
     .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
-    .where(eq(applications.traineeId, traineeId))
-    .orderBy(desc(applications.updatedAt));
+    .leftJoin(reflections, eq(reflections.applicationId, applications.id))
+    .where(eq(applications.traineeId, sql.placeholder("traineeId")))
+    .orderBy(desc(applications.updatedAt))
+    .prepare("trainee_applications"),
+);
+
+export async function listTraineeApplications(db: Db, traineeId: string) {
+  return traineeApplications(db).execute({ traineeId });
 }
 
 /** The trainee's own active application for an opportunity, if any. */
@@ -584,13 +606,18 @@ export async function findActiveApplication(db: Db, traineeId: string, opportuni
   return row ?? null;
 }
 
-export async function upcomingSessions(db: Db, traineeId: string, today: string) {
-  return db
+const traineeUpcomingSessions = preparedQuery((db) =>
+  db
     .select({ id: opportunitySessions.id, date: opportunitySessions.date, startsAt: opportunitySessions.startsAt, endsAt: opportunitySessions.endsAt, location: opportunitySessions.location, title: opportunities.title, applicationId: applications.id })
     .from(opportunitySessions)
     .innerJoin(opportunities, eq(opportunities.id, opportunitySessions.opportunityId))
     .innerJoin(applications, eq(applications.opportunityId, opportunities.id))
-    .where(and(eq(applications.traineeId, traineeId), eq(applications.status, "approved"), gte(opportunitySessions.date, today)))
+    .where(and(eq(applications.traineeId, sql.placeholder("traineeId")), eq(applications.status, "approved"), gte(opportunitySessions.date, sql`${sql.placeholder("today")}::date`)))
     .orderBy(asc(opportunitySessions.date), asc(opportunitySessions.startsAt))
-    .limit(10);
+    .limit(10)
+    .prepare("trainee_upcoming_sessions"),
+);
+
+export async function upcomingSessions(db: Db, traineeId: string, today: string) {
+  return traineeUpcomingSessions(db).execute({ traineeId, today });
 }

@@ -202,27 +202,6 @@ export async function reflectionForApplication(
   return { kind: "shared", reflection: withLabels(shared as Reflection) };
 }
 
-/**
- * The link to each reflection the trainee can write or has written, by application, for their
- * home page: "write" (none yet, and it can be written), "draft" or "final".
- */
-export async function listReflectionLinks(
-  db: Db,
-  traineeId: string,
-  list: { id: string; status: ApplicationStatus; endsOn: string }[],
-  today: string,
-): Promise<Record<string, "write" | "draft" | "final">> {
-  const rows = await db
-    .select({ applicationId: reflections.applicationId, finalisedAt: reflections.finalisedAt })
-    .from(reflections)
-    .innerJoin(applications, eq(applications.id, reflections.applicationId))
-    .where(eq(applications.traineeId, traineeId));
-  const links: Record<string, "write" | "draft" | "final"> = {};
-  for (const a of list) if (canReflect(a.status, a.endsOn, today)) links[a.id] = "write";
-  for (const r of rows) links[r.applicationId] = r.finalisedAt ? "final" : "draft";
-  return links;
-}
-
 export type OpportunityRatings = { rated: number; shown: false } | { rated: number; shown: true; mean: number; recommend: number };
 
 /**

@@ -3,10 +3,11 @@
 // transaction that takes the round's row FOR SHARE (the close takes it FOR UPDATE, so a change
 // at the instant of the close is either in the allocation or refused) and the trainee's users
 // row FOR UPDATE (so parallel adds cannot pass the number of choices allowed).
-import { and, asc, eq, gt, inArray, isNull, lte, ne, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, ne, sql, type Placeholder, type SQL, type SQLWrapper } from "drizzle-orm";
 import * as v from "valibot";
 
 import type { Db, DbOrTx, Tx } from "@db/client";
+import { preparedQuery } from "@db/prepared";
 import { allocationRounds, applications, opportunities, roundOpportunities, roundPreferences, traineeProfiles, trusts, users } from "@db/schema";
 
 import { formatDate, formatMoment, londonDateAndTime } from "~/utils/dates";
@@ -494,7 +495,7 @@ export async function outcomeOf(db: DbOrTx, traineeId: string, roundId: string, 
  * by the trainee's list of open rounds and the "round closing" reminder. Correlated with
  * "trainee_profiles" and "allocation_rounds" under their own names.
  */
-export function eligibleOpportunityInRound(roundId: SQLWrapper, traineeId: SQLWrapper | string, today: string): SQL {
+export function eligibleOpportunityInRound(roundId: SQLWrapper, traineeId: SQLWrapper | string, today: string | Placeholder): SQL {
   const grade = eligibilityGrade(today).grade;
   return sql`exists (select 1 from round_opportunities ro join opportunities o on o.id = ro.opportunity_id
     where ro.round_id = ${roundId} and o.status = 'published' and o.application_deadline >= ${today}::date
@@ -505,7 +506,9 @@ export function eligibleOpportunityInRound(roundId: SQLWrapper, traineeId: SQLWr
       and not exists (select 1 from applications a where a.opportunity_id = o.id and a.trainee_id = ${traineeId} and a.status <> 'withdrawn'))`;
 }
 
-export async function listOpenRoundsForTrainee(db: DbOrTx, traineeId: string, today: string, now: Date = new Date()) {
+const openRoundsForTrainee = preparedQuery((db) => {
+  const traineeId = sql.placeholder("traineeId");
+  const now = sql`${sql.placeholder("now")}::timestamptz`;
   return db
     .select({
       id: allocationRounds.id,
@@ -523,8 +526,13 @@ export async function listOpenRoundsForTrainee(db: DbOrTx, traineeId: string, to
         lte(allocationRounds.opensAt, now),
         gt(allocationRounds.closesAt, now),
         sql`(exists (select 1 from round_preferences mine where mine.round_id = ${allocationRounds.id} and mine.trainee_id = ${traineeId})
-          or ${eligibleOpportunityInRound(allocationRounds.id, traineeId, today)})`,
+          or ${eligibleOpportunityInRound(allocationRounds.id, traineeId, sql.placeholder("today"))})`,
       ),
     )
-    .orderBy(asc(allocationRounds.closesAt), asc(allocationRounds.name));
+    .orderBy(asc(allocationRounds.closesAt), asc(allocationRounds.name))
+    .prepare("trainee_open_rounds");
+});
+
+export async function listOpenRoundsForTrainee(db: Db, traineeId: string, today: string, now: Date = new Date()) {
+  return openRoundsForTrainee(db).execute({ traineeId, today, now: now.toISOString() });
 }

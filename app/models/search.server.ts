@@ -5,6 +5,7 @@ import { and, arrayContains, asc, count, desc, eq, gte, lte, ne, sql, type SQL }
 import { unionAll } from "drizzle-orm/pg-core";
 
 import type { Db } from "@db/client";
+import { preparedQuery } from "@db/prepared";
 import { opportunities, sites, trusts } from "@db/schema";
 
 import type { Grade } from "./domain";
@@ -34,7 +35,7 @@ const listColumns = {
 };
 
 /** Open to trainees: published, and the deadline not passed. */
-function openCondition(today: string): SQL {
+function openCondition(today: string | SQL): SQL {
   return and(eq(opportunities.status, "published"), gte(opportunities.applicationDeadline, today))!;
 }
 
@@ -146,14 +147,41 @@ const sectionColumns = {
   seatsTaken,
 };
 
-function sectionQuery(db: Db, section: Section, where: SQL, today: string) {
+function sectionQuery(db: Db, section: Section, where: SQL) {
   return db
     .select({ ...sectionColumns, section: sql<Section>`${section}::text`.as("section") })
     .from(opportunities)
-    .where(and(openCondition(today), where))
+    .where(and(openCondition(sql`${sql.placeholder("today")}::date`), where))
     .orderBy(asc(opportunities.applicationDeadline), asc(opportunities.id))
     .limit(SECTION_SIZE);
 }
+
+/** Opportunities whose dates overlap the placement named `which` ("current" or "next"), at its trust. */
+function overlapsPlacement(which: "current" | "next"): SQL {
+  return and(
+    eq(opportunities.trustId, sql`${sql.placeholder(`${which}Trust`)}::uuid`),
+    lte(opportunities.startsOn, sql`${sql.placeholder(`${which}Ends`)}::date`),
+    gte(opportunities.endsOn, sql`${sql.placeholder(`${which}Starts`)}::date`),
+  )!;
+}
+
+/** "Across your system": its other trusts, as a list worked out once (an InitPlan), as the search does. */
+function inSystem(withNext: boolean): SQL {
+  return and(
+    sql`${opportunities.trustId} = any(array(select t.id from trusts t where t.integrated_care_system = ${sql.placeholder("system")}))`,
+    ne(opportunities.trustId, sql`${sql.placeholder("currentTrust")}::uuid`),
+    withNext ? ne(opportunities.trustId, sql`${sql.placeholder("nextTrust")}::uuid`) : undefined,
+  )!;
+}
+
+// One prepared statement for each shape a trainee's rotation can have: built once, not per page.
+const sectionsWithNext = preparedQuery((db) =>
+  unionAll(sectionQuery(db, "current", overlapsPlacement("current")), sectionQuery(db, "next", overlapsPlacement("next")), sectionQuery(db, "system", inSystem(true))).prepare("rotation_sections_current_next"),
+);
+const sectionsCurrentOnly = preparedQuery((db) =>
+  unionAll(sectionQuery(db, "current", overlapsPlacement("current")), sectionQuery(db, "system", inSystem(false))).prepare("rotation_sections_current"),
+);
+const sectionsNextOnly = preparedQuery((db) => sectionQuery(db, "next", overlapsPlacement("next")).prepare("rotation_sections_next"));
 
 /**
  * "At your trust now", "At your next trust" and "Across your system": opportunities whose
@@ -164,27 +192,17 @@ function sectionQuery(db: Db, section: Section, where: SQL, today: string) {
 export async function rotationSections(db: Db, traineeId: string, today: string, placements?: PlacementSummary[]) {
   // A page that has read the trainee's placements already (their home) passes them in.
   const { current, next } = currentAndNext(placements ?? (await listTraineePlacements(db, traineeId)), today);
-  const overlaps = (p: { trustId: string; startsOn: string; endsOn: string }) =>
-    and(eq(opportunities.trustId, p.trustId), lte(opportunities.startsOn, p.endsOn), gte(opportunities.endsOn, p.startsOn))!;
-  const queries = [
-    current ? sectionQuery(db, "current", overlaps(current), today) : null,
-    next ? sectionQuery(db, "next", overlaps(next), today) : null,
-    current
-      ? sectionQuery(
-          db,
-          "system",
-          and(
-            // The system's trusts as a list worked out once (an InitPlan), as the search does.
-            sql`${opportunities.trustId} = any(array(select t.id from trusts t where t.integrated_care_system = ${current.integratedCareSystem}))`,
-            ne(opportunities.trustId, current.trustId),
-            next ? ne(opportunities.trustId, next.trustId) : undefined,
-          )!,
-          today,
-        )
-      : null,
-  ].filter((q) => q !== null);
-  const [first, ...rest] = queries;
-  const rows = !first ? [] : rest.length ? await unionAll(first, ...(rest as [typeof first])) : await first;
+  const values = {
+    today,
+    currentTrust: current?.trustId,
+    currentStarts: current?.startsOn,
+    currentEnds: current?.endsOn,
+    system: current?.integratedCareSystem,
+    nextTrust: next?.trustId,
+    nextStarts: next?.startsOn,
+    nextEnds: next?.endsOn,
+  };
+  const rows = current && next ? await sectionsWithNext(db).execute(values) : current ? await sectionsCurrentOnly(db).execute(values) : next ? await sectionsNextOnly(db).execute(values) : [];
   // UNION ALL promises no order across its parts: each section is put back in deadline order.
   const of = (section: Section) =>
     rows

@@ -2,6 +2,7 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 
 import type { Db } from "@db/client";
+import { preparedQuery } from "@db/prepared";
 import { opportunities, savedOpportunities, traineeProfiles, trusts } from "@db/schema";
 
 import { formatDate } from "~/utils/dates";
@@ -71,8 +72,8 @@ export async function isSaved(db: Db, traineeId: string, opportunityId: string):
  * The trainee's shortlist, soonest deadline first, in one query. An opportunity its trust has
  * since archived or turned back into a draft is no longer shown (it is no longer visible to them).
  */
-export async function listSaved(db: Db, traineeId: string, today: string) {
-  const rows = await db
+const savedList = preparedQuery((db) =>
+  db
     .select({
       id: opportunities.id,
       title: opportunities.title,
@@ -88,9 +89,14 @@ export async function listSaved(db: Db, traineeId: string, today: string) {
     .from(savedOpportunities)
     .innerJoin(opportunities, eq(opportunities.id, savedOpportunities.opportunityId))
     .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
-    .where(and(eq(savedOpportunities.traineeId, traineeId), sql`${opportunities.status} in ('published', 'closed')`))
+    .where(and(eq(savedOpportunities.traineeId, sql.placeholder("traineeId")), sql`${opportunities.status} in ('published', 'closed')`))
     .orderBy(asc(opportunities.applicationDeadline), asc(opportunities.title), asc(opportunities.id))
-    .limit(MAX_SAVED);
+    .limit(MAX_SAVED)
+    .prepare("trainee_shortlist"),
+);
+
+export async function listSaved(db: Db, traineeId: string, today: string) {
+  const rows = await savedList(db).execute({ traineeId });
   return rows.map(({ seats, seatsTaken: taken, savedAt: _, ...r }) => ({
     ...r,
     seatsLeft: Math.max(0, seats - taken),

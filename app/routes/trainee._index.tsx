@@ -16,7 +16,7 @@ import { listTraineeApplications, upcomingSessions } from "~/models/applications
 import type { ApplicationStatus } from "~/models/domain";
 import { formatClockTime, formatDate, formatMoment, todayInLondon } from "~/utils/dates";
 import { listOpenRoundsForTrainee } from "~/models/round-choices.server";
-import { listReflectionLinks } from "~/models/reflections.server";
+import { reflectionLinks } from "~/models/reflections.rules";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 import { getShortlist } from "~/models/shortlist.server";
@@ -38,8 +38,7 @@ export async function loader(args: LoaderFunctionArgs) {
     getShortlist(db, user.id, today),
   ]);
   if (!home) throw notFound();
-  const reflections = await listReflectionLinks(db, user.id, applications, today);
-  return json({ ...home, sections, applications, sessions, rounds, shortlist, reflections });
+  return json({ ...home, sections, applications, sessions, rounds, shortlist, reflections: reflectionLinks(applications, today) });
 }
 
 const GROUPS: { heading: string; statuses: ApplicationStatus[] }[] = [

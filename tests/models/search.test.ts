@@ -149,6 +149,24 @@ describe("rotation-aware sections", () => {
     expect(sections.system?.opportunities).toEqual([]);
   });
 
+  it("shows the current trust and its system to a trainee with no next placement, and the next trust alone to one between placements", async () => {
+    const here = await makeTrust(t.db, { integratedCareSystem: "Birmingham and Solihull" });
+    const neighbour = await makeTrust(t.db, { integratedCareSystem: "Birmingham and Solihull" });
+    const later = await makeTrust(t.db, { integratedCareSystem: "Coventry and Warwickshire" });
+    await makeOpportunity(t.db, here.id, { title: "Here" });
+    await makeOpportunity(t.db, neighbour.id, { title: "Neighbour" });
+    await makeOpportunity(t.db, later.id, { title: "Later" });
+    const staying = await makeTrainee(t.db);
+    await makePlacement(t.db, { traineeId: staying.id, trustId: here.id, grade: "FY2", startsOn: "2026-08-05", endsOn: "2027-08-03" });
+    const stays = await rotationSections(t.db, staying.id, today);
+    expect([stays.current?.opportunities.map((o) => o.title), stays.next, stays.system?.opportunities.map((o) => o.title)]).toEqual([["Here"], null, ["Neighbour"]]);
+
+    const between = await makeTrainee(t.db);
+    await makePlacement(t.db, { traineeId: between.id, trustId: later.id, grade: "FY2", startsOn: "2027-02-03", endsOn: "2027-08-03" });
+    const waits = await rotationSections(t.db, between.id, today);
+    expect([waits.current, waits.next?.opportunities.map((o) => o.title), waits.system]).toEqual([null, ["Later"], null]);
+  });
+
   it("has empty sections for a trainee with no placements", async () => {
     const trainee = await makeTrainee(t.db);
     expect(await rotationSections(t.db, trainee.id, today)).toEqual({ current: null, next: null, system: null });

@@ -55,11 +55,12 @@ describe("queries per page", () => {
     expect(queries[0]).toContain('from "sessions"');
   });
 
-  it("the trainee's home reads their placements once, for its placement cards and its rotation sections alike", async () => {
+  it("the trainee's home reads their placements once, for its placement cards and its rotation sections alike, and its reflection links come with the applications", async () => {
     const { cookie } = await traineeScene();
     const { queries } = await countedRequest(getRequest("/trainee", cookie), home.loader as never);
     expect(queries.filter((q) => /^select .* from "placements" inner join "trusts"/.test(q))).toHaveLength(1);
-    expect(queries).toHaveLength(9);
+    expect(queries.filter((q) => /from "reflections"/.test(q))).toHaveLength(0);
+    expect(queries).toHaveLength(8);
   });
 
   it("a search with text is one query for its results and their count", async () => {
