@@ -44,10 +44,19 @@ function londonParts(at: Date): Record<string, string> {
   return parts;
 }
 
+let lastToday: { minute: number; value: string } | undefined;
+
 /** Today's date in England, as YYYY-MM-DD (dates are stored as SQL `date`). */
 export function todayInLondon(now: Date = new Date()): string {
+  // London's day always turns at a whole minute of UTC (its offsets are whole hours), so the
+  // date worked out once holds for the rest of that minute: formatToParts is the slow part
+  // of Intl, and nearly every page asks for today.
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (lastToday?.minute === minute) return lastToday.value;
   const p = londonParts(now);
-  return `${p.year}-${p.month}-${p.day}`;
+  const value = `${p.year}-${p.month}-${p.day}`;
+  if (Number.isFinite(minute)) lastToday = { minute, value };
+  return value;
 }
 
 const LONDON_DATE = /* @__PURE__ */ formatter({ day: "numeric", month: "long", year: "numeric", timeZone: LONDON });

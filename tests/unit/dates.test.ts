@@ -47,6 +47,19 @@ describe("formatDate", () => {
   });
 });
 
+describe("todayInLondon, kept for the rest of a minute", () => {
+  it("turns at London's midnight to the millisecond, in summer and in winter, whatever was asked just before", () => {
+    expect(todayInLondon(new Date("2027-06-30T22:59:59.999Z"))).toBe("2027-06-30");
+    expect(todayInLondon(new Date("2027-06-30T23:00:00.000Z"))).toBe("2027-07-01");
+    expect(todayInLondon(new Date("2027-06-30T22:59:30.000Z"))).toBe("2027-06-30");
+    expect(todayInLondon(new Date("2026-12-30T23:59:59.999Z"))).toBe("2026-12-30");
+    expect(todayInLondon(new Date("2026-12-31T00:00:00.000Z"))).toBe("2026-12-31");
+    // The clocks change at 1am UTC, never at midnight: the day still turns on the minute.
+    expect(todayInLondon(new Date("2027-03-28T00:59:59.999Z"))).toBe("2027-03-28");
+    expect(todayInLondon(new Date("2027-10-30T23:00:00.000Z"))).toBe("2027-10-31");
+  });
+});
+
 describe("formatDateTime and todayInLondon", () => {
   it("writes London's wall-clock time", () => {
     expect(formatDateTime(new Date("2027-07-01T13:05:00Z"))).toBe("1 July 2027 at 2:05pm");
