@@ -417,6 +417,17 @@ export const opportunities = pgTable(
   ],
 );
 
+/**
+ * How many published opportunities close on each day (their application deadline), kept by
+ * statement triggers on opportunities (migration 0011) in the same transaction as the change.
+ * The count of every open opportunity, which the unfiltered search shows on each of its
+ * pages, is then a sum over the days still to come instead of a count of thousands of rows.
+ */
+export const publishedByDeadline = pgTable("published_by_deadline", {
+  deadline: date("deadline", { mode: "string" }).primaryKey(),
+  published: integer("published").notNull(),
+});
+
 export const opportunitySessions = pgTable(
   "opportunity_sessions",
   {

@@ -6,7 +6,7 @@ import { unionAll } from "drizzle-orm/pg-core";
 
 import type { Db } from "@db/client";
 import { preparedQuery } from "@db/prepared";
-import { opportunities, sites, trusts } from "@db/schema";
+import { opportunities, publishedByDeadline, sites, trusts } from "@db/schema";
 
 import type { Grade } from "./domain";
 import { currentAndNext, listTraineePlacements, type PlacementSummary } from "./homes.server";
@@ -75,8 +75,13 @@ export async function searchOpportunities(
         ? [asc(opportunities.applicationDeadline), asc(opportunities.id)]
         : [desc(sql`ts_rank_cd(${opportunities.searchVector}, ${tsquery})`), asc(opportunities.applicationDeadline), asc(opportunities.id)];
 
-  // Every filter is on opportunities itself, so the count needs no join.
-  const countQuery = () => db.select({ n: count() }).from(opportunities).where(where);
+  // Every filter is on opportunities itself, so the count needs no join. With no filter at
+  // all it is every open opportunity: the sum of the days still to come, kept by triggers.
+  const unfiltered = conditions.length === 1;
+  const countQuery = () =>
+    unfiltered
+      ? db.select({ n: sql<number>`coalesce(sum(${publishedByDeadline.published}), 0)`.mapWith(Number) }).from(publishedByDeadline).where(gte(publishedByDeadline.deadline, options.today))
+      : db.select({ n: count() }).from(opportunities).where(where);
   // Ranking reads every match anyway, so with text a window count comes with the page in
   // one query. Without text the page is the first rows of an index, and a window count
   // would read every open opportunity to return twenty: the count is an uncorrelated

@@ -58,6 +58,8 @@ export async function truncateAll(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql`set local session_replication_role = replica`);
     await tx.execute(sql.raw(`truncate ${list} restart identity cascade`));
+    // The one row of service settings comes with the migrations (0009), as in a real database.
+    await tx.execute(sql`insert into service_settings (id) values (true) on conflict do nothing`);
   });
 }
 
