@@ -1,20 +1,17 @@
-import { PassThrough } from "node:stream";
-
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { renderToPipeableStream } from "react-dom/server";
+import { renderToString } from "react-dom/server";
 
 import { messageWithReference, RequestIdProvider } from "./components/error-reference";
 import { NonceProvider } from "./components/nonce";
 import { logError, routePattern } from "./utils/log.server";
 
-const ABORT_DELAY = 5_000;
-
 /**
- * Renders the whole document, then sends it as one body. No route defers data, so
- * streaming gains nothing here, and writing React's small chunks one by one to the
- * socket cost more CPU than the render itself under load. Waiting for the whole
- * document also lets an error late in the render still answer 500.
+ * Renders the whole document to one string and sends it as one body. No route defers data,
+ * so streaming gains nothing here: React's streaming renderer turns the page into many small
+ * encoded chunks (and writing them one by one cost more CPU than the render itself), where
+ * renderToString builds one string, encoded once. A render that throws is answered by Remix
+ * with the route's error boundary, as a failed shell was before.
  */
 export default function handleRequest(
   request: Request,
@@ -25,41 +22,22 @@ export default function handleRequest(
 ) {
   const nonce = loadContext.nonce ?? "";
   const requestId = loadContext.requestId ?? "";
-  return new Promise<Response>((resolve, reject) => {
-    let failed = false;
-    const { pipe, abort } = renderToPipeableStream(
+  let html: string;
+  try {
+    html = renderToString(
       <NonceProvider value={nonce}>
         <RequestIdProvider value={requestId}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          <RemixServer context={remixContext} url={request.url} nonce={nonce} />
         </RequestIdProvider>
       </NonceProvider>,
-      {
-        nonce,
-        onAllReady() {
-          clearTimeout(timer);
-          const chunks: Buffer[] = [];
-          const body = new PassThrough();
-          body.on("data", (chunk: Buffer) => chunks.push(chunk));
-          body.on("error", reject);
-          body.on("end", () => {
-            responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-            resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: failed ? 500 : responseStatusCode }));
-          });
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          clearTimeout(timer);
-          reject(error);
-        },
-        onError(error: unknown) {
-          failed = true;
-          const params = remixContext.staticHandlerContext.matches.at(-1)?.params;
-          logError("Render error", error, { requestId, method: request.method, route: routePattern(new URL(request.url).pathname, params) });
-        },
-      },
     );
-    const timer = setTimeout(abort, ABORT_DELAY);
-  });
+  } catch (error) {
+    const params = remixContext.staticHandlerContext.matches.at(-1)?.params;
+    logError("Render error", error, { requestId, method: request.method, route: routePattern(new URL(request.url).pathname, params) });
+    throw error;
+  }
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
 }
 
 export const handleError: HandleErrorFunction = (error, { request, params, context }) => {

@@ -28,20 +28,3 @@ export const REFLECTION_ARRAY_FIELDS = ["hlmDimensions", "gpcDomains"] as const;
 export function canReflect(status: ApplicationStatus, endsOn: string, today: string): boolean {
   return status === "completed" || (status === "approved" && hasEnded({ endsOn, today }));
 }
-
-/**
- * The link to each reflection the trainee can write or has written, by application, for their
- * home page: "write" (none yet, and it can be written), "draft" or "final". The applications
- * come with their reflection's state (listTraineeApplications).
- */
-export function reflectionLinks(
-  list: { id: string; status: ApplicationStatus; endsOn: string; reflection: "draft" | "final" | null }[],
-  today: string,
-): Record<string, "write" | "draft" | "final"> {
-  const links: Record<string, "write" | "draft" | "final"> = {};
-  for (const a of list) {
-    if (a.reflection) links[a.id] = a.reflection;
-    else if (canReflect(a.status, a.endsOn, today)) links[a.id] = "write";
-  }
-  return links;
-}

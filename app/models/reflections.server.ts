@@ -202,6 +202,23 @@ export async function reflectionForApplication(
   return { kind: "shared", reflection: withLabels(shared as Reflection) };
 }
 
+/**
+ * The link to each reflection the trainee can write or has written, by application, for their
+ * home page: "write" (none yet, and it can be written), "draft" or "final". The applications
+ * come with their reflection's state (listTraineeApplications).
+ */
+export function reflectionLinks(
+  list: { id: string; status: ApplicationStatus; endsOn: string; reflection: "draft" | "final" | null }[],
+  today: string,
+): Record<string, "write" | "draft" | "final"> {
+  const links: Record<string, "write" | "draft" | "final"> = {};
+  for (const a of list) {
+    if (a.reflection) links[a.id] = a.reflection;
+    else if (canReflect(a.status, a.endsOn, today)) links[a.id] = "write";
+  }
+  return links;
+}
+
 export type OpportunityRatings = { rated: number; shown: false } | { rated: number; shown: true; mean: number; recommend: number };
 
 /**

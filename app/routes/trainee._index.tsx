@@ -16,7 +16,7 @@ import { listTraineeApplications, upcomingSessions } from "~/models/applications
 import type { ApplicationStatus } from "~/models/domain";
 import { formatClockTime, formatDate, formatMoment, todayInLondon } from "~/utils/dates";
 import { listOpenRoundsForTrainee } from "~/models/round-choices.server";
-import { reflectionLinks } from "~/models/reflections.rules";
+import { reflectionLinks } from "~/models/reflections.server";
 import { notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 import { getShortlist } from "~/models/shortlist.server";

@@ -44,21 +44,23 @@ function londonParts(at: Date): Record<string, string> {
   return parts;
 }
 
-let lastToday: { minute: number; value: string } | undefined;
+// [UTC minute, its date in London]. An invalid date's minute is NaN, which matches nothing.
+let lastToday: [number, string] | undefined;
 
 /** Today's date in England, as YYYY-MM-DD (dates are stored as SQL `date`). */
 export function todayInLondon(now: Date = new Date()): string {
   // London's day always turns at a whole minute of UTC (its offsets are whole hours), so the
   // date worked out once holds for the rest of that minute: formatToParts is the slow part
   // of Intl, and nearly every page asks for today.
-  const minute = Math.floor(now.getTime() / 60_000);
-  if (lastToday?.minute === minute) return lastToday.value;
-  const p = londonParts(now);
-  const value = `${p.year}-${p.month}-${p.day}`;
-  if (Number.isFinite(minute)) lastToday = { minute, value };
-  return value;
+  const minute = Math.floor(+now / 6e4);
+  if (lastToday?.[0] !== minute) {
+    const p = londonParts(now);
+    lastToday = [minute, `${p.year}-${p.month}-${p.day}`];
+  }
+  return lastToday[1];
 }
 
+const CALENDAR_DATE = /* @__PURE__ */ formatter({ day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 const LONDON_DATE = /* @__PURE__ */ formatter({ day: "numeric", month: "long", year: "numeric", timeZone: LONDON });
 const ISO_DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})/;
 
@@ -82,12 +84,8 @@ export function formatDate(isoDate: string | Date | null | undefined): string {
     const at = new Date(isoDate);
     return Number.isNaN(at.getTime()) ? isoDate : LONDON_DATE().format(at);
   }
-  // A calendar date needs no time zone and no Intl: written by hand it costs a tenth of a
-  // formatter's call, and a page of results writes about a hundred of them.
-  return `${Number(m[3])} ${MONTH_NAMES[Number(m[2]) - 1] ?? ""} ${Number(m[1])}`;
+  return CALENDAR_DATE().format(utcDay(Number(m[1]), Number(m[2]), Number(m[3])));
 }
-
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /** "3 February 2027 at 2:05pm" in London time. */
 export function formatDateTime(at: Date | string | null | undefined): string {
