@@ -15,6 +15,13 @@ import type { SearchFilters } from "./search.schema";
 
 export const PAGE_SIZE = 20;
 
+/**
+ * The page size written into the statement rather than sent as a parameter (drizzle writes an
+ * SQL limit as it is): PostgreSQL guesses a parameter limit at a tenth of the rows, so it never
+ * kept a generic plan for the first page of results and planned it again on every request.
+ */
+const PAGE_SIZE_LITERAL = sql.raw(String(PAGE_SIZE)) as unknown as number;
+
 const listColumns = {
   id: opportunities.id,
   title: opportunities.title,
@@ -93,7 +100,7 @@ export async function searchOpportunities(
     .leftJoin(sites, eq(sites.id, opportunities.siteId))
     .where(where)
     .orderBy(...order)
-    .limit(PAGE_SIZE)
+    .limit(PAGE_SIZE_LITERAL)
     .offset((filters.page - 1) * PAGE_SIZE);
   const rows = await rowsQuery;
   // Any row carries the count; only a page past the end has none to carry it.
