@@ -195,7 +195,8 @@ async function main() {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const { openDatabase } = await import("../../db/client");
-  const database = await openDatabase({ url: url.toString(), poolSize: 4 });
+  // No statement timeout: seeding and its VACUUM are not a page, and take longer than its 5 s on a busy machine.
+  const database = await openDatabase({ url: url.toString(), poolSize: 4, statementTimeoutMs: 0 });
   const db = database.db;
   const dir = mkdtempSync(path.join(os.tmpdir(), "invitational-import-bench-"));
   try {

@@ -50,7 +50,8 @@ async function main() {
   const today = todayInLondon();
   const out: string[] = [];
   try {
-    const database = await openDatabase({ url: url.toString(), poolSize: 4 });
+    // No statement timeout: seeding and its VACUUM are not a page, and take longer than its 5 s on a busy machine.
+  const database = await openDatabase({ url: url.toString(), poolSize: 4, statementTimeoutMs: 0 });
     const db = database.db;
     if (!reuse) await seedWithEvents(database, today, out);
     const [counts] = await queryRows<{ events: string }>(db, sql`select count(*) as events from application_events`);
