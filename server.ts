@@ -13,6 +13,7 @@ import compression from "compression";
 import express from "express";
 
 import { resolveSession } from "./app/auth.server";
+import { getCis2 } from "./app/cis2.server";
 import { createMetrics, metricsTokenFromEnv } from "./app/metrics.server";
 import { createNonce, isSameOriginRequest, isTokenAuthorisedPost, securityHeaders } from "./app/security.server";
 import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker, type OutboxWorker } from "./app/models/outbox-worker.server";
@@ -49,6 +50,8 @@ async function main() {
   const metricsToken = metricsTokenFromEnv(process.env.METRICS_TOKEN);
   const migrateOnStart = migrateOnStartFromEnv(process.env.MIGRATE_ON_START);
   const shutdownTimeoutMs = shutdownTimeoutFromEnv();
+  // NHS CIS2 settings (issue 14): a wrong one stops start-up here, naming the variable.
+  getCis2();
 
   const buildLoading = early(import(path.join(root, "build/index.js")) as Promise<ServerBuild>);
   const seedLoading = early(import("./db/seed/demo"));
