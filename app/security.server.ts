@@ -44,10 +44,12 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /**
  * An unsubscribe link's POST (app/routes/unsubscribe.$token.tsx) is authorised by its signed
  * token, not by a session, and mail clients send RFC 8058's one-click POST from no page at all
- * (no Origin, no Referer): it is the one non-GET request the cross-site guard lets through.
+ * (no Origin, no Referer). NHS CIS2's back-channel logout is posted by the provider's server,
+ * not a browser, and carries its own signed logout token. These two are the only non-GET
+ * requests the cross-site guard lets through.
  */
 export function isTokenAuthorisedPost(method: string, path: string): boolean {
-  return method.toUpperCase() === "POST" && /^\/unsubscribe\/[^/]+$/.test(path);
+  return method.toUpperCase() === "POST" && (/^\/unsubscribe\/[^/]+$/.test(path) || path === "/sign-in/cis2/backchannel-logout");
 }
 
 /**

@@ -10,6 +10,7 @@ import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "no
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
+import { SignJWT, type JWTPayload } from "jose";
 import Provider, { interactionPolicy, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 
 export const CIS2_ACR_VALUES = ["AAL1_USERPASS", "AAL2_OTP", "AAL2_ANY", "AAL3_ANY"] as const;
@@ -66,6 +67,12 @@ export interface Cis2Provider {
    * back-channel logout address; returns the app's answer and the token.
    */
   sendBackchannelLogout(input: { sub: string; sid: string }): Promise<LogoutAnswer>;
+  /**
+   * A logout token with the given claims over the usual ones (iss, aud, iat, exp, jti, the
+   * logout event; `undefined` removes one), signed with the provider's key and key id, or with
+   * a stranger's key under the same key id (`signedBy: "stranger"`: a forged signature).
+   */
+  signLogoutToken(claims: Record<string, unknown>, options?: { signedBy?: "provider" | "stranger" }): Promise<string>;
   /** POSTs a logout token (a replay, or one a test has built) to the app's back-channel logout address. */
   postLogoutToken(logoutToken: string): Promise<Omit<LogoutAnswer, "logoutToken">>;
   /** Back-channel logout POSTs the provider made itself (after its own session ended), with their outcome. */
@@ -409,6 +416,21 @@ export async function startCis2Provider(
       if (!caught) throw new Error("the provider did not post a logout token");
       if (!caught.response) return { status: null, body: "", headers: null, logoutToken: caught.token };
       return { status: caught.response.status, body: await caught.response.text(), headers: caught.response.headers, logoutToken: caught.token };
+    },
+    async signLogoutToken(claims, options = {}) {
+      const now = Math.floor(Date.now() / 1000);
+      const payload: Record<string, unknown> = {
+        iss: issuer,
+        aud: clientId,
+        iat: now,
+        exp: now + 120,
+        jti: randomUUID(),
+        events: { "http://schemas.openid.net/event/backchannel-logout": {} },
+        ...claims,
+      };
+      for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
+      const key = options.signedBy === "stranger" ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey : providerKey;
+      return new SignJWT(payload as JWTPayload).setProtectedHeader({ alg: "RS256", kid: providerJwk.kid, typ: "logout+jwt" }).sign(key);
     },
     postLogoutToken,
     backchannelDeliveries: () => [...deliveries],
