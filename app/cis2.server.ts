@@ -54,12 +54,23 @@ function setting(name: string, help: string) {
 }
 
 const Text = v.pipe(v.string(), v.trim());
-const Optional = v.optional(v.pipe(Text, v.transform((s) => (s === "" ? undefined : s))));
+const Optional = v.optional(
+  v.pipe(
+    Text,
+    v.transform((s) => (s === "" ? undefined : s)),
+  ),
+);
 
 function urlFor(name: string, production: boolean) {
   return v.pipe(
     Text,
-    v.check((s) => URL.canParse(s), setting(name, "must be a URL, such as https://am.nhsidentity.spineservices.nhs.uk/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare")),
+    v.check(
+      (s) => URL.canParse(s),
+      setting(
+        name,
+        "must be a URL, such as https://am.nhsidentity.spineservices.nhs.uk/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",
+      ),
+    ),
     v.check((s) => {
       const protocol = new URL(s).protocol;
       // Plain HTTP only off production: the tests run their provider on loopback.
@@ -80,14 +91,21 @@ function envSchema(production: boolean) {
     CIS2_REDIRECT_URL: v.optional(
       v.pipe(
         urlFor("CIS2_REDIRECT_URL", production),
-        v.check((s) => new URL(s).pathname === CALLBACK_PATH && !new URL(s).search, setting("CIS2_REDIRECT_URL", `must end in ${CALLBACK_PATH}, with no query`)),
+        v.check(
+          (s) => new URL(s).pathname === CALLBACK_PATH && !new URL(s).search,
+          setting("CIS2_REDIRECT_URL", `must end in ${CALLBACK_PATH}, with no query`),
+        ),
       ),
     ),
     CIS2_ACR_VALUES: Optional,
     CIS2_MIN_ACR: Optional,
     CIS2_ACR_ORDER: Optional,
     CIS2_MAX_AGE: v.optional(
-      v.pipe(Text, v.regex(/^\d{1,7}$/, setting("CIS2_MAX_AGE", "must be a whole number of seconds (at most 9999999)")), v.transform(Number)),
+      v.pipe(
+        Text,
+        v.regex(/^\d{1,7}$/, setting("CIS2_MAX_AGE", "must be a whole number of seconds (at most 9999999)")),
+        v.transform(Number),
+      ),
     ),
     CIS2_SCOPES: Optional,
   });
@@ -104,7 +122,10 @@ export function readCis2Settings(env: NodeJS.ProcessEnv = process.env, productio
   if (!parsed.success) throw new SettingError(parsed.issues[0].message);
   const e = parsed.output;
   if (!e.CIS2_ISSUER) {
-    if (related.length) throw new SettingError(setting("CIS2_ISSUER", `must be set to use NHS CIS2 sign-in (${related.join(", ")} ${related.length === 1 ? "is" : "are"} set)`));
+    if (related.length)
+      throw new SettingError(
+        setting("CIS2_ISSUER", `must be set to use NHS CIS2 sign-in (${related.join(", ")} ${related.length === 1 ? "is" : "are"} set)`),
+      );
     return null;
   }
   if (!e.CIS2_CLIENT_ID) throw new SettingError(setting("CIS2_CLIENT_ID", "must be set when CIS2_ISSUER is set"));
@@ -112,7 +133,10 @@ export function readCis2Settings(env: NodeJS.ProcessEnv = process.env, productio
   const keySources = [e.CIS2_PRIVATE_KEY, e.CIS2_PRIVATE_KEY_FILE, e.CIS2_CLIENT_SECRET].filter(Boolean).length;
   if (keySources !== 1) {
     throw new SettingError(
-      setting("CIS2_PRIVATE_KEY", "(or CIS2_PRIVATE_KEY_FILE, or CIS2_CLIENT_SECRET) must be set, exactly one of the three, so the service can authenticate to the token endpoint"),
+      setting(
+        "CIS2_PRIVATE_KEY",
+        "(or CIS2_PRIVATE_KEY_FILE, or CIS2_CLIENT_SECRET) must be set, exactly one of the three, so the service can authenticate to the token endpoint",
+      ),
     );
   }
   let auth: Cis2ClientAuth;
@@ -137,12 +161,18 @@ export function readCis2Settings(env: NodeJS.ProcessEnv = process.env, productio
     }
     const algorithm = e.CIS2_KEY_ALG ?? defaultAlgorithm(key);
     if (!algorithm || !keyFits(key, algorithm)) {
-      throw new SettingError(setting("CIS2_KEY_ALG", "must match the private key: RS*/PS* for an RSA key, ES256 for a P-256 key, ES384 for a P-384 key"));
+      throw new SettingError(
+        setting("CIS2_KEY_ALG", "must match the private key: RS*/PS* for an RSA key, ES256 for a P-256 key, ES384 for a P-384 key"),
+      );
     }
     auth = { method: "private_key_jwt", key, keyId: e.CIS2_KEY_ID ?? null, algorithm };
   }
 
-  const acrOrder = e.CIS2_ACR_ORDER ? e.CIS2_ACR_ORDER.split(",").map((s) => s.trim()).filter(Boolean) : [...DEFAULT_ACR_ORDER];
+  const acrOrder = e.CIS2_ACR_ORDER
+    ? e.CIS2_ACR_ORDER.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...DEFAULT_ACR_ORDER];
   if (!acrOrder.length || new Set(acrOrder).size !== acrOrder.length) {
     throw new SettingError(setting("CIS2_ACR_ORDER", "must list assurance levels from lowest to highest, separated by commas, each once"));
   }
@@ -210,12 +240,11 @@ async function importSigningKey(auth: Extract<Cis2ClientAuth, { method: "private
   const der = auth.key.export({ format: "der", type: "pkcs8" });
   const bits = auth.algorithm.slice(2);
   const hash = `SHA-${bits}`;
-  const algorithm =
-    auth.algorithm.startsWith("RS")
-      ? { name: "RSASSA-PKCS1-v1_5", hash }
-      : auth.algorithm.startsWith("PS")
-        ? { name: "RSA-PSS", hash }
-        : { name: "ECDSA", namedCurve: `P-${bits}` };
+  const algorithm = auth.algorithm.startsWith("RS")
+    ? { name: "RSASSA-PKCS1-v1_5", hash }
+    : auth.algorithm.startsWith("PS")
+    ? { name: "RSA-PSS", hash }
+    : { name: "ECDSA", namedCurve: `P-${bits}` };
   return crypto.subtle.importKey("pkcs8", der, algorithm, false, ["sign"]);
 }
 
@@ -429,7 +458,9 @@ export async function consumeSignInState(db: DbOrTx, state: string) {
   const [row] = await db
     .update(oidcSignInStates)
     .set({ usedAt: sql`now()` })
-    .where(and(eq(oidcSignInStates.stateHash, hashState(state)), isNull(oidcSignInStates.usedAt), gt(oidcSignInStates.expiresAt, sql`now()`)))
+    .where(
+      and(eq(oidcSignInStates.stateHash, hashState(state)), isNull(oidcSignInStates.usedAt), gt(oidcSignInStates.expiresAt, sql`now()`)),
+    )
     .returning({
       codeVerifier: oidcSignInStates.codeVerifier,
       nonce: oidcSignInStates.nonce,
