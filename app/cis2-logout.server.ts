@@ -1,11 +1,11 @@
 // NHS CIS2 logout (issue 14), both ways: the provider's back-channel logout ends our sessions
 // for its session (or its user), and signing out here can end the provider's session too
 // (RP-initiated logout). jose and openid-client are imported in *.server.ts modules only.
-import { and, eq, inArray, lt } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import * as oidc from "openid-client";
 
-import type { Db, DbOrTx } from "@db/client";
+import type { Db } from "@db/client";
 import { oidcLogoutTokens, sessions, userIdentities } from "@db/schema";
 
 import { Cis2UnavailableError, getCis2, getCis2Configuration, type Cis2Settings } from "./cis2.server";
@@ -120,12 +120,6 @@ export async function acceptBackchannelLogout(db: Db, logoutToken: unknown, sett
       .returning({ id: sessions.id });
     return { ok: true as const, sessionsEnded: ended.length };
   });
-}
-
-/** Logout tokens past the time they could be accepted: removed by the clean-up job. */
-export async function deleteExpiredLogoutTokens(db: DbOrTx, now: Date = new Date()): Promise<number> {
-  const rows = await db.delete(oidcLogoutTokens).where(lt(oidcLogoutTokens.expiresAt, now)).returning({ jti: oidcLogoutTokens.jti });
-  return rows.length;
 }
 
 /** How the current session was made: "cis2" sessions may be offered to sign out of CIS2 too. */
