@@ -221,8 +221,8 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     kind: "page",
     targets: [{ scope: NO_ROW, path: () => "/sign-out", get: cells("→/", 200, 200, 200, 200), post: all("→/"), endsSession: true }],
   },
-  // Where NHS CIS2 sends the browser back after signing out there: someone signed in goes home.
-  { file: "signed-out.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/signed-out", get: home(200) }] },
+  // Where NHS CIS2 sends the browser back after signing out there: someone signed in goes to the landing page.
+  { file: "signed-out.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/signed-out", get: cells(200, "→/", "→/", "→/", "→/") }] },
   {
     // Posted by the NHS CIS2 provider's server; the servers under test have no CIS2 set up, so it is not found.
     // tests/routes/cis2-logout.test.ts runs it against a provider.
