@@ -18,7 +18,7 @@ import * as profilePage from "~/routes/trainee.profile";
 import * as dmeHome from "~/routes/dme._index";
 
 import { CookieJar, startCis2Provider, type Cis2Provider } from "../helpers/cis2-provider";
-import { callRoute, formRequest, getRequest, ORIGIN, sessionCookieFor } from "../helpers/context";
+import { callRoute, contextFor, formRequest, getRequest, ORIGIN, sessionCookieFor } from "../helpers/context";
 import { useTestDatabase } from "../helpers/db";
 import { makeTrainee, makeTrust, makeUser, TEST_PASSWORD } from "../helpers/factories";
 
@@ -163,8 +163,12 @@ describe("signing out of NHS CIS2 too", () => {
     const back = await fetch(action, { method: "POST", redirect: "manual", body: fields, headers: { cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" } });
     expect(back.status).toBe(303);
     expect(back.headers.get("location")).toBe(`${ORIGIN}/signed-out`);
-    const landing = await callRoute(t.db, signedOut.loader, getRequest("/signed-out"));
-    expect(landing.status).toBe(200);
+    // Signed out, the page shows; someone signed in again is sent on to the landing page.
+    expect(await signedOut.loader({ request: getRequest("/signed-out"), params: {}, context: await contextFor(t.db, getRequest("/signed-out")) })).toBeNull();
+    const again = await signInWithCis2("cis2-dme-out");
+    const signedIn = await callRoute(t.db, signedOut.loader, getRequest("/signed-out", again.cookie));
+    expect(signedIn.status).toBe(302);
+    expect(signedIn.headers.get("Location")).toBe("/");
   });
 
   it("offers only the plain sign-out to a password session", async () => {
