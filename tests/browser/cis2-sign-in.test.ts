@@ -81,7 +81,7 @@ describe("an invited DME with NHS CIS2", () => {
     }
 
     await page.goto("/sign-out");
-    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.getByRole("main").getByRole("button", { name: "Sign out", exact: true }).click();
     await page.waitForURL(`${server.url}/`);
 
     await page.goto("/sign-in");
