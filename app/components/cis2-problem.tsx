@@ -4,6 +4,8 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
+import { Cis2Button } from "./cis2-button";
+
 export type Cis2Problem =
   | "cancelled"
   | "provider_error"
@@ -25,8 +27,8 @@ export type Cis2Problem =
 
 const START_AGAIN = (
   <p>
-    Go to the <Link to="/sign-in">sign-in page</Link> and choose &ldquo;Sign in with NHS CIS2&rdquo; again. If you were accepting an
-    invitation, open the link in your invitation email again.
+    To try again, choose &ldquo;Sign in with NHS CIS2&rdquo; below. If you were accepting an invitation, open the link in your
+    invitation email again instead.
   </p>
 );
 
@@ -102,8 +104,8 @@ export const CIS2_PROBLEMS: Record<Cis2Problem, { title: string; body: ReactNode
           in.
         </p>
         <p>
-          Sign in again with your smartcard, or with NHS CIS2 Authenticator or another authenticator app. Go to the{" "}
-          <Link to="/sign-in">sign-in page</Link> to start again.
+          Choose &ldquo;Sign in with NHS CIS2&rdquo; below and sign in with your smartcard, or with NHS CIS2 Authenticator or
+          another authenticator app.
         </p>
       </>
     ),
@@ -216,6 +218,9 @@ export const CIS2_PROBLEMS: Record<Cis2Problem, { title: string; body: ReactNode
   },
 };
 
+/** Problems a new sign-in may cure: their page offers the button to start again. */
+const START_AGAIN_HERE: readonly Cis2Problem[] = ["cancelled", "provider_error", "state", "state_used", "code_expired", "invalid_response", "acr_too_low"];
+
 export function Cis2ProblemPage({ problem }: { problem: Cis2Problem }) {
   const { title, body } = CIS2_PROBLEMS[problem];
   return (
@@ -223,6 +228,7 @@ export function Cis2ProblemPage({ problem }: { problem: Cis2Problem }) {
       <div className="nhsuk-grid-column-two-thirds">
         <h1>{title}</h1>
         {body}
+        {START_AGAIN_HERE.includes(problem) ? <Cis2Button purpose="sign_in" label="Sign in with NHS CIS2" /> : null}
       </div>
     </div>
   );

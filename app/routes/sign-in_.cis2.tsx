@@ -31,10 +31,11 @@ const StartSchema = v.object({
 
 const INVITATION_STATUS = { unknown: 404, used: 409, expired: 410 } as const;
 
-// Opening the address has nothing to show: the sign-in page holds the button.
+// Opening the address shows the button alone. (Not a redirect: Remix runs this loader for the
+// page after the action too, and a redirect here would hide the action's refusal.)
 export async function loader(_args: LoaderFunctionArgs) {
   if (!getCis2()) throw notFound();
-  throw redirect("/sign-in");
+  return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {

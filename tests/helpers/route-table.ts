@@ -212,6 +212,10 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
 
   // Signing in and out.
   { file: "sign-in.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/sign-in", get: home(200), post: home(400) }] },
+  // NHS CIS2 (the matrix's server has it configured, its provider unreachable): the start
+  // route shows its button to anyone, and a callback without a state is refused for anyone.
+  { file: "sign-in_.cis2.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/sign-in/cis2", get: all(200), post: all(400) }] },
+  { file: "sign-in_.cis2_.callback.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/sign-in/cis2/callback?code=x&state=y", get: all(400) }] },
   { file: "register.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/register", get: home(200), post: home(400) }] },
   { file: "forgot-password.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/forgot-password", get: all(200), post: all(400) }] },
   { file: "login.tsx", kind: "resource", targets: [{ scope: NO_ROW, path: () => "/login", get: all("→/sign-in") }] },
@@ -464,6 +468,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
 
   // Administrators.
   { file: "admin._index.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/admin", get: only(["admin"], 200) }] },
+  { file: "admin.sign-in.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/admin/sign-in", get: only(["admin"], 200), post: only(["admin"], 400) }] },
   {
     file: "admin.audit.tsx",
     kind: "page",
