@@ -8,7 +8,8 @@ import { getCis2 } from "~/cis2.server";
 import { getDb } from "~/db.server";
 import { notFound } from "~/utils/http.server";
 
-const HEADERS = { "Cache-Control": "no-store", "Content-Type": "text/plain; charset=utf-8" };
+// Cache-Control: no-store is on every answer already (server.ts).
+const HEADERS = { "Content-Type": "text/plain; charset=utf-8" };
 
 export async function action({ request }: ActionFunctionArgs) {
   if (!getCis2()) throw notFound();

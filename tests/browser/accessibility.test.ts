@@ -90,6 +90,10 @@ function startsFor(role: Role): string[] {
       // NHS CIS2's start page, and its callback as a stale or copied address reaches it.
       "/sign-in/cis2",
       "/sign-in/cis2/callback?code=expired&state=copied",
+      // Where NHS CIS2 sends the browser back after signing out there, and where signing out
+      // lands when CIS2 did not answer.
+      "/signed-out",
+      "/signed-out?cis2=unavailable",
       unsubscribeLink,
       "/no-such-page",
     ];
