@@ -247,6 +247,28 @@ describe("a trainee linking and unlinking NHS CIS2", () => {
     expect(await t.db.select().from(userIdentities).where(eq(userIdentities.userId, trainee.id))).toHaveLength(1);
   });
 
+  it("throttles unlinking with the other password checks: after 10 wrong passwords the right one waits too (429)", async () => {
+    const { trainee, cookie } = await linkAs("cis2-trainee-throttle");
+    for (let i = 0; i < 10; i++) {
+      const wrong = await callRoute(t.db, profilePage.action, formRequest("/trainee/profile", { intent: "cis2-unlink", currentPassword: `guess ${i}` }, cookie));
+      expect(wrong.status).toBe(400);
+    }
+    const locked = await callRoute(t.db, profilePage.action, formRequest("/trainee/profile", { intent: "cis2-unlink", currentPassword: TEST_PASSWORD }, cookie));
+    expect(locked.status).toBe(429);
+    expect(await locked.json()).toMatchObject({ fieldErrors: { currentPassword: expect.stringMatching(/Too many wrong passwords/) } });
+    expect(await t.db.select().from(userIdentities).where(eq(userIdentities.userId, trainee.id))).toHaveLength(1);
+  });
+
+  it("does not let an administrator with no password unlink CIS2 from their own account", async () => {
+    const admin = await makeUser(t.db, { role: "admin", passwordHash: null });
+    await t.db.insert(userIdentities).values({ userId: admin.id, issuer: provider.issuer, subject: "cis2-admin-self" });
+    const cookie = await sessionCookieFor(t.db, admin.id);
+    const res = await callRoute(t.db, adminUser.action, formRequest(`/admin/users/${admin.id}`, { intent: "cis2-unlink" }, cookie), { id: admin.id });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ message: expect.stringMatching(/another administrator can/) });
+    expect(await t.db.select().from(userIdentities).where(eq(userIdentities.userId, admin.id))).toHaveLength(1);
+  });
+
   it("lets an admin unlink a trainee's CIS2 on the user's page, audited", async () => {
     const admin = await makeUser(t.db, { role: "admin" });
     const { trainee } = await linkAs("cis2-trainee-admin");
