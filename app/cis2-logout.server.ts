@@ -10,7 +10,6 @@ import { oidcLogoutTokens, sessions, userIdentities } from "@db/schema";
 
 import { Cis2UnavailableError, getCis2, getCis2Configuration, type Cis2Settings } from "./cis2.server";
 
-export const BACKCHANNEL_LOGOUT_PATH = "/sign-in/cis2/backchannel-logout";
 /** The page the provider sends the browser back to after signing out there (registered with CIS2 as a post-logout redirect URI). */
 export const POST_LOGOUT_PATH = "/signed-out";
 
@@ -57,7 +56,8 @@ function logoutClaims(payload: JWTPayload): { sub: string | null; sid: string | 
  * provider's published keys, its issuer, audience (our client id), iat (not in the future, not
  * older than 10 minutes), the logout event, no nonce, and sub or sid; records its jti once
  * (a replay finds it and is refused); then ends the CIS2 sessions it names: those with its sid,
- * or, with no sid, every CIS2 session of the user linked to its sub. The jti and the sessions change in one transaction. Nothing of the token is logged.
+ * or, with no sid, every CIS2 session of the user linked to its sub. The jti and the sessions
+ * change in one transaction. Nothing of the token is logged.
  */
 export async function acceptBackchannelLogout(db: Db, logoutToken: unknown, settings: Cis2Settings | null = getCis2()): Promise<BackchannelLogoutResult> {
   if (!settings) throw new Error("NHS CIS2 is not configured");
