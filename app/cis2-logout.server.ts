@@ -10,7 +10,6 @@ import { oidcLogoutTokens, sessions, userIdentities } from "@db/schema";
 
 import { Cis2UnavailableError, getCis2, getCis2Configuration, type Cis2Settings } from "./cis2.server";
 
-export const BACKCHANNEL_LOGOUT_PATH = "/sign-in/cis2/backchannel-logout";
 /** The page the provider sends the browser back to after signing out there (registered with CIS2 as a post-logout redirect URI). */
 export const POST_LOGOUT_PATH = "/signed-out";
 
@@ -56,9 +55,9 @@ function logoutClaims(payload: JWTPayload): { sub: string | null; sid: string | 
  * Acts on a back-channel logout token posted by the provider: checks its signature against the
  * provider's published keys, its issuer, audience (our client id), iat (not in the future, not
  * older than 10 minutes), the logout event, no nonce, and sub or sid; records its jti once
- * (a replay finds it and is refused); then ends the CIS2 sessions it names: those with its sid
- * (of the user linked to its sub, when it has one), or every CIS2 session of the user linked to
- * its sub. The jti and the sessions change in one transaction. Nothing of the token is logged.
+ * (a replay finds it and is refused); then ends the CIS2 sessions it names: those with its sid,
+ * or, with no sid, every CIS2 session of the user linked to its sub. The jti and the sessions
+ * change in one transaction. Nothing of the token is logged.
  */
 export async function acceptBackchannelLogout(db: Db, logoutToken: unknown, settings: Cis2Settings | null = getCis2()): Promise<BackchannelLogoutResult> {
   if (!settings) throw new Error("NHS CIS2 is not configured");
@@ -105,18 +104,16 @@ export async function acceptBackchannelLogout(db: Db, logoutToken: unknown, sett
       .returning({ jti: oidcLogoutTokens.jti });
     if (!recorded) return { ok: false as const, reason: "replayed" as const };
 
-    const linkedUser = claims.sub
-      ? tx.select({ userId: userIdentities.userId }).from(userIdentities).where(and(eq(userIdentities.issuer, issuer), eq(userIdentities.subject, claims.sub)))
-      : null;
+    // A sid names one CIS2 session: ours made from it end, whoever's account it signed in to
+    // (even one whose link was removed since). Without a sid, every CIS2 session of the account
+    // linked to the subject ends.
+    const byAccount = tx
+      .select({ userId: userIdentities.userId })
+      .from(userIdentities)
+      .where(and(eq(userIdentities.issuer, issuer), eq(userIdentities.subject, claims.sub ?? "")));
     const ended = await tx
       .delete(sessions)
-      .where(
-        and(
-          eq(sessions.authMethod, "cis2"),
-          claims.sid ? eq(sessions.oidcSid, claims.sid) : undefined,
-          linkedUser ? inArray(sessions.userId, linkedUser) : undefined,
-        ),
-      )
+      .where(and(eq(sessions.authMethod, "cis2"), claims.sid ? eq(sessions.oidcSid, claims.sid) : inArray(sessions.userId, byAccount)))
       .returning({ id: sessions.id });
     return { ok: true as const, sessionsEnded: ended.length };
   });

@@ -83,6 +83,13 @@ export interface Cis2Provider {
    * the browser back to (the app's callback with code and state, or error), not yet opened.
    */
   authorize(authorizationUrl: string | URL, jar?: CookieJar): Promise<URL>;
+  /**
+   * Signs out at the provider as a browser with this jar would: opens the end-session address
+   * (the app's RP-initiated logout URL, or the provider's own), says "yes" on its confirmation
+   * (or lets its self-submitting form go), and returns the provider's answer (not followed):
+   * a redirect to the post-logout address. The provider posts its back-channel logouts first.
+   */
+  endSession(jar: CookieJar, endSessionUrl?: string | URL): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -129,6 +136,22 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+/** Posts the first form of a provider page (its hidden fields, with `extra`), as the browser would. */
+async function postProviderForm(page: string, base: URL | string, jar: CookieJar, extra: Record<string, string> = {}): Promise<Response> {
+  const form = /<form[^>]*method="post"[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(page);
+  if (!form) throw new Error(`the provider's page has no form: ${page.slice(0, 500)}`);
+  const fields = new URLSearchParams([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/?>/g)].map((m) => [m[1]!, m[2]!]));
+  for (const [name, value] of Object.entries(extra)) fields.set(name, value);
+  const response = await globalThis.fetch(new URL(form[1]!, base), {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" },
+    body: fields,
+  });
+  jar.store(response);
+  return response;
 }
 
 /**
@@ -444,18 +467,8 @@ export async function startCis2Provider(
           // A different person signing in where the provider has a session: the provider ends
           // the old session first with a page that submits itself (a browser's script does it).
           const page = await response.text();
-          const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(page);
-          if (!form || !page.includes("document.forms[0].submit()")) {
-            throw new Error(`the provider answered 200 at ${next.pathname}: ${page.slice(0, 500)}`);
-          }
-          const fields = new URLSearchParams([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1]!, m[2]!]));
-          response = await globalThis.fetch(new URL(form[1]!, next), {
-            method: "POST",
-            redirect: "manual",
-            headers: { cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" },
-            body: fields,
-          });
-          jar.store(response);
+          if (!page.includes("document.forms[0].submit()")) throw new Error(`the provider answered 200 at ${next.pathname}: ${page.slice(0, 500)}`);
+          response = await postProviderForm(page, next, jar);
         }
         const location = response.headers.get("location");
         if (response.status < 300 || response.status >= 400 || !location) {
@@ -465,6 +478,12 @@ export async function startCis2Provider(
         next = new URL(location, next);
       }
       throw new Error("the provider redirected more than 10 times");
+    },
+    async endSession(jar, endSessionUrl = `${issuer}/session/end`) {
+      const page = await globalThis.fetch(endSessionUrl, { redirect: "manual", headers: { cookie: jar.header() } });
+      jar.store(page);
+      if (page.status !== 200) throw new Error(`the provider's end-session page answered ${page.status}`);
+      return postProviderForm(await page.text(), new URL(endSessionUrl), jar, { logout: "yes" });
     },
     async stop() {
       server.closeAllConnections();

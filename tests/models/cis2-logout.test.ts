@@ -10,7 +10,7 @@ import { readCis2Settings, type Cis2Settings } from "~/cis2.server";
 
 import { startCis2Provider, type Cis2Provider } from "../helpers/cis2-provider";
 import { useTestDatabase } from "../helpers/db";
-import { makeTrainee, makeUser } from "../helpers/factories";
+import { makeUser } from "../helpers/factories";
 
 const t = useTestDatabase();
 let provider: Cis2Provider;
@@ -60,14 +60,21 @@ describe("back-channel logout", () => {
     expect(await sessionIds(other.id)).toEqual(["sid-2"]);
   });
 
-  it("does not end another user's session that happens to carry the sid when the token names a different subject", async () => {
-    const dme = await linkedUser("sub-owner");
-    const trainee = await makeTrainee(t.db);
-    await createCis2Session(t.db, dme.id, "shared-sid");
-    await createCis2Session(t.db, trainee.id, "shared-sid");
-    const token = await provider.signLogoutToken({ sub: "sub-owner", sid: "shared-sid" });
+  it("ends the session with the token's sid even once the account's CIS2 link has been removed", async () => {
+    const dme = await linkedUser("sub-unlinked-since");
+    await createCis2Session(t.db, dme.id, "sid-still-open");
+    await t.db.delete(userIdentities).where(eq(userIdentities.userId, dme.id));
+    const token = await provider.signLogoutToken({ sub: "sub-unlinked-since", sid: "sid-still-open" });
     expect(await acceptBackchannelLogout(t.db, token, settings)).toEqual({ ok: true, sessionsEnded: 1 });
-    expect(await sessionIds(trainee.id)).toEqual(["shared-sid"]);
+    expect(await sessionIds(dme.id)).toEqual([]);
+  });
+
+  it("ends nothing for a subject no account is linked to when the token has no sid", async () => {
+    const dme = await linkedUser("sub-known");
+    await createCis2Session(t.db, dme.id, "sid-known");
+    const token = await provider.signLogoutToken({ sub: "sub-nobody", sid: undefined });
+    expect(await acceptBackchannelLogout(t.db, token, settings)).toEqual({ ok: true, sessionsEnded: 0 });
+    expect(await sessionIds(dme.id)).toEqual(["sid-known"]);
   });
 
   it("accepts the token the provider itself signs (oidc-provider's own logout token) and ends its session", async () => {

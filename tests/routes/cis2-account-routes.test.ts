@@ -102,7 +102,9 @@ describe("back-channel logout from NHS CIS2", () => {
     const { cookie } = await signInWithCis2("cis2-dme-1");
     expect((await callRoute(t.db, dmeHome.loader, getRequest("/dme", cookie))).status).toBe(200);
 
-    const { logoutToken } = await provider.sendBackchannelLogout({ sub: "cis2-dme-1", sid: await cis2SidOf(dme.id) });
+    // Signed with the provider's key as its own would be (the app here is called in this process,
+    // so nothing is posted to the origin the requests name).
+    const logoutToken = await provider.signLogoutToken({ sub: "cis2-dme-1", sid: await cis2SidOf(dme.id) });
     const answer = await callRoute(t.db, backchannel.action, logoutRequest(logoutToken));
     expect(answer.status).toBe(200);
 
@@ -115,7 +117,7 @@ describe("back-channel logout from NHS CIS2", () => {
   it("refuses a replayed logout token with 400 and ends nothing the second time", async () => {
     const dme = await linkedDme("cis2-dme-2");
     await signInWithCis2("cis2-dme-2");
-    const { logoutToken } = await provider.sendBackchannelLogout({ sub: "cis2-dme-2", sid: await cis2SidOf(dme.id) });
+    const logoutToken = await provider.signLogoutToken({ sub: "cis2-dme-2", sid: await cis2SidOf(dme.id) });
     expect((await callRoute(t.db, backchannel.action, logoutRequest(logoutToken))).status).toBe(200);
     const { cookie } = await signInWithCis2("cis2-dme-2");
     const replay = await callRoute(t.db, backchannel.action, logoutRequest(logoutToken));
@@ -129,7 +131,7 @@ describe("back-channel logout from NHS CIS2", () => {
     const { cookie } = await signInWithCis2("cis2-dme-3");
     const forged = await provider.signLogoutToken({ sub: "cis2-dme-3", sid: await cis2SidOf(dme.id) }, { signedBy: "stranger" });
     expect((await callRoute(t.db, backchannel.action, logoutRequest(forged))).status).toBe(400);
-    const tampered = (await provider.sendBackchannelLogout({ sub: "cis2-dme-3", sid: "another-sid" })).logoutToken.replace(/\.[^.]+$/, ".c2lnbmF0dXJl");
+    const tampered = (await provider.signLogoutToken({ sub: "cis2-dme-3", sid: await cis2SidOf(dme.id) })).replace(/\.[^.]+$/, ".c2lnbmF0dXJl");
     expect((await callRoute(t.db, backchannel.action, logoutRequest(tampered))).status).toBe(400);
     expect((await callRoute(t.db, backchannel.action, new Request(`${ORIGIN}/sign-in/cis2/backchannel-logout`, { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } }))).status).toBe(400);
     expect((await resolveSession(t.db, cookie)).user?.id).toBe(dme.id);
@@ -153,13 +155,7 @@ describe("signing out of NHS CIS2 too", () => {
 
     // The provider accepts the request (with no session of its own in this jar it asks nothing)
     // and its form's answer sends the browser back to /signed-out.
-    const jar = new CookieJar();
-    const confirm = await fetch(endSession, { redirect: "manual" });
-    jar.store(confirm);
-    const form = await confirm.text();
-    const action = /<form method="post" action="([^"]+)">/.exec(form)![1]!;
-    const fields = new URLSearchParams([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1]!, m[2]!]));
-    const back = await fetch(action, { method: "POST", redirect: "manual", body: fields, headers: { cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" } });
+    const back = await provider.endSession(new CookieJar(), endSession);
     expect(back.status).toBe(303);
     expect(back.headers.get("location")).toBe(`${ORIGIN}/signed-out`);
     // Signed out, the page shows; someone signed in again is sent on to the landing page.
@@ -245,6 +241,28 @@ describe("a trainee linking and unlinking NHS CIS2", () => {
     expect(post.status).toBe(409);
     expect(await post.json()).toMatchObject({ formError: expect.stringMatching(/cannot unlink it yourself/) });
     expect(await t.db.select().from(userIdentities).where(eq(userIdentities.userId, trainee.id))).toHaveLength(1);
+  });
+
+  it("throttles unlinking with the other password checks: after 10 wrong passwords the right one waits too (429)", async () => {
+    const { trainee, cookie } = await linkAs("cis2-trainee-throttle");
+    for (let i = 0; i < 10; i++) {
+      const wrong = await callRoute(t.db, profilePage.action, formRequest("/trainee/profile", { intent: "cis2-unlink", currentPassword: `guess ${i}` }, cookie));
+      expect(wrong.status).toBe(400);
+    }
+    const locked = await callRoute(t.db, profilePage.action, formRequest("/trainee/profile", { intent: "cis2-unlink", currentPassword: TEST_PASSWORD }, cookie));
+    expect(locked.status).toBe(429);
+    expect(await locked.json()).toMatchObject({ fieldErrors: { currentPassword: expect.stringMatching(/Too many wrong passwords/) } });
+    expect(await t.db.select().from(userIdentities).where(eq(userIdentities.userId, trainee.id))).toHaveLength(1);
+  });
+
+  it("does not let an administrator with no password unlink CIS2 from their own account", async () => {
+    const admin = await makeUser(t.db, { role: "admin", passwordHash: null });
+    await t.db.insert(userIdentities).values({ userId: admin.id, issuer: provider.issuer, subject: "cis2-admin-self" });
+    const cookie = await sessionCookieFor(t.db, admin.id);
+    const res = await callRoute(t.db, adminUser.action, formRequest(`/admin/users/${admin.id}`, { intent: "cis2-unlink" }, cookie), { id: admin.id });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ message: expect.stringMatching(/another administrator can/) });
+    expect(await t.db.select().from(userIdentities).where(eq(userIdentities.userId, admin.id))).toHaveLength(1);
   });
 
   it("lets an admin unlink a trainee's CIS2 on the user's page, audited", async () => {

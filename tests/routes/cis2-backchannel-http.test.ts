@@ -52,17 +52,7 @@ describe("back-channel logout over HTTP", () => {
     expect((await appGet("/dme", app)).status).toBe(200);
 
     // The DME signs out at the provider, which confirms and then tells every client of the session.
-    const confirmPage = await fetch(`${provider.issuer}/session/end`, { headers: { cookie: atProvider.header() } });
-    atProvider.store(confirmPage);
-    const html = await confirmPage.text();
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
-    const confirmed = await fetch(new URL(action, provider.issuer), {
-      method: "POST",
-      redirect: "manual",
-      headers: { cookie: atProvider.header(), "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ xsrf, logout: "yes" }),
-    });
+    const confirmed = await provider.endSession(atProvider);
     expect(confirmed.status).toBeLessThan(400);
     expect(provider.backchannelDeliveries()).toContainEqual({ sub: "cis2-demo-dme", sid: expect.any(String), ok: true });
 
