@@ -13,6 +13,7 @@ import compression from "compression";
 import express from "express";
 
 import { resolveSession } from "./app/auth.server";
+import { getCis2 } from "./app/cis2.server";
 import { createMetrics, metricsTokenFromEnv } from "./app/metrics.server";
 import { createNonce, isSameOriginRequest, isTokenAuthorisedPost, securityHeaders } from "./app/security.server";
 import { pollIntervalFromEnv, senderFromEnv, startOutboxWorker, type OutboxWorker } from "./app/models/outbox-worker.server";
@@ -49,6 +50,10 @@ async function main() {
   const metricsToken = metricsTokenFromEnv(process.env.METRICS_TOKEN);
   const migrateOnStart = migrateOnStartFromEnv(process.env.MIGRATE_ON_START);
   const shutdownTimeoutMs = shutdownTimeoutFromEnv();
+  // NHS CIS2 settings (issue 14): a wrong one stops start-up here, naming the variable.
+  const cis2 = getCis2();
+  // The provider's authorisation and end-session addresses are on its issuer's origin.
+  const formActions = cis2 ? [new URL(cis2.issuer).origin] : [];
 
   const buildLoading = early(import(path.join(root, "build/index.js")) as Promise<ServerBuild>);
   const seedLoading = early(import("./db/seed/demo"));
@@ -116,7 +121,7 @@ async function main() {
     res.setHeader("X-Request-Id", requestId);
     const nonce = createNonce();
     res.locals.nonce = nonce;
-    for (const [name, value] of Object.entries(securityHeaders({ nonce, production }))) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(securityHeaders({ nonce, production, formActions }))) res.setHeader(name, value);
     next();
   });
 

@@ -47,7 +47,8 @@ function createLucia(db: Db) {
 declare module "lucia" {
   interface Register {
     Lucia: ReturnType<typeof createLucia>;
-    DatabaseSessionAttributes: { createdAt: Date };
+    // authMethod and oidcSid are written on creation only (a CIS2 session's provider session id).
+    DatabaseSessionAttributes: { createdAt: Date; authMethod?: "password" | "cis2"; oidcSid?: string | null };
     DatabaseUserAttributes: {
       email: string;
       name: string;
@@ -147,6 +148,17 @@ export async function resolveSession(db: Db, cookieHeader: string | null): Promi
 export async function createUserSession(db: Db, userId: string): Promise<string> {
   const lucia = luciaFor(db);
   const session = await lucia.createSession(userId, { createdAt: new Date() });
+  return lucia.createSessionCookie(session.id).serialize();
+}
+
+/**
+ * A session made by signing in with NHS CIS2: the same rules as a password session (12 hours
+ * idle, 7 days at most), marked 'cis2' with the ID token's sid, so the provider's back-channel
+ * logout can end it.
+ */
+export async function createCis2Session(db: Db, userId: string, oidcSid: string | null): Promise<string> {
+  const lucia = luciaFor(db);
+  const session = await lucia.createSession(userId, { createdAt: new Date(), authMethod: "cis2", oidcSid });
   return lucia.createSessionCookie(session.id).serialize();
 }
 

@@ -54,6 +54,9 @@ export const AUDIT_ACTION_LABELS = {
   "account.email_choices_changed": "E-mail choices changed",
   "account.unsubscribed": "Unsubscribed from an e-mail",
   "account.closed": "Account closed",
+  "account.cis2_linked": "NHS CIS2 linked",
+  "account.cis2_unlinked": "NHS CIS2 unlinked",
+  "settings.staff_password_sign_in": "Password sign-in for staff turned on or off",
   "user.email_corrected": "E-mail address corrected",
   "user.disabled": "Account disabled",
   "user.enabled": "Account enabled",
@@ -75,7 +78,7 @@ export function isViewAction(action: string): boolean {
   return action.endsWith(".viewed");
 }
 
-export const AUDIT_TARGET_TYPES = ["opportunity", "objective", "application", "round", "import", "invitation", "user", "trust", "placement", "reflection"] as const;
+export const AUDIT_TARGET_TYPES = ["opportunity", "objective", "application", "round", "import", "invitation", "user", "trust", "placement", "reflection", "settings"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** What a member of staff opened, as the trainee reads it ("who has viewed my data"). */

@@ -2,7 +2,7 @@
 import { and, isNotNull, isNull, lt, or, inArray, sql } from "drizzle-orm";
 
 import type { Db } from "@db/client";
-import { emailOutbox, invitations, loginAttempts, passwordResets, sessions } from "@db/schema";
+import { emailOutbox, invitations, loginAttempts, oidcLogoutTokens, oidcSignInStates, passwordResets, sessions } from "@db/schema";
 
 import type { ScheduledJob } from "~/scheduler.server";
 
@@ -30,6 +30,8 @@ export interface CleanUpCounts {
   invitations: number;
   /** Cached report figures computed more than a day ago (never read after 10 minutes). */
   reportSnapshots: number;
+  /** NHS CIS2 sign-ins started (each lasts 10 minutes) and back-channel logout tokens past their expiry. */
+  cis2: number;
 }
 
 const before = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
@@ -71,7 +73,22 @@ export async function cleanUpPersonalData(db: Db, now: Date = new Date()): Promi
       )
       .returning({ id: invitations.id });
     const snapshots = await deleteOldReportSnapshots(tx, now);
-    return { loginAttempts: attempts.length, sessions: ended.length, outbox: mail.length, passwordResets: resets.length, invitations: spent.length, reportSnapshots: snapshots };
+    // A sign-in state works for 10 minutes (used or not, it is kept a day for an investigation);
+    // a logout token's jti only has to be remembered while the token could still be replayed.
+    const states = await tx
+      .delete(oidcSignInStates)
+      .where(lt(oidcSignInStates.expiresAt, before(now, 1)))
+      .returning({ hash: oidcSignInStates.stateHash });
+    const logoutTokens = await tx.delete(oidcLogoutTokens).where(lt(oidcLogoutTokens.expiresAt, now)).returning({ jti: oidcLogoutTokens.jti });
+    return {
+      loginAttempts: attempts.length,
+      sessions: ended.length,
+      outbox: mail.length,
+      passwordResets: resets.length,
+      invitations: spent.length,
+      reportSnapshots: snapshots,
+      cis2: states.length + logoutTokens.length,
+    };
   });
 }
 

@@ -26,6 +26,8 @@ import {
   sites,
   traineeProfiles,
   trusts,
+  oidcSignInStates,
+  userIdentities,
   users,
 } from "@db/schema";
 
@@ -414,6 +416,10 @@ async function anonymise(db: Db, userId: string, email: string, today: string, b
     // Mail not yet sent to the trainee goes; mail to staff about their applications is worded
     // when sent, and by then names nobody.
     await tx.delete(emailOutbox).where(or(eq(emailOutbox.recipientId, userId), eq(emailOutbox.toAddress, email)));
+    // A linked NHS CIS2 identity would let its holder sign in to the closed account, and it is
+    // personal data: it goes, with any CIS2 sign-in still under way for the account.
+    await tx.delete(userIdentities).where(eq(userIdentities.userId, userId));
+    await tx.delete(oidcSignInStates).where(eq(oidcSignInStates.userId, userId));
     await endAllSessions(tx, userId);
     // The audit trail keeps the account's id (it names nobody once the account is anonymised).
     await recordAudit(tx, by, { action: "account.closed", targetType: "user", targetId: userId, traineeId: userId, details: { applications: ids.length } });

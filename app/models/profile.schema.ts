@@ -89,3 +89,8 @@ export type PlacementFormInput = v.InferOutput<typeof PlacementSchema>;
 export const CloseAccountSchema = v.object({
   password: v.pipe(v.string("Enter your password"), v.nonEmpty("Enter your password"), v.maxLength(1024, "Enter your password")),
 });
+
+/** "Unlink NHS CIS2" on the profile: the current password (the page has a "Your password" heading with id "password"). */
+export const UnlinkCis2Schema = v.object({
+  currentPassword: v.pipe(v.string("Enter your password"), v.nonEmpty("Enter your password"), v.maxLength(1024, "Enter your password")),
+});

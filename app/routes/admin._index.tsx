@@ -78,6 +78,10 @@ export default function AdminHome() {
       ) : (
         <p>Every trust has at least one active member of staff.</p>
       )}
+      <h2>Sign-in</h2>
+      <p>
+        <Link to="/admin/sign-in">Choose how staff sign in</Link> (a password, or NHS CIS2 only)
+      </p>
       <h2>Your account</h2>
       <p>
         <Link to="/account/password">Change your password</Link>

@@ -8,6 +8,7 @@ import { Tag } from "~/components/nhsuk/tag";
 import { TextInput } from "~/components/nhsuk/text-input";
 
 import { requireUser } from "~/auth.server";
+import { getCis2LinkStatus, unlinkCis2ByAdmin } from "~/cis2-link.server";
 import { FormErrorSummary, MessageSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
 import { INVITATION_DONE_MESSAGES } from "~/components/invitations-table";
 import { SuccessBanner } from "~/components/success-banner";
@@ -40,7 +41,8 @@ export async function loader(args: LoaderFunctionArgs) {
   // The page shows the account's details: opening a trainee's is recorded.
   const user = await loadUser(args.params.id, auditContext(args.context));
   const invitation = awaitsInvitation(user) ? await traineeInvitationFor(await getDb(), user.id) : null;
-  return json({ user, isSelf: admin.id === user.id, awaitsInvitation: awaitsInvitation(user), invitation, now: new Date().toISOString() });
+  const cis2 = await getCis2LinkStatus(await getDb(), user.id);
+  return json({ user, isSelf: admin.id === user.id, awaitsInvitation: awaitsInvitation(user), invitation, cis2, now: new Date().toISOString() });
 }
 
 const DONE_MESSAGES: Record<string, string> = {
@@ -48,6 +50,7 @@ const DONE_MESSAGES: Record<string, string> = {
   enable: "The account is enabled.",
   ...INVITATION_DONE_MESSAGES,
   corrected: "The email address is corrected and a new invitation is on its way to it. Any earlier link no longer works.",
+  "cis2-unlinked": "NHS CIS2 is unlinked from the account, and the sessions made with it are ended.",
 };
 
 export async function action(args: ActionFunctionArgs) {
@@ -75,6 +78,12 @@ export async function action(args: ActionFunctionArgs) {
     }
     return redirect(`/admin/users/${user.id}?done=corrected`);
   }
+  if (intent === "cis2-unlink") {
+    const result = await unlinkCis2ByAdmin(db, admin, user.id, auditContext(args.context));
+    if (result.ok) return redirect(`/admin/users/${user.id}?done=cis2-unlinked`);
+    if (result.status === 404) throw notFound();
+    return json({ message: "formError" in result ? result.formError : "NHS CIS2 could not be unlinked", href: "#cis2" }, { status: 409 });
+  }
   if (intent !== "disable" && intent !== "enable") return json({ message: "Choose to disable or enable the account" }, { status: 400 });
   const result = await setUserDisabled(db, user.id, intent === "disable", admin.id, auditContext(args.context));
   if (!result.ok) return json({ message: result.message }, { status: 409 });
@@ -82,7 +91,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AdminUser() {
-  const { user, isSelf, awaitsInvitation, invitation, now } = useLoaderData<typeof loader>();
+  const { user, isSelf, awaitsInvitation, invitation, cis2, now } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const actionData = data && "message" in data ? data : undefined;
   const formFailure = data && "fieldErrors" in data ? data : undefined;
@@ -93,7 +102,15 @@ export default function AdminUser() {
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/admin/users">Back to users</BackLink>
         {ownValue(DONE_MESSAGES, done) && !data ? <SuccessBanner>{ownValue(DONE_MESSAGES, done)}</SuccessBanner> : null}
-        <MessageSummary message={actionData?.message} href="#account-status" />
+        <MessageSummary message={actionData?.message} href={
+            actionData && "href" in actionData && typeof actionData.href === "string"
+              ? // The NHS CIS2 row, unless a parallel unlink has taken it away: then the page's content.
+                cis2?.linkedAt || cis2?.configured
+                ? actionData.href
+                : undefined
+              : "#account-status"
+          }
+        />
         <FormErrorSummary failure={formFailure} />
         <h1>
           <span className="nhsuk-caption-l">{ROLE_LABELS[user.role]}</span>
@@ -129,6 +146,16 @@ export default function AdminUser() {
             <SummaryList.Key>Account created</SummaryList.Key>
             <SummaryList.Value>{formatDateTime(user.createdAt)}</SummaryList.Value>
           </SummaryList.Row>
+          {cis2?.linkedAt || cis2?.configured ? (
+            <SummaryList.Row id="cis2">
+              <SummaryList.Key>NHS CIS2</SummaryList.Key>
+              <SummaryList.Value>
+                {cis2.linkedAt
+                  ? `Linked on ${formatDateTime(cis2.linkedAt)}${cis2.lastSignInAt ? `; last signed in with it on ${formatDateTime(cis2.lastSignInAt)}` : ""}`
+                  : "Not linked"}
+              </SummaryList.Value>
+            </SummaryList.Row>
+          ) : null}
           <SummaryList.Row id="account-status">
             <SummaryList.Key>Status</SummaryList.Key>
             <SummaryList.Value>
@@ -187,6 +214,26 @@ export default function AdminUser() {
                 Save email address and send a new invitation
               </Button>
             </Form>
+          </>
+        ) : null}
+        {cis2?.linkedAt ? (
+          <>
+            <h2 id="cis2-link">NHS CIS2</h2>
+            {isSelf && !cis2.hasPassword ? (
+              <p>You sign in only with NHS CIS2, so you cannot unlink it from your own account: another administrator can.</p>
+            ) : (
+              <Form method="post">
+                <p>
+                  Unlinking NHS CIS2 ends the sessions made with it.{" "}
+                  {cis2.hasPassword
+                    ? "The account can still sign in with its password."
+                    : "The account has no password: once NHS CIS2 is unlinked, this person cannot sign in."}
+                </p>
+                <Button type="submit" name="intent" value="cis2-unlink" warning>
+                  Unlink NHS CIS2
+                </Button>
+              </Form>
+            )}
           </>
         ) : null}
         {user.closedAt ? (

@@ -11,28 +11,32 @@ import { Tag } from "~/components/nhsuk/tag";
 import { TextInput } from "~/components/nhsuk/text-input";
 
 import { requireUser } from "~/auth.server";
-import { FormErrorSummary, fieldError, keptValue, pageTitle } from "~/components/form-errors";
+import { getCis2LinkStatus, startCis2Link, unlinkOwnCis2 } from "~/cis2-link.server";
+import { FormErrorSummary, fieldError, keptValue, pageTitle, usePasswordReset } from "~/components/form-errors";
 import { SuccessBanner } from "~/components/success-banner";
 import { getDb } from "~/db.server";
 import { auditContext } from "~/models/audit.server";
 import { AUDIT_VIEW_WORDS } from "~/models/audit-actions";
 import { ROLE_LABELS, DISABILITY_ANSWERS, DISABILITY_LABELS, ETHNIC_GROUPS, ETHNIC_GROUP_LABELS, GRADES, SEXES, SEX_LABELS } from "~/models/domain";
 import { PROFILE_LIMITS } from "~/models/profile-limits";
-import { EqualitySchema, ProfileSchema } from "~/models/profile.schema";
+import { EqualitySchema, ProfileSchema, UnlinkCis2Schema } from "~/models/profile.schema";
 import { getProfilePage, updateEqualityAnswers, updateProfile } from "~/models/profile.server";
 import { formatDate, formatDateTime, todayInLondon } from "~/utils/dates";
-import { parseForm } from "~/utils/forms";
+import { failure, parseForm } from "~/utils/forms";
 import { invalid, notFound } from "~/utils/http.server";
 import { ResponsiveTable } from "~/components/responsive-table";
 import { ownValue } from "~/utils/own";
+import { appOrigin } from "~/utils/origin.server";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Your profile") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, { role: "trainee" });
-  const page = await getProfilePage(await getDb(), user.id, todayInLondon());
-  if (!page) throw notFound();
-  return json(page);
+  const db = await getDb();
+  const [page, cis2] = await Promise.all([getProfilePage(db, user.id, todayInLondon()), getCis2LinkStatus(db, user.id)]);
+  if (!page || !cis2) throw notFound();
+  // The NHS CIS2 section shows where CIS2 is set up, or where an identity is still linked (so it can be unlinked).
+  return json({ ...page, cis2: cis2.configured || cis2.linkedAt ? cis2 : null });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -45,6 +49,27 @@ export async function action(args: ActionFunctionArgs) {
     if (!answers.ok) return invalid(answers);
     if (!(await updateEqualityAnswers(await getDb(), user.id, answers.data, auditContext(args.context)))) throw notFound();
     return redirect("/trainee/profile?done=equality#equality");
+  }
+  if (formData.get("intent") === "cis2-link") {
+    const started = await startCis2Link(await getDb(), user.id, appOrigin(args.request));
+    if (started.ok) return redirect(started.url, { headers: { "Set-Cookie": started.cookie, "Cache-Control": "no-store" } });
+    if (started.reason === "not_configured") throw notFound();
+    if (started.reason === "already_linked") return redirect("/trainee/profile?done=cis2-linked#cis2");
+    return json(failure(formData, {}, "NHS CIS2 is not answering. Try linking it again in a few minutes"), { status: 503, headers: { "Retry-After": "60" } });
+  }
+  if (formData.get("intent") === "cis2-unlink") {
+    const parsed = parseForm(UnlinkCis2Schema, formData);
+    if (!parsed.ok) return invalid(parsed);
+    const result = await unlinkOwnCis2(
+      await getDb(),
+      user,
+      { password: parsed.data.currentPassword, ip: args.context.clientIp, sessionId: args.context.sessionId },
+      auditContext(args.context),
+    );
+    if (result.ok) return redirect("/trainee/profile?done=cis2-unlinked#cis2");
+    if (result.status === 404) throw notFound();
+    if ("formError" in result) return invalid(failure(formData, {}, result.formError), result.status);
+    return invalid(failure(formData, result.fieldErrors), result.status);
   }
   const parsed = parseForm(ProfileSchema, formData);
   if (!parsed.ok) return invalid(parsed);
@@ -59,6 +84,8 @@ const DONE: Record<string, string> = {
   added: "Your placement has been added",
   saved: "Your placement has been saved",
   deleted: "Your placement has been deleted",
+  "cis2-linked": "NHS CIS2 is linked: you can sign in with it",
+  "cis2-unlinked": "NHS CIS2 is unlinked: sign in with your email address and password",
 };
 
 const EQUALITY_QUESTIONS = [
@@ -77,8 +104,9 @@ function wteText(wte: string): string {
 }
 
 export default function TraineeProfile() {
-  const { profile, gradeChecked, placements, equality, views, viewsLimit } = useLoaderData<typeof loader>();
+  const { profile, gradeChecked, placements, equality, views, viewsLimit, cis2 } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const passwordRef = usePasswordReset(actionData);
   const [params] = useSearchParams();
   const done = actionData ? undefined : ownValue(DONE, params.get("done"));
   const val = (name: string, fallback: string) => keptValue(actionData, name, fallback);
@@ -272,6 +300,56 @@ export default function TraineeProfile() {
           ) : (
             <p>No member of staff has opened your data yet.</p>
           )}
+
+          {cis2 ? (
+            <>
+              <h2 id="cis2">NHS CIS2</h2>
+              {cis2.linkedAt ? (
+                <>
+                  <p>
+                    Your NHS CIS2 identity is linked to this account (since {formatDateTime(cis2.linkedAt)}): you can sign in with NHS CIS2,
+                    using your smartcard or authenticator app.
+                  </p>
+                  {cis2.hasPassword ? (
+                    <Form method="post" noValidate>
+                      <input type="hidden" name="intent" value="cis2-unlink" />
+                      <TextInput
+                        id="currentPassword"
+                        name="currentPassword"
+                        type="password"
+                        label="Your password"
+                        hint="To unlink NHS CIS2, enter the password you sign in with. You will then sign in with it only"
+                        autoComplete="current-password"
+                        ref={passwordRef}
+                        error={err("currentPassword")}
+                      />
+                      <Button type="submit" secondary>
+                        Unlink NHS CIS2
+                      </Button>
+                    </Form>
+                  ) : (
+                    <p>
+                      You sign in only with NHS CIS2, so you cannot unlink it yourself: you would have no way to sign in. An administrator can
+                      unlink it.
+                    </p>
+                  )}
+                </>
+              ) : (
+                <>
+                  <p>
+                    Link your NHS CIS2 identity to sign in with your smartcard or authenticator app. You keep your password and can still
+                    sign in with it.
+                  </p>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="cis2-link" />
+                    <Button type="submit" secondary>
+                      Link NHS CIS2
+                    </Button>
+                  </Form>
+                </>
+              )}
+            </>
+          ) : null}
 
           <h2 id="password">Your password</h2>
           <p>

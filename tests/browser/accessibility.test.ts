@@ -41,6 +41,9 @@ let upcomingRound = "";
 let allocatedRound = "";
 
 const app = useRunningApp({
+  // NHS CIS2 configured, so its buttons are on the pages; its provider is never reached (a
+  // closed port): the pages checked are the app's own.
+  env: () => ({ CIS2_ISSUER: "http://127.0.0.1:9", CIS2_CLIENT_ID: "invitational-accessibility", CIS2_CLIENT_SECRET: "accessibility-only-secret" }),
   async prepare(db) {
     const [trainee] = await db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
     const [lead] = await db.select({ id: users.id, trustId: users.trustId }).from(users).where(eq(users.email, "lead@demo.test"));
@@ -84,6 +87,13 @@ function startsFor(role: Role): string[] {
       "/invitations/not-an-invitation",
       `/reset-password/${RESET_TOKEN}`,
       "/reset-password/not-a-reset-link",
+      // NHS CIS2's start page, and its callback as a stale or copied address reaches it.
+      "/sign-in/cis2",
+      "/sign-in/cis2/callback?code=expired&state=copied",
+      // Where NHS CIS2 sends the browser back after signing out there, and where signing out
+      // lands when CIS2 did not answer.
+      "/signed-out",
+      "/signed-out?cis2=unavailable",
       unsubscribeLink,
       "/no-such-page",
     ];

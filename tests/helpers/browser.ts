@@ -47,7 +47,8 @@ export async function signInThroughForm(page: Page, email: string, password: str
   await page.goto("/sign-in");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // Exactly: with NHS CIS2 configured the page also has "Sign in with NHS CIS2".
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /**

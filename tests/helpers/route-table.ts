@@ -212,6 +212,10 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
 
   // Signing in and out.
   { file: "sign-in.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/sign-in", get: home(200), post: home(400) }] },
+  // NHS CIS2 (the matrix's server has it configured, its provider unreachable): the start
+  // route shows its button to anyone, and a callback without a state is refused for anyone.
+  { file: "sign-in_.cis2.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/sign-in/cis2", get: all(200), post: all(400) }] },
+  { file: "sign-in_.cis2_.callback.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/sign-in/cis2/callback?code=x&state=y", get: all(400) }] },
   { file: "register.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/register", get: home(200), post: home(400) }] },
   { file: "forgot-password.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/forgot-password", get: all(200), post: all(400) }] },
   { file: "login.tsx", kind: "resource", targets: [{ scope: NO_ROW, path: () => "/login", get: all("→/sign-in") }] },
@@ -220,6 +224,16 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     file: "sign-out.tsx",
     kind: "page",
     targets: [{ scope: NO_ROW, path: () => "/sign-out", get: cells("→/", 200, 200, 200, 200), post: all("→/"), endsSession: true }],
+  },
+  // Where NHS CIS2 sends the browser back after signing out there: someone signed in goes to the landing page.
+  { file: "signed-out.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/signed-out", get: cells(200, "→/", "→/", "→/", "→/") }] },
+  {
+    // Posted by the NHS CIS2 provider's server, with no session: the same for anyone. Opened in a
+    // browser it is not found; an empty form has no logout token, refused before the provider's
+    // keys are fetched. tests/routes/cis2-account-routes.test.ts posts real ones.
+    file: "sign-in_.cis2_.backchannel-logout.ts",
+    kind: "resource",
+    targets: [{ scope: NO_ROW, path: () => "/sign-in/cis2/backchannel-logout", get: all(404), post: all(400) }],
   },
 
   // Everyone signed in.
@@ -455,6 +469,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
 
   // Administrators.
   { file: "admin._index.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/admin", get: only(["admin"], 200) }] },
+  { file: "admin.sign-in.tsx", kind: "page", targets: [{ scope: NO_ROW, path: () => "/admin/sign-in", get: only(["admin"], 200), post: only(["admin"], 400) }] },
   {
     file: "admin.audit.tsx",
     kind: "page",

@@ -164,7 +164,7 @@ describe("the daily clean-up (personal data is purged after its stated period)",
       { email: "waiting@example.nhs.uk", role: "admin", tokenHash: hashToken(randomUUID()), createdAt: ago(10), expiresAt: ago(3) },
     ]);
 
-    expect(await cleanUpPersonalData(t.db, now)).toEqual({ loginAttempts: 1, sessions: 2, outbox: 1, passwordResets: 1, invitations: 1, reportSnapshots: 0 });
+    expect(await cleanUpPersonalData(t.db, now)).toEqual({ loginAttempts: 1, sessions: 2, outbox: 1, passwordResets: 1, invitations: 1, reportSnapshots: 0, cis2: 0 });
     expect((await t.db.select().from(loginAttempts)).map((r) => r.email)).toEqual(["recent@example.nhs.uk"]);
     expect((await t.db.select().from(sessions)).map((r) => r.id)).toEqual(["live"]);
     expect((await t.db.select().from(emailOutbox)).map((r) => r.status).sort()).toEqual(["pending", "sent"]);

@@ -18,7 +18,9 @@ let fixtures: RouteFixtures;
 
 beforeAll(async () => {
   // A production server (which refuses demo accounts) on an empty database holding only the fixtures.
-  running = await serverWithRouteFixtures();
+  // NHS CIS2 configured (the provider is never reached: its routes refuse before discovery), so
+  // its routes answer as in service instead of 404.
+  running = await serverWithRouteFixtures({ CIS2_ISSUER: "https://cis2.invalid", CIS2_CLIENT_ID: "invitational-matrix", CIS2_CLIENT_SECRET: "matrix-only-secret" });
   ({ server, fixtures } = running);
 }, 120_000);
 

@@ -135,13 +135,23 @@ describe("role guard", () => {
   });
 });
 
-describe("the unsubscribe link's one-click POST", () => {
-  it("is the one non-GET request let through without Origin or Referer: its signed token authorises it", async () => {
+describe("the posts a signed token authorises, not a page of this origin", () => {
+  it("lets the unsubscribe link's one-click POST through without Origin or Referer", async () => {
     const { isTokenAuthorisedPost } = await import("~/security.server");
     expect(isTokenAuthorisedPost("POST", "/unsubscribe/abc.def")).toBe(true);
     expect(isTokenAuthorisedPost("post", "/unsubscribe/abc.def")).toBe(true);
     expect(isTokenAuthorisedPost("POST", "/unsubscribe/abc/extra")).toBe(false);
     expect(isTokenAuthorisedPost("POST", "/account/notifications")).toBe(false);
     expect(isTokenAuthorisedPost("DELETE", "/unsubscribe/abc.def")).toBe(false);
+  });
+
+  it("lets exactly NHS CIS2's back-channel logout POST through, which the provider's server sends with no Origin", async () => {
+    const { isTokenAuthorisedPost } = await import("~/security.server");
+    expect(isTokenAuthorisedPost("POST", "/sign-in/cis2/backchannel-logout")).toBe(true);
+    expect(isTokenAuthorisedPost("GET", "/sign-in/cis2/backchannel-logout")).toBe(false);
+    expect(isTokenAuthorisedPost("POST", "/sign-in/cis2/backchannel-logout/extra")).toBe(false);
+    expect(isTokenAuthorisedPost("POST", "/sign-in/cis2")).toBe(false);
+    expect(isTokenAuthorisedPost("POST", "/sign-in/cis2/callback")).toBe(false);
+    expect(isTokenAuthorisedPost("POST", "/sign-in")).toBe(false);
   });
 });
