@@ -76,7 +76,11 @@ describe("the app as a least-privilege database role", () => {
   it("migrates as the owner role with npm run db:migrate, once", async () => {
     const first = await tsx("scripts/migrate.ts", { DATABASE_URL: url("invitational_owner") });
     expect(first.code, first.output).toBe(0);
-    expect(first.output).toMatch(/Applied \d+ migrations: 0000_init, .*0009_cis2\./);
+    // The list ends with the newest migration in the journal, whichever that is.
+    const journal = JSON.parse(readFileSync("db/migrations/meta/_journal.json", "utf8")) as { entries: { tag: string }[] };
+    expect(first.output).toContain("Applied ");
+    expect(first.output).toContain(`migrations: 0000_init, `);
+    expect(first.output).toContain(`, ${journal.entries.at(-1)!.tag}.`);
     const again = await tsx("scripts/migrate.ts", { DATABASE_URL: url("invitational_owner") });
     expect(again.code, again.output).toBe(0);
     expect(again.output).toContain("The database is up to date: no migration to apply.");
