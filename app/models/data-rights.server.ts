@@ -208,7 +208,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
 
   // The leadership journey's rows about them: the shortlist, the nudges they were sent (by the
   // trust; who sent one is a member of its staff, not named) and the e-mail kinds they turned off.
-  const [savedRows, nudgeRows, optOutRows, viewRows] = await Promise.all([
+  const [savedRows, nudgeRows, optOutRows, viewRows, identityRows] = await Promise.all([
     db
       .select({ opportunityTitle: opportunities.title, trustName: trusts.name, savedAt: savedOpportunities.createdAt })
       .from(savedOpportunities)
@@ -224,6 +224,11 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
       .orderBy(asc(nudges.createdAt)),
     db.select({ kind: emailOptOuts.kind }).from(emailOptOuts).where(eq(emailOptOuts.userId, userId)).orderBy(asc(emailOptOuts.kind)),
     listViewsOfTrainee(db, userId),
+    // An NHS CIS2 identity linked to the account: the provider, its subject and when it was used.
+    db
+      .select({ provider: userIdentities.issuer, subject: userIdentities.subject, linkedAt: userIdentities.linkedAt, lastSignInAt: userIdentities.lastSignInAt })
+      .from(userIdentities)
+      .where(eq(userIdentities.userId, userId)),
   ]);
 
   const actorLabel = (e: (typeof eventRows)[number]) => {
@@ -259,6 +264,7 @@ export async function exportTraineeData(db: Db, userId: string, now: Date = new 
     savedForLater: savedRows,
     nudgesReceived: nudgeRows,
     emailsTurnedOff: optOutRows.map((r) => r.kind),
+    nhsCis2: identityRows,
     viewedBy: viewRows.map((r) => ({ at: r.at, viewer: r.viewer, role: r.role ? ROLE_LABELS[r.role] : null, trust: r.trust, what: AUDIT_VIEW_WORDS[r.action] ?? r.action })),
     rotationFileRows: importRows.map(({ errors, ...row }) => ({ ...row, problems: (errors ?? []).map((e) => `${e.column}: ${e.reason}`) })),
   };

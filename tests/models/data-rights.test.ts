@@ -138,6 +138,19 @@ describe("download my data", () => {
     expect(data?.profile).toMatchObject({ sex: "female", ethnicGroup: "prefer_not_to_say", disability: null });
   });
 
+  it("holds the NHS CIS2 identity linked to the account, and no one else's", async () => {
+    const { userIdentities } = await import("@db/schema");
+    const trainee = await makeTrainee(t.db);
+    const other = await makeTrainee(t.db);
+    await t.db.insert(userIdentities).values([
+      { userId: trainee.id, issuer: "https://cis2.example.nhs.uk", subject: "cis2-mine" },
+      { userId: other.id, issuer: "https://cis2.example.nhs.uk", subject: "cis2-theirs" },
+    ]);
+    const data = await exportTraineeData(t.db, trainee.id);
+    expect(data?.nhsCis2.map((i) => [i.provider, i.subject])).toEqual([["https://cis2.example.nhs.uk", "cis2-mine"]]);
+    expect(JSON.stringify(data)).not.toContain("cis2-theirs");
+  });
+
   it("is empty for an unknown user", async () => {
     expect(await exportTraineeData(t.db, "nobody")).toBeNull();
   });

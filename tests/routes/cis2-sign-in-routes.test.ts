@@ -237,6 +237,18 @@ describe("the callback's refusals, each a plain page", () => {
     expect((await callback(back, mine.stateCookie)).status).toBe(302);
   });
 
+  it("a code CIS2 no longer accepts (expired or already used: invalid_grant) gets the expired-code page, 400, and no session", async () => {
+    await linkedDme("cis2-old-code");
+    const begun = await start({ purpose: "sign_in" });
+    const back = await throughProvider(begun.url, { sub: "cis2-old-code" });
+    // The same state and cookie, with a code the provider never issued: its token endpoint answers invalid_grant.
+    back.searchParams.set("code", "a-code-the-provider-never-issued");
+    const res = await callback(back, begun.stateCookie);
+    expect(res.status).toBe(400);
+    expect(await problemOf(res)).toBe("code_expired");
+    expect(await t.db.select().from(sessions)).toEqual([]);
+  });
+
   it("a wrong nonce: an ID token issued for another nonce than the one kept with the state is refused", async () => {
     await linkedDme("cis2-nonce");
     const begun = await start({ purpose: "sign_in" });
