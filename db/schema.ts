@@ -399,7 +399,9 @@ export const opportunities = pgTable(
   },
   (t) => [
     index("opportunities_search_idx").using("gin", t.searchVector),
-    index("opportunities_trust_status_idx").on(t.trustId, t.status),
+    // With the tier last, a search by region or system and tier (the "floor, not a ceiling"
+    // tiers are its most used filter) reads only that tier's rows of the region's trusts.
+    index("opportunities_trust_status_tier_idx").on(t.trustId, t.status, t.tier),
     index("opportunities_status_deadline_idx").on(t.status, t.applicationDeadline),
     index("opportunities_status_dates_idx").on(t.status, t.startsOn, t.endsOn),
     index("opportunities_eligible_grades_idx").using("gin", t.eligibleGrades),
