@@ -8,7 +8,7 @@ import * as oidc from "openid-client";
 import type { Db } from "@db/client";
 import { oidcLogoutTokens, sessions, userIdentities } from "@db/schema";
 
-import { Cis2UnavailableError, getCis2, getCis2Configuration, type Cis2Settings } from "./cis2.server";
+import { cis2ConfigurationOrNull, getCis2, type Cis2Settings } from "./cis2.server";
 
 /** The page the provider sends the browser back to after signing out there (registered with CIS2 as a post-logout redirect URI). */
 export const POST_LOGOUT_PATH = "/signed-out";
@@ -62,13 +62,8 @@ function logoutClaims(payload: JWTPayload): { sub: string | null; sid: string | 
 export async function acceptBackchannelLogout(db: Db, logoutToken: unknown, settings: Cis2Settings | null = getCis2()): Promise<BackchannelLogoutResult> {
   if (!settings) throw new Error("NHS CIS2 is not configured");
   if (typeof logoutToken !== "string" || logoutToken === "" || logoutToken.length > 16_384) return { ok: false, reason: "invalid" };
-  let config: oidc.Configuration;
-  try {
-    config = await getCis2Configuration(settings);
-  } catch (error) {
-    if (error instanceof Cis2UnavailableError) return { ok: false, reason: "unavailable" };
-    throw error;
-  }
+  const config = await cis2ConfigurationOrNull(settings);
+  if (!config) return { ok: false, reason: "unavailable" };
   const { issuer, jwks_uri: jwksUri } = config.serverMetadata();
   if (!jwksUri) return { ok: false, reason: "unavailable" };
 
@@ -133,14 +128,8 @@ export async function sessionAuthMethod(db: Db, sessionId: string | null): Promi
  */
 export async function cis2EndSessionUrl(requestOrigin: string, settings: Cis2Settings | null = getCis2()): Promise<string | null> {
   if (!settings) return null;
-  let config: oidc.Configuration;
-  try {
-    config = await getCis2Configuration(settings);
-  } catch (error) {
-    if (error instanceof Cis2UnavailableError) return null;
-    throw error;
-  }
-  if (!config.serverMetadata().end_session_endpoint) return null;
+  const config = await cis2ConfigurationOrNull(settings);
+  if (!config?.serverMetadata().end_session_endpoint) return null;
   const origin = process.env.APP_ORIGIN ?? requestOrigin;
   return oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: `${origin}${POST_LOGOUT_PATH}` }).href;
 }

@@ -290,6 +290,16 @@ export async function getCis2Configuration(settings: Cis2Settings | null = getCi
   }
 }
 
+/** The provider's configuration, or null when it does not answer (Cis2UnavailableError): each caller has its own page for that. */
+export async function cis2ConfigurationOrNull(settings: Cis2Settings): Promise<oidc.Configuration | null> {
+  try {
+    return await getCis2Configuration(settings);
+  } catch (error) {
+    if (error instanceof Cis2UnavailableError) return null;
+    throw error;
+  }
+}
+
 /** Forgets the discovered configuration and settings (tests change the environment between cases). */
 export function resetCis2ForTests(): void {
   discovered = null;
@@ -360,13 +370,8 @@ export async function startCis2SignIn(db: DbOrTx, input: StartCis2SignIn, now: D
   if (!settings) throw new Error("NHS CIS2 is not configured");
   if (input.purpose === "invitation" && !input.invitationId) throw new Error("An invitation sign-in needs its invitation");
   if (input.purpose === "link" && !input.userId) throw new Error("Linking CIS2 needs the signed-in user");
-  let config: oidc.Configuration;
-  try {
-    config = await getCis2Configuration(settings);
-  } catch (error) {
-    if (error instanceof Cis2UnavailableError) return { ok: false, reason: "unavailable" };
-    throw error;
-  }
+  const config = await cis2ConfigurationOrNull(settings);
+  if (!config) return { ok: false, reason: "unavailable" };
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -502,13 +507,8 @@ export async function finishCis2SignIn(db: DbOrTx, request: Request): Promise<Fi
   if (!row) return fail("state_used");
   if (providerError) return fail(providerError === "access_denied" ? "cancelled" : "provider_error");
 
-  let config: oidc.Configuration;
-  try {
-    config = await getCis2Configuration(settings);
-  } catch (error) {
-    if (error instanceof Cis2UnavailableError) return fail("unavailable");
-    throw error;
-  }
+  const config = await cis2ConfigurationOrNull(settings);
+  if (!config) return fail("unavailable");
   // The address the provider was given as redirect_uri, with the answer's parameters: behind a
   // proxy the request's own URL may not be the public one the code was issued for.
   const currentUrl = new URL(cis2RedirectUrl(settings, url.origin));

@@ -4,17 +4,14 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
+// A type only: erased from the browser's bundle.
+import type { Cis2Failure } from "~/cis2.server";
+
 import { Cis2Button } from "./cis2-button";
 
+/** Why a sign-in ended without a session: the callback's failures, and the account checks after it. */
 export type Cis2Problem =
-  | "cancelled"
-  | "provider_error"
-  | "state"
-  | "state_used"
-  | "code_expired"
-  | "invalid_response"
-  | "acr_too_low"
-  | "unavailable"
+  | Cis2Failure
   | "unknown_subject"
   | "invitation_unavailable"
   | "not_staff"
