@@ -4,14 +4,14 @@
 import { randomBytes } from "node:crypto";
 
 import { eq } from "drizzle-orm";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { invitations, sessions, trusts, userIdentities, users } from "@db/schema";
 import { hashToken } from "~/models/users.server";
 
 import { databaseOptionsFromEnv, openDatabase } from "../../db/client";
-import { launchBrowser, textOf } from "../helpers/browser";
+import { launchBrowser, newContext, textOf } from "../helpers/browser";
 import { startCis2Provider, type Cis2Provider } from "../helpers/cis2-provider";
 import { scratchDatabase, startServer, type ScratchDatabase } from "../helpers/server";
 
@@ -47,17 +47,9 @@ afterAll(async () => {
   await provider?.stop();
 });
 
-/** A browser that reaches the app and the provider, and no other host. */
-async function contextForAppAndProvider(): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 375, height: 740 } });
-  const allowed = new Set([new URL(server.url).host, new URL(provider.issuer).host]);
-  await context.route("**/*", (route) => (allowed.has(new URL(route.request().url()).host) ? route.continue() : route.abort()));
-  return context;
-}
-
 describe("an invited DME with NHS CIS2", () => {
   it("accepts with NHS CIS2, lands on the DME home, signs out, and signs in again with NHS CIS2 by subject", async () => {
-    const context = await contextForAppAndProvider();
+    const context = await newContext(browser, server.url, { mobile: true, alsoReach: [provider.issuer] });
     const page = await context.newPage();
 
     await page.goto(`/invitations/${token}`);
@@ -93,7 +85,7 @@ describe("an invited DME with NHS CIS2", () => {
   });
 
   it("a sign-in with too low an assurance level ends on the page that says to use a smartcard", async () => {
-    const context = await contextForAppAndProvider();
+    const context = await newContext(browser, server.url, { mobile: true, alsoReach: [provider.issuer] });
     const page = await context.newPage();
     await page.goto("/sign-in");
     provider.setNextLogin({ sub: SUB, email: EMAIL, acr: "AAL1_USERPASS" });

@@ -1,11 +1,11 @@
 // A trainee's NHS CIS2 path in Chromium (issue 14), without JavaScript as a hospital browser may
 // be: link CIS2 from the profile, sign in with it, sign out of CIS2 too (the provider ends its
 // session and sends the browser back), then unlink it with the password, a wrong one first.
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DEMO_PASSWORD } from "../../db/seed/demo";
-import { h1, launchBrowser, signInThroughForm, textOf } from "../helpers/browser";
+import { h1, launchBrowser, newContext, signInThroughForm, textOf } from "../helpers/browser";
 import { startCis2Provider, type Cis2Provider } from "../helpers/cis2-provider";
 import { startServer } from "../helpers/server";
 import { until } from "../helpers/until";
@@ -29,17 +29,9 @@ afterAll(async () => {
   await provider?.stop();
 });
 
-/** A browser without JavaScript that reaches the app and the provider, and no other host. */
-async function contextForAppAndProvider(): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
-  const allowed = new Set([new URL(server.url).host, new URL(provider.issuer).host]);
-  await context.route("**/*", (route) => (allowed.has(new URL(route.request().url()).host) ? route.continue() : route.abort()));
-  return context;
-}
-
 describe("a trainee with NHS CIS2", () => {
   it("links CIS2 on the profile, signs in with it, signs out of CIS2 too, and unlinks it with the password", async () => {
-    const context = await contextForAppAndProvider();
+    const context = await newContext(browser, server.url, { mobile: true, javaScriptEnabled: false, alsoReach: [provider.issuer] });
     const page = await context.newPage();
 
     await signInThroughForm(page, "trainee@demo.test", DEMO_PASSWORD);

@@ -28,18 +28,19 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A context that reaches only the app under test: every other host is blocked. */
-export async function newContext(browser: Browser, baseURL: string, options: { javaScriptEnabled?: boolean; mobile?: boolean } = {}): Promise<BrowserContext> {
+/** A context that reaches only the app under test (and the hosts of `alsoReach`, such as a test NHS CIS2 provider): every other host is blocked. */
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  options: { javaScriptEnabled?: boolean; mobile?: boolean; alsoReach?: string[] } = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL,
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     viewport: options.mobile ? { width: 375, height: 740 } : { width: 1280, height: 900 },
   });
-  const allowed = new URL(baseURL).host;
-  await context.route("**/*", (route) => {
-    const host = new URL(route.request().url()).host;
-    return host === allowed ? route.continue() : route.abort();
-  });
+  const allowed = new Set([baseURL, ...(options.alsoReach ?? [])].map((url) => new URL(url).host));
+  await context.route("**/*", (route) => (allowed.has(new URL(route.request().url()).host) ? route.continue() : route.abort()));
   return context;
 }
 
