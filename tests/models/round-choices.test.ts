@@ -300,12 +300,14 @@ describe("limits under parallel requests on a real server", () => {
     for (const id of s.ids) await add(s.trainee.id, s.round.id, id);
     const second = usingPostgres && t.url ? await openDatabase({ url: t.url, poolSize: 10 }) : null;
     const dbFor = (i: number) => (second && i % 2 ? second.db : t.db);
+    // The removed choice is not moved as well: whether that move came before the removal or
+    // found it gone (404) would depend on which transaction took the lock first.
     const results = await Promise.all([
-      ...s.ids.map((id, i) => moveChoice(dbFor(i), s.trainee.id, { roundId: s.round.id, opportunityId: id, direction: i % 2 ? "up" : "down" })),
+      ...s.ids.map((id, i) => (i === 2 ? null : moveChoice(dbFor(i), s.trainee.id, { roundId: s.round.id, opportunityId: id, direction: i % 2 ? "up" : "down" }))),
       removeChoice(dbFor(1), s.trainee.id, { roundId: s.round.id, opportunityId: s.ids[2]! }),
     ]);
     await second?.close();
-    expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.filter((r) => r !== null).map((r) => r.ok)).toEqual([true, true, true, true, true]);
     expect((await ranksOf(s.round.id, s.trainee.id)).map((r) => r.rank)).toEqual([1, 2, 3, 4]);
   });
 
