@@ -1,5 +1,5 @@
 import { and, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { hasDemoAccounts, readReferenceTrusts, seedDemoData } from "@db/seed/demo";
 import { allocationRounds, applicationEvents, applications, completionSignoffs, emailOutbox, reflections, notifications, opportunities, placements, reportBaselines, roundPreferences, sites, traineeProfiles, trusts, users } from "@db/schema";
@@ -16,14 +16,26 @@ import { evaluationOf } from "~/models/measures.server";
 
 import { addDaysIso } from "~/utils/dates";
 
-import { useTestDatabase } from "../helpers/db";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
 
-const t = useTestDatabase();
 const today = "2026-11-25";
+
+// Seeding takes 2 s on PostgreSQL and 10 s or more on PGlite, and every test here only reads
+// what it made: the demo data is seeded once for the file, into a database that starts empty.
+let t: TestDatabase;
+let emptyBefore: boolean;
+let seeded: boolean;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  emptyBefore = !(await hasDemoAccounts(t.db));
+  seeded = await seedDemoData(t.db, today);
+}, 300_000);
+afterAll(async () => {
+  await t?.dispose();
+});
 
 describe("demo data", () => {
   it("gives the demo trainee a completed opportunity with a draft reflection and one with a final one shared with RRK, and the lead an opportunity with ratings", async () => {
-    await seedDemoData(t.db, today);
     const [demo] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
     const mine = await t.db
       .select({ status: applications.status, trustId: opportunities.trustId, finalisedAt: reflections.finalisedAt, sharedAt: reflections.sharedAt, rating: reflections.rating })
@@ -60,8 +72,8 @@ describe("demo data", () => {
   });
 
   it("fills an empty database with the reference trusts, one account per role and 40 trainees on rotation", async () => {
-    expect(await hasDemoAccounts(t.db)).toBe(false);
-    expect(await seedDemoData(t.db, today)).toBe(true);
+    expect(emptyBefore).toBe(true);
+    expect(seeded).toBe(true);
     const [trustCount] = await t.db.select({ n: count() }).from(trusts);
     expect(trustCount!.n).toBe(readReferenceTrusts().length);
     const [siteCount] = await t.db.select({ n: count() }).from(sites);
@@ -88,7 +100,6 @@ describe("demo data", () => {
   });
 
   it("gives every role living work: applicants for the lead, placements for the DME, the trainee's own applications and notifications", async () => {
-    await seedDemoData(t.db, today);
     const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
     const person = async (email: string) => (await t.db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
     const submitted = await t.db
@@ -107,7 +118,6 @@ describe("demo data", () => {
   });
 
   it("holds an open round at RRK with a few choices and an allocated one where a first-timer took a seat over a trainee already placed", async () => {
-    await seedDemoData(t.db, today);
     const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
     const rounds = await t.db.select().from(allocationRounds).where(eq(allocationRounds.trustId, rrk!.id));
     const open = rounds.find((r) => r.status === "open")!;
@@ -131,7 +141,6 @@ describe("demo data", () => {
 
   it("gives the demo trainee more than one opportunity to rank in the open round, so choices can be ordered", async () => {
     // It held one: the demo trainee could add a single choice and never move one up or down.
-    await seedDemoData(t.db, today);
     const [demo] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
     const [open] = await t.db.select({ id: allocationRounds.id }).from(allocationRounds).where(and(eq(allocationRounds.status, "open"), eq(allocationRounds.name, "Spring leadership round")));
     const page = await listChoices(t.db, demo!.id, open!.id, today, new Date(`${today}T12:00:00Z`));
@@ -140,7 +149,6 @@ describe("demo data", () => {
   });
 
   it("holds applications in every state on opportunities starting in this training year and in the last one, with their history dated when it happened", async () => {
-    await seedDemoData(t.db, today);
     const byYear = await t.db
       .select({ year: sql<string>`case when ${opportunities.startsOn} >= '2026-08-01' then 'this' else 'last' end`, status: applications.status, n: count() })
       .from(applications)
@@ -173,7 +181,6 @@ describe("demo data", () => {
   });
 
   it("places trainees last year too, a grade lower where their programme has one, some at the DME's trust", async () => {
-    await seedDemoData(t.db, today);
     const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
     const lastYear = await t.db
       .select({ traineeId: placements.traineeId, trustId: placements.trustId, grade: placements.grade })
@@ -186,7 +193,6 @@ describe("demo data", () => {
   });
 
   it("records a baseline for this training year and a spread of equality answers, with Prefer not to say and unanswered", async () => {
-    await seedDemoData(t.db, today);
     expect(await t.db.select({ year: reportBaselines.trainingYearStart, on: reportBaselines.baselineOn }).from(reportBaselines)).toEqual([{ year: "2026-08-01", on: "2026-08-31" }]);
     const answers = await t.db.select({ sex: traineeProfiles.sex, ethnicGroup: traineeProfiles.ethnicGroup, disability: traineeProfiles.disability }).from(traineeProfiles);
     for (const field of ["sex", "ethnicGroup", "disability"] as const) {
@@ -200,7 +206,6 @@ describe("demo data", () => {
   });
 
   it("shows the demo trainee who has viewed their data: the DME opened their applications at RRK", async () => {
-    await seedDemoData(t.db, today);
     const [trainee] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
     const views = await listViewsOfTrainee(t.db, trainee!.id);
     expect(views.length).toBeGreaterThan(0);
@@ -208,7 +213,6 @@ describe("demo data", () => {
   });
 
   it("does nothing when the database already has users", async () => {
-    await seedDemoData(t.db, today);
     const [before] = await t.db.select({ n: count() }).from(placements);
     expect(await seedDemoData(t.db, today)).toBe(false);
     const [after] = await t.db.select({ n: count() }).from(placements);
@@ -220,7 +224,6 @@ describe("demo data for the staff's nudges, bulk approval and to-do list", () =>
   it("gives the demo DME and lead trainees with nothing yet, offers to approve together and a to-do list", async () => {
     const { listNothingYet } = await import("~/models/nudges.server");
     const { getTrustToDo } = await import("~/models/trust-todo.server");
-    await seedDemoData(t.db, today);
     const [rrk] = await t.db.select({ id: trusts.id }).from(trusts).where(eq(trusts.odsCode, "RRK"));
     const nothing = await listNothingYet(t.db, rrk!.id, today);
     expect(nothing.total).toBeGreaterThanOrEqual(3);
@@ -236,7 +239,6 @@ describe("demo data for the staff's nudges, bulk approval and to-do list", () =>
 describe("demo data for the shortlist", () => {
   it("starts although the demo trainee's closed, reflected-on edition shares its title with a shortlisted opportunity (only published ones are saved)", async () => {
     const { listSaved } = await import("~/models/shortlist.server");
-    expect(await seedDemoData(t.db, today)).toBe(true);
     const [trainee] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "trainee@demo.test"));
     const saved = await listSaved(t.db, trainee!.id, today);
     expect(saved.length).toBeGreaterThanOrEqual(3);
@@ -247,7 +249,6 @@ describe("demo data for the shortlist", () => {
 
 describe("demo data's sign-off dates", () => {
   it("dates each seeded sign-off on the day it was signed off, not on the day the demo was seeded", async () => {
-    expect(await seedDemoData(t.db, today)).toBe(true);
     const rows = await t.db
       .select({ signedOff: sql<string>`(${completionSignoffs.createdAt} at time zone 'Europe/London')::date::text`, endsOn: opportunities.endsOn, title: opportunities.title, email: users.email })
       .from(completionSignoffs)
