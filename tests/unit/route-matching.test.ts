@@ -1,7 +1,7 @@
 // @remix-run/router is patched (patches/@remix-run+router+1.23.3.patch) to rank a route tree's
 // branches once per shape of tree and to compile each path pattern once, instead of on each of
 // the four or five matches a server render makes. These pin what must not change with it.
-import { matchPath, matchRoutes, type RouteObject } from "@remix-run/router";
+import { matchPath, matchRoutes, type AgnosticRouteObject as RouteObject } from "@remix-run/router";
 import { describe, expect, it } from "vitest";
 
 const tree = (): RouteObject[] => [
