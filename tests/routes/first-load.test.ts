@@ -102,6 +102,18 @@ describe("the first load's JavaScript", () => {
     const bytes = await gzippedBytes(scripts);
     expect(bytes, `${path}: ${scripts.length} scripts, ${bytes} bytes gzipped`).toBeLessThanOrEqual(FIRST_LOAD_JS_BUDGET);
   });
+
+  it("fetches no script that only holds the empty stand-in for a .server module", async () => {
+    // Remix's browser build puts an empty module where a route imports a .server one; the
+    // patched compiler (patches/@remix-run+dev+2.17.5.patch) drops it when nothing of it is
+    // used, which was eight chunks of nothing, a kilobyte, on a trainee's home.
+    for (const [path, who] of [["/opportunities", undefined], ["/trainee", "trainee"], ["/trust", "lead"]] as const) {
+      for (const url of firstLoadScripts(await page(path, who ? cookies[who] : undefined))) {
+        const code = await (await fetch(`${server.url}${url}`)).text();
+        expect(code, `${path} loads ${url}`).not.toMatch(/=>\{\w+\.exports=\{\}\}\)/);
+      }
+    }
+  });
 });
 
 describe("third-party hosts", () => {
