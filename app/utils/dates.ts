@@ -79,13 +79,20 @@ function utcDay(year: number, month: number, day: number): Date {
 export function formatDate(isoDate: string | Date | null | undefined): string {
   if (!isoDate) return "";
   if (typeof isoDate !== "string") return LONDON_DATE().format(isoDate);
-  const m = ISO_DATE_PREFIX.exec(isoDate);
-  if (!m) {
-    const at = new Date(isoDate);
-    return Number.isNaN(at.getTime()) ? isoDate : LONDON_DATE().format(at);
+  // A page writes the same few dates many times, and Intl's format is the slow part: a
+  // string's words depend on the string alone, so each is worked out once (and the list
+  // started again past a few thousand).
+  let words = writtenDates.get(isoDate);
+  if (words === undefined) {
+    const m = ISO_DATE_PREFIX.exec(isoDate);
+    const at = m ? utcDay(Number(m[1]), Number(m[2]), Number(m[3])) : new Date(isoDate);
+    words = Number.isNaN(at.getTime()) ? isoDate : (m ? CALENDAR_DATE() : LONDON_DATE()).format(at);
+    if (writtenDates.size >= 4096) writtenDates.clear();
+    writtenDates.set(isoDate, words);
   }
-  return CALENDAR_DATE().format(utcDay(Number(m[1]), Number(m[2]), Number(m[3])));
+  return words;
 }
+const writtenDates = new Map<string, string>();
 
 /** "3 February 2027 at 2:05pm" in London time. */
 export function formatDateTime(at: Date | string | null | undefined): string {

@@ -23,6 +23,16 @@ describe("formatDate", () => {
     expect(differ).toEqual([]);
   });
 
+  it("answers a date asked again as it did the first time, kept or after its list started again", () => {
+    const days = Array.from({ length: 6000 }, (_, i) => new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10));
+    const first = days.map((d) => formatDate(d));
+    expect(days.map((d) => formatDate(d))).toEqual(first);
+    expect(days.slice(-10).map((d) => formatDate(d))).toEqual(first.slice(-10));
+    expect(formatDate("not a date")).toBe("not a date");
+    expect(formatDate("not a date")).toBe("not a date");
+    expect(formatDate("2027-03-09T10:00:00Z")).toBe("9 March 2027");
+  });
+
   it("writes a calendar date the same whatever the server's time zone", () => {
     // A date is not an instant: midnight UTC on 1 June is still 1 June, not 31 May or 2 June.
     expect(formatDate("2027-06-01")).toBe("1 June 2027");
