@@ -46,39 +46,60 @@ function openCondition(today: string | SQL): SQL {
   return and(eq(opportunities.status, "published"), gte(opportunities.applicationDeadline, today))!;
 }
 
-export async function searchOpportunities(
-  db: Db,
-  filters: SearchFilters,
-  options: { today: string; viewerGrade?: Grade | null },
-) {
-  const tsquery = filters.q ? sql`websearch_to_tsquery('english', ${filters.q})` : null;
-  const conditions: (SQL | undefined)[] = [openCondition(options.today)];
+/** Which filters a search has, and its order: the statement's text follows from it alone. */
+function searchShape(filters: SearchFilters, viewerGrade: Grade | null | undefined) {
+  return {
+    q: Boolean(filters.q),
+    type: Boolean(filters.type),
+    region: Boolean(filters.region),
+    ics: Boolean(filters.ics),
+    trust: Boolean(filters.trust),
+    tier: Boolean(filters.tier),
+    focus: Boolean(filters.focus),
+    hlm: Boolean(filters.hlm),
+    grade: filters.eligible === "mine" && Boolean(viewerGrade),
+    ltft: filters.ltft === "yes",
+    maxHours: filters.maxHours !== undefined,
+    startFrom: Boolean(filters.startFrom),
+    startTo: Boolean(filters.startTo),
+    seatsLeft: filters.seatsLeft === "yes",
+    sort: filters.sort,
+  };
+}
+type SearchShape = ReturnType<typeof searchShape>;
+
+const value = (name: string) => sql.placeholder(name);
+
+/** The search's statements for one shape, values left as placeholders. */
+function buildSearch(db: Db, shape: SearchShape) {
+  const tsquery = shape.q ? sql`websearch_to_tsquery('english', ${value("q")})` : null;
+  const conditions: SQL[] = [openCondition(sql`${value("today")}`)];
   if (tsquery) conditions.push(sql`${opportunities.searchVector} @@ ${tsquery}`);
-  if (filters.type) conditions.push(eq(opportunities.type, filters.type));
+  if (shape.type) conditions.push(eq(opportunities.type, value("type")));
   // Trust-level filters become a list of trust ids worked out once (an InitPlan), so the
   // planner scans opportunities by trust_id instead of repeating the text search per trust.
   const trustConditions: SQL[] = [];
-  if (filters.region) trustConditions.push(sql`t.region = ${filters.region}`);
-  if (filters.ics) trustConditions.push(sql`t.integrated_care_system = ${filters.ics}`);
-  if (filters.trust) trustConditions.push(sql`t.ods_code = ${filters.trust}`);
+  if (shape.region) trustConditions.push(sql`t.region = ${value("region")}`);
+  if (shape.ics) trustConditions.push(sql`t.integrated_care_system = ${value("ics")}`);
+  if (shape.trust) trustConditions.push(sql`t.ods_code = ${value("trust")}`);
   if (trustConditions.length) {
     conditions.push(sql`${opportunities.trustId} = any(array(select t.id from trusts t where ${sql.join(trustConditions, sql` and `)}))`);
   }
-  if (filters.tier) conditions.push(eq(opportunities.tier, filters.tier));
-  if (filters.focus) conditions.push(eq(opportunities.focus, filters.focus));
-  if (filters.hlm) conditions.push(arrayContains(opportunities.hlmDimensions, [filters.hlm]));
-  if (filters.eligible === "mine" && options.viewerGrade) conditions.push(arrayContains(opportunities.eligibleGrades, [options.viewerGrade]));
-  if (filters.ltft === "yes") conditions.push(eq(opportunities.ltftFriendly, true));
-  if (filters.maxHours !== undefined) conditions.push(lte(opportunities.hoursPerWeek, String(filters.maxHours)));
-  if (filters.startFrom) conditions.push(gte(opportunities.startsOn, filters.startFrom));
-  if (filters.startTo) conditions.push(lte(opportunities.startsOn, filters.startTo));
-  if (filters.seatsLeft === "yes") conditions.push(sql`${opportunities.seats} > ${seatsTaken}`);
+  if (shape.tier) conditions.push(eq(opportunities.tier, value("tier")));
+  if (shape.focus) conditions.push(eq(opportunities.focus, value("focus")));
+  if (shape.hlm) conditions.push(arrayContains(opportunities.hlmDimensions, value("hlm")));
+  if (shape.grade) conditions.push(arrayContains(opportunities.eligibleGrades, value("grade")));
+  if (shape.ltft) conditions.push(eq(opportunities.ltftFriendly, true));
+  if (shape.maxHours) conditions.push(lte(opportunities.hoursPerWeek, value("maxHours")));
+  if (shape.startFrom) conditions.push(gte(opportunities.startsOn, value("startFrom")));
+  if (shape.startTo) conditions.push(lte(opportunities.startsOn, value("startTo")));
+  if (shape.seatsLeft) conditions.push(sql`${opportunities.seats} > ${seatsTaken}`);
   const where = and(...conditions);
 
   const order =
-    filters.sort === "newest"
+    shape.sort === "newest"
       ? [desc(opportunities.publishedAt), asc(opportunities.id)]
-      : filters.sort === "deadline" || !tsquery
+      : shape.sort === "deadline" || !tsquery
         ? [asc(opportunities.applicationDeadline), asc(opportunities.id)]
         : [desc(sql`ts_rank_cd(${opportunities.searchVector}, ${tsquery})`), asc(opportunities.applicationDeadline), asc(opportunities.id)];
 
@@ -87,13 +108,13 @@ export async function searchOpportunities(
   const unfiltered = conditions.length === 1;
   const countQuery = () =>
     unfiltered
-      ? db.select({ n: sql<number>`coalesce(sum(${publishedByDeadline.published}), 0)`.mapWith(Number) }).from(publishedByDeadline).where(gte(publishedByDeadline.deadline, options.today))
+      ? db.select({ n: sql<number>`coalesce(sum(${publishedByDeadline.published}), 0)`.mapWith(Number) }).from(publishedByDeadline).where(gte(publishedByDeadline.deadline, sql`${value("today")}`))
       : db.select({ n: count() }).from(opportunities).where(where);
   // Ranking reads every match anyway, so with text a window count comes with the page in
   // one query. Without text the page is the first rows of an index, and a window count
   // would read every open opportunity to return twenty: the count is an uncorrelated
   // subquery there, which PostgreSQL works out once, still in the one statement.
-  const rowsQuery = db
+  const rows = db
     .select({ ...listColumns, total: (tsquery ? sql<number>`count(*) over ()` : sql<number>`(${countQuery()})`).mapWith(Number) })
     .from(opportunities)
     .innerJoin(trusts, eq(trusts.id, opportunities.trustId))
@@ -101,10 +122,53 @@ export async function searchOpportunities(
     .where(where)
     .orderBy(...order)
     .limit(PAGE_SIZE_LITERAL)
-    .offset((filters.page - 1) * PAGE_SIZE);
-  const rows = await rowsQuery;
+    .offset(value("offset"))
+    .prepare("search_page");
+  return { rows, count: countQuery().prepare("search_count") };
+}
+
+// Built once per shape of search and database: building a query with drizzle cost about as much
+// CPU as PostgreSQL running it. A few hundred shapes at most are ever seen; the list starts
+// again past that, as a bound on memory.
+const searchesByDb = new WeakMap<Db, Map<string, ReturnType<typeof buildSearch>>>();
+function searchFor(db: Db, shape: SearchShape) {
+  let searches = searchesByDb.get(db);
+  if (!searches) searchesByDb.set(db, (searches = new Map()));
+  const key = JSON.stringify(shape);
+  let search = searches.get(key);
+  if (!search) {
+    if (searches.size >= 512) searches.clear();
+    searches.set(key, (search = buildSearch(db, shape)));
+  }
+  return search;
+}
+
+export async function searchOpportunities(
+  db: Db,
+  filters: SearchFilters,
+  options: { today: string; viewerGrade?: Grade | null },
+) {
+  const shape = searchShape(filters, options.viewerGrade);
+  const search = searchFor(db, shape);
+  const values = {
+    today: options.today,
+    q: filters.q,
+    type: filters.type,
+    region: filters.region,
+    ics: filters.ics,
+    trust: filters.trust,
+    tier: filters.tier,
+    focus: filters.focus,
+    hlm: filters.hlm ? [filters.hlm] : undefined,
+    grade: shape.grade ? [options.viewerGrade] : undefined,
+    maxHours: filters.maxHours !== undefined ? String(filters.maxHours) : undefined,
+    startFrom: filters.startFrom,
+    startTo: filters.startTo,
+    offset: (filters.page - 1) * PAGE_SIZE,
+  };
+  const rows = await search.rows.execute(values);
   // Any row carries the count; only a page past the end has none to carry it.
-  const total = rows[0]?.total ?? (filters.page > 1 ? ((await countQuery())[0]?.n ?? 0) : 0);
+  const total = rows[0]?.total ?? (filters.page > 1 ? ((await search.count.execute(values))[0]?.n ?? 0) : 0);
   return { results: rows.map(({ total: _, ...row }) => withSeatsLeft(row)), total, page: filters.page, pageSize: PAGE_SIZE };
 }
 
