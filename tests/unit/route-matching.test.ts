@@ -41,6 +41,21 @@ describe("matching a path to the app's routes", () => {
     expect(matchRoutes(second, "/opportunities/1")![0]!.route).toBe(second[0]);
   });
 
+  it("answers a path asked again as the first time, with that tree's routes, or nothing", () => {
+    const first = tree();
+    const second = tree();
+    for (const path of ["/opportunities/7", "/x/q/y", "/case"]) {
+      const once = matchRoutes(first, path)!;
+      const again = matchRoutes(second, path)!;
+      expect(again.map((m) => [m.route.id, m.params, m.pathname])).toEqual(once.map((m) => [m.route.id, m.params, m.pathname]));
+      expect(again.at(-1)!.route).not.toBe(once.at(-1)!.route);
+    }
+    const pathless = [{ id: "layout", children: [{ id: "only", path: "only" }] }];
+    expect(matchRoutes(pathless, "/other")).toBeNull();
+    expect(matchRoutes(pathless, "/other")).toBeNull();
+    expect(matchRoutes(pathless, "/only")!.map((m) => m.route.id)).toEqual(["layout", "only"]);
+  });
+
   it("ranks again a tree changed in place", () => {
     const routes = tree();
     expect(ids(routes, "/reports")).toEqual(["root", "splat"]);
