@@ -42,7 +42,7 @@ const listColumns = {
 };
 
 /** Open to trainees: published, and the deadline not passed. */
-function openCondition(today: string | SQL): SQL {
+function openCondition(today: SQL): SQL {
   return and(eq(opportunities.status, "published"), gte(opportunities.applicationDeadline, today))!;
 }
 
@@ -68,31 +68,29 @@ function searchShape(filters: SearchFilters, viewerGrade: Grade | null | undefin
 }
 type SearchShape = ReturnType<typeof searchShape>;
 
-const value = (name: string) => sql.placeholder(name);
-
 /** The search's statements for one shape, values left as placeholders. */
 function buildSearch(db: Db, shape: SearchShape) {
-  const tsquery = shape.q ? sql`websearch_to_tsquery('english', ${value("q")})` : null;
-  const conditions: SQL[] = [openCondition(sql`${value("today")}`)];
+  const tsquery = shape.q ? sql`websearch_to_tsquery('english', ${sql.placeholder("q")})` : null;
+  const conditions: SQL[] = [openCondition(sql`${sql.placeholder("today")}`)];
   if (tsquery) conditions.push(sql`${opportunities.searchVector} @@ ${tsquery}`);
-  if (shape.type) conditions.push(eq(opportunities.type, value("type")));
+  if (shape.type) conditions.push(eq(opportunities.type, sql.placeholder("type")));
   // Trust-level filters become a list of trust ids worked out once (an InitPlan), so the
   // planner scans opportunities by trust_id instead of repeating the text search per trust.
   const trustConditions: SQL[] = [];
-  if (shape.region) trustConditions.push(sql`t.region = ${value("region")}`);
-  if (shape.ics) trustConditions.push(sql`t.integrated_care_system = ${value("ics")}`);
-  if (shape.trust) trustConditions.push(sql`t.ods_code = ${value("trust")}`);
+  if (shape.region) trustConditions.push(sql`t.region = ${sql.placeholder("region")}`);
+  if (shape.ics) trustConditions.push(sql`t.integrated_care_system = ${sql.placeholder("ics")}`);
+  if (shape.trust) trustConditions.push(sql`t.ods_code = ${sql.placeholder("trust")}`);
   if (trustConditions.length) {
     conditions.push(sql`${opportunities.trustId} = any(array(select t.id from trusts t where ${sql.join(trustConditions, sql` and `)}))`);
   }
-  if (shape.tier) conditions.push(eq(opportunities.tier, value("tier")));
-  if (shape.focus) conditions.push(eq(opportunities.focus, value("focus")));
-  if (shape.hlm) conditions.push(arrayContains(opportunities.hlmDimensions, value("hlm")));
-  if (shape.grade) conditions.push(arrayContains(opportunities.eligibleGrades, value("grade")));
+  if (shape.tier) conditions.push(eq(opportunities.tier, sql.placeholder("tier")));
+  if (shape.focus) conditions.push(eq(opportunities.focus, sql.placeholder("focus")));
+  if (shape.hlm) conditions.push(arrayContains(opportunities.hlmDimensions, sql.placeholder("hlm")));
+  if (shape.grade) conditions.push(arrayContains(opportunities.eligibleGrades, sql.placeholder("grade")));
   if (shape.ltft) conditions.push(eq(opportunities.ltftFriendly, true));
-  if (shape.maxHours) conditions.push(lte(opportunities.hoursPerWeek, value("maxHours")));
-  if (shape.startFrom) conditions.push(gte(opportunities.startsOn, value("startFrom")));
-  if (shape.startTo) conditions.push(lte(opportunities.startsOn, value("startTo")));
+  if (shape.maxHours) conditions.push(lte(opportunities.hoursPerWeek, sql.placeholder("maxHours")));
+  if (shape.startFrom) conditions.push(gte(opportunities.startsOn, sql.placeholder("startFrom")));
+  if (shape.startTo) conditions.push(lte(opportunities.startsOn, sql.placeholder("startTo")));
   if (shape.seatsLeft) conditions.push(sql`${opportunities.seats} > ${seatsTaken}`);
   const where = and(...conditions);
 
@@ -108,7 +106,7 @@ function buildSearch(db: Db, shape: SearchShape) {
   const unfiltered = conditions.length === 1;
   const countQuery = () =>
     unfiltered
-      ? db.select({ n: sql<number>`coalesce(sum(${publishedByDeadline.published}), 0)`.mapWith(Number) }).from(publishedByDeadline).where(gte(publishedByDeadline.deadline, sql`${value("today")}`))
+      ? db.select({ n: sql<number>`coalesce(sum(${publishedByDeadline.published}), 0)`.mapWith(Number) }).from(publishedByDeadline).where(gte(publishedByDeadline.deadline, sql`${sql.placeholder("today")}`))
       : db.select({ n: count() }).from(opportunities).where(where);
   // Ranking reads every match anyway, so with text a window count comes with the page in
   // one query. Without text the page is the first rows of an index, and a window count
@@ -122,7 +120,7 @@ function buildSearch(db: Db, shape: SearchShape) {
     .where(where)
     .orderBy(...order)
     .limit(PAGE_SIZE_LITERAL)
-    .offset(value("offset"))
+    .offset(sql.placeholder("offset"))
     .prepare("search_page");
   return { rows, count: countQuery().prepare("search_count") };
 }
@@ -130,10 +128,9 @@ function buildSearch(db: Db, shape: SearchShape) {
 // Built once per shape of search and database: building a query with drizzle cost about as much
 // CPU as PostgreSQL running it. A few hundred shapes at most are ever seen; the list starts
 // again past that, as a bound on memory.
-const searchesByDb = new WeakMap<Db, Map<string, ReturnType<typeof buildSearch>>>();
+const searchesOf = preparedQuery(() => new Map<string, ReturnType<typeof buildSearch>>());
 function searchFor(db: Db, shape: SearchShape) {
-  let searches = searchesByDb.get(db);
-  if (!searches) searchesByDb.set(db, (searches = new Map()));
+  const searches = searchesOf(db);
   const key = JSON.stringify(shape);
   let search = searches.get(key);
   if (!search) {
